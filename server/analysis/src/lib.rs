@@ -1,0 +1,58 @@
+//! Analysis of AWS IAM policy documents, as plain data: text in; diagnostics, hovers and
+//! fixes out, as byte ranges. No LSP, no async: the language server and the CLI are thin
+//! adapters over this crate.
+//!
+//! The data's path: text → [`syntax`] (tolerant JSON parse) → [`model`] (policy elements)
+//! → [`checks`] (with the [`catalog`]) → [`diagnostics`] / [`hover`].
+
+pub mod arn;
+pub mod catalog;
+mod checks;
+pub mod diagnostics;
+pub mod hover;
+pub mod knowledge;
+pub mod model;
+pub mod pattern;
+pub mod syntax;
+pub mod text;
+
+pub use catalog::Catalog;
+pub use diagnostics::{Code, Diagnostic, Edit, Fix, Severity};
+pub use hover::{hover, Hover};
+pub use text::{Encoding, LineCol, LineIndex, TextRange};
+
+/// The result of analysing one document.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    /// Whether the document looks like an IAM policy. Other JSON gets no diagnostics.
+    pub is_policy: bool,
+    /// Sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses and checks a document.
+pub fn analyze(text: &str) -> Analysis {
+    let parse = syntax::parse(text);
+    let Some(policy) = model::Policy::new(parse.root.as_ref()) else {
+        return Analysis { is_policy: false, diagnostics: Vec::new() };
+    };
+    let mut diagnostics = parse.diagnostics.clone();
+    checks::run(&policy, Catalog::get(), &mut diagnostics);
+    diagnostics.sort_by(|a, b| (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code)));
+    Analysis { is_policy: true, diagnostics }
+}
+
+/// Applies non-overlapping edits to a text (for tests, and for clients that cannot).
+pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
+    let mut edits: Vec<&Edit> = edits.iter().collect();
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for edit in edits {
+        out.push_str(&text[at..edit.range.start.max(at)]);
+        out.push_str(&edit.new_text);
+        at = edit.range.end.max(at);
+    }
+    out.push_str(&text[at..]);
+    out
+}

@@ -1,0 +1,115 @@
+//! The policy view of a syntax tree: IAM's elements with their ranges. Elements with the
+//! wrong shape are left out here; the checks that care report them.
+
+use crate::syntax::{Member, Object, StringLit, Value};
+
+/// The policy language versions IAM accepts.
+pub const POLICY_VERSIONS: [&str; 2] = ["2012-10-17", "2008-10-17"];
+
+pub struct Policy<'a> {
+    pub root: &'a Object,
+    pub version: Option<&'a Member>,
+    pub statement: Option<&'a Member>,
+    pub statements: Vec<Statement<'a>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+pub struct Statement<'a> {
+    pub object: &'a Object,
+    pub sid: Option<&'a StringLit>,
+    pub effect: Option<Effect>,
+    pub principal: Option<&'a Member>,
+    pub not_principal: Option<&'a Member>,
+    pub action: Option<Strings<'a>>,
+    pub not_action: Option<Strings<'a>>,
+    pub resource: Option<Strings<'a>>,
+    pub not_resource: Option<Strings<'a>>,
+    pub condition: Option<&'a Member>,
+}
+
+impl Statement<'_> {
+    /// Every action string in `Action` and `NotAction`.
+    pub fn action_strings(&self) -> impl Iterator<Item = &StringLit> {
+        self.action.iter().chain(&self.not_action).flat_map(|s| s.items.iter().copied())
+    }
+
+    /// Every string in `Resource` and `NotResource`.
+    pub fn resource_strings(&self) -> impl Iterator<Item = &StringLit> {
+        self.resource.iter().chain(&self.not_resource).flat_map(|s| s.items.iter().copied())
+    }
+}
+
+/// An element whose value is a string or an array of strings.
+pub struct Strings<'a> {
+    pub member: &'a Member,
+    pub items: Vec<&'a StringLit>,
+}
+
+impl<'a> Strings<'a> {
+    fn of(member: &'a Member) -> Strings<'a> {
+        let items = match &member.value {
+            Some(Value::String(s)) => vec![s],
+            Some(Value::Array(array)) => array.items.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        Strings { member, items }
+    }
+}
+
+/// Whether a JSON document is meant as a policy: a top-level object with a `Statement`, or
+/// with a policy `Version` (so that a misspelt `Statment` is still checked).
+pub fn is_policy(root: Option<&Value>) -> bool {
+    let Some(Value::Object(object)) = root else {
+        return false;
+    };
+    object.get("Statement").is_some()
+        || object
+            .get("Version")
+            .and_then(|m| m.value.as_ref())
+            .and_then(Value::as_str)
+            .is_some_and(|v| POLICY_VERSIONS.contains(&v.value.as_str()))
+}
+
+impl<'a> Policy<'a> {
+    /// The policy view of a parsed document, if it is a policy.
+    pub fn new(root: Option<&'a Value>) -> Option<Policy<'a>> {
+        if !is_policy(root) {
+            return None;
+        }
+        let root = root?.as_object()?;
+        let statement = root.get("Statement");
+        let statements = match statement.and_then(|m| m.value.as_ref()) {
+            Some(Value::Object(object)) => vec![Statement::new(object)],
+            Some(Value::Array(array)) => array.items.iter().filter_map(Value::as_object).map(Statement::new).collect(),
+            _ => Vec::new(),
+        };
+        Some(Policy { root, version: root.get("Version"), statement, statements })
+    }
+}
+
+impl<'a> Statement<'a> {
+    fn new(object: &'a Object) -> Statement<'a> {
+        let strings = |key| object.get(key).map(Strings::of);
+        Statement {
+            object,
+            sid: object.get("Sid").and_then(|m| m.value.as_ref()).and_then(Value::as_str),
+            effect: match object.get("Effect").and_then(|m| m.value.as_ref()).and_then(Value::as_str) {
+                Some(s) if s.value == "Allow" => Some(Effect::Allow),
+                Some(s) if s.value == "Deny" => Some(Effect::Deny),
+                _ => None,
+            },
+            principal: object.get("Principal"),
+            not_principal: object.get("NotPrincipal"),
+            action: strings("Action"),
+            not_action: strings("NotAction"),
+            resource: strings("Resource"),
+            not_resource: strings("NotResource"),
+            condition: object.get("Condition"),
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! Tokens from jsonc-parser's scanner, made strict (it accepts JSON5 and raw line breaks in
+//! strings) and restartable after an error, so that lexing never stops early.
+
+use jsonc_parser::errors::ParseErrorKind;
+use jsonc_parser::{ParseStringErrorKind, Scanner, ScannerOptions};
+use jsonc_parser::tokens::Token;
+
+use crate::diagnostics::{Code, Diagnostic, Fix};
+use crate::text::TextRange;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TokenKind {
+    OpenBrace,
+    CloseBrace,
+    OpenBracket,
+    CloseBracket,
+    Comma,
+    Colon,
+    /// A string with its decoded value; `verbatim` when it has no escapes.
+    String { value: String, verbatim: bool },
+    Number,
+    Bool(bool),
+    Null,
+    /// A bare word such as `Allow` or `Effect` outside quotes.
+    Word,
+}
+
+#[derive(Clone, Debug)]
+pub struct Tok {
+    pub kind: TokenKind,
+    pub range: TextRange,
+}
+
+fn strict_options() -> ScannerOptions {
+    ScannerOptions {
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    }
+}
+
+pub fn tokenize(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Tok> {
+    let options = strict_options();
+    let mut tokens = Vec::new();
+    // Where the current scanner starts in `text`; a new scanner starts after each error.
+    let mut base = skip_bom(text, diagnostics);
+    let mut scanner = Scanner::new(&text[base..], &options);
+    let mut gap_start = base;
+    loop {
+        let result = scanner.scan();
+        let start = base + scanner.token_start();
+        let end = base + scanner.token_end();
+        match result {
+            Ok(None) => {
+                check_whitespace(text, gap_start, text.len(), diagnostics);
+                break;
+            }
+            Ok(Some(token)) => {
+                check_whitespace(text, gap_start, start, diagnostics);
+                gap_start = end;
+                let range = TextRange::new(start, end);
+                let kind = match token {
+                    Token::OpenBrace => TokenKind::OpenBrace,
+                    Token::CloseBrace => TokenKind::CloseBrace,
+                    Token::OpenBracket => TokenKind::OpenBracket,
+                    Token::CloseBracket => TokenKind::CloseBracket,
+                    Token::Comma => TokenKind::Comma,
+                    Token::Colon => TokenKind::Colon,
+                    Token::Number(_) => TokenKind::Number,
+                    Token::Boolean(b) => TokenKind::Bool(b),
+                    Token::Null => TokenKind::Null,
+                    Token::Word(_) => TokenKind::Word,
+                    Token::CommentLine(_) | Token::CommentBlock(_) => {
+                        diagnostics.push(comment_diagnostic(text, range));
+                        continue;
+                    }
+                    Token::String(value) => {
+                        let raw = &text[start + 1..end - 1];
+                        if raw.contains(['\n', '\r']) {
+                            // JSON strings cannot span lines: the string is unterminated,
+                            // and whatever follows on the next lines is not part of it.
+                            let stop = unterminated(text, start, &mut tokens, diagnostics);
+                            base = stop;
+                            gap_start = stop;
+                            scanner = Scanner::new(&text[base..], &options);
+                            continue;
+                        }
+                        if let Some(bad) = raw.find(|c: char| c.is_control()) {
+                            let at = start + 1 + bad;
+                            diagnostics.push(Diagnostic::new(
+                                Code::JsonSyntax,
+                                TextRange::new(at, at + 1),
+                                "control character inside a string: write it as an escape such as `\\t` or `\\u0000`",
+                            ));
+                        }
+                        let verbatim = value.len() == raw.len();
+                        TokenKind::String { value: value.into_owned(), verbatim }
+                    }
+                };
+                tokens.push(Tok { kind, range });
+            }
+            Err(error) => {
+                let range = error.range();
+                let error_start = base + range.start;
+                let error_end = (base + range.end).max(error_start);
+                let resume = match error.kind() {
+                    ParseErrorKind::String(ParseStringErrorKind::UnterminatedStringLiteral) => {
+                        unterminated(text, start, &mut tokens, diagnostics)
+                    }
+                    ParseErrorKind::String(kind) => {
+                        // A bad escape: report it and skip the rest of the string.
+                        diagnostics.push(Diagnostic::new(
+                            Code::JsonSyntax,
+                            TextRange::new(error_start, error_end),
+                            format!("{kind}: JSON allows only \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX escapes"),
+                        ));
+                        skip_string(text, start)
+                    }
+                    ParseErrorKind::UnterminatedCommentBlock => {
+                        diagnostics.push(comment_diagnostic(text, TextRange::new(start, text.len())));
+                        text.len()
+                    }
+                    ParseErrorKind::SingleQuotedStringsNotAllowed => {
+                        diagnostics.push(Diagnostic::new(
+                            Code::JsonSyntax,
+                            TextRange::new(start, start + 1),
+                            "single quotes: JSON strings use double quotes (\")",
+                        ));
+                        start + 1
+                    }
+                    _ if word_end(text, start) > start => {
+                        // A bare word cut short by punctuation (`Allow}`): the word is a
+                        // token of its own, which the parser reports with a quoting fix.
+                        let end = word_end(text, start);
+                        tokens.push(Tok { kind: TokenKind::Word, range: TextRange::new(start, end) });
+                        end
+                    }
+                    kind => {
+                        let end = error_end.max(char_end(text, error_start));
+                        diagnostics.push(Diagnostic::new(
+                            Code::JsonSyntax,
+                            TextRange::new(error_start, end),
+                            format!("{}: expected a JSON value, `,`, `:`, or a bracket", kind_message(kind)),
+                        ));
+                        end
+                    }
+                };
+                // Always make progress.
+                let resume = resume.max(start + 1).min(text.len());
+                let resume = next_char_boundary(text, resume);
+                base = resume;
+                gap_start = resume;
+                scanner = Scanner::new(&text[base..], &options);
+            }
+        }
+    }
+    tokens
+}
+
+fn kind_message(kind: &ParseErrorKind) -> String {
+    let s = kind.to_string();
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => s,
+    }
+}
+
+/// An unterminated string starting at `start`: it is taken to end before the punctuation
+/// that ends its line (`"s3:GetObject},` meant `"s3:GetObject"},`), which is lexed again.
+/// Returns where to resume.
+fn unterminated(text: &str, start: usize, tokens: &mut Vec<Tok>, diagnostics: &mut Vec<Diagnostic>) -> usize {
+    let line_stop = line_end(text, start);
+    let content = &text[start + 1..line_stop];
+    let stop = start + 1 + content.trim_end_matches([',', '}', ']', ' ', '\t']).len();
+    let range = TextRange::new(start, stop);
+    diagnostics.push(
+        Diagnostic::new(Code::JsonSyntax, range, "unterminated string: add the closing `\"`")
+            .with_fix(Fix::replace("Add the closing quote", TextRange::empty(stop), "\"").preferred(true)),
+    );
+    tokens.push(Tok { kind: TokenKind::String { value: text[start + 1..stop].to_string(), verbatim: true }, range });
+    stop
+}
+
+/// A BOM is not JSON; skip it so the rest is analysed, and say so.
+fn skip_bom(text: &str, diagnostics: &mut Vec<Diagnostic>) -> usize {
+    if text.starts_with('\u{feff}') {
+        let len = '\u{feff}'.len_utf8();
+        diagnostics.push(
+            Diagnostic::new(
+                Code::JsonSyntax,
+                TextRange::new(0, len),
+                "byte order mark (BOM) at the start: IAM expects plain UTF-8 JSON; remove it",
+            )
+            .with_fix(Fix::replace("Remove the byte order mark", TextRange::new(0, len), "").preferred(true)),
+        );
+        len
+    } else {
+        0
+    }
+}
+
+/// The scanner skips any Unicode whitespace; JSON allows only space, tab, LF and CR.
+fn check_whitespace(text: &str, start: usize, end: usize, diagnostics: &mut Vec<Diagnostic>) {
+    if start >= end {
+        return;
+    }
+    let gap = &text[start..end];
+    if gap.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+        return;
+    }
+    for (i, ch) in gap.char_indices() {
+        if !matches!(ch, ' ' | '\t' | '\n' | '\r') {
+            let at = start + i;
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::JsonSyntax,
+                    TextRange::new(at, at + ch.len_utf8()),
+                    format!("U+{:04X} is not JSON whitespace: use a space", ch as u32),
+                )
+                .with_fix(Fix::replace("Replace with a space", TextRange::new(at, at + ch.len_utf8()), " ").preferred(true)),
+            );
+        }
+    }
+}
+
+fn comment_diagnostic(text: &str, range: TextRange) -> Diagnostic {
+    // Remove the whole line when the comment is alone on it.
+    let line_start = text[..range.start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let after = line_end(text, range.end);
+    let alone = text[line_start..range.start].trim().is_empty() && text[range.end..after].trim().is_empty();
+    let removal = if alone {
+        let mut end = after;
+        if text[end..].starts_with("\r\n") {
+            end += 2;
+        } else if end < text.len() {
+            end += 1;
+        }
+        TextRange::new(line_start, end)
+    } else {
+        let mut start = range.start;
+        while start > line_start && matches!(text.as_bytes()[start - 1], b' ' | b'\t') {
+            start -= 1;
+        }
+        TextRange::new(start, range.end)
+    };
+    Diagnostic::new(
+        Code::JsonComment,
+        range,
+        "comment: IAM policies are plain JSON and AWS rejects comments; remove it (a `Sid` can name a statement)",
+    )
+    .with_fix(Fix::replace("Remove the comment", removal, "").preferred(true))
+}
+
+fn line_end(text: &str, from: usize) -> usize {
+    text[from..].find(['\n', '\r']).map_or(text.len(), |i| from + i)
+}
+
+/// The end of a string literal with a bad escape: its closing quote, or the line's end.
+fn skip_string(text: &str, start: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            b'\n' | b'\r' => return i,
+            _ => i += 1,
+        }
+    }
+    text.len()
+}
+
+fn word_end(text: &str, start: usize) -> usize {
+    text[start..]
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '$')))
+        .map_or(text.len(), |(i, _)| start + i)
+}
+
+fn char_end(text: &str, at: usize) -> usize {
+    text[at..].chars().next().map_or(at, |c| at + c.len_utf8())
+}
+
+fn next_char_boundary(text: &str, mut at: usize) -> usize {
+    while at < text.len() && !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}

@@ -1,0 +1,328 @@
+//! Recursive-descent JSON parser over [`lexer`] tokens that recovers from errors.
+//!
+//! Recovery follows what a user typing a policy leaves behind: a missing comma between
+//! two members, an unquoted key or value, a trailing comma, a missing closing bracket. The
+//! parser reports each problem once, where it is, and keeps the members it understood.
+
+use std::collections::HashMap;
+
+use super::lexer::{tokenize, Tok, TokenKind};
+use super::{Array, Member, Object, Parse, StringLit, Value};
+use crate::diagnostics::{Code, Diagnostic, Fix};
+use crate::text::TextRange;
+
+/// Nesting deeper than this is reported and skipped (IAM policies nest five or six levels),
+/// which keeps recursion bounded on hostile input.
+pub const MAX_DEPTH: usize = 64;
+
+pub(super) fn parse(text: &str) -> Parse {
+    let mut diagnostics = Vec::new();
+    let tokens = tokenize(text, &mut diagnostics);
+    let mut parser = Parser { text, tokens: &tokens, pos: 0, diagnostics };
+    let root = parser.value(0);
+    if root.is_none() && parser.pos == 0 && !tokens.is_empty() {
+        let range = tokens[0].range;
+        parser.error(range, "expected a JSON object: an IAM policy starts with `{`");
+        parser.pos = 1;
+    }
+    if let Some(extra) = parser.peek() {
+        let range = TextRange::new(extra.range.start, tokens.last().map_or(extra.range.end, |t| t.range.end));
+        parser.error(range, "unexpected content after the end of the JSON document: a policy is one object");
+    }
+    let mut diagnostics = parser.diagnostics;
+    diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+    drop_cascades(text, &mut diagnostics);
+    Parse { root, diagnostics }
+}
+
+/// One mistake, one diagnostic: a syntax error on the same line as an earlier one is
+/// almost always a consequence of it (an unterminated string swallows the `,` and the
+/// next key), and it goes away when the first is fixed.
+fn drop_cascades(text: &str, diagnostics: &mut Vec<Diagnostic>) {
+    let mut last_syntax_start: Option<usize> = None;
+    diagnostics.retain(|d| {
+        if d.code != Code::JsonSyntax {
+            return true;
+        }
+        if let Some(start) = last_syntax_start {
+            if !text[start..d.range.start.max(start)].contains(['\n', '\r']) {
+                return false;
+            }
+        }
+        last_syntax_start = Some(d.range.start);
+        true
+    });
+}
+
+struct Parser<'t> {
+    text: &'t str,
+    tokens: &'t [Tok],
+    pos: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'t> Parser<'t> {
+    fn peek(&self) -> Option<&'t Tok> {
+        self.tokens.get(self.pos)
+    }
+
+    fn peek_kind(&self) -> Option<&'t TokenKind> {
+        self.peek().map(|t| &t.kind)
+    }
+
+    fn bump(&mut self) -> &'t Tok {
+        let tok = &self.tokens[self.pos];
+        self.pos += 1;
+        tok
+    }
+
+    /// The end of the last consumed token (or 0).
+    fn last_end(&self) -> usize {
+        self.pos.checked_sub(1).map_or(0, |i| self.tokens[i].range.end)
+    }
+
+    fn error(&mut self, range: TextRange, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::new(Code::JsonSyntax, range, message));
+    }
+
+    /// Where to point at something missing: the next token, or the end of the text.
+    fn here(&self) -> TextRange {
+        match self.peek() {
+            Some(tok) => tok.range,
+            None => TextRange::empty(self.text.len()),
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Value> {
+        let tok = self.peek()?;
+        if depth >= MAX_DEPTH && matches!(tok.kind, TokenKind::OpenBrace | TokenKind::OpenBracket) {
+            return self.skip_too_deep();
+        }
+        let value = match &tok.kind {
+            TokenKind::OpenBrace => Value::Object(self.object(depth)),
+            TokenKind::OpenBracket => Value::Array(self.array(depth)),
+            TokenKind::String { value, verbatim } => {
+                self.bump();
+                Value::String(StringLit { value: value.clone(), range: tok.range, verbatim: *verbatim })
+            }
+            TokenKind::Number => {
+                self.bump();
+                Value::Number(tok.range)
+            }
+            TokenKind::Bool(b) => {
+                self.bump();
+                Value::Bool(*b, tok.range)
+            }
+            TokenKind::Null => {
+                self.bump();
+                Value::Null(tok.range)
+            }
+            TokenKind::Word => {
+                // `"Effect": Allow`: keep it as the string it was meant to be.
+                self.bump();
+                let word = &self.text[tok.range.start..tok.range.end];
+                self.error(tok.range, format!("`{word}` needs double quotes: write \"{word}\""));
+                if let Some(last) = self.diagnostics.last_mut() {
+                    if last.range == tok.range {
+                        last.fixes.push(Fix::replace("Add double quotes", tok.range, format!("\"{word}\"")).preferred(true));
+                    }
+                }
+                Value::String(StringLit { value: word.to_string(), range: tok.range, verbatim: false })
+            }
+            TokenKind::CloseBrace | TokenKind::CloseBracket | TokenKind::Comma | TokenKind::Colon => {
+                let range = self.here();
+                self.error(range, "expected a value (a string, array or object)");
+                return None;
+            }
+        };
+        Some(value)
+    }
+
+    fn object(&mut self, depth: usize) -> Object {
+        let open = self.bump().range;
+        let mut members: Vec<Member> = Vec::new();
+        let mut seen: HashMap<String, TextRange> = HashMap::new();
+        // The comma after the previous member, if any (for trailing-comma reports).
+        let mut pending_comma: Option<TextRange> = None;
+        loop {
+            let Some(tok) = self.peek() else {
+                self.error(open, "this `{` is never closed: add `}`");
+                return Object { range: TextRange::new(open.start, self.last_end().max(open.end)), members };
+            };
+            let key = match &tok.kind {
+                TokenKind::CloseBrace => {
+                    self.bump();
+                    if let Some(comma) = pending_comma {
+                        self.trailing_comma(comma);
+                    }
+                    return Object { range: TextRange::new(open.start, tok.range.end), members };
+                }
+                TokenKind::String { value, verbatim } => {
+                    if !members.is_empty() && pending_comma.is_none() {
+                        self.error(tok.range, "missing `,` before this member");
+                    }
+                    self.bump();
+                    StringLit { value: value.clone(), range: tok.range, verbatim: *verbatim }
+                }
+                TokenKind::Word => {
+                    if !members.is_empty() && pending_comma.is_none() {
+                        self.error(tok.range, "missing `,` before this member");
+                    }
+                    self.bump();
+                    let word = &self.text[tok.range.start..tok.range.end];
+                    self.error(tok.range, format!("property names need double quotes: write \"{word}\""));
+                    if let Some(last) = self.diagnostics.last_mut() {
+                        if last.range == tok.range {
+                            last.fixes.push(Fix::replace("Add double quotes", tok.range, format!("\"{word}\"")).preferred(true));
+                        }
+                    }
+                    StringLit { value: word.to_string(), range: tok.range, verbatim: false }
+                }
+                TokenKind::Comma => {
+                    let comma = self.bump().range;
+                    if members.is_empty() || pending_comma.is_some() {
+                        self.error(comma, "unexpected `,`: expected a property name");
+                    }
+                    pending_comma = Some(comma);
+                    continue;
+                }
+                TokenKind::CloseBracket | TokenKind::OpenBrace | TokenKind::OpenBracket if !members.is_empty() || pending_comma.is_some() => {
+                    // `]` or a new value where a key should be: the object was not closed.
+                    self.error(tok.range, "missing `}` before this: the object above is not closed");
+                    return Object { range: TextRange::new(open.start, self.last_end()), members };
+                }
+                _ => {
+                    let range = tok.range;
+                    self.error(range, "expected a property name in double quotes, or `}`");
+                    if matches!(tok.kind, TokenKind::CloseBracket) {
+                        return Object { range: TextRange::new(open.start, self.last_end()), members };
+                    }
+                    // Skip the stray token (or value) and go on.
+                    if self.value(depth + 1).is_none() {
+                        self.bump();
+                    }
+                    continue;
+                }
+            };
+            pending_comma = None;
+
+            let value = match self.peek_kind() {
+                Some(TokenKind::Colon) => {
+                    self.bump();
+                    self.member_value(depth)
+                }
+                Some(TokenKind::String { .. } | TokenKind::Number | TokenKind::Bool(_) | TokenKind::Null | TokenKind::OpenBrace | TokenKind::OpenBracket) => {
+                    self.error(key.range, format!("missing `:` after \"{}\"", key.value));
+                    self.value(depth + 1)
+                }
+                _ => {
+                    self.error(key.range, format!("missing `:` and a value after \"{}\"", key.value));
+                    None
+                }
+            };
+
+            if let Some(first) = seen.get(&key.value) {
+                let first_line = 1 + self.text[..first.start].matches('\n').count();
+                self.diagnostics.push(Diagnostic::new(
+                    Code::JsonDuplicateKey,
+                    key.range,
+                    format!(
+                        "duplicate key \"{}\" (first on line {first_line}): only one of the two values takes effect; merge them into one",
+                        key.value
+                    ),
+                ));
+            } else {
+                seen.insert(key.value.clone(), key.range);
+            }
+            members.push(Member { key, value });
+        }
+    }
+
+    /// A member's value after its `:`; reports a missing one without consuming the
+    /// token that ends the member.
+    fn member_value(&mut self, depth: usize) -> Option<Value> {
+        match self.peek_kind() {
+            None | Some(TokenKind::CloseBrace | TokenKind::Comma) => {
+                let colon = self.tokens[self.pos - 1].range;
+                self.error(colon, "missing value after `:`");
+                None
+            }
+            _ => self.value(depth + 1),
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Array {
+        let open = self.bump().range;
+        let mut items = Vec::new();
+        let mut pending_comma: Option<TextRange> = None;
+        loop {
+            let Some(tok) = self.peek() else {
+                self.error(open, "this `[` is never closed: add `]`");
+                return Array { range: TextRange::new(open.start, self.last_end().max(open.end)), items };
+            };
+            match &tok.kind {
+                TokenKind::CloseBracket => {
+                    self.bump();
+                    if let Some(comma) = pending_comma {
+                        self.trailing_comma(comma);
+                    }
+                    return Array { range: TextRange::new(open.start, tok.range.end), items };
+                }
+                TokenKind::Comma => {
+                    let comma = self.bump().range;
+                    if items.is_empty() || pending_comma.is_some() {
+                        self.error(comma, "unexpected `,`: expected a value");
+                    }
+                    pending_comma = Some(comma);
+                }
+                TokenKind::CloseBrace => {
+                    self.error(tok.range, "missing `]` before this: the array is not closed");
+                    return Array { range: TextRange::new(open.start, self.last_end()), items };
+                }
+                TokenKind::Colon => {
+                    let range = self.bump().range;
+                    self.error(range, "unexpected `:` in an array");
+                }
+                _ => {
+                    if !items.is_empty() && pending_comma.is_none() {
+                        self.error(tok.range, "missing `,` before this element");
+                    }
+                    pending_comma = None;
+                    if let Some(value) = self.value(depth + 1) {
+                        items.push(value);
+                    }
+                }
+            }
+        }
+    }
+
+    fn trailing_comma(&mut self, comma: TextRange) {
+        self.diagnostics.push(
+            Diagnostic::new(Code::JsonTrailingComma, comma, "trailing comma: IAM rejects a `,` after the last element; remove it")
+                .with_fix(Fix::replace("Remove the trailing comma", comma, "").preferred(true)),
+        );
+    }
+
+    /// Skips a too-deeply nested value without recursion.
+    fn skip_too_deep(&mut self) -> Option<Value> {
+        let start = self.here();
+        let mut level = 0usize;
+        while let Some(tok) = self.peek() {
+            match tok.kind {
+                TokenKind::OpenBrace | TokenKind::OpenBracket => level += 1,
+                TokenKind::CloseBrace | TokenKind::CloseBracket => level = level.saturating_sub(1),
+                _ => {}
+            }
+            self.bump();
+            if level == 0 {
+                break;
+            }
+        }
+        self.diagnostics.push(Diagnostic::new(
+            Code::JsonSyntax,
+            TextRange::new(start.start, start.end),
+            format!("nesting deeper than {MAX_DEPTH} levels: no IAM policy element nests this deep"),
+        ));
+        None
+    }
+}

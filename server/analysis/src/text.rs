@@ -1,0 +1,200 @@
+//! Text positions: byte ranges inside the analysed text, and their conversion to
+//! line/column positions in the encodings editors speak (UTF-8 or UTF-16 code units).
+
+/// A half-open byte range `start..end` into the analysed text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct TextRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl TextRange {
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end);
+        TextRange { start, end }
+    }
+
+    pub fn empty(at: usize) -> Self {
+        TextRange { start: at, end: at }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// Whether `offset` lies inside the range, its end included (a cursor right after a
+    /// token still "touches" it).
+    pub fn touches(&self, offset: usize) -> bool {
+        self.start <= offset && offset <= self.end
+    }
+
+    pub fn contains_range(&self, other: TextRange) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+
+    pub fn cover(self, other: TextRange) -> TextRange {
+        TextRange::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// How columns are counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf16,
+}
+
+/// A zero-based line and column, the column counted in an [`Encoding`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// Line starts of one text, for converting byte offsets to positions and back.
+/// Line breaks are `\n`, `\r\n` and a lone `\r`, as in LSP.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut line_starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => line_starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    line_starts.push(i + 2);
+                    i += 1;
+                }
+                b'\r' => line_starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex { line_starts, len: text.len() }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The position of a byte offset; offsets past the end (or inside a character) clamp
+    /// to the end (or the start of that character).
+    pub fn line_col(&self, text: &str, offset: usize, encoding: Encoding) -> LineCol {
+        let offset = floor_char_boundary(text, offset.min(self.len));
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let segment = &text[self.line_starts[line]..offset];
+        let col = match encoding {
+            Encoding::Utf8 => segment.len(),
+            Encoding::Utf16 => segment.chars().map(char::len_utf16).sum(),
+        };
+        LineCol { line: line as u32, col: col as u32 }
+    }
+
+    /// The byte offset of a position. A column past the end of its line means the line's
+    /// end (before its line break); a line past the end means the end of the text; a column
+    /// inside a character (UTF-16 surrogate pair, UTF-8 sequence) means that character's start.
+    pub fn offset(&self, text: &str, pos: LineCol, encoding: Encoding) -> usize {
+        let line = pos.line as usize;
+        if line >= self.line_starts.len() {
+            return self.len;
+        }
+        let start = self.line_starts[line];
+        let end = self.line_content_end(text, line);
+        let mut remaining = pos.col as usize;
+        let mut offset = start;
+        for ch in text[start..end].chars() {
+            let width = match encoding {
+                Encoding::Utf8 => ch.len_utf8(),
+                Encoding::Utf16 => ch.len_utf16(),
+            };
+            if remaining < width {
+                break;
+            }
+            remaining -= width;
+            offset += ch.len_utf8();
+        }
+        offset
+    }
+
+    /// The end of a line's content, before its line break.
+    fn line_content_end(&self, text: &str, line: usize) -> usize {
+        let start = self.line_starts[line];
+        let Some(&next) = self.line_starts.get(line + 1) else {
+            return self.len; // the last line has no line break
+        };
+        let content = &text.as_bytes()[start..next];
+        let break_len = match content {
+            [.., b'\r', b'\n'] => 2,
+            _ => 1,
+        };
+        next - break_len
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(text: &str, offset: usize, encoding: Encoding) -> (LineCol, usize) {
+        let index = LineIndex::new(text);
+        let pos = index.line_col(text, offset, encoding);
+        (pos, index.offset(text, pos, encoding))
+    }
+
+    #[test]
+    fn utf16_counts_surrogate_pairs_as_two() {
+        let text = "a🫣b\n𐐀c";
+        assert_eq!(round_trip(text, 5, Encoding::Utf16), (LineCol { line: 0, col: 3 }, 5));
+        assert_eq!(round_trip(text, 5, Encoding::Utf8), (LineCol { line: 0, col: 5 }, 5));
+        let c = text.find('c').unwrap();
+        assert_eq!(round_trip(text, c, Encoding::Utf16), (LineCol { line: 1, col: 2 }, c));
+    }
+
+    #[test]
+    fn column_inside_a_surrogate_pair_means_the_character_start() {
+        let text = "a🫣b";
+        let index = LineIndex::new(text);
+        assert_eq!(index.offset(text, LineCol { line: 0, col: 2 }, Encoding::Utf16), 1);
+        assert_eq!(index.offset(text, LineCol { line: 0, col: 3 }, Encoding::Utf16), 5);
+    }
+
+    #[test]
+    fn crlf_and_lone_cr_break_lines() {
+        let text = "ab\r\ncd\ref\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 4);
+        assert_eq!(index.line_col(text, 4, Encoding::Utf16), LineCol { line: 1, col: 0 });
+        assert_eq!(index.line_col(text, 7, Encoding::Utf16), LineCol { line: 2, col: 0 });
+        // Past the end of line 0 means before its "\r\n".
+        assert_eq!(index.offset(text, LineCol { line: 0, col: 99 }, Encoding::Utf16), 2);
+        assert_eq!(index.offset(text, LineCol { line: 1, col: 99 }, Encoding::Utf16), 6);
+        assert_eq!(index.offset(text, LineCol { line: 3, col: 0 }, Encoding::Utf16), text.len());
+        assert_eq!(index.offset(text, LineCol { line: 9, col: 0 }, Encoding::Utf16), text.len());
+    }
+
+    #[test]
+    fn non_ascii_columns() {
+        let text = "ț❤️x";
+        let x = text.find('x').unwrap();
+        // ț is one UTF-16 unit; ❤️ is U+2764 U+FE0F, two units and six bytes.
+        assert_eq!(round_trip(text, x, Encoding::Utf16).0, LineCol { line: 0, col: 3 });
+        assert_eq!(round_trip(text, x, Encoding::Utf8).0, LineCol { line: 0, col: 8 });
+    }
+}
