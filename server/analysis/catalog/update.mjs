@@ -97,12 +97,18 @@ const globalConditionKeys = require(join(dataRoot, "dist", "cjs", "globalConditi
 const known = new Set(services.flatMap((s) => s.actions.map((a) => `${s.prefix}:${a.name}`.toLowerCase())));
 const managed = readJson(join(fetchPackage(PINS.managedPolicies), "dist", "managedPolicies.json"));
 const legacy = new Map();
+// Prefixes the managed policies use (often only as `prefix:*`) that the catalog lacks.
+const knownPrefixes = new Set(prefixes.map((p) => p.toLowerCase()));
+const legacyPrefixes = new Map();
 const asArray = (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 for (const policy of Object.values(managed)) {
   const doc = policy.versions[policy.latestVersionId].document;
   for (const statement of asArray(doc.Statement)) {
     for (const action of [...asArray(statement.Action), ...asArray(statement.NotAction)]) {
-      if (typeof action !== "string" || /[*?]/.test(action) || !action.includes(":")) continue;
+      if (typeof action !== "string" || !action.includes(":")) continue;
+      const prefix = action.split(":")[0];
+      if (!/[*?]/.test(prefix) && !knownPrefixes.has(prefix.toLowerCase())) legacyPrefixes.set(prefix.toLowerCase(), prefix);
+      if (/[*?]/.test(action)) continue;
       if (!known.has(action.toLowerCase())) legacy.set(action.toLowerCase(), action);
     }
   }
@@ -118,6 +124,7 @@ const catalog = {
   services,
   globalConditionKeys,
   legacyActions,
+  legacyPrefixes: [...legacyPrefixes.values()].sort(),
 };
 const json = JSON.stringify(catalog);
 writeFileSync(join(here, "catalog.json.gz"), gzipSync(json, { level: constants.Z_BEST_COMPRESSION, mtime: 0 }));
@@ -137,6 +144,7 @@ writeFileSync(
 | service condition keys | ${services.reduce((n, s) => n + s.conditionKeys.length, 0)} |
 | global condition keys | ${globalConditionKeys.length} |
 | legacy actions | ${legacyActions.length} |
+| legacy prefixes | ${catalog.legacyPrefixes.length} |
 `,
 );
 rmSync(work, { recursive: true, force: true });

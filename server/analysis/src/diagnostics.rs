@@ -61,7 +61,7 @@ codes! {
     ArnSyntax = "arn-syntax", Error, "A resource that is neither `*` nor `arn:partition:service:region:account:resource`.";
     ArnUnknownPartition = "arn-unknown-partition", Error, "An ARN partition other than `aws`, `aws-cn`, `aws-us-gov`, `aws-iso*`, `aws-eusc`.";
     ArnUnknownService = "arn-unknown-service", Warning, "An ARN service that no resource type in the catalog uses.";
-    ArnUnknownResource = "arn-unknown-resource", Error, "An ARN whose resource part matches none of the service's resource-type ARN formats.";
+    ArnUnknownResource = "arn-unknown-resource", Warning, "An ARN whose resource part matches none of the service's resource-type ARN formats.";
     ResourceStar = "resource-star", Warning, "`\"Resource\": \"*\"` on an Allow statement whose actions support resource-level permissions.";
 }
 

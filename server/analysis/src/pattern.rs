@@ -9,8 +9,9 @@ pub enum Tok {
     Any,
     /// `*`: any run of characters, possibly empty.
     Star,
-    /// The first character of a `${Placeholder}` in an ARN format: anything but a `:` or
-    /// `/`, so that `knowledge-base/:id` does not pass for `knowledge-base/${Id}`.
+    /// The first character of a `${Placeholder}` in an ARN format: anything but a `:`, so
+    /// that `knowledge-base/:id` does not pass for `knowledge-base/${Id}`. (A `/` can
+    /// start a value: log group names do.)
     SegmentStart,
 }
 
@@ -114,7 +115,7 @@ pub fn intersects(a: &[Tok], b: &[Tok]) -> bool {
 fn compatible(a: Tok, b: Tok) -> bool {
     match (a, b) {
         (Tok::Lit(x), Tok::Lit(y)) => x == y,
-        (Tok::Lit(c), Tok::SegmentStart) | (Tok::SegmentStart, Tok::Lit(c)) => c != ':' && c != '/',
+        (Tok::Lit(c), Tok::SegmentStart) | (Tok::SegmentStart, Tok::Lit(c)) => c != ':',
         _ => true,
     }
 }
@@ -152,6 +153,8 @@ mod tests {
         assert!(!both("agent-alias/ABC", "agent-alias/${AgentId}/${AliasId}"));
         assert!(both("agent-alias/ABC/*", "agent-alias/${AgentId}/${AliasId}"));
         assert!(both("role/path/to/name", "role/${RoleNameWithPath}"));
+        assert!(both("log-group:/aws/lambda/*", "log-group:${LogGroupName}"));
+        assert!(!both("log-group::log-stream:*", "log-group:${LogGroupName}:log-stream:${LogStreamName}"));
     }
 
     #[test]

@@ -1,1 +1,42 @@
-fn main(){}
+//! `iam-lsp`: with no arguments (or `serve`), a language server over stdio; `check`
+//! lints files from the command line.
+
+// stdout carries the protocol when serving: nothing may print to it by accident.
+#![deny(clippy::print_stdout)]
+
+mod cli;
+mod convert;
+mod documents;
+mod server;
+
+const HELP: &str = "iam-lsp: language server and linter for AWS IAM policy documents
+
+usage:
+  iam-lsp [serve]                           speak LSP over stdio (what editors run)
+  iam-lsp check [--format text|json] PATH...  lint policy files and directories
+  iam-lsp --version";
+
+#[allow(clippy::print_stdout)]
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let code = match args.first().map(String::as_str) {
+        None | Some("serve") => {
+            server::run();
+            0
+        }
+        Some("check") => cli::check(&args[1..]),
+        Some("-V" | "--version") => {
+            println!("iam-lsp {}", server::server_version());
+            0
+        }
+        Some("-h" | "--help" | "help") => {
+            println!("{HELP}");
+            0
+        }
+        Some(other) => {
+            eprintln!("iam-lsp: unknown command `{other}`\n\n{HELP}");
+            2
+        }
+    };
+    std::process::exit(code);
+}

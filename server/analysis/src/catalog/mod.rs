@@ -10,6 +10,9 @@ use serde::Deserialize;
 
 use crate::pattern::{self, Tok};
 
+/// Index key for ARN formats whose service is a placeholder.
+const ANY_SERVICE: &str = "${*}";
+
 static CATALOG_GZ: &[u8] = include_bytes!("../../catalog/catalog.json.gz");
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
@@ -128,6 +131,7 @@ struct RawCatalog {
     services: Vec<Service>,
     global_condition_keys: Vec<ConditionKey>,
     legacy_actions: Vec<String>,
+    legacy_prefixes: Vec<String>,
 }
 
 pub struct Catalog {
@@ -169,18 +173,15 @@ impl Catalog {
             for (ri, resource_type) in service.resource_types.iter_mut().enumerate() {
                 resource_type.arn_format = parse_format(&resource_type.arn);
                 if let Some(format) = &resource_type.arn_format {
-                    resource_types_by_arn_service.entry(format.service.clone()).or_default().push((si, ri));
+                    // `${Vendor}` formats (AWS Backup recovery points) fit any service.
+                    let key = if format.service.contains("${") { ANY_SERVICE.to_string() } else { format.service.clone() };
+                    resource_types_by_arn_service.entry(key).or_default().push((si, ri));
                 }
             }
         }
         let legacy_actions: HashMap<String, String> =
             raw.legacy_actions.into_iter().map(|a| (a.to_ascii_lowercase(), a)).collect();
-        let legacy_prefixes = legacy_actions
-            .values()
-            .filter_map(|a| a.split_once(':').map(|(p, _)| p))
-            .filter(|p| !services_by_prefix.contains_key(&p.to_ascii_lowercase()))
-            .map(|p| (p.to_ascii_lowercase(), p.to_string()))
-            .collect();
+        let legacy_prefixes = raw.legacy_prefixes.into_iter().map(|p| (p.to_ascii_lowercase(), p)).collect();
         Catalog {
             source: raw.source,
             services,
@@ -231,12 +232,13 @@ impl Catalog {
         out
     }
 
-    /// The resource types whose ARN has this service segment.
+    /// The resource types whose ARN can have this service segment.
     pub fn resource_types_for_arn_service(&self, arn_service: &str) -> impl Iterator<Item = (&Service, &ResourceType)> {
-        self.resource_types_by_arn_service
-            .get(arn_service)
-            .into_iter()
+        let own = self.resource_types_by_arn_service.get(arn_service);
+        let any = self.resource_types_by_arn_service.get(ANY_SERVICE);
+        own.into_iter()
             .flatten()
+            .chain(any.into_iter().flatten())
             .map(|&(si, ri)| (&self.services[si], &self.services[si].resource_types[ri]))
     }
 
@@ -264,8 +266,8 @@ fn parse_format(arn: &str) -> Option<ArnFormat> {
     let [_, _, service, region, account, resource] = parts.as_slice() else {
         return None;
     };
-    if service.contains(['$', '*']) {
-        return None; // `${Vendor}`: not tied to one service
+    if service.contains('*') {
+        return None;
     }
     Some(ArnFormat {
         service: service.to_string(),

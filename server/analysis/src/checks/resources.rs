@@ -70,6 +70,9 @@ fn check_resource(lit: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>)
     if arn::is_variable(service) || service.is_empty() {
         return;
     }
+    if !catalog.is_arn_service(service) && catalog.service(service).is_some() {
+        return; // a real service whose resource types the catalog does not list
+    }
     if !catalog.is_arn_service(service) {
         let known: Vec<&str> = catalog
             .services
@@ -110,21 +113,21 @@ fn check_resource(lit: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>)
     out.push(Diagnostic::new(
         Code::ArnUnknownResource,
         range(parsed.resource),
-        format!("`{resource}` matches no `{service}` resource type{problem}; expected a resource part like {}", list(&close)),
+        format!("`{resource}` matches no ARN format of any `{service}` resource type{problem}, so it likely grants nothing; expected a resource part like {}", list(&close)),
     ));
 }
 
-/// Names a `:` or `/` right where a placeholder's value should start.
+/// Names a `:` right where an id should start, or a missing id.
 fn separator_problem(resource: &str, formats: &[&str]) -> String {
     for format in formats {
         if let Some(at) = format.find("${") {
             let literal = &format[..at];
             if let Some(after) = resource.strip_prefix(literal) {
-                if let Some(sep) = after.chars().next().filter(|c| *c == ':' || *c == '/') {
-                    return format!(" (a `{sep}` after `{literal}` where the id should start)");
-                }
                 if after.is_empty() {
                     return format!(" (nothing after `{literal}`: the id is missing)");
+                }
+                if after.starts_with(':') {
+                    return format!(" (a `:` after `{literal}` where the id should start)");
                 }
             }
         }

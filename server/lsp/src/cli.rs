@@ -1,0 +1,212 @@
+//! `iam-lsp check`: lint files and directories from the command line.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use iam_analysis::{Code, Diagnostic, Encoding, LineIndex, Severity, TextRange};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+}
+
+const USAGE: &str = "usage: iam-lsp check [--format text|json] PATH...";
+
+#[allow(clippy::print_stdout)] // the CLI's output is stdout
+/// Runs `check` with the arguments after it; returns the exit code: 0 clean (warnings
+/// allowed), 1 when any error was found, 2 on bad usage or an unreadable file.
+pub fn check(args: &[String]) -> i32 {
+    let mut format = Format::Text;
+    let mut paths = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--format" => match args.next().map(String::as_str) {
+                Some("text") => format = Format::Text,
+                Some("json") => format = Format::Json,
+                other => return usage_error(&format!("--format takes `text` or `json`, not {}", other.map_or("nothing".to_string(), |o| format!("`{o}`")))),
+            },
+            "-h" | "--help" => {
+                println!("{USAGE}\n\nLints AWS IAM policy JSON files (directories: every *.json in them, recursively).\nExit code: 0 no errors, 1 errors found, 2 bad usage or unreadable file.");
+                return 0;
+            }
+            flag if flag.starts_with('-') && flag != "-" => return usage_error(&format!("unknown option `{flag}`")),
+            path => paths.push(PathBuf::from(path)),
+        }
+    }
+    if paths.is_empty() {
+        return usage_error("no files to check");
+    }
+
+    let mut files = Vec::new();
+    let mut unreadable = false;
+    for path in &paths {
+        if let Err(error) = collect(path, &mut files, true) {
+            eprintln!("iam-lsp: cannot read {}: {error}", path.display());
+            unreadable = true;
+        }
+    }
+
+    let mut report = Report::default();
+    for file in &files {
+        match std::fs::read(file) {
+            Ok(bytes) => report.file(file, &bytes),
+            Err(error) => {
+                eprintln!("iam-lsp: cannot read {}: {error}", file.display());
+                unreadable = true;
+            }
+        }
+    }
+
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = match format {
+        Format::Text => report.write_text(&mut out),
+        Format::Json => report.write_json(&mut out),
+    };
+    if written.is_err() {
+        return 2;
+    }
+    eprintln!("{}", report.summary());
+    if unreadable {
+        2
+    } else if report.errors > 0 {
+        1
+    } else {
+        0
+    }
+}
+
+fn usage_error(message: &str) -> i32 {
+    eprintln!("iam-lsp: {message}\n{USAGE}");
+    2
+}
+
+/// Files named on the command line are checked whatever their extension; directories
+/// contribute their `*.json` files, hidden directories skipped.
+fn collect(path: &Path, files: &mut Vec<PathBuf>, named: bool) -> std::io::Result<()> {
+    let metadata = std::fs::metadata(path)?;
+    if metadata.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for entry in entries {
+            let hidden = entry.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+            if entry.is_dir() && !hidden {
+                collect(&entry, files, false)?;
+            } else if entry.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+                files.push(entry);
+            }
+        }
+    } else if named || path.extension().is_some_and(|e| e == "json") {
+        files.push(path.to_path_buf());
+    }
+    Ok(())
+}
+
+struct Finding {
+    path: String,
+    code: Code,
+    severity: Severity,
+    /// Zero-based, UTF-16 columns.
+    start: (u32, u32),
+    end: (u32, u32),
+    message: String,
+}
+
+#[derive(Default)]
+struct Report {
+    findings: Vec<Finding>,
+    errors: usize,
+    warnings: usize,
+    checked: usize,
+    skipped: usize,
+}
+
+impl Report {
+    fn file(&mut self, path: &Path, bytes: &[u8]) {
+        let display = path.display().to_string();
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(error) => {
+                // Point at the first bad byte, positioned on the valid text before it.
+                let valid = std::str::from_utf8(&bytes[..error.valid_up_to()]).unwrap_or_default();
+                let at = valid.len();
+                let d = Diagnostic::new(
+                    Code::JsonSyntax,
+                    TextRange::empty(at),
+                    format!("not UTF-8 text (byte 0x{:02X} at offset {at}): IAM policies are UTF-8 JSON", bytes[at]),
+                );
+                self.checked += 1;
+                self.add(&display, valid, &LineIndex::new(valid), &d);
+                return;
+            }
+        };
+        let analysis = iam_analysis::analyze(text);
+        if !analysis.is_policy {
+            self.skipped += 1;
+            eprintln!("{display}: info: skipped: not an IAM policy (no top-level \"Statement\" or policy \"Version\")");
+            return;
+        }
+        self.checked += 1;
+        let index = LineIndex::new(text);
+        for d in &analysis.diagnostics {
+            self.add(&display, text, &index, d);
+        }
+    }
+
+    fn add(&mut self, path: &str, text: &str, index: &LineIndex, d: &Diagnostic) {
+        let start = index.line_col(text, d.range.start, Encoding::Utf16);
+        let end = index.line_col(text, d.range.end, Encoding::Utf16);
+        match d.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            _ => {}
+        }
+        self.findings.push(Finding {
+            path: path.to_string(),
+            code: d.code,
+            severity: d.severity,
+            start: (start.line, start.col),
+            end: (end.line, end.col),
+            message: d.message.clone(),
+        });
+    }
+
+    fn write_text(&self, out: &mut impl Write) -> std::io::Result<()> {
+        for f in &self.findings {
+            writeln!(out, "{}:{}:{}: {} {} {}", f.path, f.start.0 + 1, f.start.1 + 1, f.severity.as_str(), f.code.as_str(), f.message)?;
+        }
+        Ok(())
+    }
+
+    fn write_json(&self, out: &mut impl Write) -> std::io::Result<()> {
+        let items: Vec<serde_json::Value> = self
+            .findings
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "path": f.path,
+                    "code": f.code.as_str(),
+                    "severity": f.severity.as_str(),
+                    "range": {
+                        "start": {"line": f.start.0, "character": f.start.1},
+                        "end": {"line": f.end.0, "character": f.end.1},
+                    },
+                    "message": f.message,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &items)?;
+        writeln!(out)
+    }
+
+    fn summary(&self) -> String {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let mut s = format!("{}, {} in {} checked", plural(self.errors, "error"), plural(self.warnings, "warning"), plural(self.checked, "file"));
+        if self.skipped > 0 {
+            s.push_str(&format!(" ({} skipped: not IAM policies)", self.skipped));
+        }
+        s
+    }
+}

@@ -1,0 +1,186 @@
+//! Open documents: a rope per URI for applying edits, and the analysis of its latest
+//! version (text, line index, diagnostics) for answering requests.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Arc;
+
+use dashmap::DashMap;
+use iam_analysis::{Analysis, Encoding, LineIndex};
+use ropey::Rope;
+use tower_lsp_server::ls_types::{Position, Range, Uri};
+
+pub struct Document {
+    pub rope: Rope,
+    pub version: i32,
+    pub snapshot: Arc<Snapshot>,
+}
+
+/// One version of a document with its analysis. `analysis` is `None` when the analysis
+/// panicked: the text is kept, and the next edit tries again.
+pub struct Snapshot {
+    pub version: i32,
+    pub text: String,
+    pub line_index: LineIndex,
+    pub analysis: Option<Analysis>,
+}
+
+impl Snapshot {
+    fn new(rope: &Rope, version: i32) -> Snapshot {
+        let text = rope.to_string();
+        let line_index = LineIndex::new(&text);
+        let analysis = panic::catch_unwind(AssertUnwindSafe(|| iam_analysis::analyze(&text))).ok();
+        Snapshot { version, text, line_index, analysis }
+    }
+}
+
+/// A change as the client sends it: a range (absent: the whole document) and new text.
+pub struct Change {
+    pub range: Option<Range>,
+    pub text: String,
+}
+
+#[derive(Default)]
+pub struct Documents {
+    map: DashMap<Uri, Document>,
+}
+
+impl Documents {
+    pub fn open(&self, uri: Uri, text: &str, version: i32) -> Arc<Snapshot> {
+        let rope = Rope::from_str(text);
+        let snapshot = Arc::new(Snapshot::new(&rope, version));
+        self.map.insert(uri, Document { rope, version, snapshot: snapshot.clone() });
+        snapshot
+    }
+
+    /// Applies a `didChange`'s changes in order, each to the result of the previous one.
+    /// `None` when the document is not open.
+    pub fn change(&self, uri: &Uri, version: i32, changes: Vec<Change>, encoding: Encoding) -> Option<Arc<Snapshot>> {
+        let mut doc = self.map.get_mut(uri)?;
+        for change in changes {
+            match change.range {
+                Some(range) => {
+                    let start = char_index(&doc.rope, range.start, encoding);
+                    let end = char_index(&doc.rope, range.end, encoding).max(start);
+                    doc.rope.remove(start..end);
+                    doc.rope.insert(start, &change.text);
+                }
+                None => doc.rope = Rope::from_str(&change.text),
+            }
+        }
+        doc.version = version;
+        let snapshot = Arc::new(Snapshot::new(&doc.rope, version));
+        doc.snapshot = snapshot.clone();
+        Some(snapshot)
+    }
+
+    pub fn close(&self, uri: &Uri) {
+        self.map.remove(uri);
+    }
+
+    pub fn snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
+        self.map.get(uri).map(|doc| doc.snapshot.clone())
+    }
+
+    /// The version the client last sent, to drop results computed for older ones.
+    pub fn version(&self, uri: &Uri) -> Option<i32> {
+        self.map.get(uri).map(|doc| doc.version)
+    }
+
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+}
+
+/// The rope char index of an LSP position. A character past the line's end means the
+/// line's end; a line past the end means the end of the document; a position inside a
+/// character (a UTF-16 surrogate pair, a UTF-8 sequence) means that character's start.
+pub fn char_index(rope: &Rope, position: Position, encoding: Encoding) -> usize {
+    let line = position.line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_chars();
+    }
+    let line_start = rope.line_to_char(line);
+    let slice = rope.line(line);
+    let content_chars = slice.len_chars() - line_break_chars(&slice);
+    let content = slice.slice(..content_chars);
+    let col = position.character as usize;
+    let offset = match encoding {
+        Encoding::Utf16 => {
+            let col = col.min(content.len_utf16_cu());
+            content.utf16_cu_to_char(col)
+        }
+        Encoding::Utf8 => {
+            let col = col.min(content.len_bytes());
+            content.byte_to_char(col)
+        }
+    };
+    line_start + offset
+}
+
+fn line_break_chars(line: &ropey::RopeSlice) -> usize {
+    let n = line.len_chars();
+    match (n.checked_sub(2).map(|i| line.char(i)), n.checked_sub(1).map(|i| line.char(i))) {
+        (Some('\r'), Some('\n')) => 2,
+        (_, Some('\n' | '\r')) => 1,
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pos(line: u32, character: u32) -> Position {
+        Position { line, character }
+    }
+
+    fn edit(text: &str, range: (Position, Position), new_text: &str, encoding: Encoding) -> String {
+        let docs = Documents::default();
+        let uri: Uri = "file:///p.json".parse().unwrap();
+        docs.open(uri.clone(), text, 1);
+        let change = Change { range: Some(Range { start: range.0, end: range.1 }), text: new_text.to_string() };
+        docs.change(&uri, 2, vec![change], encoding).unwrap().text.clone()
+    }
+
+    #[test]
+    fn utf16_positions_after_surrogate_pairs() {
+        // 🫣 is two UTF-16 units.
+        assert_eq!(edit("a🫣b", (pos(0, 3), pos(0, 4)), "X", Encoding::Utf16), "a🫣X");
+        // Inside the pair means before it.
+        assert_eq!(edit("a🫣b", (pos(0, 2), pos(0, 2)), "X", Encoding::Utf16), "aX🫣b");
+    }
+
+    #[test]
+    fn utf8_positions_count_bytes() {
+        assert_eq!(edit("ț❤️x", (pos(0, 8), pos(0, 9)), "y", Encoding::Utf8), "ț❤️y");
+    }
+
+    #[test]
+    fn crlf_line_ends_and_past_the_end_positions() {
+        assert_eq!(edit("ab\r\ncd", (pos(0, 99), pos(0, 99)), "!", Encoding::Utf16), "ab!\r\ncd");
+        assert_eq!(edit("ab\r\ncd", (pos(1, 2), pos(1, 2)), "!", Encoding::Utf16), "ab\r\ncd!");
+        assert_eq!(edit("ab\r\ncd", (pos(7, 0), pos(9, 0)), "!", Encoding::Utf16), "ab\r\ncd!");
+        assert_eq!(edit("ab\rcd", (pos(1, 0), pos(1, 1)), "", Encoding::Utf16), "ab\rd");
+    }
+
+    #[test]
+    fn several_changes_apply_in_order() {
+        let docs = Documents::default();
+        let uri: Uri = "file:///p.json".parse().unwrap();
+        docs.open(uri.clone(), "abc\ndef", 1);
+        // What VS Code sends for a multi-cursor edit: later positions first.
+        let changes = vec![
+            Change { range: Some(Range { start: pos(1, 3), end: pos(1, 3) }), text: "2".into() },
+            Change { range: Some(Range { start: pos(0, 3), end: pos(0, 3) }), text: "1".into() },
+            Change { range: None, text: "replaced".into() },
+            Change { range: Some(Range { start: pos(0, 0), end: pos(0, 1) }), text: "R".into() },
+        ];
+        let snapshot = docs.change(&uri, 2, changes, Encoding::Utf16).unwrap();
+        assert_eq!(snapshot.text, "Replaced");
+        assert_eq!(snapshot.version, 2);
+        docs.close(&uri);
+        assert_eq!(docs.len(), 0);
+        assert!(docs.change(&uri, 3, vec![], Encoding::Utf16).is_none());
+    }
+}
