@@ -2,7 +2,8 @@
 //! part may hold wildcards or policy variables (whose own `:` does not split parts).
 
 /// The partitions AWS has.
-pub const PARTITIONS: [&str; 8] = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
+pub const PARTITIONS: [&str; 8] =
+    ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
 
 /// One part of an ARN and its byte span inside the ARN string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

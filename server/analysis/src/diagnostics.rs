@@ -83,11 +83,7 @@ pub struct Fix {
 
 impl Fix {
     pub fn replace(title: impl Into<String>, range: TextRange, new_text: impl Into<String>) -> Fix {
-        Fix {
-            title: title.into(),
-            edits: vec![Edit { range, new_text: new_text.into() }],
-            preferred: false,
-        }
+        Fix { title: title.into(), edits: vec![Edit { range, new_text: new_text.into() }], preferred: false }
     }
 
     pub fn preferred(mut self, preferred: bool) -> Fix {
@@ -107,13 +103,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(code: Code, range: TextRange, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            code,
-            severity: code.default_severity(),
-            range,
-            message: message.into(),
-            fixes: Vec::new(),
-        }
+        Diagnostic { code, severity: code.default_severity(), range, message: message.into(), fixes: Vec::new() }
     }
 
     pub fn with_fix(mut self, fix: Fix) -> Diagnostic {

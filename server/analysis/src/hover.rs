@@ -46,7 +46,8 @@ fn action_hover(lit: &StringLit, catalog: &Catalog) -> Option<Hover> {
 
 pub fn action_markdown(service: &Service, action: &Action) -> String {
     let mut md = String::new();
-    let _ = writeln!(md, "**{}:{}** · {} · {}\n", service.prefix, action.name, action.access_level.as_str(), service.name);
+    let _ =
+        writeln!(md, "**{}:{}** · {} · {}\n", service.prefix, action.name, action.access_level.as_str(), service.name);
     let _ = writeln!(md, "{}\n", action.description);
     if action.resource_types.is_empty() {
         md.push_str("No resource-level permissions: only `\"Resource\": \"*\"` grants this action.\n\n");
@@ -69,7 +70,8 @@ pub fn action_markdown(service: &Service, action: &Action) -> String {
         let keys: Vec<String> = action.condition_keys.iter().map(|k| format!("`{k}`")).collect();
         let _ = writeln!(md, "Condition keys: {}\n", keys.join(", "));
     }
-    let _ = write!(md, "[{} actions in the Service Authorization Reference]({})", service.name, service.reference_url());
+    let _ =
+        write!(md, "[{} actions in the Service Authorization Reference]({})", service.name, service.reference_url());
     md
 }
 
@@ -78,11 +80,22 @@ fn wildcard_markdown(value: &str, catalog: &Catalog) -> String {
     let mut md = String::new();
     let services: std::collections::BTreeSet<&str> = matches.iter().map(|(s, _)| s.prefix.as_str()).collect();
     let in_services = if services.len() > 1 { format!(" in {} services", services.len()) } else { String::new() };
-    let _ = writeln!(md, "**{value}** matches {} action{}{in_services}\n", matches.len(), if matches.len() == 1 { "" } else { "s" });
+    let _ = writeln!(
+        md,
+        "**{value}** matches {} action{}{in_services}\n",
+        matches.len(),
+        if matches.len() == 1 { "" } else { "s" }
+    );
     if matches.is_empty() {
         return md;
     }
-    let levels = [AccessLevel::List, AccessLevel::Read, AccessLevel::Write, AccessLevel::PermissionsManagement, AccessLevel::Tagging];
+    let levels = [
+        AccessLevel::List,
+        AccessLevel::Read,
+        AccessLevel::Write,
+        AccessLevel::PermissionsManagement,
+        AccessLevel::Tagging,
+    ];
     let counts: Vec<String> = levels
         .iter()
         .filter_map(|level| {
@@ -99,7 +112,12 @@ fn wildcard_markdown(value: &str, catalog: &Catalog) -> String {
     }
     if services.len() == 1 {
         let (service, _) = matches[0];
-        let _ = write!(md, "\n[{} actions in the Service Authorization Reference]({})", service.name, service.reference_url());
+        let _ = write!(
+            md,
+            "\n[{} actions in the Service Authorization Reference]({})",
+            service.name,
+            service.reference_url()
+        );
     }
     md
 }

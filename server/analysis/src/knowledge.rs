@@ -30,7 +30,8 @@ impl ApiNames {
     pub fn get() -> &'static ApiNames {
         static NAMES: OnceLock<ApiNames> = OnceLock::new();
         NAMES.get_or_init(|| {
-            serde_json::from_str(include_str!("../knowledge/api-names.json")).expect("api-names.json is valid (checked by tests)")
+            serde_json::from_str(include_str!("../knowledge/api-names.json"))
+                .expect("api-names.json is valid (checked by tests)")
         })
     }
 

@@ -25,7 +25,12 @@ pub fn check(args: &[String]) -> i32 {
             "--format" => match args.next().map(String::as_str) {
                 Some("text") => format = Format::Text,
                 Some("json") => format = Format::Json,
-                other => return usage_error(&format!("--format takes `text` or `json`, not {}", other.map_or("nothing".to_string(), |o| format!("`{o}`")))),
+                other => {
+                    return usage_error(&format!(
+                        "--format takes `text` or `json`, not {}",
+                        other.map_or("nothing".to_string(), |o| format!("`{o}`"))
+                    ))
+                }
             },
             "-h" | "--help" => {
                 println!("{USAGE}\n\nLints AWS IAM policy JSON files (directories: every *.json in them, recursively).\nExit code: 0 no errors, 1 errors found, 2 bad usage or unreadable file.");
@@ -175,7 +180,16 @@ impl Report {
 
     fn write_text(&self, out: &mut impl Write) -> std::io::Result<()> {
         for f in &self.findings {
-            writeln!(out, "{}:{}:{}: {} {} {}", f.path, f.start.0 + 1, f.start.1 + 1, f.severity.as_str(), f.code.as_str(), f.message)?;
+            writeln!(
+                out,
+                "{}:{}:{}: {} {} {}",
+                f.path,
+                f.start.0 + 1,
+                f.start.1 + 1,
+                f.severity.as_str(),
+                f.code.as_str(),
+                f.message
+            )?;
         }
         Ok(())
     }
@@ -203,7 +217,12 @@ impl Report {
 
     fn summary(&self) -> String {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-        let mut s = format!("{}, {} in {} checked", plural(self.errors, "error"), plural(self.warnings, "warning"), plural(self.checked, "file"));
+        let mut s = format!(
+            "{}, {} in {} checked",
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning"),
+            plural(self.checked, "file")
+        );
         if self.skipped > 0 {
             s.push_str(&format!(" ({} skipped: not IAM policies)", self.skipped));
         }

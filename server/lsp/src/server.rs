@@ -29,7 +29,8 @@ pub fn run() {
         }
     };
     runtime.block_on(async {
-        let (service, socket) = LspService::build(Backend::new).custom_method("iam-lsp/crashTest", Backend::crash_test).finish();
+        let (service, socket) =
+            LspService::build(Backend::new).custom_method("iam-lsp/crashTest", Backend::crash_test).finish();
         // One message at a time, in the order received: edits are applied and analysed in
         // order, so diagnostics are never published for an older version over a newer one.
         // Analysis takes well under a millisecond for a policy.
@@ -49,7 +50,11 @@ fn guard<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        Error { code: ErrorCode::InternalError, message: format!("iam-lsp: {what} failed: {detail}").into(), data: None }
+        Error {
+            code: ErrorCode::InternalError,
+            message: format!("iam-lsp: {what} failed: {detail}").into(),
+            data: None,
+        }
     })
 }
 
@@ -59,7 +64,12 @@ fn not_open(uri: &Uri) -> Error {
 
 impl Backend {
     fn new(client: Client) -> Backend {
-        Backend { client, documents: Documents::default(), encoding: OnceLock::new(), document_changes: OnceLock::new() }
+        Backend {
+            client,
+            documents: Documents::default(),
+            encoding: OnceLock::new(),
+            document_changes: OnceLock::new(),
+        }
     }
 
     fn encoding(&self) -> Encoding {
@@ -75,7 +85,12 @@ impl Backend {
             return; // a newer version has arrived; its own publish follows
         }
         if snapshot.analysis.is_none() {
-            self.client.log_message(MessageType::ERROR, format!("iam-lsp: analysis of {} failed (a bug); edit the document to retry", uri.as_str())).await;
+            self.client
+                .log_message(
+                    MessageType::ERROR,
+                    format!("iam-lsp: analysis of {} failed (a bug); edit the document to retry", uri.as_str()),
+                )
+                .await;
         }
         let diagnostics = convert::diagnostics(snapshot, self.encoding());
         self.client.publish_diagnostics(uri, diagnostics, Some(snapshot.version)).await;
@@ -141,7 +156,12 @@ impl LanguageServer for Backend {
         match self.documents.change(&uri, params.text_document.version, changes, self.encoding()) {
             Some(snapshot) => self.publish(uri, &snapshot).await,
             None => {
-                self.client.log_message(MessageType::WARNING, format!("iam-lsp: didChange for a document that is not open: {}", uri.as_str())).await;
+                self.client
+                    .log_message(
+                        MessageType::WARNING,
+                        format!("iam-lsp: didChange for a document that is not open: {}", uri.as_str()),
+                    )
+                    .await;
             }
         }
     }
@@ -174,17 +194,24 @@ impl LanguageServer for Backend {
             let Some(analysis) = &snapshot.analysis else { return None };
             let wanted = convert::text_range(&snapshot, params.range, encoding);
             let mut actions = Vec::new();
-            for d in analysis.diagnostics.iter().filter(|d| d.range.start <= wanted.end && wanted.start <= d.range.end) {
+            for d in analysis.diagnostics.iter().filter(|d| d.range.start <= wanted.end && wanted.start <= d.range.end)
+            {
                 for fix in &d.fixes {
                     let edits: Vec<TextEdit> = fix
                         .edits
                         .iter()
-                        .map(|e| TextEdit { range: convert::range(&snapshot, e.range, encoding), new_text: e.new_text.clone() })
+                        .map(|e| TextEdit {
+                            range: convert::range(&snapshot, e.range, encoding),
+                            new_text: e.new_text.clone(),
+                        })
                         .collect();
                     let edit = if document_changes {
                         WorkspaceEdit {
                             document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
-                                text_document: OptionalVersionedTextDocumentIdentifier { uri: uri.clone(), version: Some(snapshot.version) },
+                                text_document: OptionalVersionedTextDocumentIdentifier {
+                                    uri: uri.clone(),
+                                    version: Some(snapshot.version),
+                                },
                                 edits: edits.into_iter().map(OneOf::Left).collect(),
                             }])),
                             ..Default::default()

@@ -10,9 +10,6 @@ use serde::Deserialize;
 
 use crate::pattern::{self, Tok};
 
-/// Index key for ARN formats whose service is a placeholder.
-const ANY_SERVICE: &str = "${*}";
-
 static CATALOG_GZ: &[u8] = include_bytes!("../../catalog/catalog.json.gz");
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
@@ -106,12 +103,8 @@ impl Service {
     /// The service's page in the AWS Service Authorization Reference. AWS names the page
     /// after the service's name, lower-cased, letters and digits only.
     pub fn reference_url(&self) -> String {
-        let slug: String = self
-            .name
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
+        let slug: String =
+            self.name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
         format!("https://docs.aws.amazon.com/service-authorization/latest/reference/list_{slug}.html")
     }
 }
@@ -173,8 +166,10 @@ impl Catalog {
             for (ri, resource_type) in service.resource_types.iter_mut().enumerate() {
                 resource_type.arn_format = parse_format(&resource_type.arn);
                 if let Some(format) = &resource_type.arn_format {
-                    // `${Vendor}` formats (AWS Backup recovery points) fit any service.
-                    let key = if format.service.contains("${") { ANY_SERVICE.to_string() } else { format.service.clone() };
+                    // A `${Vendor}` format (AWS Backup's recovery points) is indexed under its
+                    // own service: matching it against every service would accept anything.
+                    let key =
+                        if format.service.contains("${") { service.prefix.clone() } else { format.service.clone() };
                     resource_types_by_arn_service.entry(key).or_default().push((si, ri));
                 }
             }
@@ -232,13 +227,12 @@ impl Catalog {
         out
     }
 
-    /// The resource types whose ARN can have this service segment.
+    /// The resource types whose ARN has this service segment.
     pub fn resource_types_for_arn_service(&self, arn_service: &str) -> impl Iterator<Item = (&Service, &ResourceType)> {
-        let own = self.resource_types_by_arn_service.get(arn_service);
-        let any = self.resource_types_by_arn_service.get(ANY_SERVICE);
-        own.into_iter()
+        self.resource_types_by_arn_service
+            .get(arn_service)
+            .into_iter()
             .flatten()
-            .chain(any.into_iter().flatten())
             .map(|&(si, ri)| (&self.services[si], &self.services[si].resource_types[ri]))
     }
 

@@ -75,14 +75,14 @@ fn check_action(lit: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
         return;
     }
     if let Some(alias) = ApiNames::get().action(value) {
-        let mut d = Diagnostic::new(
-            Code::UnknownAction,
-            name_range,
-            format!("`{value}` is not an IAM action: {}; use {}", alias.why, list(&alias.replacements.iter().map(String::as_str).collect::<Vec<_>>())),
-        );
+        let mut d =
+            Diagnostic::new(Code::UnknownAction, name_range, format!("`{value}` is not an IAM action: {}", alias.why));
         let single = alias.replacements.len() == 1;
         for replacement in &alias.replacements {
-            d = d.with_fix(Fix::replace(format!("Change to `{replacement}`"), lit.content_range(), replacement.clone()).preferred(single));
+            d = d.with_fix(
+                Fix::replace(format!("Change to `{replacement}`"), lit.content_range(), replacement.clone())
+                    .preferred(single),
+            );
         }
         out.push(d);
         return;
@@ -100,17 +100,37 @@ fn check_action(lit: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
     }
     let mut d = Diagnostic::new(Code::UnknownAction, name_range, message);
     for candidate in &close {
-        d = d.with_fix(Fix::replace(format!("Change to `{}:{candidate}`", service.prefix), name_range, *candidate).preferred(close.len() == 1));
+        d = d.with_fix(
+            Fix::replace(format!("Change to `{}:{candidate}`", service.prefix), name_range, *candidate)
+                .preferred(close.len() == 1),
+        );
     }
     out.push(d);
 }
 
-fn unknown_prefix(value: &str, prefix: &str, name: &str, range: crate::text::TextRange, catalog: &Catalog) -> Diagnostic {
+fn unknown_prefix(
+    value: &str,
+    prefix: &str,
+    name: &str,
+    range: crate::text::TextRange,
+    catalog: &Catalog,
+) -> Diagnostic {
     if let Some(alias) = ApiNames::get().prefix(prefix) {
-        let exists = catalog.service(&alias.prefix).is_some_and(|s| pattern::has_wildcard(name) || s.action(name).is_some());
-        let tail = if exists { format!(": write `{}:{name}`", alias.prefix) } else { format!("; the IAM prefix is `{}`", alias.prefix) };
-        return Diagnostic::new(Code::ApiNameAsPrefix, range, format!("`{prefix}` is not an IAM service prefix: {}{tail}", alias.why))
-            .with_fix(Fix::replace(format!("Change the prefix to `{}`", alias.prefix), range, alias.prefix.clone()).preferred(true));
+        let exists =
+            catalog.service(&alias.prefix).is_some_and(|s| pattern::has_wildcard(name) || s.action(name).is_some());
+        let advice = if exists { format!("write `{}:{name}`", alias.prefix) } else { String::from("fix the prefix") };
+        return Diagnostic::new(
+            Code::ApiNameAsPrefix,
+            range,
+            format!(
+                "`{prefix}` is not an IAM service prefix: {}, and IAM authorises its operations with `{}:` actions; {advice}",
+                alias.why, alias.prefix
+            ),
+        )
+        .with_fix(
+            Fix::replace(format!("Change the prefix to `{}`", alias.prefix), range, alias.prefix.clone())
+                .preferred(true),
+        );
     }
     if catalog.legacy_prefix(prefix).is_some() {
         return Diagnostic::new(
@@ -126,7 +146,9 @@ fn unknown_prefix(value: &str, prefix: &str, name: &str, range: crate::text::Tex
     }
     let mut d = Diagnostic::new(Code::UnknownService, range, message);
     for candidate in &close {
-        d = d.with_fix(Fix::replace(format!("Change the prefix to `{candidate}`"), range, *candidate).preferred(close.len() == 1));
+        d = d.with_fix(
+            Fix::replace(format!("Change the prefix to `{candidate}`"), range, *candidate).preferred(close.len() == 1),
+        );
     }
     d
 }

@@ -33,7 +33,9 @@ fn check_resource(lit: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>)
         out.push(Diagnostic::new(
             Code::ArnSyntax,
             lit.content_range(),
-            format!("`{value}` is not a resource: write `*` or an ARN, `arn:partition:service:region:account:resource`"),
+            format!(
+                "`{value}` is not a resource: write `*` or an ARN, `arn:partition:service:region:account:resource`"
+            ),
         ));
         return;
     }
@@ -88,7 +90,11 @@ fn check_resource(lit: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>)
         }
         let mut d = Diagnostic::new(Code::ArnUnknownService, range(parsed.service), message);
         if close.len() == 1 {
-            d = d.with_fix(Fix::replace(format!("Change the service to `{}`", close[0]), range(parsed.service), close[0]));
+            d = d.with_fix(Fix::replace(
+                format!("Change the service to `{}`", close[0]),
+                range(parsed.service),
+                close[0],
+            ));
         }
         out.push(d);
         return;
@@ -167,18 +173,29 @@ fn resource_star(statement: &Statement, star: &StringLit, catalog: &Catalog, out
     let names: Vec<String> = scoped.iter().take(5).map(|(s, a)| format!("{}:{}", s.prefix, a.name)).collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let (service, action) = scoped[0];
-    let example = service.resource_type(&action.resource_types[0]).map(|r| r.arn.as_str()).unwrap_or_default();
-    let subject = if scoped.len() > names.len() {
-        format!("{} actions that support resource-level permissions ({}, ...)", scoped.len(), names.join(", "))
+    let mut types: Vec<&str> = action.resource_types.iter().take(4).map(String::as_str).collect();
+    if action.resource_types.len() > types.len() {
+        types.push("...");
+    }
+    let (subject, pronoun) = if scoped.len() > names.len() {
+        (
+            format!("{} actions that support resource-level permissions ({}, ...)", scoped.len(), names.join(", ")),
+            "they",
+        )
+    } else if scoped.len() == 1 {
+        (list(&names), "it")
     } else {
-        list(&names)
+        (list(&names).replace(" or ", " and "), "they")
     };
     out.push(Diagnostic::new(
         Code::ResourceStar,
         star.range,
         format!(
-            "`\"Resource\": \"{}\"` grants {subject} on every resource; list the resources they need instead (e.g. `{example}`)",
-            star.value
+            "`\"Resource\": \"{}\"` grants {subject} on all resources, but {pronoun} can be limited to specific ones (`{}:{}` takes {} ARNs): list those ARNs instead",
+            star.value,
+            service.prefix,
+            action.name,
+            types.join(", ")
         ),
     ));
 }

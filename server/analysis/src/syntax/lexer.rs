@@ -2,8 +2,8 @@
 //! strings) and restartable after an error, so that lexing never stops early.
 
 use jsonc_parser::errors::ParseErrorKind;
-use jsonc_parser::{ParseStringErrorKind, Scanner, ScannerOptions};
 use jsonc_parser::tokens::Token;
+use jsonc_parser::{ParseStringErrorKind, Scanner, ScannerOptions};
 
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::text::TextRange;
@@ -17,7 +17,10 @@ pub enum TokenKind {
     Comma,
     Colon,
     /// A string with its decoded value; `verbatim` when it has no escapes.
-    String { value: String, verbatim: bool },
+    String {
+        value: String,
+        verbatim: bool,
+    },
     Number,
     Bool(bool),
     Null,
@@ -221,7 +224,9 @@ fn check_whitespace(text: &str, start: usize, end: usize, diagnostics: &mut Vec<
                     TextRange::new(at, at + ch.len_utf8()),
                     format!("U+{:04X} is not JSON whitespace: use a space", ch as u32),
                 )
-                .with_fix(Fix::replace("Replace with a space", TextRange::new(at, at + ch.len_utf8()), " ").preferred(true)),
+                .with_fix(
+                    Fix::replace("Replace with a space", TextRange::new(at, at + ch.len_utf8()), " ").preferred(true),
+                ),
             );
         }
     }

@@ -85,6 +85,13 @@ impl<'t> Parser<'t> {
         self.diagnostics.push(Diagnostic::new(Code::JsonSyntax, range, message));
     }
 
+    /// An error fixed by inserting `insert` where the previous token ends.
+    fn missing(&mut self, range: TextRange, message: impl Into<String>, insert: &str) {
+        let at = TextRange::empty(self.last_end());
+        let fix = Fix::replace(format!("Insert `{insert}`"), at, insert).preferred(true);
+        self.diagnostics.push(Diagnostic::new(Code::JsonSyntax, range, message).with_fix(fix));
+    }
+
     /// Where to point at something missing: the next token, or the end of the text.
     fn here(&self) -> TextRange {
         match self.peek() {
@@ -124,7 +131,8 @@ impl<'t> Parser<'t> {
                 self.error(tok.range, format!("`{word}` needs double quotes: write \"{word}\""));
                 if let Some(last) = self.diagnostics.last_mut() {
                     if last.range == tok.range {
-                        last.fixes.push(Fix::replace("Add double quotes", tok.range, format!("\"{word}\"")).preferred(true));
+                        last.fixes
+                            .push(Fix::replace("Add double quotes", tok.range, format!("\"{word}\"")).preferred(true));
                     }
                 }
                 Value::String(StringLit { value: word.to_string(), range: tok.range, verbatim: false })
@@ -159,21 +167,23 @@ impl<'t> Parser<'t> {
                 }
                 TokenKind::String { value, verbatim } => {
                     if !members.is_empty() && pending_comma.is_none() {
-                        self.error(tok.range, "missing `,` before this member");
+                        self.missing(tok.range, "missing `,` before this member", ",");
                     }
                     self.bump();
                     StringLit { value: value.clone(), range: tok.range, verbatim: *verbatim }
                 }
                 TokenKind::Word => {
                     if !members.is_empty() && pending_comma.is_none() {
-                        self.error(tok.range, "missing `,` before this member");
+                        self.missing(tok.range, "missing `,` before this member", ",");
                     }
                     self.bump();
                     let word = &self.text[tok.range.start..tok.range.end];
                     self.error(tok.range, format!("property names need double quotes: write \"{word}\""));
                     if let Some(last) = self.diagnostics.last_mut() {
                         if last.range == tok.range {
-                            last.fixes.push(Fix::replace("Add double quotes", tok.range, format!("\"{word}\"")).preferred(true));
+                            last.fixes.push(
+                                Fix::replace("Add double quotes", tok.range, format!("\"{word}\"")).preferred(true),
+                            );
                         }
                     }
                     StringLit { value: word.to_string(), range: tok.range, verbatim: false }
@@ -186,9 +196,11 @@ impl<'t> Parser<'t> {
                     pending_comma = Some(comma);
                     continue;
                 }
-                TokenKind::CloseBracket | TokenKind::OpenBrace | TokenKind::OpenBracket if !members.is_empty() || pending_comma.is_some() => {
+                TokenKind::CloseBracket | TokenKind::OpenBrace | TokenKind::OpenBracket
+                    if !members.is_empty() || pending_comma.is_some() =>
+                {
                     // `]` or a new value where a key should be: the object was not closed.
-                    self.error(tok.range, "missing `}` before this: the object above is not closed");
+                    self.missing(tok.range, "missing `}` before this: the object above is not closed", "}");
                     return Object { range: TextRange::new(open.start, self.last_end()), members };
                 }
                 _ => {
@@ -211,8 +223,15 @@ impl<'t> Parser<'t> {
                     self.bump();
                     self.member_value(depth)
                 }
-                Some(TokenKind::String { .. } | TokenKind::Number | TokenKind::Bool(_) | TokenKind::Null | TokenKind::OpenBrace | TokenKind::OpenBracket) => {
-                    self.error(key.range, format!("missing `:` after \"{}\"", key.value));
+                Some(
+                    TokenKind::String { .. }
+                    | TokenKind::Number
+                    | TokenKind::Bool(_)
+                    | TokenKind::Null
+                    | TokenKind::OpenBrace
+                    | TokenKind::OpenBracket,
+                ) => {
+                    self.missing(key.range, format!("missing `:` after \"{}\"", key.value), ":");
                     self.value(depth + 1)
                 }
                 _ => {
@@ -276,7 +295,7 @@ impl<'t> Parser<'t> {
                     pending_comma = Some(comma);
                 }
                 TokenKind::CloseBrace => {
-                    self.error(tok.range, "missing `]` before this: the array is not closed");
+                    self.missing(tok.range, "missing `]` before this: the array is not closed", "]");
                     return Array { range: TextRange::new(open.start, self.last_end()), items };
                 }
                 TokenKind::Colon => {
@@ -285,7 +304,7 @@ impl<'t> Parser<'t> {
                 }
                 _ => {
                     if !items.is_empty() && pending_comma.is_none() {
-                        self.error(tok.range, "missing `,` before this element");
+                        self.missing(tok.range, "missing `,` before this element", ",");
                     }
                     pending_comma = None;
                     if let Some(value) = self.value(depth + 1) {
@@ -298,8 +317,12 @@ impl<'t> Parser<'t> {
 
     fn trailing_comma(&mut self, comma: TextRange) {
         self.diagnostics.push(
-            Diagnostic::new(Code::JsonTrailingComma, comma, "trailing comma: IAM rejects a `,` after the last element; remove it")
-                .with_fix(Fix::replace("Remove the trailing comma", comma, "").preferred(true)),
+            Diagnostic::new(
+                Code::JsonTrailingComma,
+                comma,
+                "trailing comma: IAM rejects a `,` after the last element; remove it",
+            )
+            .with_fix(Fix::replace("Remove the trailing comma", comma, "").preferred(true)),
         );
     }
 

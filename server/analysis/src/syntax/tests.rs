@@ -81,7 +81,27 @@ fn duplicate_keys_are_reported_on_the_second() {
 
 #[test]
 fn hopeless_input_never_panics() {
-    for text in ["", "}", "]]]", "{", "[", "\"", "{\"a\"", "{\"a\":", "{,}", "[,]", "{:}", "\u{feff}{}", "{'a': 1}", "0x1F", "{\"a\":\"\\q\"}", "/*", "{\"a\" 1}", "\u{0}", "{\"é\":\"🫣\"}"] {
+    for text in [
+        "",
+        "}",
+        "]]]",
+        "{",
+        "[",
+        "\"",
+        "{\"a\"",
+        "{\"a\":",
+        "{,}",
+        "[,]",
+        "{:}",
+        "\u{feff}{}",
+        "{'a': 1}",
+        "0x1F",
+        "{\"a\":\"\\q\"}",
+        "/*",
+        "{\"a\" 1}",
+        "\u{0}",
+        "{\"é\":\"🫣\"}",
+    ] {
         let _ = parse(text);
         let _ = crate::analyze(text);
     }
@@ -93,4 +113,3 @@ fn deep_nesting_is_bounded() {
     let parse = parse(&text);
     assert!(parse.diagnostics.iter().any(|d| d.message.contains("nesting deeper")));
 }
-

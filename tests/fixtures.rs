@@ -1,0 +1,149 @@
+//! Fixture tests: every `tests/fixtures/**/*.json` policy is analysed and its diagnostics
+//! rendered (with carets under the offending text and the effect of each fix) next to it
+//! as `*.snap`. A missing or different snapshot fails; `UPDATE_SNAPSHOTS=1 cargo test`
+//! rewrites them, to be reviewed in the diff.
+
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+use iam_analysis::{analyze, apply_edits, Code, Diagnostic, Encoding, LineIndex};
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+}
+
+fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            fixture_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+}
+
+/// The diagnostics of one text, rendered for a snapshot.
+fn render(text: &str) -> String {
+    let analysis = analyze(text);
+    if !analysis.is_policy {
+        return "not a policy: no diagnostics\n".to_string();
+    }
+    if analysis.diagnostics.is_empty() {
+        return "no diagnostics\n".to_string();
+    }
+    let index = LineIndex::new(text);
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::new();
+    for d in &analysis.diagnostics {
+        let start = index.line_col(text, d.range.start, Encoding::Utf8);
+        let end = index.line_col(text, d.range.end, Encoding::Utf8);
+        let _ = writeln!(
+            out,
+            "{}[{}] {}:{}-{}:{} {}",
+            d.severity.as_str(),
+            d.code.as_str(),
+            start.line + 1,
+            start.col + 1,
+            end.line + 1,
+            end.col + 1,
+            d.message
+        );
+        let line = lines.get(start.line as usize).copied().unwrap_or("");
+        let _ = writeln!(out, "  | {line}");
+        let before = line.get(..start.col as usize).unwrap_or(line).chars().count();
+        let width = if end.line == start.line {
+            line.get(start.col as usize..end.col as usize).map_or(1, |s| s.chars().count()).max(1)
+        } else {
+            line.chars().count().saturating_sub(before).max(1)
+        };
+        let _ = writeln!(out, "  | {}{}", " ".repeat(before), "^".repeat(width));
+        for fix in &d.fixes {
+            let fixed = apply_edits(text, &fix.edits);
+            let fixed_line = fixed.lines().nth(start.line as usize).unwrap_or("");
+            let preferred = if fix.preferred { " (preferred)" } else { "" };
+            let _ = writeln!(out, "  = fix{preferred}: {}\n  | {fixed_line}", fix.title);
+        }
+    }
+    out
+}
+
+/// A fix must make its diagnostic go away: fewer diagnostics with its code and message on
+/// the same text afterwards.
+fn check_fixes(path: &Path, text: &str, diagnostics: &[Diagnostic]) {
+    let covered = |text: &str, d: &Diagnostic| text[d.range.start..d.range.end].to_string();
+    let count = |text: &str, all: &[Diagnostic], d: &Diagnostic, d_text: &str| {
+        all.iter().filter(|a| a.code == d.code && a.message == d.message && covered(text, a) == d_text).count()
+    };
+    for d in diagnostics {
+        let d_text = covered(text, d);
+        let before = count(text, diagnostics, d, &d_text);
+        for fix in &d.fixes {
+            let fixed = apply_edits(text, &fix.edits);
+            let after = count(&fixed, &analyze(&fixed).diagnostics, d, &d_text);
+            assert!(after < before, "{}: fix `{}` leaves `{}` in place", path.display(), fix.title, d.message);
+        }
+    }
+}
+
+#[test]
+fn fixtures_match_their_snapshots() {
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let mut files = Vec::new();
+    fixture_files(&fixtures_dir(), &mut files);
+    assert!(files.len() >= 10, "fixtures not found in {}", fixtures_dir().display());
+    let mut failures = Vec::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let actual = render(&text);
+        check_fixes(path, &text, &analyze(&text).diagnostics);
+        let snap = path.with_extension("snap");
+        let expected = std::fs::read_to_string(&snap).ok();
+        if expected.as_deref() != Some(actual.as_str()) {
+            if update {
+                std::fs::write(&snap, &actual).unwrap();
+            } else {
+                failures.push(format!(
+                    "--- {}\n=== expected\n{}=== actual\n{actual}",
+                    snap.display(),
+                    expected.as_deref().unwrap_or("(no snapshot)\n")
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} snapshot(s) differ (UPDATE_SNAPSHOTS=1 to accept):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Valid policies, AWS's own among them, must produce nothing.
+#[test]
+fn valid_fixtures_have_no_diagnostics() {
+    let mut files = Vec::new();
+    fixture_files(&fixtures_dir().join("valid"), &mut files);
+    assert!(!files.is_empty());
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let analysis = analyze(&text);
+        assert!(analysis.is_policy, "{}", path.display());
+        assert_eq!(analysis.diagnostics, [], "{}", path.display());
+    }
+}
+
+/// Every code has a fixture that triggers it.
+#[test]
+fn every_code_has_a_triggering_fixture() {
+    let mut files = Vec::new();
+    fixture_files(&fixtures_dir(), &mut files);
+    let mut seen = std::collections::BTreeSet::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        seen.extend(analyze(&text).diagnostics.iter().map(|d| d.code));
+    }
+    let missing: Vec<&str> = Code::ALL.iter().filter(|c| !seen.contains(c)).map(|c| c.as_str()).collect();
+    assert!(missing.is_empty(), "codes without a fixture: {missing:?}");
+}
