@@ -1,1 +1,118 @@
+//! `iam-lsp check` as a user runs it: output formats, exit codes, directories, skipped files.
 
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+}
+
+fn check(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_iam-lsp")).arg("check").args(args).output().expect("run iam-lsp")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("iam-lsp-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn text_output_is_compiler_style_and_errors_exit_1() {
+    let path = fixtures().join("bedrock/chatbot-agent-policy.json");
+    let output = check(&[path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let out = stdout(&output);
+    let first = out.lines().next().unwrap();
+    assert_eq!(
+        first,
+        format!(
+            "{}:2:3: error json-comment comment: IAM policies are plain JSON and AWS rejects comments; remove it (a `Sid` can name a statement)",
+            path.display()
+        )
+    );
+    assert!(
+        out.contains(":8:19: error api-name-as-prefix `bedrock-agent-runtime` is not an IAM service prefix"),
+        "{out}"
+    );
+    assert!(stderr(&output).contains("5 errors, 2 warnings in 1 file checked"), "{}", stderr(&output));
+}
+
+#[test]
+fn json_output_has_paths_codes_severities_and_utf16_ranges() {
+    let dir = scratch("json");
+    let path = dir.join("p.json");
+    std::fs::write(&path, r#"{"Statement":{"Sid":"é🫣","Action":"bedrock:Converse"}}"#).unwrap();
+    let output = check(&["--format", "json", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let findings: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        findings,
+        serde_json::json!([{
+            "path": path.display().to_string(),
+            "code": "unknown-action",
+            "severity": "error",
+            "range": {"start": {"line": 0, "character": 44}, "end": {"line": 0, "character": 52}},
+            "message": "`bedrock:Converse` is not an IAM action: the Converse API is authorised by `bedrock:InvokeModel`",
+        }])
+    );
+}
+
+#[test]
+fn directories_are_walked_and_other_json_is_skipped() {
+    let output =
+        check(&[fixtures().join("valid").to_str().unwrap(), fixtures().join("not-policies").to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(stdout(&output), "");
+    let err = stderr(&output);
+    assert!(err.contains("package.json: info: skipped: not an IAM policy"), "{err}");
+    assert!(err.contains("0 errors, 0 warnings in 10 files checked (2 skipped: not IAM policies)"), "{err}");
+}
+
+#[test]
+fn warnings_alone_exit_0() {
+    let output = check(&[fixtures().join("actions/legacy-action.json").to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stdout(&output).lines().count(), 2);
+}
+
+#[test]
+fn bad_usage_and_unreadable_files_exit_2() {
+    let no_paths = check(&[]);
+    assert_eq!(no_paths.status.code(), Some(2));
+    assert!(stderr(&no_paths).contains("usage: iam-lsp check"));
+
+    let bad_format = check(&["--format", "xml", "x.json"]);
+    assert_eq!(bad_format.status.code(), Some(2));
+    assert!(stderr(&bad_format).contains("--format takes `text` or `json`, not `xml`"));
+
+    let missing = check(&["/no/such/policy.json"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("cannot read /no/such/policy.json"), "{}", stderr(&missing));
+
+    let unknown = Command::new(env!("CARGO_BIN_EXE_iam-lsp")).arg("frobnicate").output().unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn invalid_utf8_is_a_diagnostic_not_a_crash() {
+    let dir = scratch("utf8");
+    let path = dir.join("latin1.json");
+    std::fs::write(&path, b"{\"Statement\": {\"Sid\": \"caf\xe9\"}}").unwrap();
+    let output = check(&[path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains(":1:27: error json-syntax not UTF-8 text (byte 0xE9 at offset 26)"),
+        "{}",
+        stdout(&output)
+    );
+}

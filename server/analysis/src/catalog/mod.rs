@@ -287,6 +287,14 @@ mod tests {
     }
 
     #[test]
+    fn source_md_describes_the_embedded_catalog() {
+        let source_md = include_str!("../../catalog/SOURCE.md");
+        let catalog = Catalog::get();
+        assert!(source_md.contains(&catalog.source.package), "regenerate with update.mjs");
+        assert!(source_md.contains(&format!("| actions | {} |", catalog.action_count())));
+    }
+
+    #[test]
     fn lookups_ignore_case() {
         let catalog = Catalog::get();
         let (service, action) = catalog.action("BEDROCK:invokemodel").unwrap();
