@@ -44,14 +44,18 @@ fn text_output_is_compiler_style_and_errors_exit_1() {
         out.contains(":8:19: error api-name-as-prefix `bedrock-agent-runtime` is not an IAM service prefix"),
         "{out}"
     );
-    assert!(stderr(&output).contains("5 errors, 2 warnings in 1 file checked"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("5 errors, 3 warnings in 1 file checked"), "{}", stderr(&output));
 }
 
 #[test]
 fn json_output_has_paths_codes_severities_and_utf16_ranges() {
     let dir = scratch("json");
     let path = dir.join("p.json");
-    std::fs::write(&path, r#"{"Statement":{"Sid":"é🫣","Action":"bedrock:Converse"}}"#).unwrap();
+    std::fs::write(
+        &path,
+        r#"{"Id":"é🫣","Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"bedrock:Converse","Resource":"arn:aws:bedrock:*::foundation-model/*"}}"#,
+    )
+    .unwrap();
     let output = check(&["--format", "json", path.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let findings: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
@@ -61,7 +65,7 @@ fn json_output_has_paths_codes_severities_and_utf16_ranges() {
             "path": path.display().to_string(),
             "code": "unknown-action",
             "severity": "error",
-            "range": {"start": {"line": 0, "character": 44}, "end": {"line": 0, "character": 52}},
+            "range": {"start": {"line": 0, "character": 83}, "end": {"line": 0, "character": 91}},
             "message": "`bedrock:Converse` is not an IAM action: the Converse API is authorised by `bedrock:InvokeModel`",
         }])
     );
@@ -75,7 +79,7 @@ fn directories_are_walked_and_other_json_is_skipped() {
     assert_eq!(stdout(&output), "");
     let err = stderr(&output);
     assert!(err.contains("package.json: info: skipped: not an IAM policy"), "{err}");
-    assert!(err.contains("0 errors, 0 warnings in 10 files checked (2 skipped: not IAM policies)"), "{err}");
+    assert!(err.contains("0 errors, 0 warnings in 14 files checked (2 skipped: not IAM policies)"), "{err}");
 }
 
 #[test]
@@ -115,4 +119,36 @@ fn invalid_utf8_is_a_diagnostic_not_a_crash() {
         "{}",
         stdout(&output)
     );
+}
+
+#[test]
+fn kind_comes_from_the_nearest_config_file_or_the_command_line() {
+    let dir = scratch("kinds");
+    std::fs::create_dir_all(dir.join("scp")).unwrap();
+    std::fs::create_dir(dir.join(".git")).unwrap();
+    std::fs::write(
+        dir.join(".iam-lsp.toml"),
+        "[kinds]\n\"scp/*.json\" = \"scp\"\n[rules]\ndisabled = [\"version-missing\"]\n",
+    )
+    .unwrap();
+    // With a Principal, this would be inferred as a resource-based policy; as an SCP it is
+    // an error, and the missing Version is not reported (disabled).
+    let policy = r#"{"Statement":{"Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"*"}}"#;
+    std::fs::write(dir.join("scp/deny.json"), policy).unwrap();
+    let output = check(&[dir.join("scp/deny.json").to_str().unwrap()]);
+    let out = stdout(&output);
+    assert!(out.contains("error element-not-allowed a service control policy (SCP) has no `Principal`"), "{out}");
+    assert!(!out.contains("version-missing"), "{out}");
+
+    let explicit = check(&["--kind", "resource", dir.join("scp/deny.json").to_str().unwrap()]);
+    assert!(!stdout(&explicit).contains("element-not-allowed"), "{}", stdout(&explicit));
+
+    let bad_kind = check(&["--kind", "iam", "x.json"]);
+    assert_eq!(bad_kind.status.code(), Some(2));
+    assert!(stderr(&bad_kind).contains("--kind takes one of identity, resource, trust, scp, rcp, boundary, not `iam`"));
+
+    std::fs::write(dir.join(".iam-lsp.toml"), "[rules]\ndisabled = [\"no-such-rule\"]\n").unwrap();
+    let bad_config = check(&[dir.join("scp/deny.json").to_str().unwrap()]);
+    assert_eq!(bad_config.status.code(), Some(2));
+    assert!(stderr(&bad_config).contains("unknown rule `no-such-rule`"), "{}", stderr(&bad_config));
 }

@@ -6,7 +6,7 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use iam_analysis::{analyze, apply_edits, Code, Diagnostic, Encoding, LineIndex};
+use iam_analysis::{analyze_with, apply_edits, Code, Diagnostic, Encoding, KindChoice, LineIndex, Options, PolicyKind};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
@@ -24,9 +24,19 @@ fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Fixtures under `kinds/KIND/` are checked as that kind; others have it inferred.
+fn options_for(path: &Path) -> Options {
+    let parts: Vec<&str> = path.iter().filter_map(|p| p.to_str()).collect();
+    let kind = parts.windows(2).find(|w| w[0] == "kinds").and_then(|w| PolicyKind::parse(w[1]));
+    Options {
+        kind: kind.map(|kind| KindChoice { kind, reason: "fixture directory".to_string() }),
+        ..Options::default()
+    }
+}
+
 /// The diagnostics of one text, rendered for a snapshot.
-fn render(text: &str) -> String {
-    let analysis = analyze(text);
+fn render(text: &str, options: &Options) -> String {
+    let analysis = analyze_with(text, options);
     if !analysis.is_policy {
         return "not a policy: no diagnostics\n".to_string();
     }
@@ -71,7 +81,7 @@ fn render(text: &str) -> String {
 
 /// A fix must make its diagnostic go away: fewer diagnostics with its code and message on
 /// the same text afterwards.
-fn check_fixes(path: &Path, text: &str, diagnostics: &[Diagnostic]) {
+fn check_fixes(path: &Path, text: &str, options: &Options, diagnostics: &[Diagnostic]) {
     let covered = |text: &str, d: &Diagnostic| text[d.range.start..d.range.end].to_string();
     let count = |text: &str, all: &[Diagnostic], d: &Diagnostic, d_text: &str| {
         all.iter().filter(|a| a.code == d.code && a.message == d.message && covered(text, a) == d_text).count()
@@ -81,7 +91,7 @@ fn check_fixes(path: &Path, text: &str, diagnostics: &[Diagnostic]) {
         let before = count(text, diagnostics, d, &d_text);
         for fix in &d.fixes {
             let fixed = apply_edits(text, &fix.edits);
-            let after = count(&fixed, &analyze(&fixed).diagnostics, d, &d_text);
+            let after = count(&fixed, &analyze_with(&fixed, options).diagnostics, d, &d_text);
             assert!(after < before, "{}: fix `{}` leaves `{}` in place", path.display(), fix.title, d.message);
         }
     }
@@ -96,8 +106,9 @@ fn fixtures_match_their_snapshots() {
     let mut failures = Vec::new();
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap();
-        let actual = render(&text);
-        check_fixes(path, &text, &analyze(&text).diagnostics);
+        let options = options_for(path);
+        let actual = render(&text, &options);
+        check_fixes(path, &text, &options, &analyze_with(&text, &options).diagnostics);
         let snap = path.with_extension("snap");
         let expected = std::fs::read_to_string(&snap).ok();
         if expected.as_deref() != Some(actual.as_str()) {
@@ -128,7 +139,7 @@ fn valid_fixtures_have_no_diagnostics() {
     assert!(!files.is_empty());
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
-        let analysis = analyze(&text);
+        let analysis = analyze_with(&text, &options_for(&path));
         assert!(analysis.is_policy, "{}", path.display());
         assert_eq!(analysis.diagnostics, [], "{}", path.display());
     }
@@ -142,7 +153,7 @@ fn every_code_has_a_triggering_fixture() {
     let mut seen = std::collections::BTreeSet::new();
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
-        seen.extend(analyze(&text).diagnostics.iter().map(|d| d.code));
+        seen.extend(analyze_with(&text, &options_for(&path)).diagnostics.iter().map(|d| d.code));
     }
     let missing: Vec<&str> = Code::ALL.iter().filter(|c| !seen.contains(c)).map(|c| c.as_str()).collect();
     assert!(missing.is_empty(), "codes without a fixture: {missing:?}");

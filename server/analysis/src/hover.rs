@@ -7,6 +7,7 @@ use crate::model::Policy;
 use crate::pattern;
 use crate::syntax::{self, StringLit};
 use crate::text::TextRange;
+use crate::Options;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hover {
@@ -18,10 +19,25 @@ pub struct Hover {
 /// How many action names a wildcard hover lists before it summarises.
 const LISTED: usize = 25;
 
-pub fn hover(text: &str, offset: usize) -> Option<Hover> {
+/// The hover at a byte offset. `options` give the policy kind (else it is inferred).
+pub fn hover(text: &str, offset: usize, options: &Options) -> Option<Hover> {
     let parse = syntax::parse(text);
     let policy = Policy::new(parse.root.as_ref())?;
     let catalog = Catalog::get();
+    let root = policy.root;
+    let on_brace = offset == root.range.start || offset + 1 == root.range.end;
+    if let Some(member) = root.members.iter().find(|m| m.key.range.touches(offset)) {
+        return Some(Hover {
+            range: member.key.range,
+            markdown: top_level_markdown(&policy, options, Some(&member.key.value)),
+        });
+    }
+    if on_brace {
+        return Some(Hover {
+            range: TextRange::new(root.range.start, root.range.start + 1),
+            markdown: top_level_markdown(&policy, options, None),
+        });
+    }
     for statement in &policy.statements {
         if !statement.object.range.touches(offset) {
             continue;
@@ -31,6 +47,38 @@ pub fn hover(text: &str, offset: usize) -> Option<Hover> {
         }
     }
     None
+}
+
+/// What the policy is checked as, and why; and what the top-level element under the
+/// cursor is for.
+fn top_level_markdown(policy: &Policy, options: &Options, element: Option<&str>) -> String {
+    let choice = options.kind.clone().unwrap_or_else(|| crate::kind::infer(policy));
+    let mut md = String::new();
+    if let Some(element) = element {
+        let about = match element {
+            "Version" => "**Version**: the policy language version. Use `2012-10-17`: the older `2008-10-17` does not substitute policy variables such as `${aws:username}`.",
+            "Statement" => "**Statement**: the policy's rules, one object or an array of them. Each has an `Effect`, the actions (`Action`/`NotAction`), the resources (`Resource`/`NotResource`), optionally a `Principal` and a `Condition`.",
+            "Id" => "**Id**: an optional identifier for the policy (used by some services, such as SQS and SNS).",
+            _ => "",
+        };
+        if !about.is_empty() {
+            let _ = writeln!(
+                md,
+                "{about}
+"
+            );
+        }
+    }
+    let _ = write!(
+        md,
+        "Checked as a **{}** (`{}`): {}.
+
+Set the kind with `.iam-lsp.toml` (`[kinds]`), the editor setting `iamLsp.kinds`, or `iam-lsp check --kind`.",
+        choice.kind.description(),
+        choice.kind.as_str(),
+        choice.reason
+    );
+    md
 }
 
 fn action_hover(lit: &StringLit, catalog: &Catalog) -> Option<Hover> {
@@ -129,7 +177,7 @@ mod tests {
     fn hover_at(marked: &str) -> Option<Hover> {
         let offset = marked.find("$0").expect("cursor marker");
         let text = marked.replacen("$0", "", 1);
-        hover(&text, offset)
+        hover(&text, offset, &Options::default())
     }
 
     #[test]
@@ -146,6 +194,14 @@ mod tests {
         let n = Catalog::get().matching_actions("s3:GetObject*").len();
         assert!(h.markdown.starts_with(&format!("**s3:GetObject*** matches {n} actions")), "{}", h.markdown);
         assert!(h.markdown.contains("`s3:GetObjectAcl`"));
+    }
+
+    #[test]
+    fn top_level_hover_names_the_kind_and_why() {
+        let h = hover_at(r#"{"Version":"2012-10-17","Stat$0ement":{"Effect":"Allow","Principal":{"Service":"bedrock.amazonaws.com"},"Action":"sts:AssumeRole"}}"#).unwrap();
+        assert!(h.markdown.contains("Checked as a **role trust policy** (`trust`): inferred: a statement with a `Principal` allows `sts:AssumeRole`"), "{}", h.markdown);
+        let h = hover_at(r#"$0{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#).unwrap();
+        assert!(h.markdown.contains("**identity-based policy**"), "{}", h.markdown);
     }
 
     #[test]

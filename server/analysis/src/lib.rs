@@ -10,6 +10,7 @@ pub mod catalog;
 mod checks;
 pub mod diagnostics;
 pub mod hover;
+pub mod kind;
 pub mod knowledge;
 pub mod model;
 pub mod pattern;
@@ -19,27 +20,54 @@ pub mod text;
 pub use catalog::Catalog;
 pub use diagnostics::{Code, Diagnostic, Edit, Fix, Severity};
 pub use hover::{hover, Hover};
+pub use kind::{KindChoice, PolicyKind};
 pub use text::{Encoding, LineCol, LineIndex, TextRange};
+
+/// How to analyse a document: settings from the command line, the workspace's
+/// `.iam-lsp.toml` or the editor.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The kind to check as; inferred from the content when `None`.
+    pub kind: Option<KindChoice>,
+    /// Codes not to report.
+    pub disabled: Vec<Code>,
+    /// Severities to use instead of the codes' defaults.
+    pub severity: Vec<(Code, Severity)>,
+}
 
 /// The result of analysing one document.
 #[derive(Clone, Debug)]
 pub struct Analysis {
     /// Whether the document looks like an IAM policy. Other JSON gets no diagnostics.
     pub is_policy: bool,
+    /// The kind the policy was checked as, and why.
+    pub kind: Option<KindChoice>,
     /// Sorted by position.
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Parses and checks a document.
+/// Parses and checks a document with default options.
 pub fn analyze(text: &str) -> Analysis {
+    analyze_with(text, &Options::default())
+}
+
+/// Parses and checks a document.
+pub fn analyze_with(text: &str, options: &Options) -> Analysis {
     let parse = syntax::parse(text);
     let Some(policy) = model::Policy::new(parse.root.as_ref()) else {
-        return Analysis { is_policy: false, diagnostics: Vec::new() };
+        return Analysis { is_policy: false, kind: None, diagnostics: Vec::new() };
     };
+    let kind = options.kind.clone().unwrap_or_else(|| kind::infer(&policy));
     let mut diagnostics = parse.diagnostics.clone();
-    checks::run(&policy, Catalog::get(), &mut diagnostics);
+    checks::run(text, &policy, Catalog::get(), kind.kind, &mut diagnostics);
+    diagnostics.retain(|d| !options.disabled.contains(&d.code));
+    for d in &mut diagnostics {
+        if let Some((_, severity)) = options.severity.iter().find(|(code, _)| *code == d.code) {
+            d.severity = *severity;
+        }
+    }
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
-    Analysis { is_policy: true, diagnostics }
+    Analysis { is_policy: true, kind: Some(kind), diagnostics }
 }
 
 /// Applies non-overlapping edits to a text (for tests, and for clients that cannot).

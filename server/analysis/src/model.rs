@@ -9,6 +9,7 @@ pub const POLICY_VERSIONS: [&str; 2] = ["2012-10-17", "2008-10-17"];
 pub struct Policy<'a> {
     pub root: &'a Object,
     pub version: Option<&'a Member>,
+    pub id: Option<&'a Member>,
     pub statement: Option<&'a Member>,
     pub statements: Vec<Statement<'a>>,
 }
@@ -21,6 +22,8 @@ pub enum Effect {
 
 pub struct Statement<'a> {
     pub object: &'a Object,
+    /// Position in the `Statement` array (0 for a lone statement object).
+    pub index: usize,
     pub sid: Option<&'a StringLit>,
     pub effect: Option<Effect>,
     pub principal: Option<&'a Member>,
@@ -36,6 +39,14 @@ impl Statement<'_> {
     /// Every action string in `Action` and `NotAction`.
     pub fn action_strings(&self) -> impl Iterator<Item = &StringLit> {
         self.action.iter().chain(&self.not_action).flat_map(|s| s.items.iter().copied())
+    }
+
+    /// How messages name the statement: its `Sid`, or its position.
+    pub fn name(&self) -> String {
+        match self.sid {
+            Some(sid) if !sid.value.is_empty() => format!("statement `{}`", sid.value),
+            _ => format!("statement {}", self.index + 1),
+        }
     }
 
     /// Every string in `Resource` and `NotResource`.
@@ -76,6 +87,11 @@ pub fn is_policy(root: Option<&Value>) -> bool {
 }
 
 impl<'a> Policy<'a> {
+    /// The `Version` string, if it is one.
+    pub fn version_value(&self) -> Option<&'a str> {
+        self.version.and_then(|m| m.value.as_ref()).and_then(Value::as_str).map(|s| s.value.as_str())
+    }
+
     /// The policy view of a parsed document, if it is a policy.
     pub fn new(root: Option<&'a Value>) -> Option<Policy<'a>> {
         if !is_policy(root) {
@@ -84,19 +100,25 @@ impl<'a> Policy<'a> {
         let root = root?.as_object()?;
         let statement = root.get("Statement");
         let statements = match statement.and_then(|m| m.value.as_ref()) {
-            Some(Value::Object(object)) => vec![Statement::new(object)],
-            Some(Value::Array(array)) => array.items.iter().filter_map(Value::as_object).map(Statement::new).collect(),
+            Some(Value::Object(object)) => vec![Statement::new(object, 0)],
+            Some(Value::Array(array)) => array
+                .items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.as_object().map(|o| Statement::new(o, i)))
+                .collect(),
             _ => Vec::new(),
         };
-        Some(Policy { root, version: root.get("Version"), statement, statements })
+        Some(Policy { root, version: root.get("Version"), id: root.get("Id"), statement, statements })
     }
 }
 
 impl<'a> Statement<'a> {
-    fn new(object: &'a Object) -> Statement<'a> {
+    fn new(object: &'a Object, index: usize) -> Statement<'a> {
         let strings = |key| object.get(key).map(Strings::of);
         Statement {
             object,
+            index,
             sid: object.get("Sid").and_then(|m| m.value.as_ref()).and_then(Value::as_str),
             effect: match object.get("Effect").and_then(|m| m.value.as_ref()).and_then(Value::as_str) {
                 Some(s) if s.value == "Allow" => Some(Effect::Allow),

@@ -3,7 +3,11 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use iam_analysis::{Code, Diagnostic, Encoding, LineIndex, Severity, TextRange};
+use std::collections::HashMap;
+
+use iam_analysis::{Code, Diagnostic, Encoding, LineIndex, Options, PolicyKind, Severity, TextRange};
+
+use crate::config::{self, Config};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -11,13 +15,14 @@ enum Format {
     Json,
 }
 
-const USAGE: &str = "usage: iam-lsp check [--format text|json] PATH...";
+const USAGE: &str = "usage: iam-lsp check [--format text|json] [--kind KIND] PATH...";
 
 #[allow(clippy::print_stdout)] // the CLI's output is stdout
 /// Runs `check` with the arguments after it; returns the exit code: 0 clean (warnings
 /// allowed), 1 when any error was found, 2 on bad usage or an unreadable file.
 pub fn check(args: &[String]) -> i32 {
     let mut format = Format::Text;
+    let mut kind = None;
     let mut paths = Vec::new();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -32,8 +37,19 @@ pub fn check(args: &[String]) -> i32 {
                     ))
                 }
             },
+            "--kind" => match args.next().map(|k| (k, PolicyKind::parse(k))) {
+                Some((_, Some(k))) => kind = Some(k),
+                other => {
+                    let names: Vec<&str> = PolicyKind::ALL.iter().map(|k| k.as_str()).collect();
+                    return usage_error(&format!(
+                        "--kind takes one of {}, not {}",
+                        names.join(", "),
+                        other.map_or("nothing".to_string(), |(k, _)| format!("`{k}`"))
+                    ));
+                }
+            },
             "-h" | "--help" => {
-                println!("{USAGE}\n\nLints AWS IAM policy JSON files (directories: every *.json in them, recursively).\nExit code: 0 no errors, 1 errors found, 2 bad usage or unreadable file.");
+                println!("{USAGE}\n\nLints AWS IAM policy JSON files (directories: every *.json in them, recursively).\nThe policy kind is inferred, or set by --kind (identity, resource, trust, scp, rcp, boundary)\nor by the [kinds] of the nearest .iam-lsp.toml above each file.\nExit code: 0 no errors, 1 errors found, 2 bad usage or unreadable file.");
                 return 0;
             }
             flag if flag.starts_with('-') && flag != "-" => return usage_error(&format!("unknown option `{flag}`")),
@@ -54,9 +70,17 @@ pub fn check(args: &[String]) -> i32 {
     }
 
     let mut report = Report::default();
+    let mut configs = ConfigFinder::default();
     for file in &files {
+        let options = match configs.options(file, kind) {
+            Ok(options) => options,
+            Err(error) => {
+                eprintln!("iam-lsp: {error}");
+                return 2;
+            }
+        };
         match std::fs::read(file) {
-            Ok(bytes) => report.file(file, &bytes),
+            Ok(bytes) => report.file(file, &bytes, &options),
             Err(error) => {
                 eprintln!("iam-lsp: cannot read {}: {error}", file.display());
                 unreadable = true;
@@ -109,6 +133,40 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>, named: bool) -> std::io::Resul
     Ok(())
 }
 
+/// Finds the `.iam-lsp.toml` that applies to each file: the nearest one in its directory
+/// or above, up to the repository root (a directory with `.git`).
+#[derive(Default)]
+struct ConfigFinder {
+    by_dir: HashMap<PathBuf, Option<Config>>,
+}
+
+impl ConfigFinder {
+    fn options(&mut self, file: &Path, kind: Option<PolicyKind>) -> Result<Options, String> {
+        let absolute = std::path::absolute(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let config = match absolute.parent() {
+            Some(dir) => self.config_for(dir)?,
+            None => None,
+        };
+        Ok(config::options_for(Some(&absolute), &config.iter().collect::<Vec<_>>(), kind))
+    }
+
+    fn config_for(&mut self, dir: &Path) -> Result<Option<Config>, String> {
+        if let Some(found) = self.by_dir.get(dir) {
+            return Ok(found.clone());
+        }
+        let found = match Config::read_in(dir)? {
+            Some(config) => Some(config),
+            None if dir.join(".git").exists() => None,
+            None => match dir.parent() {
+                Some(parent) => self.config_for(parent)?,
+                None => None,
+            },
+        };
+        self.by_dir.insert(dir.to_path_buf(), found.clone());
+        Ok(found)
+    }
+}
+
 struct Finding {
     path: String,
     code: Code,
@@ -129,7 +187,7 @@ struct Report {
 }
 
 impl Report {
-    fn file(&mut self, path: &Path, bytes: &[u8]) {
+    fn file(&mut self, path: &Path, bytes: &[u8], options: &Options) {
         let display = path.display().to_string();
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
@@ -147,7 +205,7 @@ impl Report {
                 return;
             }
         };
-        let analysis = iam_analysis::analyze(text);
+        let analysis = iam_analysis::analyze_with(text, options);
         if !analysis.is_policy {
             self.skipped += 1;
             eprintln!("{display}: info: skipped: not an IAM policy (no top-level \"Statement\" or policy \"Version\")");

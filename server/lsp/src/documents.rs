@@ -5,7 +5,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 
 use dashmap::DashMap;
-use iam_analysis::{Analysis, Encoding, LineIndex};
+use iam_analysis::{Analysis, Encoding, LineIndex, Options};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range, Uri};
 
@@ -25,10 +25,10 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    fn new(rope: &Rope, version: i32) -> Snapshot {
+    fn new(rope: &Rope, version: i32, options: &Options) -> Snapshot {
         let text = rope.to_string();
         let line_index = LineIndex::new(&text);
-        let analysis = panic::catch_unwind(AssertUnwindSafe(|| iam_analysis::analyze(&text))).ok();
+        let analysis = panic::catch_unwind(AssertUnwindSafe(|| iam_analysis::analyze_with(&text, options))).ok();
         Snapshot { version, text, line_index, analysis }
     }
 }
@@ -45,16 +45,23 @@ pub struct Documents {
 }
 
 impl Documents {
-    pub fn open(&self, uri: Uri, text: &str, version: i32) -> Arc<Snapshot> {
+    pub fn open(&self, uri: Uri, text: &str, version: i32, options: &Options) -> Arc<Snapshot> {
         let rope = Rope::from_str(text);
-        let snapshot = Arc::new(Snapshot::new(&rope, version));
+        let snapshot = Arc::new(Snapshot::new(&rope, version, options));
         self.map.insert(uri, Document { rope, version, snapshot: snapshot.clone() });
         snapshot
     }
 
     /// Applies a `didChange`'s changes in order, each to the result of the previous one.
     /// `None` when the document is not open.
-    pub fn change(&self, uri: &Uri, version: i32, changes: Vec<Change>, encoding: Encoding) -> Option<Arc<Snapshot>> {
+    pub fn change(
+        &self,
+        uri: &Uri,
+        version: i32,
+        changes: Vec<Change>,
+        encoding: Encoding,
+        options: &Options,
+    ) -> Option<Arc<Snapshot>> {
         let mut doc = self.map.get_mut(uri)?;
         for change in changes {
             match change.range {
@@ -68,9 +75,21 @@ impl Documents {
             }
         }
         doc.version = version;
-        let snapshot = Arc::new(Snapshot::new(&doc.rope, version));
+        let snapshot = Arc::new(Snapshot::new(&doc.rope, version, options));
         doc.snapshot = snapshot.clone();
         Some(snapshot)
+    }
+
+    /// Analyses a document again (its settings changed); `None` when it is not open.
+    pub fn reanalyze(&self, uri: &Uri, options: &Options) -> Option<Arc<Snapshot>> {
+        let mut doc = self.map.get_mut(uri)?;
+        let snapshot = Arc::new(Snapshot::new(&doc.rope, doc.version, options));
+        doc.snapshot = snapshot.clone();
+        Some(snapshot)
+    }
+
+    pub fn uris(&self) -> Vec<Uri> {
+        self.map.iter().map(|entry| entry.key().clone()).collect()
     }
 
     pub fn close(&self, uri: &Uri) {
@@ -138,9 +157,9 @@ mod tests {
     fn edit(text: &str, range: (Position, Position), new_text: &str, encoding: Encoding) -> String {
         let docs = Documents::default();
         let uri: Uri = "file:///p.json".parse().unwrap();
-        docs.open(uri.clone(), text, 1);
+        docs.open(uri.clone(), text, 1, &Options::default());
         let change = Change { range: Some(Range { start: range.0, end: range.1 }), text: new_text.to_string() };
-        docs.change(&uri, 2, vec![change], encoding).unwrap().text.clone()
+        docs.change(&uri, 2, vec![change], encoding, &Options::default()).unwrap().text.clone()
     }
 
     #[test]
@@ -168,7 +187,7 @@ mod tests {
     fn several_changes_apply_in_order() {
         let docs = Documents::default();
         let uri: Uri = "file:///p.json".parse().unwrap();
-        docs.open(uri.clone(), "abc\ndef", 1);
+        docs.open(uri.clone(), "abc\ndef", 1, &Options::default());
         // What VS Code sends for a multi-cursor edit: later positions first.
         let changes = vec![
             Change { range: Some(Range { start: pos(1, 3), end: pos(1, 3) }), text: "2".into() },
@@ -176,11 +195,11 @@ mod tests {
             Change { range: None, text: "replaced".into() },
             Change { range: Some(Range { start: pos(0, 0), end: pos(0, 1) }), text: "R".into() },
         ];
-        let snapshot = docs.change(&uri, 2, changes, Encoding::Utf16).unwrap();
+        let snapshot = docs.change(&uri, 2, changes, Encoding::Utf16, &Options::default()).unwrap();
         assert_eq!(snapshot.text, "Replaced");
         assert_eq!(snapshot.version, 2);
         docs.close(&uri);
         assert_eq!(docs.len(), 0);
-        assert!(docs.change(&uri, 3, vec![], Encoding::Utf16).is_none());
+        assert!(docs.change(&uri, 3, vec![], Encoding::Utf16, &Options::default()).is_none());
     }
 }

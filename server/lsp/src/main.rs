@@ -5,6 +5,7 @@
 #![deny(clippy::print_stdout)]
 
 mod cli;
+mod config;
 mod convert;
 mod documents;
 mod server;
@@ -13,7 +14,8 @@ const HELP: &str = "iam-lsp: language server and linter for AWS IAM policy docum
 
 usage:
   iam-lsp [serve]                           speak LSP over stdio (what editors run)
-  iam-lsp check [--format text|json] PATH...  lint policy files and directories
+  iam-lsp check [--format text|json] [--kind KIND] PATH...
+                                            lint policy files and directories
   iam-lsp --version";
 
 #[allow(clippy::print_stdout)]

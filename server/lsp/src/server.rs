@@ -2,13 +2,15 @@
 
 use std::collections::HashMap;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::OnceLock;
+use std::path::PathBuf;
+use std::sync::{OnceLock, RwLock};
 
-use iam_analysis::{Catalog, Encoding};
+use iam_analysis::{Catalog, Encoding, Options};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
+use crate::config::{self, Config};
 use crate::convert;
 use crate::documents::{Change, Documents, Snapshot};
 
@@ -18,6 +20,15 @@ pub struct Backend {
     encoding: OnceLock<Encoding>,
     /// Whether the client takes versioned `documentChanges` in workspace edits.
     document_changes: OnceLock<bool>,
+    /// Whether the client can watch files for us (to reload `.iam-lsp.toml`).
+    watch_files: OnceLock<bool>,
+    /// The first workspace folder, where `.iam-lsp.toml` is read.
+    root: OnceLock<Option<PathBuf>>,
+    /// `.iam-lsp.toml`, then the editor's settings, which take precedence.
+    file_config: RwLock<Option<Config>>,
+    settings_config: RwLock<Option<Config>>,
+    /// Configuration errors to show once the client is ready.
+    pending_errors: RwLock<Vec<String>>,
 }
 
 pub fn run() {
@@ -69,6 +80,62 @@ impl Backend {
             documents: Documents::default(),
             encoding: OnceLock::new(),
             document_changes: OnceLock::new(),
+            watch_files: OnceLock::new(),
+            root: OnceLock::new(),
+            file_config: RwLock::new(None),
+            settings_config: RwLock::new(None),
+            pending_errors: RwLock::new(Vec::new()),
+        }
+    }
+
+    fn root(&self) -> Option<PathBuf> {
+        self.root.get().cloned().flatten()
+    }
+
+    /// The analysis options for a document, from `.iam-lsp.toml` and the editor settings.
+    fn options(&self, uri: &Uri) -> Options {
+        let path = uri.to_file_path().map(|p| p.into_owned());
+        let file = self.file_config.read().ok().and_then(|c| c.clone());
+        let settings = self.settings_config.read().ok().and_then(|c| c.clone());
+        let configs: Vec<&Config> = file.iter().chain(settings.iter()).collect();
+        config::options_for(path.as_deref(), &configs, None)
+    }
+
+    /// Reads `.iam-lsp.toml` from the workspace root; returns an error to show.
+    fn load_file_config(&self) -> Option<String> {
+        let root = self.root()?;
+        let (config, error) = match Config::read_in(&root) {
+            Ok(config) => (config, None),
+            Err(error) => (None, Some(error)),
+        };
+        if let Ok(mut slot) = self.file_config.write() {
+            *slot = config;
+        }
+        error
+    }
+
+    fn set_settings(&self, settings: &serde_json::Value) -> Option<String> {
+        let base = self.root().unwrap_or_default();
+        let (config, error) = match Config::from_json(settings, &base) {
+            Ok(config) => (Some(config), None),
+            Err(error) => (None, Some(error)),
+        };
+        if let Ok(mut slot) = self.settings_config.write() {
+            *slot = config;
+        }
+        error
+    }
+
+    /// Settings changed: analyse every open document again and publish.
+    async fn reanalyze_all(&self, error: Option<String>) {
+        if let Some(error) = error {
+            self.client.show_message(MessageType::ERROR, format!("iam-lsp: {error}; using the other settings")).await;
+        }
+        for uri in self.documents.uris() {
+            let options = self.options(&uri);
+            if let Some(snapshot) = self.documents.reanalyze(&uri, &options) {
+                self.publish(uri, &snapshot).await;
+            }
         }
     }
 
@@ -116,6 +183,31 @@ impl LanguageServer for Backend {
             .and_then(|e| e.document_changes)
             .unwrap_or(false);
         let _ = self.document_changes.set(document_changes);
+        let watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        let _ = self.watch_files.set(watch);
+        #[allow(deprecated)] // `root_uri` is what older clients send
+        let root = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|folders| folders.first())
+            .map(|f| f.uri.clone())
+            .or(params.root_uri.clone())
+            .and_then(|uri| uri.to_file_path().map(|p| p.into_owned()));
+        let _ = self.root.set(root);
+        let mut errors = Vec::new();
+        errors.extend(self.load_file_config());
+        if let Some(options) = &params.initialization_options {
+            errors.extend(self.set_settings(options));
+        }
+        if let Ok(mut pending) = self.pending_errors.write() {
+            *pending = errors;
+        }
         // Decode the catalog while the client finishes its handshake.
         std::thread::spawn(|| {
             Catalog::get();
@@ -140,20 +232,56 @@ impl LanguageServer for Backend {
         })
     }
 
+    async fn initialized(&self, _: InitializedParams) {
+        let errors = self.pending_errors.write().map(|mut e| std::mem::take(&mut *e)).unwrap_or_default();
+        for error in errors {
+            self.client.show_message(MessageType::ERROR, format!("iam-lsp: {error}")).await;
+        }
+        if *self.watch_files.get().unwrap_or(&false) {
+            // Not awaited: the client answers while this server handles one message at a time.
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let watchers = vec![FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(format!("**/{}", config::FILE_NAME)),
+                    kind: None,
+                }];
+                let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+                let registration = Registration {
+                    id: "iam-lsp-config".to_string(),
+                    method: "workspace/didChangeWatchedFiles".to_string(),
+                    register_options: serde_json::to_value(options).ok(),
+                };
+                let _ = client.register_capability(vec![registration]).await;
+            });
+        }
+    }
+
     async fn shutdown(&self) -> Result<()> {
         Ok(())
     }
 
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let error = self.set_settings(&params.settings);
+        self.reanalyze_all(error).await;
+    }
+
+    async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
+        let error = self.load_file_config();
+        self.reanalyze_all(error).await;
+    }
+
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
-        let snapshot = self.documents.open(doc.uri.clone(), &doc.text, doc.version);
+        let options = self.options(&doc.uri);
+        let snapshot = self.documents.open(doc.uri.clone(), &doc.text, doc.version, &options);
         self.publish(doc.uri, &snapshot).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
         let changes = params.content_changes.into_iter().map(|c| Change { range: c.range, text: c.text }).collect();
-        match self.documents.change(&uri, params.text_document.version, changes, self.encoding()) {
+        let options = self.options(&uri);
+        match self.documents.change(&uri, params.text_document.version, changes, self.encoding(), &options) {
             Some(snapshot) => self.publish(uri, &snapshot).await,
             None => {
                 self.client
@@ -176,9 +304,10 @@ impl LanguageServer for Backend {
         let position = params.text_document_position_params;
         let snapshot = self.snapshot(&position.text_document.uri)?;
         let encoding = self.encoding();
+        let options = self.options(&position.text_document.uri);
         guard("hover", || {
             let offset = convert::offset(&snapshot, position.position, encoding);
-            iam_analysis::hover(&snapshot.text, offset).map(|h| Hover {
+            iam_analysis::hover(&snapshot.text, offset, &options).map(|h| Hover {
                 contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: h.markdown }),
                 range: Some(convert::range(&snapshot, h.range, encoding)),
             })

@@ -1,16 +1,121 @@
 //! `Action` and `NotAction`: each entry names real actions of a real service.
 
-use super::{list, nearest};
+use std::collections::HashMap;
+
+use super::{array_of, list, nearest, remove_item, Ctx};
 use crate::catalog::Catalog;
 use crate::diagnostics::{Code, Diagnostic, Fix};
+use crate::kind::{is_trust_action, PolicyKind};
 use crate::knowledge::ApiNames;
-use crate::model::Statement;
+use crate::model::{Statement, Strings};
 use crate::pattern;
 use crate::syntax::StringLit;
 
-pub fn check(statement: &Statement, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &mut Ctx, statement: &Statement) {
     for action in statement.action_strings() {
-        check_action(action, catalog, out);
+        check_action(action, cx.catalog, cx.out);
+        check_case(cx, action);
+    }
+    for strings in [&statement.action, &statement.not_action].into_iter().flatten() {
+        duplicates_and_redundant(cx, strings);
+    }
+    if let Some(actions) = &statement.action {
+        for action in &actions.items {
+            not_in_kind(cx, action);
+        }
+    }
+}
+
+/// `bedrock:invokemodel` works (IAM ignores case) but reads as a typo.
+fn check_case(cx: &mut Ctx, lit: &StringLit) {
+    let Some((service, action)) = cx.catalog.action(&lit.value) else { return };
+    let canonical = format!("{}:{}", service.prefix, action.name);
+    if canonical != lit.value {
+        cx.push(
+            Diagnostic::new(
+                Code::ActionCase,
+                lit.content_range(),
+                format!("IAM ignores case, but the action is spelt `{canonical}`"),
+            )
+            .with_fix(
+                Fix::replace(format!("Change to `{canonical}`"), lit.content_range(), canonical.clone())
+                    .preferred(true),
+            ),
+        );
+    }
+}
+
+fn duplicates_and_redundant(cx: &mut Ctx, strings: &Strings) {
+    let array = array_of(strings.member.value.as_ref());
+    let items = &strings.items;
+    let mut first_seen: HashMap<String, usize> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let lower = item.value.to_ascii_lowercase();
+        let index_in_array = array.and_then(|a| a.items.iter().position(|v| v.range() == item.range));
+        let removal = |title: String| {
+            array.zip(index_in_array).map(|(a, idx)| Fix { title, edits: vec![remove_item(a, idx)], preferred: true })
+        };
+        if let Some(&first) = first_seen.get(&lower) {
+            let mut d = Diagnostic::new(
+                Code::ActionDuplicate,
+                item.range,
+                format!("`{}` is already listed (entry {}): remove this one", item.value, first + 1),
+            );
+            d = d.with_fixes(removal(format!("Remove the duplicate `{}`", item.value)));
+            cx.push(d);
+            continue;
+        }
+        first_seen.insert(lower.clone(), i);
+        if pattern::has_wildcard(&item.value) && item.value != "*" {
+            // A wildcard is redundant only under a broader wildcard, which is rare; compare
+            // exact actions only.
+            continue;
+        }
+        let covering = items.iter().enumerate().find(|(j, other)| {
+            *j != i && pattern::has_wildcard(&other.value) && pattern::matches_ignore_case(&other.value, &item.value)
+        });
+        if let Some((_, wildcard)) = covering {
+            if item.value == "*" {
+                continue;
+            }
+            let d = Diagnostic::new(
+                Code::ActionRedundant,
+                item.range,
+                format!(
+                    "`{}` is already covered by `{}` in this statement: remove it (or narrow the wildcard)",
+                    item.value, wildcard.value
+                ),
+            )
+            .with_fixes(removal(format!("Remove `{}`", item.value)));
+            cx.push(d);
+        }
+    }
+}
+
+/// Actions a policy kind cannot use.
+fn not_in_kind(cx: &mut Ctx, lit: &StringLit) {
+    let value = lit.value.as_str();
+    let Some((prefix, _)) = value.split_once(':') else { return };
+    match cx.kind {
+        PolicyKind::Rcp
+            if !pattern::has_wildcard(prefix)
+                && cx.catalog.service(prefix).is_some()
+                && !cx.catalog.rcp_supports(prefix) =>
+        {
+            cx.push(Diagnostic::new(
+                Code::ActionNotInKind,
+                lit.sub_range(0, prefix.len()),
+                format!("resource control policies do not support `{prefix}` actions: RCPs apply only to the services AWS lists as RCP-supported (S3, STS, KMS, SQS, Secrets Manager, ...)"),
+            ));
+        }
+        PolicyKind::Trust if value != "*" && !pattern::has_wildcard(value) && !is_trust_action(value) => {
+            cx.push(Diagnostic::new(
+                Code::ActionNotInKind,
+                lit.content_range(),
+                format!("a role trust policy grants only role actions (`sts:AssumeRole`, `sts:AssumeRoleWithSAML`, `sts:AssumeRoleWithWebIdentity`, `sts:TagSession`, `sts:SetSourceIdentity`, `sts:SetContext`), not `{value}`"),
+            ));
+        }
+        _ => {}
     }
 }
 
@@ -71,8 +176,8 @@ fn check_action(lit: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
         return;
     }
 
-    if service.action(name).is_some() {
-        return;
+    if service.action(name).is_some() || name.contains("${") {
+        return; // a policy variable in an action is reported as such
     }
     if let Some(alias) = ApiNames::get().action(value) {
         let mut d =

@@ -2,17 +2,99 @@
 //! element family; each diagnostic's code is in `diagnostics::Code`.
 
 mod actions;
+mod conditions;
+mod grammar;
+mod principals;
+mod redundancy;
 mod resources;
+mod security;
 
-use crate::catalog::Catalog;
-use crate::diagnostics::Diagnostic;
-use crate::model::Policy;
+use crate::catalog::{Action, Catalog, Service};
+use crate::diagnostics::{Diagnostic, Edit};
+use crate::kind::PolicyKind;
+use crate::model::{Policy, Statement};
+use crate::syntax::{Array, Value};
+use crate::text::TextRange;
 
-pub fn run(policy: &Policy, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-    for statement in &policy.statements {
-        actions::check(statement, catalog, out);
-        resources::check(statement, catalog, out);
+/// What every check needs.
+pub struct Ctx<'a> {
+    pub text: &'a str,
+    pub catalog: &'a Catalog,
+    pub kind: PolicyKind,
+    /// Whether policy variables are substituted (`Version` 2012-10-17).
+    pub variables: bool,
+    pub out: &'a mut Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.out.push(d);
     }
+}
+
+pub fn run(text: &str, policy: &Policy, catalog: &Catalog, kind: PolicyKind, out: &mut Vec<Diagnostic>) {
+    let variables = policy.version_value() == Some("2012-10-17");
+    let mut cx = Ctx { text, catalog, kind, variables, out };
+    grammar::check_policy(&mut cx, policy);
+    for statement in &policy.statements {
+        grammar::check_statement(&mut cx, statement);
+        principals::check(&mut cx, statement);
+        actions::check(&mut cx, statement);
+        resources::check(&mut cx, statement);
+        conditions::check(&mut cx, statement);
+        security::check(&mut cx, statement);
+    }
+    security::check_size(&mut cx, policy);
+    redundancy::check(&mut cx, policy);
+}
+
+/// The catalog actions an `Action` entry stands for (all for `*`).
+pub(crate) fn expand<'c>(catalog: &'c Catalog, action: &str) -> Vec<(&'c Service, &'c Action)> {
+    catalog.matching_actions(action)
+}
+
+/// The catalog actions a statement's `Action` grants or denies; `None` with `NotAction`
+/// (everything but a list) or without `Action`.
+pub(crate) fn statement_actions<'c>(
+    catalog: &'c Catalog,
+    statement: &Statement,
+) -> Option<Vec<(&'c Service, &'c Action)>> {
+    let actions = statement.action.as_ref()?;
+    let mut out = Vec::new();
+    for item in &actions.items {
+        out.extend(expand(catalog, &item.value));
+    }
+    out.sort_by_key(|(s, a)| (s.prefix.as_str(), a.name.as_str()));
+    out.dedup_by_key(|(s, a)| (s.prefix.as_str(), a.name.as_str()));
+    Some(out)
+}
+
+/// The edit that removes `array.items[index]` with the comma that separates it.
+pub(crate) fn remove_item(array: &Array, index: usize) -> Edit {
+    let items = &array.items;
+    let range = if index + 1 < items.len() {
+        TextRange::new(items[index].range().start, items[index + 1].range().start)
+    } else if index > 0 {
+        TextRange::new(items[index - 1].range().end, items[index].range().end)
+    } else {
+        items[index].range()
+    };
+    Edit { range, new_text: String::new() }
+}
+
+/// The array an element's value is, if it is one.
+pub(crate) fn array_of(value: Option<&Value>) -> Option<&Array> {
+    match value {
+        Some(Value::Array(a)) => Some(a),
+        _ => None,
+    }
+}
+
+/// The indentation of the line `offset` is on.
+pub(crate) fn indentation_at(text: &str, offset: usize) -> &str {
+    let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line = &text[line_start..];
+    &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
 }
 
 /// Up to `n` candidates closest to `target` (ignoring case), best first, among those close
@@ -39,7 +121,7 @@ fn similarity(a: &str, b: &str) -> f64 {
     }
 }
 
-/// `a, b and c`, each in backticks.
+/// `a, b or c`, each in backticks.
 pub(crate) fn list(items: &[&str]) -> String {
     let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
     match quoted.as_slice() {

@@ -3,34 +3,40 @@
 
 use std::collections::BTreeSet;
 
-use super::{list, nearest};
+use super::{list, nearest, Ctx};
 use crate::arn::{self, PARTITIONS};
-use crate::catalog::{Action, ArnFormat, Catalog, Service};
+use crate::catalog::{Action, ArnFormat, Catalog, ResourceType, Service};
 use crate::diagnostics::{Code, Diagnostic, Fix};
+use crate::kind::PolicyKind;
 use crate::model::{Effect, Statement};
 use crate::pattern;
 use crate::syntax::StringLit;
 
-pub fn check(statement: &Statement, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &mut Ctx, statement: &Statement) {
     for resource in statement.resource_strings() {
-        check_resource(resource, catalog, out);
+        check_resource(cx, resource);
     }
     if statement.effect == Some(Effect::Allow) {
         if let Some(resources) = &statement.resource {
-            if let Some(star) = resources.items.iter().find(|r| grants_everything(&r.value)) {
-                resource_star(statement, star, catalog, out);
+            // SCPs, RCPs and boundaries set ceilings: `*` there grants nothing by itself.
+            let ceiling = matches!(cx.kind, PolicyKind::Scp | PolicyKind::Rcp | PolicyKind::Boundary);
+            match resources.items.iter().find(|r| grants_everything(&r.value)) {
+                Some(_) if ceiling => {}
+                Some(star) => resource_star(statement, star, cx.catalog, cx.out),
+                None => action_resource_pairing(cx, statement, &resources.items),
             }
         }
     }
 }
 
-fn check_resource(lit: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+fn check_resource(cx: &mut Ctx, lit: &StringLit) {
+    let catalog = cx.catalog;
     let value = lit.value.as_str();
-    if arn::is_all_wildcard(value) {
-        return;
+    if arn::is_all_wildcard(value) || value.is_empty() {
+        return; // an empty string is reported as such
     }
     if !value.starts_with("arn:") {
-        out.push(Diagnostic::new(
+        cx.push(Diagnostic::new(
             Code::ArnSyntax,
             lit.content_range(),
             format!(
@@ -42,7 +48,7 @@ fn check_resource(lit: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>)
     let parsed = match arn::parse(value) {
         Ok(parsed) => parsed,
         Err(parts) => {
-            out.push(Diagnostic::new(
+            cx.push(Diagnostic::new(
                 Code::ArnSyntax,
                 lit.content_range(),
                 format!(
@@ -54,11 +60,32 @@ fn check_resource(lit: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>)
     };
     let range = |part: arn::Part| lit.sub_range(part.start, part.end());
 
+    // Placeholders copied from documentation or templates.
+    let mut placeholder = false;
+    for (part, what) in [
+        (parsed.partition, "partition"),
+        (parsed.region, "Region"),
+        (parsed.account, "account"),
+        (parsed.resource, "resource"),
+    ] {
+        if let Some(found) = placeholder_in(part.text, what) {
+            placeholder = true;
+            cx.push(Diagnostic::new(
+                Code::ArnPlaceholder,
+                range(part),
+                format!("`{found}` is a placeholder left in the ARN's {what}: put the real {what} there (or `*`)"),
+            ));
+        }
+    }
+    if placeholder {
+        return;
+    }
+
     let partition = parsed.partition.text;
     if !arn::is_variable(partition) && !PARTITIONS.contains(&partition) {
         let close = nearest(partition, PARTITIONS.iter().copied(), 1);
         let fix_to = close.first().copied().unwrap_or("aws");
-        out.push(
+        cx.push(
             Diagnostic::new(
                 Code::ArnUnknownPartition,
                 range(parsed.partition),
@@ -96,31 +123,206 @@ fn check_resource(lit: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>)
                 close[0],
             ));
         }
-        out.push(d);
+        cx.push(d);
         return;
     }
 
     let resource = parsed.resource.text;
     let resource_pattern = pattern::policy_pattern(resource);
-    let formats: Vec<&ArnFormat> =
-        catalog.resource_types_for_arn_service(service).filter_map(|(_, r)| r.arn_format.as_ref()).collect();
-    if formats.iter().any(|f| pattern::intersects(&resource_pattern, &f.resource_pattern)) {
+    let types: Vec<(&ResourceType, &ArnFormat)> = catalog
+        .resource_types_for_arn_service(service)
+        .filter_map(|(_, r)| r.arn_format.as_ref().map(|f| (r, f)))
+        .collect();
+    let matching: Vec<(&ResourceType, &ArnFormat)> =
+        types.iter().copied().filter(|(_, f)| pattern::intersects(&resource_pattern, &f.resource_pattern)).collect();
+    if matching.is_empty() {
+        let formats: Vec<&str> = types.iter().map(|(_, f)| f.resource.as_str()).collect();
+        let mut close = nearest(resource, formats.iter().copied(), 3);
+        if close.is_empty() {
+            // Show the formats that share the most leading text (the resource type name).
+            let mut by_prefix = formats.clone();
+            by_prefix.sort_by_key(|f| std::cmp::Reverse(common_prefix(f, resource)));
+            by_prefix.dedup();
+            close = by_prefix.into_iter().take(3).collect();
+        }
+        let problem = separator_problem(resource, &close);
+        cx.push(Diagnostic::new(
+            Code::ArnUnknownResource,
+            range(parsed.resource),
+            format!("`{resource}` matches no ARN format of any `{service}` resource type{problem}, so it likely grants nothing; expected a resource part like {}", list(&close)),
+        ));
         return;
     }
-    let mut close = nearest(resource, formats.iter().map(|f| f.resource.as_str()), 3);
-    if close.is_empty() {
-        // Show the formats that share the most leading text (the resource type name).
-        let mut by_prefix: Vec<&str> = formats.iter().map(|f| f.resource.as_str()).collect();
-        by_prefix.sort_by_key(|f| std::cmp::Reverse(common_prefix(f, resource)));
-        by_prefix.dedup();
-        close = by_prefix.into_iter().take(3).collect();
+    let names: Vec<&str> = matching.iter().map(|(r, _)| r.name.as_str()).collect();
+    let what = format!("`{service}` {} ARNs", list(&names[..names.len().min(3)]).replace(" or ", "/"));
+
+    // Region: present exactly where the resource type's format has one.
+    let region = parsed.region.text;
+    let region_range = range(parsed.region);
+    if region.is_empty() {
+        if matching.iter().all(|(_, f)| !f.region.is_empty()) {
+            cx.push(
+                Diagnostic::new(
+                    Code::ArnRegionMissing,
+                    region_range,
+                    format!("{what} name a Region, and this one has none, so it matches only resources AWS owns: put the Region between `{service}:` and the account (or `*` for any)"),
+                )
+                .with_fix(Fix::replace("Use any Region (`*`)", region_range, "*")),
+            );
+        }
+    } else if matching.iter().all(|(_, f)| f.region.is_empty()) && !arn::is_variable(region) {
+        cx.push(
+            Diagnostic::new(
+                Code::ArnRegion,
+                region_range,
+                format!("{what} have no Region (`arn:PARTITION:{service}::...`): remove `{region}`, or the ARN never matches"),
+            )
+            .with_fix(Fix::replace("Remove the Region", region_range, "").preferred(true)),
+        );
+    } else if !arn::is_variable(region) && !catalog.is_region(region) {
+        let close = nearest(region, catalog.all_regions(), 1);
+        let mut d = Diagnostic::new(
+            Code::ArnRegionUnknown,
+            region_range,
+            format!(
+                "`{region}` is not an AWS Region{}",
+                close
+                    .first()
+                    .map(|c| format!("; did you mean `{c}`?"))
+                    .unwrap_or_else(|| " (such as `us-east-1`)".to_string())
+            ),
+        );
+        if let Some(&c) = close.first() {
+            d = d.with_fix(Fix::replace(format!("Change to `{c}`"), region_range, c).preferred(true));
+        }
+        cx.push(d);
     }
-    let problem = separator_problem(resource, &close);
-    out.push(Diagnostic::new(
-        Code::ArnUnknownResource,
-        range(parsed.resource),
-        format!("`{resource}` matches no ARN format of any `{service}` resource type{problem}, so it likely grants nothing; expected a resource part like {}", list(&close)),
-    ));
+
+    // Account: 12 digits, present exactly where the format has one.
+    let account = parsed.account.text;
+    let account_range = range(parsed.account);
+    if account.is_empty() {
+        if matching.iter().all(|(_, f)| !f.account.is_empty()) {
+            cx.push(
+                Diagnostic::new(
+                    Code::ArnAccountMissing,
+                    account_range,
+                    format!("{what} name the owning account, and this one has none, so it matches only resources AWS owns: put the 12-digit account id before the resource (or `*` for any)"),
+                )
+                .with_fix(Fix::replace("Use any account (`*`)", account_range, "*")),
+            );
+        }
+    } else if matching.iter().all(|(_, f)| f.account.is_empty()) && !arn::is_variable(account) && account != "aws" {
+        cx.push(
+            Diagnostic::new(
+                Code::ArnAccount,
+                account_range,
+                format!("{what} have no account (`arn:PARTITION:{service}:REGION::...`): remove `{account}`, or the ARN never matches"),
+            )
+            .with_fix(Fix::replace("Remove the account", account_range, "").preferred(true)),
+        );
+    } else if !valid_account(account) {
+        cx.push(Diagnostic::new(
+            Code::ArnAccount,
+            account_range,
+            format!("`{account}` is not an account id: an ARN's account is 12 digits (or `*`)"),
+        ));
+    }
+}
+
+/// 12 digits, a wildcard over digits, a policy variable, or `aws` (resources AWS owns, such
+/// as AWS managed policies and documents).
+fn valid_account(account: &str) -> bool {
+    if account.contains("${") || arn::is_all_wildcard(account) || account == "aws" {
+        return true;
+    }
+    let digits = account.bytes().all(|b| b.is_ascii_digit() || b == b'*' || b == b'?');
+    digits && (account.len() == 12 || account.contains('*'))
+}
+
+/// Placeholder text in one ARN part, as it appears in docs and templates.
+fn placeholder_in(part: &str, what: &str) -> Option<String> {
+    if let Some(start) = part.find("${AWS::") {
+        let end = part[start..].find('}').map_or(part.len(), |e| start + e + 1);
+        return Some(part[start..end].to_string());
+    }
+    if let Some(start) = part.find('<') {
+        if let Some(len) = part[start..].find('>') {
+            return Some(part[start..start + len + 1].to_string());
+        }
+    }
+    if part.contains("${") {
+        return None; // a policy variable
+    }
+    let lower = part.to_ascii_lowercase();
+    if let Some(start) = lower.find("your_").or_else(|| lower.find("your-")) {
+        let end = part[start..].find(['/', ':']).map_or(part.len(), |e| start + e);
+        return Some(part[start..end].to_string());
+    }
+    let looks_like = match what {
+        "Region" => lower == "region" || lower == "region-name" || lower == "aws-region",
+        "account" => {
+            lower.contains("account")
+                || (part.len() >= 4 && part.bytes().all(|b| b == b'x' || b == b'X'))
+                || lower == "123456789"
+        }
+        _ => false,
+    };
+    looks_like.then(|| part.to_string())
+}
+
+/// An allowed action that none of the statement's resources fits is never granted.
+fn action_resource_pairing(cx: &mut Ctx, statement: &Statement, resources: &[&StringLit]) {
+    let Some(actions) = &statement.action else { return };
+    // Only when every resource is an ARN we understand; a malformed one is reported already.
+    let mut parsed = Vec::new();
+    for lit in resources {
+        let Ok(arn) = arn::parse(&lit.value) else { return };
+        parsed.push((arn.service.text, pattern::policy_pattern(arn.resource.text)));
+    }
+    let fits = |service: &Service, action: &Action| {
+        action.resource_types.iter().any(|name| {
+            let Some(format) = service.resource_type(name).and_then(|r| r.arn_format.as_ref()) else { return true };
+            parsed.iter().any(|(arn_service, pattern)| {
+                (arn::is_variable(arn_service) || *arn_service == format.service || format.service.contains("${"))
+                    && pattern::intersects(pattern, &format.resource_pattern)
+            })
+        })
+    };
+    for lit in &actions.items {
+        if lit.value == "*" {
+            continue;
+        }
+        let matched = cx.catalog.matching_actions(&lit.value);
+        if matched.is_empty() || matched.iter().any(|(s, a)| fits(s, a)) {
+            continue;
+        }
+        let message = if let [(service, action)] = matched.as_slice() {
+            let name = format!("{}:{}", service.prefix, action.name);
+            if action.resource_types.is_empty() {
+                format!("`{name}` has no resource-level permissions: only `\"Resource\": \"*\"` grants it, so this statement never does; move it to a statement with `\"Resource\": \"*\"`")
+            } else {
+                let takes: Vec<String> = action
+                    .resource_types
+                    .iter()
+                    .take(3)
+                    .map(|t| service.resource_type(t).map_or_else(|| t.clone(), |r| format!("{t} (`{}`)", r.arn)))
+                    .collect();
+                format!(
+                    "none of this statement's resources is one `{name}` acts on, so the statement never grants it; it takes {}{}",
+                    takes.join(", "),
+                    if action.resource_types.len() > 3 { ", ..." } else { "" }
+                )
+            }
+        } else {
+            format!(
+                "none of the {} actions `{}` matches can be granted on this statement's resources, so the statement grants none of them",
+                matched.len(),
+                lit.value
+            )
+        };
+        cx.push(Diagnostic::new(Code::ActionResourceMismatch, lit.content_range(), message));
+    }
 }
 
 /// Names a `:` right where an id should start, or a missing id.
@@ -158,6 +360,9 @@ fn grants_everything(value: &str) -> bool {
 
 fn resource_star(statement: &Statement, star: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
     let Some(actions) = &statement.action else { return };
+    if actions.items.iter().any(|a| a.value == "*" || a.value == "*:*") {
+        return; // every action on every resource: `full-admin` says it
+    }
     let mut scoped: Vec<(&Service, &Action)> = Vec::new();
     let mut seen = BTreeSet::new();
     for lit in &actions.items {

@@ -1,0 +1,552 @@
+//! `Condition`: operators, keys, values and policy variables.
+
+use std::collections::HashMap;
+
+use super::{nearest, statement_actions, Ctx};
+use crate::catalog::{key_matches, ConditionKey};
+use crate::diagnostics::{Code, Diagnostic, Fix};
+use crate::model::{Effect, Statement};
+use crate::syntax::{Member, StringLit, Value};
+use crate::text::TextRange;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Family {
+    String,
+    Numeric,
+    Date,
+    Bool,
+    Binary,
+    Ip,
+    Arn,
+    Null,
+}
+
+const OPERATORS: [(&str, Family); 27] = [
+    ("StringEquals", Family::String),
+    ("StringNotEquals", Family::String),
+    ("StringEqualsIgnoreCase", Family::String),
+    ("StringNotEqualsIgnoreCase", Family::String),
+    ("StringLike", Family::String),
+    ("StringNotLike", Family::String),
+    ("NumericEquals", Family::Numeric),
+    ("NumericNotEquals", Family::Numeric),
+    ("NumericLessThan", Family::Numeric),
+    ("NumericLessThanEquals", Family::Numeric),
+    ("NumericGreaterThan", Family::Numeric),
+    ("NumericGreaterThanEquals", Family::Numeric),
+    ("DateEquals", Family::Date),
+    ("DateNotEquals", Family::Date),
+    ("DateLessThan", Family::Date),
+    ("DateLessThanEquals", Family::Date),
+    ("DateGreaterThan", Family::Date),
+    ("DateGreaterThanEquals", Family::Date),
+    ("Bool", Family::Bool),
+    ("BinaryEquals", Family::Binary),
+    ("IpAddress", Family::Ip),
+    ("NotIpAddress", Family::Ip),
+    ("ArnEquals", Family::Arn),
+    ("ArnLike", Family::Arn),
+    ("ArnNotEquals", Family::Arn),
+    ("ArnNotLike", Family::Arn),
+    ("Null", Family::Null),
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SetOperator {
+    ForAllValues,
+    ForAnyValue,
+}
+
+struct Operator<'a> {
+    set: Option<SetOperator>,
+    base: &'a str,
+    family: Family,
+    if_exists: bool,
+}
+
+fn parse_operator(name: &str) -> Result<Operator<'_>, ()> {
+    let (set, rest) = if let Some(rest) = name.strip_prefix("ForAllValues:") {
+        (Some(SetOperator::ForAllValues), rest)
+    } else if let Some(rest) = name.strip_prefix("ForAnyValue:") {
+        (Some(SetOperator::ForAnyValue), rest)
+    } else {
+        (None, name)
+    };
+    let (base, if_exists) = match rest.strip_suffix("IfExists") {
+        Some(base) => (base, true),
+        None => (rest, false),
+    };
+    let family = OPERATORS.iter().find(|(op, _)| *op == base).map(|(_, f)| *f).ok_or(())?;
+    Ok(Operator { set, base, family, if_exists })
+}
+
+pub fn check(cx: &mut Ctx, statement: &Statement) {
+    variables(cx, statement);
+    let Some(Value::Object(condition)) = statement.condition.and_then(|m| m.value.as_ref()) else { return };
+    for block in &condition.members {
+        let name = block.key.value.as_str();
+        let Ok(operator) = parse_operator(name) else {
+            unknown_operator(cx, block);
+            continue;
+        };
+        if operator.family == Family::Null && operator.if_exists {
+            cx.push(
+                Diagnostic::new(
+                    Code::ConditionOperator,
+                    block.key.range,
+                    "`NullIfExists` is not an operator: `Null` already tests whether the key exists; use `Null`",
+                )
+                .with_fix(Fix::replace("Change to \"Null\"", block.key.range, "\"Null\"").preferred(true)),
+            );
+        }
+        let Some(Value::Object(keys)) = &block.value else { continue };
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        for entry in &keys.members {
+            let key_name = entry.key.value.as_str();
+            if let Some(first) = seen.get(&key_name.to_ascii_lowercase()) {
+                if *first != key_name {
+                    cx.push(Diagnostic::new(
+                        Code::ConditionKeyCase,
+                        entry.key.range,
+                        format!("`{key_name}` and `{first}` are the same key (keys ignore case): merge their values into one"),
+                    ));
+                }
+            } else {
+                seen.insert(key_name.to_ascii_lowercase(), key_name);
+            }
+            check_key(cx, statement, block, &operator, entry);
+        }
+    }
+}
+
+fn unknown_operator(cx: &mut Ctx, block: &Member) {
+    let name = block.key.value.as_str();
+    // Suggest on the operator itself, keeping a set prefix and IfExists suffix.
+    let (prefix, rest) = match name.split_once(':') {
+        Some((p, r)) if p.eq_ignore_ascii_case("ForAllValues") || p.eq_ignore_ascii_case("ForAnyValue") => {
+            (if p.eq_ignore_ascii_case("ForAllValues") { "ForAllValues:" } else { "ForAnyValue:" }, r)
+        }
+        _ => ("", name),
+    };
+    let (core, suffix) = match rest.strip_suffix("IfExists") {
+        Some(core) => (core, "IfExists"),
+        None => (rest, ""),
+    };
+    let close = nearest(core, OPERATORS.iter().map(|(op, _)| *op), 1);
+    let mut message = format!("`{name}` is not a condition operator");
+    let mut d;
+    if let Some(&op) = close.first() {
+        let fixed = format!("{prefix}{op}{suffix}");
+        message.push_str(&format!("; did you mean `{fixed}`? (operators are case-sensitive)"));
+        d = Diagnostic::new(Code::ConditionOperator, block.key.range, message);
+        d = d.with_fix(
+            Fix::replace(format!("Change to \"{fixed}\""), block.key.range, format!("\"{fixed}\"")).preferred(true),
+        );
+    } else {
+        message.push_str(": operators are String*, Numeric*, Date*, Bool, BinaryEquals, IpAddress, NotIpAddress, Arn* and Null, optionally with `IfExists` and a `ForAllValues:`/`ForAnyValue:` prefix");
+        d = Diagnostic::new(Code::ConditionOperator, block.key.range, message);
+    }
+    cx.push(d);
+}
+
+fn check_key(cx: &mut Ctx, statement: &Statement, block: &Member, operator: &Operator, entry: &Member) {
+    let name = entry.key.value.as_str();
+    let range = entry.key.range;
+    let Some((prefix, _)) = name.split_once(':') else {
+        cx.push(Diagnostic::new(
+            Code::ConditionKeyUnknown,
+            range,
+            format!(
+                "`{name}` is not a condition key: keys are `service:Name`, such as `aws:SourceAccount` or `s3:prefix`"
+            ),
+        ));
+        return;
+    };
+    let catalog = cx.catalog;
+    let key = catalog.condition_key(name);
+    let Some(key) = key else {
+        // Keys of identity providers (`saml:aud`, `accounts.google.com:sub`) are not in the
+        // catalog; only `aws:` and catalog services are checked.
+        let service = catalog.service(prefix);
+        if catalog.is_undocumented_key(name) {
+            cx.push(Diagnostic::new(
+                Code::ConditionKeyUndocumented,
+                range,
+                format!("`{name}` is not in the Service Authorization Reference, though AWS managed policies use it: check that it is set for these actions"),
+            ));
+        } else if prefix.eq_ignore_ascii_case("aws") || service.is_some() {
+            let candidates: Vec<&str> = if prefix.eq_ignore_ascii_case("aws") {
+                catalog.global_condition_keys.iter().map(|k| k.key.as_str()).collect()
+            } else {
+                service.map(|s| s.condition_keys.iter().map(|k| k.key.as_str()).collect()).unwrap_or_default()
+            };
+            let close = nearest(name, candidates.into_iter(), 1);
+            let what = if prefix.eq_ignore_ascii_case("aws") {
+                "a global condition key".to_string()
+            } else {
+                format!("a condition key of `{prefix}`")
+            };
+            let mut d = Diagnostic::new(
+                Code::ConditionKeyUnknown,
+                range,
+                format!(
+                    "`{name}` is not {what}{}",
+                    close.first().map(|c| format!("; did you mean `{c}`?")).unwrap_or_default()
+                ),
+            );
+            if let Some(&c) = close.first().filter(|c| !c.contains("${") && !c.ends_with("/tag-key")) {
+                d = d.with_fix(Fix::replace(format!("Change to \"{c}\""), range, format!("\"{c}\"")).preferred(true));
+            }
+            cx.push(d);
+        }
+        return;
+    };
+
+    if !catalog.is_global_key(key) {
+        applies_to_actions(cx, statement, name, prefix, range);
+    }
+    types(cx, block, operator, key, entry);
+    set_operator(cx, statement, block, operator, key, entry);
+}
+
+/// A service key filters only the actions (and resource types) that list it.
+fn applies_to_actions(cx: &mut Ctx, statement: &Statement, name: &str, prefix: &str, range: TextRange) {
+    let Some(actions) = statement_actions(cx.catalog, statement) else { return };
+    if actions.is_empty() || statement.action.as_ref().is_some_and(|a| a.items.iter().any(|i| i.value == "*")) {
+        return;
+    }
+    let supported = actions.iter().any(|(service, action)| {
+        action.condition_keys.iter().any(|k| key_matches(k, name))
+            || action.resource_types.iter().any(|t| {
+                service.resource_type(t).is_some_and(|r| r.condition_keys.iter().any(|k| key_matches(k, name)))
+            })
+    });
+    if supported {
+        return;
+    }
+    let same_service = actions.iter().any(|(s, _)| s.prefix.eq_ignore_ascii_case(prefix));
+    let message = if same_service {
+        format!("none of this statement's actions supports `{name}`, so the condition never matches for them (with a negated operator or `IfExists`, it always does): check the key against the actions' condition keys")
+    } else {
+        format!("`{name}` is a `{prefix}` key and this statement has no `{prefix}` action: the condition never matches as written")
+    };
+    cx.push(Diagnostic::new(Code::ConditionKeyNotApplicable, range, message));
+}
+
+fn key_family(key: &ConditionKey) -> Option<Family> {
+    let base = key.key_type.strip_prefix("ArrayOf").unwrap_or(&key.key_type);
+    Some(match base {
+        "String" => Family::String,
+        "ARN" => Family::Arn,
+        "Numeric" => Family::Numeric,
+        "Date" => Family::Date,
+        "Bool" => Family::Bool,
+        "IPAddress" => Family::Ip,
+        "Binary" => Family::Binary,
+        _ => return None,
+    })
+}
+
+fn types(cx: &mut Ctx, block: &Member, operator: &Operator, key: &ConditionKey, entry: &Member) {
+    let family = operator.family;
+    if family != Family::Null {
+        if let Some(key_family) = key_family(key) {
+            // ARN operators on a String key holding ARNs (an encryption context naming a
+            // function) compare as intended.
+            let arn_values = family == Family::Arn && key_family == Family::String && all_values_are_arns(entry);
+            if family != key_family && !arn_values {
+                let code = if key_family == Family::Arn && family == Family::String {
+                    Code::ConditionArnOperator
+                } else {
+                    Code::ConditionTypeMismatch
+                };
+                let mut d = Diagnostic::new(
+                    code,
+                    block.key.range,
+                    format!(
+                        "`{}` is {} {} key, and `{}` compares {}: {}",
+                        key.key,
+                        if key.key_type.starts_with(['A', 'I']) { "an" } else { "a" },
+                        key.key_type,
+                        operator.base,
+                        family_noun(family),
+                        suggestion(key_family)
+                    ),
+                );
+                if key_family == Family::Arn && family == Family::String {
+                    if let Some(arn_op) = string_to_arn(operator.base) {
+                        let fixed = block.key.value.replacen(operator.base, arn_op, 1);
+                        d = d.with_fix(
+                            Fix::replace(format!("Change to \"{fixed}\""), block.key.range, format!("\"{fixed}\""))
+                                .preferred(true),
+                        );
+                    }
+                }
+                cx.push(d);
+            }
+        }
+    }
+    // Values.
+    let values: Vec<&Value> = match &entry.value {
+        Some(Value::Array(a)) => a.items.iter().collect(),
+        Some(v) => vec![v],
+        None => Vec::new(),
+    };
+    for value in values {
+        let text = match value {
+            Value::String(s) => s.value.clone(),
+            Value::Bool(b, _) => b.to_string(),
+            Value::Number(r) => cx.text[r.start..r.end].to_string(),
+            _ => continue,
+        };
+        if text.contains("${") {
+            continue;
+        }
+        let problem = match family {
+            Family::Bool | Family::Null => (text != "true" && text != "false").then(|| "`true` or `false`".to_string()),
+            Family::Numeric => text.parse::<f64>().is_err().then(|| "a number".to_string()),
+            Family::Date => (!is_date(&text))
+                .then(|| "a date such as `2026-01-31T00:00:00Z` (ISO 8601) or epoch seconds".to_string()),
+            Family::Ip => {
+                (!is_ip_range(&text)).then(|| "an IP address or CIDR range such as `203.0.113.0/24`".to_string())
+            }
+            Family::Arn => (!(text.starts_with("arn:") || text == "*")).then(|| "an ARN (`arn:...`)".to_string()),
+            Family::String | Family::Binary => None,
+        };
+        if let Some(expected) = problem {
+            cx.push(Diagnostic::new(
+                Code::ConditionValueInvalid,
+                value.range(),
+                format!("`{}` takes {expected}, not `{text}`", operator.base),
+            ));
+        }
+    }
+}
+
+fn all_values_are_arns(entry: &Member) -> bool {
+    match &entry.value {
+        Some(Value::String(s)) => s.value.starts_with("arn:"),
+        Some(Value::Array(a)) => a.items.iter().all(|v| v.as_str().is_some_and(|s| s.value.starts_with("arn:"))),
+        _ => false,
+    }
+}
+
+fn family_noun(family: Family) -> &'static str {
+    match family {
+        Family::String => "strings",
+        Family::Numeric => "numbers",
+        Family::Date => "dates",
+        Family::Bool => "booleans",
+        Family::Binary => "binary values",
+        Family::Ip => "IP addresses",
+        Family::Arn => "ARNs",
+        Family::Null => "presence",
+    }
+}
+
+fn suggestion(key_family: Family) -> &'static str {
+    match key_family {
+        Family::String => "use a String operator (`StringEquals`, `StringLike`, ...)",
+        Family::Numeric => "use a Numeric operator (`NumericEquals`, `NumericLessThan`, ...)",
+        Family::Date => "use a Date operator (`DateGreaterThan`, ...)",
+        Family::Bool => "use `Bool`",
+        Family::Binary => "use `BinaryEquals`",
+        Family::Ip => "use `IpAddress` or `NotIpAddress`",
+        Family::Arn => "use an ARN operator (`ArnEquals`, `ArnLike`), which compares ARNs part by part",
+        Family::Null => "use `Null`",
+    }
+}
+
+fn string_to_arn(op: &str) -> Option<&'static str> {
+    Some(match op {
+        "StringEquals" => "ArnEquals",
+        "StringLike" => "ArnLike",
+        "StringNotEquals" => "ArnNotEquals",
+        "StringNotLike" => "ArnNotLike",
+        _ => return None,
+    })
+}
+
+fn set_operator(
+    cx: &mut Ctx,
+    statement: &Statement,
+    block: &Member,
+    operator: &Operator,
+    key: &ConditionKey,
+    entry: &Member,
+) {
+    let multi = key.key_type.starts_with("ArrayOf");
+    match operator.set {
+        Some(set) if !multi => {
+            let name = if set == SetOperator::ForAllValues { "ForAllValues" } else { "ForAnyValue" };
+            let fixed = block.key.value.split_once(':').map_or(block.key.value.clone(), |(_, r)| r.to_string());
+            cx.push(
+                Diagnostic::new(
+                    Code::ConditionSetOperator,
+                    block.key.range,
+                    format!(
+                        "`{}` has a single value, and `{name}` is for multi-valued keys{}: use `{fixed}`",
+                        key.key,
+                        if set == SetOperator::ForAllValues {
+                            " (with a single-valued key it also matches when the key is absent)"
+                        } else {
+                            ""
+                        }
+                    ),
+                )
+                .with_fix(
+                    Fix::replace(format!("Change to \"{fixed}\""), block.key.range, format!("\"{fixed}\""))
+                        .preferred(true),
+                ),
+            );
+        }
+        Some(SetOperator::ForAllValues)
+            if statement.effect == Some(Effect::Allow) && !has_null_check(statement, &entry.key.value) =>
+        {
+            cx.push(Diagnostic::new(
+                Code::ConditionSetOperator,
+                block.key.range,
+                format!(
+                    "`ForAllValues` matches when the request has no `{}` at all, so this Allow also applies to requests without it: add `\"Null\": {{\"{}\": \"false\"}}`",
+                    entry.key.value, entry.key.value
+                ),
+            ));
+        }
+        _ => {}
+    }
+}
+
+fn has_null_check(statement: &Statement, key: &str) -> bool {
+    let Some(Value::Object(condition)) = statement.condition.and_then(|m| m.value.as_ref()) else { return false };
+    condition
+        .members
+        .iter()
+        .filter(|b| b.key.value == "Null")
+        .any(|b| matches!(&b.value, Some(Value::Object(o)) if o.members.iter().any(|m| m.key.value.eq_ignore_ascii_case(key))))
+}
+
+/// Policy variables: substituted only in `Resource`/`NotResource` and condition values,
+/// and only with `Version` 2012-10-17.
+fn variables(cx: &mut Ctx, statement: &Statement) {
+    for member in &statement.object.members {
+        let allowed = matches!(member.key.value.as_str(), "Resource" | "NotResource" | "Condition");
+        let Some(value) = &member.value else { continue };
+        let mut strings = Vec::new();
+        collect_strings(value, &mut strings);
+        for lit in strings {
+            let Some(start) = lit.value.find("${") else { continue };
+            let range = lit.sub_range(start, lit.value.len());
+            if !allowed {
+                cx.push(Diagnostic::new(
+                    Code::PolicyVariable,
+                    range,
+                    format!("policy variables work only in `Resource`, `NotResource` and condition values; in `{}` this is plain text", member.key.value),
+                ));
+            } else if !cx.variables {
+                cx.push(Diagnostic::new(
+                    Code::PolicyVariable,
+                    range,
+                    "policy variables need `\"Version\": \"2012-10-17\"`; without it this is plain text",
+                ));
+            } else {
+                check_variable_syntax(cx, lit);
+            }
+        }
+    }
+}
+
+/// The strings of a value; in objects (a condition) only values count, not operator or
+/// key names.
+fn collect_strings<'v>(value: &'v Value, out: &mut Vec<&'v StringLit>) {
+    match value {
+        Value::String(s) => out.push(s),
+        Value::Array(a) => a.items.iter().for_each(|v| collect_strings(v, out)),
+        Value::Object(o) => o.members.iter().filter_map(|m| m.value.as_ref()).for_each(|v| collect_strings(v, out)),
+        _ => {}
+    }
+}
+
+fn check_variable_syntax(cx: &mut Ctx, lit: &StringLit) {
+    let value = lit.value.as_str();
+    let mut at = 0;
+    while let Some(found) = value[at..].find("${") {
+        let start = at + found;
+        let Some(len) = value[start..].find('}') else {
+            cx.push(Diagnostic::new(
+                Code::PolicyVariable,
+                lit.sub_range(start, value.len()),
+                "this policy variable has no closing `}`",
+            ));
+            return;
+        };
+        let end = start + len + 1;
+        let inner = &value[start + 2..end - 1];
+        // `${aws:username, 'default'}` has a default value after a comma.
+        let name = inner.split(',').next().unwrap_or(inner);
+        let range = lit.sub_range(start, end);
+        if name.contains(' ') {
+            cx.push(Diagnostic::new(Code::PolicyVariable, range, "a policy variable's name has no spaces"));
+        } else if name.starts_with("AWS::") {
+            // A CloudFormation pseudo parameter, reported as a placeholder in ARNs.
+        } else if !matches!(name, "*" | "?" | "$") {
+            if let Some((prefix, _)) = name.split_once(':') {
+                if prefix.eq_ignore_ascii_case("aws") && cx.catalog.condition_key(name).is_none() {
+                    let close = nearest(name, cx.catalog.global_condition_keys.iter().map(|k| k.key.as_str()), 1);
+                    cx.push(Diagnostic::new(
+                        Code::PolicyVariable,
+                        range,
+                        format!(
+                            "`{name}` is not a global condition key, so IAM cannot substitute it{}",
+                            close.first().map(|c| format!("; did you mean `${{{c}}}`?")).unwrap_or_default()
+                        ),
+                    ));
+                }
+            } else {
+                cx.push(Diagnostic::new(
+                    Code::PolicyVariable,
+                    range,
+                    format!("`${{{name}}}` is not a policy variable: variables are condition keys such as `${{aws:username}}`"),
+                ));
+            }
+        }
+        at = end;
+    }
+}
+
+fn is_date(text: &str) -> bool {
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return true; // epoch seconds
+    }
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    if !(digits(0..4) && b.get(4) == Some(&b'-') && digits(5..7) && b.get(7) == Some(&b'-') && digits(8..10)) {
+        return false;
+    }
+    if b.len() == 10 {
+        return true;
+    }
+    if b.get(10) != Some(&b'T') || !(digits(11..13) && b.get(13) == Some(&b':') && digits(14..16)) {
+        return false;
+    }
+    let rest = &text[16..];
+    let rest = rest.strip_prefix(':').map_or(rest, |r| r.trim_start_matches(|c: char| c.is_ascii_digit()));
+    let rest = rest.strip_prefix('.').map_or(rest, |r| r.trim_start_matches(|c: char| c.is_ascii_digit()));
+    rest.is_empty()
+        || rest == "Z"
+        || ((rest.starts_with('+') || rest.starts_with('-'))
+            && rest[1..].bytes().all(|c| c.is_ascii_digit() || c == b':')
+            && rest.len() >= 3)
+}
+
+fn is_ip_range(text: &str) -> bool {
+    let (address, prefix) = match text.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (text, None),
+    };
+    let max = match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(_)) => 32,
+        Ok(std::net::IpAddr::V6(_)) => 128,
+        Err(_) => return false,
+    };
+    prefix.is_none_or(|p| p.parse::<u32>().is_ok_and(|n| n <= max))
+}

@@ -1,0 +1,441 @@
+//! The policy grammar: which elements exist, their types, and which the policy kind needs
+//! or forbids.
+
+use std::collections::HashMap;
+
+use super::{indentation_at, nearest, Ctx};
+use crate::diagnostics::{Code, Diagnostic, Fix};
+use crate::kind::PolicyKind;
+use crate::model::{Policy, Statement, POLICY_VERSIONS};
+use crate::syntax::{Member, Object, Value};
+use crate::text::TextRange;
+
+const TOP_LEVEL: [&str; 3] = ["Version", "Id", "Statement"];
+const STATEMENT: [&str; 9] =
+    ["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
+
+pub fn check_policy(cx: &mut Ctx, policy: &Policy) {
+    unknown_elements(cx, policy.root, &TOP_LEVEL, "at the top level of a policy");
+    let root = policy.root.range;
+    let brace = TextRange::new(root.start, root.start + 1);
+
+    match policy.version.and_then(|m| m.value.as_ref().map(|v| (m, v))) {
+        None => {
+            let indent = policy.root.members.first().map_or("  ", |m| indentation_at(cx.text, m.key.range.start));
+            let insert = format!("\n{indent}\"Version\": \"2012-10-17\",");
+            let fix = Fix::replace("Add `\"Version\": \"2012-10-17\"`", TextRange::empty(root.start + 1), insert);
+            let range = policy.version.map_or(brace, |m| m.key.range);
+            cx.push(
+                Diagnostic::new(
+                    Code::VersionMissing,
+                    range,
+                    "no `Version`: IAM then uses 2008-10-17, where policy variables such as `${aws:username}` are plain text; add `\"Version\": \"2012-10-17\"`",
+                )
+                .with_fix(fix.preferred(true)),
+            );
+        }
+        Some((_, Value::String(version))) => {
+            let fix = Fix::replace("Change to `2012-10-17`", version.range, "\"2012-10-17\"").preferred(true);
+            if version.value == "2008-10-17" {
+                cx.push(
+                    Diagnostic::new(
+                        Code::VersionOld,
+                        version.range,
+                        "`Version` 2008-10-17 is the old policy language: policy variables are plain text there; use `2012-10-17`",
+                    )
+                    .with_fix(fix),
+                );
+            } else if !POLICY_VERSIONS.contains(&version.value.as_str()) {
+                cx.push(
+                    Diagnostic::new(
+                        Code::VersionInvalid,
+                        version.range,
+                        format!(
+                            "`{}` is not a policy language version: use `2012-10-17` (the only other is `2008-10-17`)",
+                            version.value
+                        ),
+                    )
+                    .with_fix(fix),
+                );
+            }
+        }
+        Some((member, value)) => wrong_type(cx, member, value, "the string \"2012-10-17\""),
+    }
+
+    if let Some(id) = policy.id {
+        if let Some(value) = &id.value {
+            if value.as_str().is_none() {
+                wrong_type(cx, id, value, "a string");
+            }
+        }
+    }
+
+    match policy.statement.map(|m| (m, m.value.as_ref())) {
+        None => cx.push(Diagnostic::new(
+            Code::StatementMissing,
+            brace,
+            "no `Statement`: a policy needs `\"Statement\": [ { \"Effect\": ..., \"Action\": ..., ... } ]`",
+        )),
+        Some((_, None)) => {}
+        Some((member, Some(value))) => match value {
+            Value::Object(_) => {}
+            Value::Array(array) => {
+                if array.items.is_empty() {
+                    cx.push(Diagnostic::new(
+                        Code::EmptyValue,
+                        array.range,
+                        "`Statement` is empty: the policy grants nothing",
+                    ));
+                }
+                for item in &array.items {
+                    if item.as_object().is_none() {
+                        cx.push(Diagnostic::new(
+                            Code::WrongType,
+                            item.range(),
+                            format!("a statement is an object `{{ \"Effect\": ..., ... }}`, not {}", item.kind_name()),
+                        ));
+                    }
+                }
+            }
+            other => wrong_type(cx, member, other, "an array of statement objects (or one statement object)"),
+        },
+    }
+
+    // Sids are unique within a policy.
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for statement in &policy.statements {
+        let Some(sid) = statement.sid else { continue };
+        if sid.value.is_empty() {
+            continue;
+        }
+        if let Some(first) = seen.get(sid.value.as_str()) {
+            cx.push(Diagnostic::new(
+                Code::SidDuplicate,
+                sid.range,
+                format!(
+                    "statement {} already has the `Sid` \"{}\": each `Sid` in a policy must be unique",
+                    first + 1,
+                    sid.value
+                ),
+            ));
+        } else {
+            seen.insert(&sid.value, statement.index);
+        }
+    }
+}
+
+pub fn check_statement(cx: &mut Ctx, statement: &Statement) {
+    let object = statement.object;
+    unknown_elements(cx, object, &STATEMENT, "in a statement");
+    let start = TextRange::new(object.range.start, object.range.start + 1);
+    let kind = cx.kind;
+
+    // Types: strings, arrays of strings, objects.
+    for member in &object.members {
+        let Some(value) = &member.value else { continue };
+        match member.key.value.as_str() {
+            "Sid" | "Effect" if value.as_str().is_none() => wrong_type(cx, member, value, "a string"),
+            "Action" | "NotAction" | "Resource" | "NotResource" => string_or_strings(cx, member, value),
+            "Principal" | "NotPrincipal" => match value {
+                Value::String(_) => {}
+                Value::Object(o) => {
+                    if o.members.is_empty() {
+                        cx.push(Diagnostic::new(
+                            Code::EmptyValue,
+                            o.range,
+                            format!("`{}` is empty: it names no one", member.key.value),
+                        ));
+                    }
+                    for m in &o.members {
+                        if let Some(v) = &m.value {
+                            string_or_strings(cx, m, v);
+                        }
+                    }
+                }
+                other => wrong_type(
+                    cx,
+                    member,
+                    other,
+                    "`\"*\"` or an object such as `{\"AWS\": \"arn:aws:iam::111122223333:root\"}`",
+                ),
+            },
+            "Condition" => match value {
+                Value::Object(o) => {
+                    if o.members.is_empty() {
+                        cx.push(Diagnostic::new(
+                            Code::EmptyValue,
+                            o.range,
+                            "`Condition` is empty: remove it or add a condition",
+                        ));
+                    }
+                    for block in &o.members {
+                        match &block.value {
+                            Some(Value::Object(keys)) => {
+                                for key in &keys.members {
+                                    if let Some(v) = &key.value {
+                                        condition_values(cx, key, v);
+                                    }
+                                }
+                            }
+                            Some(other) => wrong_type(cx, block, other, "an object of condition keys and values"),
+                            None => {}
+                        }
+                    }
+                }
+                other => wrong_type(
+                    cx,
+                    member,
+                    other,
+                    "an object such as `{\"StringEquals\": {\"aws:PrincipalAccount\": \"111122223333\"}}`",
+                ),
+            },
+            _ => {}
+        }
+    }
+
+    // Sid characters: IAM accepts letters and digits only (resource policies of some
+    // services accept more, so they are not checked).
+    if let Some(sid) = statement.sid {
+        if kind != PolicyKind::Resource && !sid.value.chars().all(|c| c.is_ascii_alphanumeric()) {
+            let cleaned: String = sid.value.chars().filter(char::is_ascii_alphanumeric).collect();
+            let mut d = Diagnostic::new(
+                Code::SidInvalid,
+                sid.range,
+                format!("a `Sid` in {} may hold only letters and digits (A-Z, a-z, 0-9)", kind.with_article()),
+            );
+            if !cleaned.is_empty() {
+                d = d.with_fix(
+                    Fix::replace(format!("Change to \"{cleaned}\""), sid.range, format!("\"{cleaned}\""))
+                        .preferred(true),
+                );
+            }
+            cx.push(d);
+        }
+    }
+
+    // Effect.
+    match object.get("Effect").map(|m| (m, m.value.as_ref().and_then(Value::as_str))) {
+        None => cx.push(Diagnostic::new(
+            Code::EffectMissing,
+            start,
+            "this statement has no `Effect`: add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`",
+        )),
+        Some((_, Some(effect))) if statement.effect.is_none() => {
+            let mut d = Diagnostic::new(
+                Code::EffectInvalid,
+                effect.range,
+                format!("`Effect` is `Allow` or `Deny` (case matters), not \"{}\"", effect.value),
+            );
+            for fixed in ["Allow", "Deny"] {
+                if effect.value.eq_ignore_ascii_case(fixed) {
+                    d = d.with_fix(
+                        Fix::replace(format!("Change to \"{fixed}\""), effect.range, format!("\"{fixed}\""))
+                            .preferred(true),
+                    );
+                }
+            }
+            cx.push(d);
+        }
+        _ => {}
+    }
+
+    // Pairs that exclude each other, and what the kind needs.
+    for (a, b) in [("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal")] {
+        if let (Some(_), Some(second)) = (object.get(a), object.get(b)) {
+            cx.push(Diagnostic::new(
+                Code::ElementConflict,
+                second.key.range,
+                format!("a statement has `{a}` or `{b}`, not both: keep one"),
+            ));
+        }
+    }
+    if statement.action.is_none() && statement.not_action.is_none() {
+        cx.push(Diagnostic::new(
+            Code::ActionMissing,
+            start,
+            "this statement has no `Action` (or `NotAction`): it applies to no action",
+        ));
+    }
+    let has_resource = statement.resource.is_some() || statement.not_resource.is_some();
+    match kind {
+        PolicyKind::Trust => {
+            for key in ["Resource", "NotResource"] {
+                if let Some(m) = object.get(key) {
+                    cx.push(
+                        Diagnostic::new(
+                            Code::ElementNotAllowed,
+                            m.key.range,
+                            format!("a role trust policy has no `{key}`: the role itself is the resource; remove it"),
+                        )
+                        .with_fix(remove_member(cx.text, object, m)),
+                    );
+                }
+            }
+        }
+        _ if !has_resource => cx.push(Diagnostic::new(
+            Code::ResourceMissing,
+            start,
+            format!("this statement has no `Resource` (or `NotResource`), which {} needs: add `\"Resource\"` with the ARNs it applies to", kind.with_article()),
+        )),
+        _ => {}
+    }
+    let has_principal = statement.principal.is_some() || statement.not_principal.is_some();
+    if kind.has_principal() {
+        if !has_principal {
+            let what = if kind == PolicyKind::Rcp { "`\"Principal\": \"*\"`" } else { "a `Principal`" };
+            cx.push(Diagnostic::new(
+                Code::PrincipalMissing,
+                start,
+                format!("a statement of {} needs {what}: who the statement applies to", kind.with_article()),
+            ));
+        }
+        if matches!(kind, PolicyKind::Trust | PolicyKind::Rcp) {
+            if let Some(m) = object.get("NotPrincipal") {
+                cx.push(Diagnostic::new(
+                    Code::ElementNotAllowed,
+                    m.key.range,
+                    format!("{} cannot use `NotPrincipal`: use `Principal` with conditions", kind.with_article()),
+                ));
+            }
+        }
+    } else {
+        for key in ["Principal", "NotPrincipal"] {
+            if let Some(m) = object.get(key) {
+                let hint = match kind {
+                    PolicyKind::Identity | PolicyKind::Boundary => {
+                        "it applies to the user, group or role it is attached to; remove it (or, if this is a resource-based policy, set the kind in .iam-lsp.toml)"
+                    }
+                    _ => "it applies to the accounts it is attached to; remove it",
+                };
+                cx.push(
+                    Diagnostic::new(
+                        Code::ElementNotAllowed,
+                        m.key.range,
+                        format!("{} has no `{key}`: {hint}", kind.with_article()),
+                    )
+                    .with_fix(remove_member(cx.text, object, m)),
+                );
+            }
+        }
+    }
+}
+
+fn string_or_strings(cx: &mut Ctx, member: &Member, value: &Value) {
+    let name = &member.key.value;
+    match value {
+        Value::String(s) => {
+            if s.value.is_empty() {
+                cx.push(Diagnostic::new(Code::EmptyValue, s.range, format!("`{name}` is an empty string")));
+            }
+        }
+        Value::Array(array) => {
+            if array.items.is_empty() {
+                cx.push(Diagnostic::new(
+                    Code::EmptyValue,
+                    array.range,
+                    format!("`{name}` is an empty array: it names nothing"),
+                ));
+            }
+            for item in &array.items {
+                if item.as_str().is_none() {
+                    cx.push(Diagnostic::new(
+                        Code::WrongType,
+                        item.range(),
+                        format!("every entry of `{name}` is a string, not {}", item.kind_name()),
+                    ));
+                }
+            }
+        }
+        other => wrong_type(cx, member, other, "a string or an array of strings"),
+    }
+}
+
+/// Condition values are strings, or booleans and numbers (IAM reads them as text), or an
+/// array of those.
+fn condition_values(cx: &mut Ctx, key: &Member, value: &Value) {
+    let scalar = |v: &Value| matches!(v, Value::String(_) | Value::Bool(..) | Value::Number(_));
+    match value {
+        Value::Array(array) => {
+            if array.items.is_empty() {
+                cx.push(Diagnostic::new(
+                    Code::EmptyValue,
+                    array.range,
+                    format!("no values for `{}`: the condition never matches", key.key.value),
+                ));
+            }
+            for item in array.items.iter().filter(|v| !scalar(v)) {
+                cx.push(Diagnostic::new(
+                    Code::WrongType,
+                    item.range(),
+                    format!("a condition value is a string (or a boolean or number), not {}", item.kind_name()),
+                ));
+            }
+        }
+        v if scalar(v) => {}
+        other => wrong_type(cx, key, other, "a string or an array of strings"),
+    }
+}
+
+fn wrong_type(cx: &mut Ctx, member: &Member, value: &Value, expected: &str) {
+    cx.push(Diagnostic::new(
+        Code::WrongType,
+        value.range(),
+        format!("`{}` is {}, not {}", member.key.value, expected, value.kind_name()),
+    ));
+}
+
+fn unknown_elements(cx: &mut Ctx, object: &Object, known: &[&str], place: &str) {
+    for member in &object.members {
+        let key = member.key.value.as_str();
+        if known.contains(&key) {
+            continue;
+        }
+        let close = known
+            .iter()
+            .copied()
+            .find(|k| k.eq_ignore_ascii_case(key))
+            .map(|k| vec![k])
+            .unwrap_or_else(|| nearest(key, known.iter().copied(), 1));
+        let mut message = format!("`{key}` is not a policy element {place}");
+        if let Some(&k) = close.first() {
+            message.push_str(&format!("; did you mean `{k}`? (element names are case-sensitive)"));
+        } else {
+            message.push_str(&format!("; the elements are {}", super::list(known).replace(" or ", " and ")));
+        }
+        let mut d = Diagnostic::new(Code::UnknownElement, member.key.range, message);
+        if let Some(&k) = close.first() {
+            d = d.with_fix(
+                Fix::replace(format!("Change to \"{k}\""), member.key.range, format!("\"{k}\"")).preferred(true),
+            );
+        }
+        cx.push(d);
+    }
+}
+
+/// The fix that removes one member of an object, with its comma.
+fn remove_member(text: &str, object: &Object, member: &Member) -> Fix {
+    let index = object.members.iter().position(|m| std::ptr::eq(m, member)).unwrap_or(0);
+    let members = &object.members;
+    let range = if index + 1 < members.len() {
+        TextRange::new(
+            line_start_if_blank(text, member.range().start),
+            line_start_if_blank(text, members[index + 1].range().start),
+        )
+    } else if index > 0 {
+        TextRange::new(members[index - 1].range().end, member.range().end)
+    } else {
+        member.range()
+    };
+    Fix::replace(format!("Remove `{}`", member.key.value), range, "")
+}
+
+/// Moves an offset back to its line's start when only whitespace precedes it, so that a
+/// removed member takes its line with it.
+fn line_start_if_blank(text: &str, offset: usize) -> usize {
+    let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    if text[line_start..offset].trim().is_empty() {
+        line_start
+    } else {
+        offset
+    }
+}

@@ -1,0 +1,243 @@
+//! Configuration: the workspace's `.iam-lsp.toml` and the editor's settings, both the same
+//! shape. Parsed strictly: an unknown key, rule or kind is an error that names it.
+//!
+//! ```toml
+//! [kinds]                       # path glob (relative to this file) → policy kind
+//! "trust/*.json" = "trust"
+//! "org/scp/**" = "scp"
+//!
+//! [rules]
+//! disabled = ["resource-star"]
+//! severity = { "legacy-action" = "error" }
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use iam_analysis::{Code, KindChoice, Options, PolicyKind, Severity};
+use serde::Deserialize;
+
+pub const FILE_NAME: &str = ".iam-lsp.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawConfig {
+    #[serde(default)]
+    kinds: BTreeMap<String, String>,
+    #[serde(default)]
+    rules: RawRules,
+    /// Accepted (and type-checked) for the editors' sake; inlay hints are not served yet.
+    #[serde(default, rename = "inlayHints")]
+    _inlay_hints: Option<RawInlayHints>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    #[serde(default)]
+    disabled: Vec<String>,
+    #[serde(default)]
+    severity: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInlayHints {
+    #[serde(rename = "enabled")]
+    _enabled: Option<bool>,
+}
+
+/// Settings in force for a set of files.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Where the settings came from, for messages (`/repo/.iam-lsp.toml`, `editor settings`).
+    pub origin: String,
+    /// Globs are relative to this directory.
+    pub base: PathBuf,
+    pub kinds: Vec<(String, PolicyKind)>,
+    pub disabled: Vec<Code>,
+    pub severity: Vec<(Code, Severity)>,
+}
+
+impl Config {
+    /// Parses `.iam-lsp.toml` text.
+    pub fn from_toml(text: &str, origin: &str, base: &Path) -> Result<Config, String> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| format!("{origin}: {}", e.to_string().trim_end()))?;
+        Config::from_raw(raw, origin, base)
+    }
+
+    /// Parses editor settings: the object under `iamLsp` (or the settings themselves).
+    pub fn from_json(settings: &serde_json::Value, base: &Path) -> Result<Config, String> {
+        let origin = "editor settings (iamLsp)";
+        let value = settings.get("iamLsp").unwrap_or(settings);
+        if value.is_null() {
+            return Ok(Config { origin: origin.to_string(), base: base.to_path_buf(), ..Config::default() });
+        }
+        // VS Code sends the whole section, with its client-only keys.
+        let mut value = value.clone();
+        if let Some(object) = value.as_object_mut() {
+            object.remove("server");
+            object.remove("trace");
+        }
+        let raw: RawConfig = serde_json::from_value(value).map_err(|e| format!("{origin}: {e}"))?;
+        Config::from_raw(raw, origin, base)
+    }
+
+    fn from_raw(raw: RawConfig, origin: &str, base: &Path) -> Result<Config, String> {
+        let mut kinds = Vec::new();
+        for (glob, kind) in raw.kinds {
+            let parsed = PolicyKind::parse(&kind).ok_or_else(|| {
+                let names: Vec<&str> = PolicyKind::ALL.iter().map(|k| k.as_str()).collect();
+                format!("{origin}: kinds.\"{glob}\": unknown policy kind `{kind}`; the kinds are {}", names.join(", "))
+            })?;
+            kinds.push((glob, parsed));
+        }
+        let code = |name: &str, place: &str| {
+            Code::parse(name).ok_or_else(|| {
+                format!(
+                    "{origin}: {place}: unknown rule `{name}` (the codes are listed in the README's diagnostics table)"
+                )
+            })
+        };
+        let disabled =
+            raw.rules.disabled.iter().map(|name| code(name, "rules.disabled")).collect::<Result<Vec<_>, _>>()?;
+        let mut severity = Vec::new();
+        for (name, level) in &raw.rules.severity {
+            let c = code(name, "rules.severity")?;
+            let s = Severity::parse(level).ok_or_else(|| {
+                format!(
+                    "{origin}: rules.severity.\"{name}\": `{level}` is not a severity (error, warning, info or hint)"
+                )
+            })?;
+            severity.push((c, s));
+        }
+        Ok(Config { origin: origin.to_string(), base: base.to_path_buf(), kinds, disabled, severity })
+    }
+
+    /// Reads the `.iam-lsp.toml` in `dir`, if there is one.
+    pub fn read_in(dir: &Path) -> Result<Option<Config>, String> {
+        let path = dir.join(FILE_NAME);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Config::from_toml(&text, &path.display().to_string(), dir).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("{}: {e}", path.display())),
+        }
+    }
+
+    /// The first kind glob that matches `path`, with the reason.
+    fn kind_for(&self, path: &Path) -> Option<KindChoice> {
+        let relative = path.strip_prefix(&self.base).ok()?;
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        self.kinds.iter().find(|(glob, _)| glob_matches(glob, &relative)).map(|(glob, kind)| KindChoice {
+            kind: *kind,
+            reason: format!("set by `\"{glob}\" = \"{}\"` in {}", kind.as_str(), self.origin),
+        })
+    }
+}
+
+/// Analysis options for a file from several configs, later ones taking precedence, and a
+/// kind given explicitly (`--kind`) over all of them.
+pub fn options_for(path: Option<&Path>, configs: &[&Config], kind: Option<PolicyKind>) -> Options {
+    let mut options = Options::default();
+    for config in configs {
+        if let Some(choice) = path.and_then(|p| config.kind_for(p)) {
+            options.kind = Some(choice);
+        }
+        for code in &config.disabled {
+            if !options.disabled.contains(code) {
+                options.disabled.push(*code);
+            }
+        }
+        for (code, severity) in &config.severity {
+            options.severity.retain(|(c, _)| c != code);
+            options.severity.push((*code, *severity));
+        }
+    }
+    if let Some(kind) = kind {
+        options.kind = Some(KindChoice { kind, reason: "set on the command line (`--kind`)".to_string() });
+    }
+    options
+}
+
+/// Path globs: `*` and `?` within one path segment, `**` across segments. A glob with no
+/// `/` matches the file name in any directory.
+pub fn glob_matches(glob: &str, path: &str) -> bool {
+    if !glob.contains('/') {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        return segment_matches(glob.as_bytes(), name.as_bytes());
+    }
+    let glob: Vec<&str> = glob.split('/').collect();
+    let path: Vec<&str> = path.split('/').collect();
+    segments_match(&glob, &path)
+}
+
+fn segments_match(glob: &[&str], path: &[&str]) -> bool {
+    match glob.split_first() {
+        None => path.is_empty(),
+        Some((&"**", rest)) => (0..=path.len()).any(|skip| segments_match(rest, &path[skip..])),
+        Some((first, rest)) => {
+            !path.is_empty()
+                && segment_matches(first.as_bytes(), path[0].as_bytes())
+                && segments_match(rest, &path[1..])
+        }
+    }
+}
+
+fn segment_matches(glob: &[u8], name: &[u8]) -> bool {
+    match glob.split_first() {
+        None => name.is_empty(),
+        Some((b'*', rest)) => (0..=name.len()).any(|skip| segment_matches(rest, &name[skip..])),
+        Some((b'?', rest)) => !name.is_empty() && segment_matches(rest, &name[1..]),
+        Some((c, rest)) => name.first() == Some(c) && segment_matches(rest, &name[1..]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_matches("trust/*.json", "trust/role.json"));
+        assert!(!glob_matches("trust/*.json", "trust/sub/role.json"));
+        assert!(glob_matches("org/**/*.json", "org/scp/deny.json"));
+        assert!(glob_matches("org/**/*.json", "org/deny.json"));
+        assert!(glob_matches("*-trust.json", "roles/app-trust.json"));
+        assert!(glob_matches("p?.json", "p1.json"));
+    }
+
+    #[test]
+    fn toml_is_parsed_strictly() {
+        let base = Path::new("/repo");
+        let config = Config::from_toml(
+            "[kinds]\n\"scp/*.json\" = \"scp\"\n[rules]\ndisabled = [\"resource-star\"]\nseverity = { \"legacy-action\" = \"error\" }\n",
+            "/repo/.iam-lsp.toml",
+            base,
+        )
+        .unwrap();
+        let options = options_for(Some(Path::new("/repo/scp/deny.json")), &[&config], None);
+        assert_eq!(options.kind.unwrap().kind, PolicyKind::Scp);
+        assert_eq!(options.disabled, [Code::ResourceStar]);
+        assert_eq!(options.severity, [(Code::LegacyAction, Severity::Error)]);
+
+        let unknown_rule = Config::from_toml("[rules]\ndisabled = [\"no-such-rule\"]\n", "f", base).unwrap_err();
+        assert!(unknown_rule.contains("unknown rule `no-such-rule`"), "{unknown_rule}");
+        let unknown_kind = Config::from_toml("[kinds]\n\"*.json\" = \"iam\"\n", "f", base).unwrap_err();
+        assert!(unknown_kind.contains("unknown policy kind `iam`"), "{unknown_kind}");
+        let unknown_key = Config::from_toml("[rule]\n", "f", base).unwrap_err();
+        assert!(unknown_key.contains("unknown field `rule`"), "{unknown_key}");
+    }
+
+    #[test]
+    fn editor_settings_use_the_same_shape() {
+        let settings = serde_json::json!({"iamLsp": {
+            "server": {"path": "/x"}, "trace": {"server": "off"},
+            "kinds": {"trust/*.json": "trust"}, "rules": {"disabled": ["statement-overlap"]}, "inlayHints": {"enabled": false}
+        }});
+        let config = Config::from_json(&settings, Path::new("/w")).unwrap();
+        assert_eq!(config.kinds, [("trust/*.json".to_string(), PolicyKind::Trust)]);
+        assert_eq!(config.disabled, [Code::StatementOverlap]);
+        let explicit = options_for(Some(Path::new("/w/trust/a.json")), &[&config], Some(PolicyKind::Identity));
+        assert_eq!(explicit.kind.unwrap().kind, PolicyKind::Identity);
+    }
+}
