@@ -350,3 +350,44 @@ fn columns_after_non_ascii_text_follow_the_negotiated_encoding() {
         client.shutdown();
     }
 }
+
+#[test]
+fn configuration_from_the_workspace_file_and_the_editor_settings() {
+    let root = std::env::temp_dir().join(format!("iam-lsp-config-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("scp")).unwrap();
+    std::fs::write(root.join(".iam-lsp.toml"), "[kinds]\n\"scp/*.json\" = \"scp\"\n").unwrap();
+    let root_uri = format!("file://{}", root.display());
+    let uri = format!("{root_uri}/scp/deny.json");
+    let policy = r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"*"}}"#;
+
+    let mut client = Client::start();
+    let response = client.request("initialize", json!({"processId": null, "rootUri": root_uri, "capabilities": {}}));
+    assert!(response.get("error").is_none(), "{response}");
+    client.notify("initialized", json!({}));
+    client.open(&uri, policy);
+    // .iam-lsp.toml makes it an SCP, which has no Principal.
+    assert_eq!(codes(&client.diagnostics(&uri)), ["element-not-allowed"]);
+
+    // Editor settings come on top: disable the rule, and the document is published again.
+    client.notify("workspace/didChangeConfiguration", json!({"settings": {"iamLsp": {"rules": {"disabled": ["element-not-allowed"]}}}}));
+    assert_eq!(codes(&client.diagnostics(&uri)), Vec::<String>::new());
+
+    // The hover on the top level says which kind and why.
+    let hover = client.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}));
+    let markdown = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(markdown.contains("**service control policy (SCP)**"), "{markdown}");
+    assert!(markdown.contains("scp/*.json"), "{markdown}");
+
+    // Invalid settings are reported to the user, not fatal.
+    client.notify("workspace/didChangeConfiguration", json!({"settings": {"iamLsp": {"rules": {"disabled": ["no-such-rule"]}}}}));
+    let message = loop {
+        let m = client.messages.recv_timeout(WAIT).expect("a message");
+        if m["method"] == "window/showMessage" {
+            break m;
+        }
+    };
+    assert!(message["params"]["message"].as_str().unwrap().contains("unknown rule `no-such-rule`"), "{message}");
+    client.shutdown();
+    let _ = std::fs::remove_dir_all(&root);
+}
