@@ -60,7 +60,10 @@ fn aws_managed_policies_have_no_errors() {
             std::fs::write(&path, actual).unwrap();
         } else {
             let expected = std::fs::read_to_string(&path).unwrap_or_default();
-            assert_eq!(&expected, actual, "{name} changed: review, explain in tests/corpus/README.md, UPDATE_SNAPSHOTS=1");
+            assert_eq!(
+                &expected, actual,
+                "{name} changed: review, explain in tests/corpus/README.md, UPDATE_SNAPSHOTS=1"
+            );
         }
     }
 }

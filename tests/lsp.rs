@@ -370,17 +370,24 @@ fn configuration_from_the_workspace_file_and_the_editor_settings() {
     assert_eq!(codes(&client.diagnostics(&uri)), ["element-not-allowed"]);
 
     // Editor settings come on top: disable the rule, and the document is published again.
-    client.notify("workspace/didChangeConfiguration", json!({"settings": {"iamLsp": {"rules": {"disabled": ["element-not-allowed"]}}}}));
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"iamLsp": {"rules": {"disabled": ["element-not-allowed"]}}}}),
+    );
     assert_eq!(codes(&client.diagnostics(&uri)), Vec::<String>::new());
 
     // The hover on the top level says which kind and why.
-    let hover = client.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}));
+    let hover = client
+        .request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}));
     let markdown = hover["result"]["contents"]["value"].as_str().unwrap();
     assert!(markdown.contains("**service control policy (SCP)**"), "{markdown}");
     assert!(markdown.contains("scp/*.json"), "{markdown}");
 
     // Invalid settings are reported to the user, not fatal.
-    client.notify("workspace/didChangeConfiguration", json!({"settings": {"iamLsp": {"rules": {"disabled": ["no-such-rule"]}}}}));
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"iamLsp": {"rules": {"disabled": ["no-such-rule"]}}}}),
+    );
     let message = loop {
         let m = client.messages.recv_timeout(WAIT).expect("a message");
         if m["method"] == "window/showMessage" {
