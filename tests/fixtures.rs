@@ -6,7 +6,9 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use iam_analysis::{analyze_with, apply_edits, Code, Diagnostic, Encoding, KindChoice, LineIndex, Options, PolicyKind};
+use iam_analysis::{
+    analyze_with, apply_edits, Code, Diagnostic, Encoding, KindChoice, LineIndex, Options, PolicyKind, Severity,
+};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
@@ -131,17 +133,21 @@ fn fixtures_match_their_snapshots() {
     );
 }
 
-/// Valid policies, AWS's own among them, must produce nothing.
+/// Valid policies (under any `valid/` directory), AWS's own among them, must produce no
+/// error or warning; advice (info, hint) shows in their snapshots.
 #[test]
-fn valid_fixtures_have_no_diagnostics() {
+fn valid_fixtures_have_no_problems() {
     let mut files = Vec::new();
-    fixture_files(&fixtures_dir().join("valid"), &mut files);
-    assert!(!files.is_empty());
-    for path in files {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let analysis = analyze_with(&text, &options_for(&path));
+    fixture_files(&fixtures_dir(), &mut files);
+    let valid: Vec<&PathBuf> = files.iter().filter(|p| p.iter().any(|c| c == "valid")).collect();
+    assert!(valid.len() >= 10, "{}", valid.len());
+    for path in valid {
+        let text = std::fs::read_to_string(path).unwrap();
+        let analysis = analyze_with(&text, &options_for(path));
         assert!(analysis.is_policy, "{}", path.display());
-        assert_eq!(analysis.diagnostics, [], "{}", path.display());
+        let problems: Vec<&Diagnostic> =
+            analysis.diagnostics.iter().filter(|d| matches!(d.severity, Severity::Error | Severity::Warning)).collect();
+        assert!(problems.is_empty(), "{}: {problems:?}", path.display());
     }
 }
 

@@ -29,7 +29,12 @@ pub struct Arn<'a> {
 
 /// Splits at `:` outside `${...}`, into at most `max` parts (the last keeps the rest).
 pub fn split_parts(s: &str, max: usize) -> Vec<Part<'_>> {
-    let mut parts = Vec::with_capacity(max);
+    split_outside_variables(s, b':', max)
+}
+
+/// Splits at `separator` outside `${...}`, into at most `max` parts.
+pub fn split_outside_variables(s: &str, separator: u8, max: usize) -> Vec<Part<'_>> {
+    let mut parts = Vec::new();
     let mut start = 0;
     let mut in_variable = false;
     let bytes = s.as_bytes();
@@ -41,7 +46,7 @@ pub fn split_parts(s: &str, max: usize) -> Vec<Part<'_>> {
                 i += 1;
             }
             b'}' if in_variable => in_variable = false,
-            b':' if !in_variable => {
+            b if b == separator && !in_variable => {
                 parts.push(Part { text: &s[start..i], start });
                 start = i + 1;
             }
@@ -95,6 +100,13 @@ mod tests {
         let arn = parse("arn:aws:iam::${aws:PrincipalAccount}:user/${aws:username}").unwrap();
         assert_eq!(arn.account.text, "${aws:PrincipalAccount}");
         assert_eq!(arn.resource.text, "user/${aws:username}");
+    }
+
+    #[test]
+    fn resource_paths_split_outside_variables() {
+        let parts = split_outside_variables("agent-alias/${aws:PrincipalTag/AgentId}/TSTALIASID", b'/', usize::MAX);
+        let texts: Vec<&str> = parts.iter().map(|p| p.text).collect();
+        assert_eq!(texts, ["agent-alias", "${aws:PrincipalTag/AgentId}", "TSTALIASID"]);
     }
 
     #[test]

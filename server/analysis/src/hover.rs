@@ -2,10 +2,10 @@
 
 use std::fmt::Write;
 
-use crate::catalog::{AccessLevel, Action, Catalog, Service};
-use crate::model::Policy;
+use crate::catalog::{AccessLevel, Action, Catalog, ResourceType, Service};
+use crate::model::{Policy, Statement};
 use crate::pattern;
-use crate::syntax::{self, StringLit};
+use crate::syntax::{self, StringLit, Value};
 use crate::text::TextRange;
 use crate::Options;
 
@@ -45,6 +45,9 @@ pub fn hover(text: &str, offset: usize, options: &Options) -> Option<Hover> {
         if let Some(lit) = statement.action_strings().find(|l| l.range.touches(offset)) {
             return action_hover(lit, catalog);
         }
+        if let Some(lit) = statement.resource_strings().find(|l| l.range.touches(offset)) {
+            return arn_hover(lit, statement, catalog);
+        }
     }
     None
 }
@@ -69,14 +72,123 @@ fn top_level_markdown(policy: &Policy, options: &Options, element: Option<&str>)
             );
         }
     }
+    let trusts_bedrock = policy.statements.iter().any(|s| {
+        let service =
+            s.principal.and_then(|m| m.value.as_ref()).and_then(Value::as_object).and_then(|o| o.get("Service"));
+        match service.and_then(|m| m.value.as_ref()) {
+            Some(Value::String(v)) => v.value == "bedrock.amazonaws.com",
+            Some(Value::Array(a)) => {
+                a.items.iter().any(|v| v.as_str().is_some_and(|v| v.value == "bedrock.amazonaws.com"))
+            }
+            _ => false,
+        }
+    });
+    if choice.kind == crate::kind::PolicyKind::Trust && trusts_bedrock {
+        md.push_str("This trusts Amazon Bedrock: a service role for agents is conventionally named `AmazonBedrockExecutionRoleForAgents_...` (knowledge bases: `AmazonBedrockExecutionRoleForKnowledgeBase_...`), and its trust should name your account and agent with `aws:SourceAccount` and `aws:SourceArn`.\n\n");
+    }
     let _ = write!(
         md,
-        "Checked as a **{}** (`{}`): {}.
-
-Set the kind with `.iam-lsp.toml` (`[kinds]`), the editor setting `iamLsp.kinds`, or `iam-lsp check --kind`.",
+        "Checked as a **{}** (`{}`): {}.\n\nSet the kind with `.iam-lsp.toml` (`[kinds]`), the editor setting `iamLsp.kinds`, or `iam-lsp check --kind`.",
         choice.kind.description(),
         choice.kind.as_str(),
         choice.reason
+    );
+    md
+}
+
+/// An ARN: its resource type, its parts, and which of the statement's actions it serves.
+fn arn_hover(lit: &StringLit, statement: &Statement, catalog: &Catalog) -> Option<Hover> {
+    let parsed = crate::arn::parse(&lit.value).ok()?;
+    let resource_pattern = pattern::policy_pattern(parsed.resource.text);
+    let types: Vec<(&Service, &ResourceType)> = catalog
+        .resource_types_for_arn_service(parsed.service.text)
+        .filter(|(_, r)| {
+            r.arn_format.as_ref().is_some_and(|f| pattern::intersects(&resource_pattern, &f.resource_pattern))
+        })
+        .collect();
+    let mut md = String::new();
+    match types.first() {
+        None => {
+            let _ = writeln!(md, "**{}** ARN (no resource type of the catalog matches it)\n", parsed.service.text);
+        }
+        Some((service, first)) => {
+            let names: Vec<String> = types.iter().map(|(_, r)| format!("`{}`", r.name)).collect();
+            let _ = writeln!(md, "**{}** {} · `{}`\n", service.name, names.join(", "), first.arn);
+        }
+    }
+    let shown = |s: &str| if s.is_empty() { "(none)".to_string() } else { format!("`{s}`") };
+    let _ = writeln!(
+        md,
+        "partition {} · service {} · Region {} · account {} · resource {}\n",
+        shown(parsed.partition.text),
+        shown(parsed.service.text),
+        shown(parsed.region.text),
+        shown(parsed.account.text),
+        shown(parsed.resource.text)
+    );
+    if let Some(actions) = crate::checks::statement_actions(catalog, statement) {
+        let serves: Vec<String> = actions
+            .iter()
+            .filter(|(service, action)| {
+                action
+                    .resource_types
+                    .iter()
+                    .any(|t| types.iter().any(|(s, r)| s.prefix == service.prefix && &r.name == t))
+            })
+            .map(|(s, a)| format!("`{}:{}`", s.prefix, a.name))
+            .collect();
+        if !serves.is_empty() {
+            let more =
+                if serves.len() > LISTED { format!(" and {} more", serves.len() - LISTED) } else { String::new() };
+            let listed: Vec<String> = serves.iter().take(LISTED).cloned().collect();
+            let _ = writeln!(md, "Serves this statement's {}{more}.\n", listed.join(", "));
+        } else if !actions.is_empty() {
+            md.push_str("Serves none of this statement's actions.\n\n");
+        }
+    }
+    if parsed.service.text == "bedrock" {
+        if let Some(model) = bedrock_model(parsed.resource.text) {
+            md.push_str(&model_markdown(model));
+        }
+    }
+    Some(Hover { range: lit.range, markdown: md.trim_end().to_string() })
+}
+
+/// The model id in a foundation-model or system inference profile ARN's resource.
+fn bedrock_model(resource: &str) -> Option<&str> {
+    if let Some(model) = resource.strip_prefix("foundation-model/") {
+        return Some(model);
+    }
+    let profile = resource.strip_prefix("inference-profile/")?;
+    crate::knowledge::CrossRegion::get().split_profile(profile).map(|(_, model)| model)
+}
+
+/// Model providers by the prefix of their model ids.
+const PROVIDERS: [(&str, &str); 14] = [
+    ("ai21", "AI21 Labs"),
+    ("amazon", "Amazon"),
+    ("anthropic", "Anthropic"),
+    ("cohere", "Cohere"),
+    ("deepseek", "DeepSeek"),
+    ("luma", "Luma AI"),
+    ("meta", "Meta"),
+    ("mistral", "Mistral AI"),
+    ("moonshot", "Moonshot AI"),
+    ("openai", "OpenAI"),
+    ("qwen", "Qwen"),
+    ("stability", "Stability AI"),
+    ("twelvelabs", "TwelveLabs"),
+    ("writer", "Writer"),
+];
+
+fn model_markdown(model: &str) -> String {
+    let mut md = String::new();
+    if let Some((provider, name)) = model.split_once('.') {
+        let provider_name = PROVIDERS.iter().find(|(p, _)| *p == provider).map_or(provider, |(_, n)| n);
+        let _ = writeln!(md, "Model **{name}** by {provider_name}.\n");
+    }
+    md.push_str(
+        "IAM permission is not enough: the model must also be enabled for the account (Bedrock console, *Model access*; Anthropic models need a use-case form first). Without it, calls fail with `AccessDeniedException` even with a correct policy.",
     );
     md
 }
@@ -194,6 +306,22 @@ mod tests {
         let n = Catalog::get().matching_actions("s3:GetObject*").len();
         assert!(h.markdown.starts_with(&format!("**s3:GetObject*** matches {n} actions")), "{}", h.markdown);
         assert!(h.markdown.contains("`s3:GetObjectAcl`"));
+    }
+
+    #[test]
+    fn arn_hover_names_the_type_parts_actions_and_model_access() {
+        let h = hover_at(r#"{"Statement":{"Effect":"Allow","Action":["bedrock:InvokeModel","s3:GetObject"],"Resource":"arn:aws:bedrock:us-east-1::foundation$0-model/anthropic.claude-3-haiku-20240307-v1:0"}}"#).unwrap();
+        assert!(h.markdown.starts_with("**Amazon Bedrock** `foundation-model`"), "{}", h.markdown);
+        assert!(h.markdown.contains("Region `us-east-1` · account (none)"), "{}", h.markdown);
+        assert!(h.markdown.contains("Serves this statement's `bedrock:InvokeModel`."), "{}", h.markdown);
+        assert!(h.markdown.contains("Model **claude-3-haiku-20240307-v1:0** by Anthropic"), "{}", h.markdown);
+        assert!(h.markdown.contains("model must also be enabled for the account"), "{}", h.markdown);
+    }
+
+    #[test]
+    fn bedrock_trust_hover_mentions_the_role_name_convention() {
+        let h = hover_at(r#"$0{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"bedrock.amazonaws.com"},"Action":"sts:AssumeRole"}}"#).unwrap();
+        assert!(h.markdown.contains("AmazonBedrockExecutionRoleForAgents_"), "{}", h.markdown);
     }
 
     #[test]

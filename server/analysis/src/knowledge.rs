@@ -43,3 +43,96 @@ impl ApiNames {
         self.actions.iter().find(|a| a.name.eq_ignore_ascii_case(name))
     }
 }
+
+/// Cross-Region (system-defined) inference profiles: where each geography's profiles send
+/// requests (`knowledge/cross-region-inference.json`, with its sources and date).
+#[derive(Deserialize)]
+pub struct CrossRegion {
+    pub source: String,
+    pub checked: String,
+    geographies: Vec<Geography>,
+    profiles: Vec<Profile>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Profile {
+    id: String,
+    /// Source Region → destination Regions, where AWS documents them per source.
+    by_source: std::collections::BTreeMap<String, Vec<String>>,
+    /// All destinations from any source (or `"all-commercial"`).
+    regions: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+struct Geography {
+    prefix: String,
+    name: String,
+    /// Region codes, or `"all-commercial"` for every Region of the `aws` partition.
+    regions: serde_json::Value,
+}
+
+impl CrossRegion {
+    pub fn get() -> &'static CrossRegion {
+        static TABLE: OnceLock<CrossRegion> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            serde_json::from_str(include_str!("../knowledge/cross-region-inference.json"))
+                .expect("cross-region-inference.json is valid (checked by tests)")
+        })
+    }
+
+    /// Splits a system inference profile id into its geography and model id:
+    /// `us.anthropic.claude-3-haiku-20240307-v1:0` → (`us`, `anthropic.claude-...`).
+    pub fn split_profile<'p>(&self, profile: &'p str) -> Option<(&'p str, &'p str)> {
+        let (geography, model) = profile.split_once('.')?;
+        self.geographies.iter().any(|g| g.prefix == geography).then_some((geography, model))
+    }
+
+    pub fn name<'s>(&'s self, geography: &'s str) -> &'s str {
+        self.geographies.iter().find(|g| g.prefix == geography).map_or(geography, |g| g.name.as_str())
+    }
+
+    /// Where a profile called from `source` (a Region, or a pattern such as `*`) can send
+    /// requests: the documented table for that profile, else its geography's Regions.
+    pub fn destinations(&self, geography: &str, profile: &str, source: &str, catalog: &crate::Catalog) -> Vec<String> {
+        let id = format!("{geography}.{profile}");
+        if let Some(p) = self.profiles.iter().find(|p| p.id == id) {
+            return match p.by_source.get(source) {
+                Some(regions) => regions.clone(),
+                None => expand(&p.regions, catalog),
+            };
+        }
+        self.geographies.iter().find(|g| g.prefix == geography).map(|g| expand(&g.regions, catalog)).unwrap_or_default()
+    }
+}
+
+/// A list of Regions, or every Region of the `aws` partition for `"all-commercial"`.
+fn expand(regions: &serde_json::Value, catalog: &crate::Catalog) -> Vec<String> {
+    match regions {
+        serde_json::Value::Array(list) => list.iter().filter_map(|r| r.as_str().map(str::to_string)).collect(),
+        _ => catalog.partitions.iter().filter(|p| p.id == "aws").flat_map(|p| p.regions.iter().cloned()).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cross_region_table_loads_with_sources() {
+        let table = CrossRegion::get();
+        assert!(table.source.contains("docs.aws.amazon.com/bedrock"));
+        assert_eq!(
+            table.split_profile("us.anthropic.claude-3-haiku-20240307-v1:0"),
+            Some(("us", "anthropic.claude-3-haiku-20240307-v1:0"))
+        );
+        assert_eq!(table.split_profile("anthropic.claude-3-haiku-20240307-v1:0"), None);
+        let catalog = crate::Catalog::get();
+        // Documented per source Region: from us-east-2 all three US Regions, from us-west-2 two.
+        let from_ohio = table.destinations("us", "anthropic.claude-3-haiku-20240307-v1:0", "us-east-2", catalog);
+        assert_eq!(from_ohio, ["us-east-1", "us-east-2", "us-west-2"]);
+        let from_oregon = table.destinations("us", "anthropic.claude-3-haiku-20240307-v1:0", "us-west-2", catalog);
+        assert_eq!(from_oregon, ["us-east-1", "us-west-2"]);
+        assert!(table.destinations("global", "anthropic.claude-new-v9:0", "*", catalog).len() > 20);
+    }
+}

@@ -7,7 +7,7 @@
 
 pub mod arn;
 pub mod catalog;
-mod checks;
+pub(crate) mod checks;
 pub mod diagnostics;
 pub mod hover;
 pub mod kind;

@@ -98,7 +98,7 @@ pub fn check(args: &[String]) -> i32 {
         return 2;
     }
     eprintln!("{}", report.summary());
-    if unreadable {
+    if unreadable || report.failed > 0 {
         2
     } else if report.errors > 0 {
         1
@@ -184,6 +184,8 @@ struct Report {
     warnings: usize,
     checked: usize,
     skipped: usize,
+    /// Files whose analysis failed.
+    failed: usize,
 }
 
 impl Report {
@@ -205,7 +207,15 @@ impl Report {
                 return;
             }
         };
-        let analysis = iam_analysis::analyze_with(text, options);
+        // A bug in one file's analysis must not cost the report on the others.
+        let analysis = match std::panic::catch_unwind(|| iam_analysis::analyze_with(text, options)) {
+            Ok(analysis) => analysis,
+            Err(_) => {
+                eprintln!("{display}: error: iam-lsp failed to analyse this file (a bug; please report it)");
+                self.failed += 1;
+                return;
+            }
+        };
         if !analysis.is_policy {
             self.skipped += 1;
             eprintln!("{display}: info: skipped: not an IAM policy (no top-level \"Statement\" or policy \"Version\")");

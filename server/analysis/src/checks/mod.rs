@@ -2,6 +2,7 @@
 //! element family; each diagnostic's code is in `diagnostics::Code`.
 
 mod actions;
+mod bedrock;
 mod conditions;
 mod grammar;
 mod principals;
@@ -12,7 +13,7 @@ mod security;
 use crate::catalog::{Action, Catalog, Service};
 use crate::diagnostics::{Diagnostic, Edit};
 use crate::kind::PolicyKind;
-use crate::model::{Policy, Statement};
+use crate::model::{Policy, Statement, Strings};
 use crate::syntax::{Array, Value};
 use crate::text::TextRange;
 
@@ -43,7 +44,9 @@ pub fn run(text: &str, policy: &Policy, catalog: &Catalog, kind: PolicyKind, out
         resources::check(&mut cx, statement);
         conditions::check(&mut cx, statement);
         security::check(&mut cx, statement);
+        bedrock::check(&mut cx, statement);
     }
+    bedrock::check_policy(&mut cx, policy);
     security::check_size(&mut cx, policy);
     redundancy::check(&mut cx, policy);
 }
@@ -55,10 +58,7 @@ pub(crate) fn expand<'c>(catalog: &'c Catalog, action: &str) -> Vec<(&'c Service
 
 /// The catalog actions a statement's `Action` grants or denies; `None` with `NotAction`
 /// (everything but a list) or without `Action`.
-pub(crate) fn statement_actions<'c>(
-    catalog: &'c Catalog,
-    statement: &Statement,
-) -> Option<Vec<(&'c Service, &'c Action)>> {
+pub fn statement_actions<'c>(catalog: &'c Catalog, statement: &Statement) -> Option<Vec<(&'c Service, &'c Action)>> {
     let actions = statement.action.as_ref()?;
     let mut out = Vec::new();
     for item in &actions.items {
@@ -80,6 +80,20 @@ pub(crate) fn remove_item(array: &Array, index: usize) -> Edit {
         items[index].range()
     };
     Edit { range, new_text: String::new() }
+}
+
+/// The edit that adds `item` (a JSON string's content) to a string-or-array element: after
+/// the array's last entry, or turning a lone string into an array.
+pub(crate) fn add_item(strings: &Strings, item: &str) -> Option<Edit> {
+    let quoted = format!("\"{item}\"");
+    match strings.member.value.as_ref()? {
+        Value::String(s) => Some(Edit { range: s.range, new_text: format!("[\"{}\", {quoted}]", s.value) }),
+        Value::Array(a) => match a.items.last() {
+            Some(last) => Some(Edit { range: TextRange::empty(last.range().end), new_text: format!(", {quoted}") }),
+            None => Some(Edit { range: TextRange::new(a.range.start + 1, a.range.end - 1), new_text: quoted }),
+        },
+        _ => None,
+    }
 }
 
 /// The array an element's value is, if it is one.

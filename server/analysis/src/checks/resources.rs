@@ -209,6 +209,7 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
                     account_range,
                     format!("{what} name the owning account, and this one has none, so it matches only resources AWS owns: put the 12-digit account id before the resource (or `*` for any)"),
                 )
+                .with_fix(Fix::replace("Insert an account id to fill in (`ACCOUNT_ID`)", account_range, "ACCOUNT_ID"))
                 .with_fix(Fix::replace("Use any account (`*`)", account_range, "*")),
             );
         }
@@ -297,6 +298,7 @@ fn action_resource_pairing(cx: &mut Ctx, statement: &Statement, resources: &[&St
         if matched.is_empty() || matched.iter().any(|(s, a)| fits(s, a)) {
             continue;
         }
+        let mut fixes = Vec::new();
         let message = if let [(service, action)] = matched.as_slice() {
             let name = format!("{}:{}", service.prefix, action.name);
             if action.resource_types.is_empty() {
@@ -306,12 +308,25 @@ fn action_resource_pairing(cx: &mut Ctx, statement: &Statement, resources: &[&St
                     .resource_types
                     .iter()
                     .take(3)
-                    .map(|t| service.resource_type(t).map_or_else(|| t.clone(), |r| format!("{t} (`{}`)", r.arn)))
+                    .map(|t| {
+                        service.resource_type(t).map_or_else(|| format!("`{t}`"), |r| format!("`{t}` (`{}`)", r.arn))
+                    })
                     .collect();
+                let more = if action.resource_types.len() > 3 { ", ..." } else { "" };
+                // Say what the statement's resources are instead, in the service's terms.
+                let is = resources.iter().find_map(|r| {
+                    let parsed = arn::parse(&r.value).ok()?;
+                    let pattern = pattern::policy_pattern(parsed.resource.text);
+                    let kind = cx.catalog.resource_types_for_arn_service(parsed.service.text).find(|(_, t)| {
+                        t.arn_format.as_ref().is_some_and(|f| pattern::intersects(&pattern, &f.resource_pattern))
+                    })?;
+                    Some(format!("`{}` is {} `{}`, and ", parsed.resource.text, an(&kind.1.name), kind.1.name))
+                });
+                fixes.extend(resources.iter().filter_map(|r| invoke_agent_fix(&name, r)));
                 format!(
-                    "none of this statement's resources is one `{name}` acts on, so the statement never grants it; it takes {}{}",
-                    takes.join(", "),
-                    if action.resource_types.len() > 3 { ", ..." } else { "" }
+                    "{}`{name}` acts on {}{more}, so this statement never grants it",
+                    is.unwrap_or_else(|| "none of this statement's resources fits: ".to_string()),
+                    takes.join(", ")
                 )
             }
         } else {
@@ -321,8 +336,31 @@ fn action_resource_pairing(cx: &mut Ctx, statement: &Statement, resources: &[&St
                 lit.value
             )
         };
-        cx.push(Diagnostic::new(Code::ActionResourceMismatch, lit.content_range(), message));
+        cx.push(Diagnostic::new(Code::ActionResourceMismatch, lit.content_range(), message).with_fixes(fixes));
     }
+}
+
+fn an(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// `bedrock:InvokeAgent` authorises an agent alias, not the agent: `agent/ID` becomes
+/// `agent-alias/ID/*` (any alias of that agent).
+fn invoke_agent_fix(action: &str, resource: &StringLit) -> Option<Fix> {
+    if action != "bedrock:InvokeAgent" {
+        return None;
+    }
+    let parsed = arn::parse(&resource.value).ok()?;
+    let id = parsed.resource.text.strip_prefix("agent/")?;
+    let replacement = format!("agent-alias/{id}/*");
+    let range = resource.sub_range(parsed.resource.start, parsed.resource.end());
+    Some(
+        Fix::replace(format!("Change to `{replacement}` (any alias of the agent)"), range, replacement).preferred(true),
+    )
 }
 
 /// Names a `:` right where an id should start, or a missing id.
