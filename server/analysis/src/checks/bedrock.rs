@@ -189,7 +189,14 @@ fn source_arn_service(cx: &mut Ctx, statement: &Statement) {
             for value in string_values(entry.value.as_ref()) {
                 let Ok(parsed) = arn::parse(&value.value) else { continue };
                 let actual = parsed.service.text;
-                if arn::is_variable(actual) || services.iter().any(|s| s == actual) {
+                let resource = parsed.resource.text;
+                // Bedrock assumes roles for agents, knowledge bases and customization jobs.
+                let bedrock_user =
+                    ["agent/", "knowledge-base/", "model-customization-job/"].iter().any(|p| resource.starts_with(p))
+                        || arn::is_all_wildcard(resource);
+                if arn::is_variable(actual)
+                    || (services.iter().any(|s| s == actual) && (actual != "bedrock" || bedrock_user))
+                {
                     continue;
                 }
                 let expected = if services.iter().any(|s| s == "bedrock") {
@@ -200,7 +207,7 @@ fn source_arn_service(cx: &mut Ctx, statement: &Statement) {
                 cx.push(Diagnostic::new(
                     Code::SourceArnService,
                     value.content_range(),
-                    format!("`aws:SourceArn` is the ARN of the resource the trusted service acts for, here {expected}; an ARN of `{actual}` never matches"),
+                    format!("`aws:SourceArn` is the ARN of the resource the trusted service acts for, here {expected}; `{}` never matches", value.value),
                 ));
             }
         }
