@@ -398,3 +398,51 @@ fn configuration_from_the_workspace_file_and_the_editor_settings() {
     client.shutdown();
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn completion_symbols_folding_and_selection() {
+    let mut client = Client::start();
+    client.initialize(json!({"textDocument": {"completion": {"completionItem": {"snippetSupport": true}}}}));
+    let uri = "file:///work/complete.json";
+    let text = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Sid\": \"Agents\",\n      \"Effect\": \"Allow\",\n      \"Action\": \"bedrock:InvokeAgent\",\n      \"Resource\": \"\"\n    }\n  ]\n}";
+    client.open(uri, text);
+    client.diagnostics(uri);
+
+    // Line 6 is `      "Action": "bedrock:InvokeAgent",`; the cursor after `InvokeAg`: the item
+    // replaces the whole string.
+    let response = client.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 6, "character": 33}}),
+    );
+    let items = response["result"]["items"].as_array().unwrap();
+    let agent = items.iter().find(|i| i["label"] == "bedrock:InvokeAgent").expect("bedrock:InvokeAgent");
+    assert_eq!(agent["textEdit"]["range"], range(6, 17, 6, 36));
+    assert_eq!(agent["detail"], "Read");
+
+    // Resource templates for the statement's action, as snippets.
+    let response = client.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 7, "character": 19}}),
+    );
+    let items = response["result"]["items"].as_array().unwrap();
+    let alias = items.iter().find(|i| i["label"] == "bedrock agent-alias").expect("agent-alias template");
+    assert_eq!(alias["insertTextFormat"], 2);
+    assert_eq!(
+        alias["textEdit"]["newText"],
+        "arn:aws:bedrock:${1:region}:${2:account}:agent-alias/${3:AgentId}/${4:AgentAliasId}"
+    );
+
+    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(symbols["result"][0]["name"], "Agents");
+    assert_eq!(symbols["result"][0]["detail"], "Allow");
+
+    let folds = client.request("textDocument/foldingRange", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(folds["result"].as_array().unwrap().len(), 3);
+
+    let selection = client.request(
+        "textDocument/selectionRange",
+        json!({"textDocument": {"uri": uri}, "positions": [{"line": 6, "character": 20}]}),
+    );
+    assert_eq!(selection["result"][0]["range"], range(6, 16, 6, 37));
+    client.shutdown();
+}

@@ -8,16 +8,19 @@
 pub mod arn;
 pub mod catalog;
 pub(crate) mod checks;
+pub mod completion;
 pub mod diagnostics;
 pub mod hover;
 pub mod kind;
 pub mod knowledge;
 pub mod model;
 pub mod pattern;
+pub mod symbols;
 pub mod syntax;
 pub mod text;
 
 pub use catalog::Catalog;
+pub use completion::{complete, CompletionItem, CompletionKind};
 pub use diagnostics::{Code, Diagnostic, Edit, Fix, Severity};
 pub use hover::{hover, Hover};
 pub use kind::{KindChoice, PolicyKind};

@@ -50,3 +50,61 @@ pub fn diagnostics(snapshot: &Snapshot, encoding: Encoding) -> Vec<lsp::Diagnost
         None => Vec::new(),
     }
 }
+
+pub fn completion_item(
+    snapshot: &Snapshot,
+    item: iam_analysis::CompletionItem,
+    encoding: Encoding,
+    snippets: bool,
+) -> lsp::CompletionItem {
+    use iam_analysis::CompletionKind as K;
+    let kind = match item.kind {
+        K::Property => lsp::CompletionItemKind::PROPERTY,
+        K::Value => lsp::CompletionItemKind::VALUE,
+        K::Module => lsp::CompletionItemKind::MODULE,
+        K::Function => lsp::CompletionItemKind::FUNCTION,
+        K::Snippet => lsp::CompletionItemKind::SNIPPET,
+        K::Operator => lsp::CompletionItemKind::OPERATOR,
+        K::Variable => lsp::CompletionItemKind::VARIABLE,
+    };
+    let snippet = item.snippet && snippets;
+    let new_text = if snippet { item.edit.new_text.clone() } else { item.plain_text() };
+    lsp::CompletionItem {
+        label: item.label,
+        kind: Some(kind),
+        detail: item.detail,
+        documentation: item.documentation.map(|value| {
+            lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value })
+        }),
+        filter_text: item.filter_text,
+        insert_text_format: Some(if snippet {
+            lsp::InsertTextFormat::SNIPPET
+        } else {
+            lsp::InsertTextFormat::PLAIN_TEXT
+        }),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+            range: range(snapshot, item.edit.range, encoding),
+            new_text,
+        })),
+        ..Default::default()
+    }
+}
+
+#[allow(deprecated)] // `deprecated` is a required field of DocumentSymbol
+pub fn symbol(snapshot: &Snapshot, symbol: iam_analysis::symbols::Symbol, encoding: Encoding) -> lsp::DocumentSymbol {
+    use iam_analysis::symbols::SymbolKind as K;
+    lsp::DocumentSymbol {
+        name: symbol.name,
+        detail: symbol.detail,
+        kind: match symbol.kind {
+            K::Object => lsp::SymbolKind::OBJECT,
+            K::Property => lsp::SymbolKind::PROPERTY,
+            K::String => lsp::SymbolKind::STRING,
+        },
+        tags: None,
+        deprecated: None,
+        range: range(snapshot, symbol.range, encoding),
+        selection_range: range(snapshot, symbol.selection, encoding),
+        children: Some(symbol.children.into_iter().map(|c| self::symbol(snapshot, c, encoding)).collect()),
+    }
+}

@@ -20,6 +20,8 @@ pub struct Backend {
     encoding: OnceLock<Encoding>,
     /// Whether the client takes versioned `documentChanges` in workspace edits.
     document_changes: OnceLock<bool>,
+    /// Whether the client takes snippets in completions.
+    snippets: OnceLock<bool>,
     /// Whether the client can watch files for us (to reload `.iam-lsp.toml`).
     watch_files: OnceLock<bool>,
     /// The first workspace folder, where `.iam-lsp.toml` is read.
@@ -81,6 +83,7 @@ impl Backend {
             encoding: OnceLock::new(),
             document_changes: OnceLock::new(),
             watch_files: OnceLock::new(),
+            snippets: OnceLock::new(),
             root: OnceLock::new(),
             file_config: RwLock::new(None),
             settings_config: RwLock::new(None),
@@ -191,6 +194,15 @@ impl LanguageServer for Backend {
             .and_then(|w| w.dynamic_registration)
             .unwrap_or(false);
         let _ = self.watch_files.set(watch);
+        let snippets = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.completion.as_ref())
+            .and_then(|c| c.completion_item.as_ref())
+            .and_then(|i| i.snippet_support)
+            .unwrap_or(false);
+        let _ = self.snippets.set(snippets);
         #[allow(deprecated)] // `root_uri` is what older clients send
         let root = params
             .workspace_folders
@@ -222,6 +234,13 @@ impl LanguageServer for Backend {
                     ..Default::default()
                 })),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec!["\"".to_string(), ":".to_string()]),
+                    ..Default::default()
+                }),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                     code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
                     ..Default::default()
@@ -311,6 +330,78 @@ impl LanguageServer for Backend {
                 contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: h.markdown }),
                 range: Some(convert::range(&snapshot, h.range, encoding)),
             })
+        })
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let position = params.text_document_position;
+        let snapshot = self.snapshot(&position.text_document.uri)?;
+        let encoding = self.encoding();
+        let snippets = *self.snippets.get().unwrap_or(&false);
+        guard("completion", || {
+            let offset = convert::offset(&snapshot, position.position, encoding);
+            let items: Vec<CompletionItem> = iam_analysis::complete(&snapshot.text, offset)
+                .into_iter()
+                .map(|item| convert::completion_item(&snapshot, item, encoding, snippets))
+                .collect();
+            (!items.is_empty()).then_some(CompletionResponse::List(CompletionList { is_incomplete: false, items }))
+        })
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        let snapshot = self.snapshot(&params.text_document.uri)?;
+        let encoding = self.encoding();
+        guard("document symbols", || {
+            let symbols = iam_analysis::symbols::document_symbols(&snapshot.text);
+            Some(DocumentSymbolResponse::Nested(
+                symbols.into_iter().map(|s| convert::symbol(&snapshot, s, encoding)).collect(),
+            ))
+        })
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let snapshot = self.snapshot(&params.text_document.uri)?;
+        let encoding = self.encoding();
+        guard("folding ranges", || {
+            let folds = iam_analysis::symbols::folding_ranges(&snapshot.text)
+                .into_iter()
+                .map(|r| {
+                    let range = convert::range(&snapshot, r, encoding);
+                    FoldingRange {
+                        start_line: range.start.line,
+                        end_line: range.end.line,
+                        kind: Some(FoldingRangeKind::Region),
+                        ..Default::default()
+                    }
+                })
+                .collect();
+            Some(folds)
+        })
+    }
+
+    async fn selection_range(&self, params: SelectionRangeParams) -> Result<Option<Vec<SelectionRange>>> {
+        let snapshot = self.snapshot(&params.text_document.uri)?;
+        let encoding = self.encoding();
+        guard("selection ranges", || {
+            let ranges = params
+                .positions
+                .iter()
+                .map(|position| {
+                    let offset = convert::offset(&snapshot, *position, encoding);
+                    let chain = iam_analysis::symbols::selection_ranges(&snapshot.text, offset);
+                    // Outermost first, each the parent of the next.
+                    let mut selection: Option<SelectionRange> = None;
+                    for r in chain.iter().rev() {
+                        selection = Some(SelectionRange {
+                            range: convert::range(&snapshot, *r, encoding),
+                            parent: selection.map(Box::new),
+                        });
+                    }
+                    selection
+                        .unwrap_or(SelectionRange { range: Range { start: *position, end: *position }, parent: None })
+                })
+                .collect();
+            Some(ranges)
         })
     }
 

@@ -294,6 +294,11 @@ impl Catalog {
         host.rsplit('.').next().is_some_and(|service| self.service(service).is_some())
     }
 
+    /// The service principals AWS's own policies name.
+    pub fn known_service_principals(&self) -> impl Iterator<Item = &str> {
+        self.service_principals.iter().map(String::as_str)
+    }
+
     pub fn is_region(&self, region: &str) -> bool {
         self.partitions.iter().any(|p| p.regions.iter().any(|r| r == region))
     }

@@ -1,0 +1,195 @@
+//! Document outline, folding and selection ranges: structure for the editor, from the tree.
+
+use crate::model::Policy;
+use crate::syntax::{self, Value};
+use crate::text::TextRange;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SymbolKind {
+    /// The policy or a statement.
+    Object,
+    /// An element such as `Action`.
+    Property,
+    /// An action or resource.
+    String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Symbol {
+    pub name: String,
+    pub detail: Option<String>,
+    pub kind: SymbolKind,
+    /// The whole element.
+    pub range: TextRange,
+    /// What to highlight (its key or name).
+    pub selection: TextRange,
+    pub children: Vec<Symbol>,
+}
+
+/// Statements (named by `Sid` or position) with their elements, actions and resources.
+pub fn document_symbols(text: &str) -> Vec<Symbol> {
+    let parse = syntax::parse(text);
+    let Some(policy) = Policy::new(parse.root.as_ref()) else { return Vec::new() };
+    let statements = policy
+        .statements
+        .iter()
+        .map(|statement| {
+            let name = match statement.sid {
+                Some(sid) if !sid.value.is_empty() => sid.value.clone(),
+                _ => format!("Statement {}", statement.index + 1),
+            };
+            let effect = statement.object.get("Effect").and_then(|m| m.value.as_ref()).and_then(Value::as_str);
+            let children = statement
+                .object
+                .members
+                .iter()
+                .filter(|m| m.key.value != "Sid" && m.key.value != "Effect")
+                .map(|member| {
+                    let strings: Vec<Symbol> = match &member.value {
+                        Some(Value::String(s)) => vec![s],
+                        Some(Value::Array(a)) => a.items.iter().filter_map(Value::as_str).collect(),
+                        _ => Vec::new(),
+                    }
+                    .into_iter()
+                    .map(|s| Symbol {
+                        name: s.value.clone(),
+                        detail: None,
+                        kind: SymbolKind::String,
+                        range: s.range,
+                        selection: s.range,
+                        children: Vec::new(),
+                    })
+                    .collect();
+                    Symbol {
+                        name: member.key.value.clone(),
+                        detail: None,
+                        kind: SymbolKind::Property,
+                        range: member.range(),
+                        selection: member.key.range,
+                        children: if matches!(
+                            member.key.value.as_str(),
+                            "Action" | "NotAction" | "Resource" | "NotResource"
+                        ) {
+                            strings
+                        } else {
+                            Vec::new()
+                        },
+                    }
+                })
+                .collect();
+            let selection = statement
+                .sid
+                .map_or(TextRange::new(statement.object.range.start, statement.object.range.start + 1), |s| s.range);
+            Symbol {
+                name,
+                detail: effect.map(|e| e.value.clone()),
+                kind: SymbolKind::Object,
+                range: statement.object.range,
+                selection,
+                children,
+            }
+        })
+        .collect();
+    statements
+}
+
+/// Every object and array that spans lines folds.
+pub fn folding_ranges(text: &str) -> Vec<TextRange> {
+    let parse = syntax::parse(text);
+    let mut out = Vec::new();
+    if let Some(root) = &parse.root {
+        collect_folds(text, root, &mut out);
+    }
+    out
+}
+
+fn collect_folds(text: &str, value: &Value, out: &mut Vec<TextRange>) {
+    let range = value.range();
+    let children: Vec<&Value> = match value {
+        Value::Object(o) => o.members.iter().filter_map(|m| m.value.as_ref()).collect(),
+        Value::Array(a) => a.items.iter().collect(),
+        _ => return,
+    };
+    if text[range.start..range.end].contains('\n') {
+        out.push(range);
+    }
+    for child in children {
+        collect_folds(text, child, out);
+    }
+}
+
+/// The ranges that enclose `offset`, innermost first: the string, its member, the statement,
+/// the array, the policy.
+pub fn selection_ranges(text: &str, offset: usize) -> Vec<TextRange> {
+    let parse = syntax::parse(text);
+    let mut chain = Vec::new();
+    if let Some(root) = &parse.root {
+        enclosing(root, offset, &mut chain);
+    }
+    chain.reverse();
+    chain.dedup();
+    chain
+}
+
+fn enclosing(value: &Value, offset: usize, chain: &mut Vec<TextRange>) {
+    if !value.range().touches(offset) {
+        return;
+    }
+    chain.push(value.range());
+    match value {
+        Value::Object(o) => {
+            for member in &o.members {
+                if member.range().touches(offset) {
+                    chain.push(member.range());
+                    if member.key.range.touches(offset) {
+                        chain.push(member.key.range);
+                    } else if let Some(v) = &member.value {
+                        enclosing(v, offset, chain);
+                    }
+                    return;
+                }
+            }
+        }
+        Value::Array(a) => {
+            if let Some(item) = a.items.iter().find(|i| i.range().touches(offset)) {
+                enclosing(item, offset, chain);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: &str = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Sid\": \"Read\",\n      \"Effect\": \"Allow\",\n      \"Action\": [\"s3:GetObject\", \"s3:ListBucket\"],\n      \"Resource\": \"*\"\n    },\n    {\"Effect\": \"Deny\", \"Action\": \"s3:DeleteObject\", \"Resource\": \"*\"}\n  ]\n}";
+
+    #[test]
+    fn statements_are_named_by_sid_or_position() {
+        let symbols = document_symbols(POLICY);
+        let names: Vec<(&str, Option<&str>)> = symbols.iter().map(|s| (s.name.as_str(), s.detail.as_deref())).collect();
+        assert_eq!(names, [("Read", Some("Allow")), ("Statement 2", Some("Deny"))]);
+        let action = &symbols[0].children[0];
+        assert_eq!(action.name, "Action");
+        let actions: Vec<&str> = action.children.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(actions, ["s3:GetObject", "s3:ListBucket"]);
+    }
+
+    #[test]
+    fn multi_line_objects_and_arrays_fold() {
+        let folds = folding_ranges(POLICY);
+        assert_eq!(folds.len(), 3, "{folds:?}"); // the policy, the statement array, the first statement
+    }
+
+    #[test]
+    fn selection_grows_from_the_string_to_the_policy() {
+        let offset = POLICY.find("GetObject").unwrap();
+        let chain = selection_ranges(POLICY, offset);
+        let texts: Vec<&str> = chain.iter().map(|r| &POLICY[r.start..r.end]).collect();
+        assert_eq!(texts[0], "\"s3:GetObject\"");
+        assert_eq!(texts[1], "[\"s3:GetObject\", \"s3:ListBucket\"]");
+        assert!(texts[2].starts_with("\"Action\""));
+        assert_eq!(*texts.last().unwrap(), POLICY);
+    }
+}
