@@ -43,13 +43,136 @@ pub fn hover(text: &str, offset: usize, options: &Options) -> Option<Hover> {
             continue;
         }
         if let Some(lit) = statement.action_strings().find(|l| l.range.touches(offset)) {
-            return action_hover(lit, catalog);
+            return prefix_hover(lit, offset, catalog).or_else(|| action_hover(lit, catalog));
         }
         if let Some(lit) = statement.resource_strings().find(|l| l.range.touches(offset)) {
             return arn_hover(lit, statement, catalog);
         }
+        if let Some(member) = statement.object.members.iter().find(|m| m.key.range.touches(offset)) {
+            let markdown = element_markdown(&member.key.value)?;
+            return Some(Hover { range: member.key.range, markdown: markdown.to_string() });
+        }
+        if let Some(hover) = condition_hover(statement, offset, catalog) {
+            return Some(hover);
+        }
     }
     None
+}
+
+/// On the `prefix` of `prefix:Action`: the service.
+fn prefix_hover(lit: &StringLit, offset: usize, catalog: &Catalog) -> Option<Hover> {
+    let (prefix, _) = lit.value.split_once(':')?;
+    let range = lit.sub_range(0, prefix.len());
+    if !lit.verbatim || offset > range.end || offset < range.start {
+        return None;
+    }
+    let service = catalog.service(prefix)?;
+    let markdown = format!(
+        "**{}** (`{}`)\n\n{} actions, {} resource types, {} condition keys.\n\n[{} in the Service Authorization Reference]({})",
+        service.name,
+        service.prefix,
+        service.actions.len(),
+        service.resource_types.len(),
+        service.condition_keys.len(),
+        service.name,
+        service.reference_url()
+    );
+    Some(Hover { range, markdown })
+}
+
+/// One paragraph on each statement element.
+fn element_markdown(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "Sid" => "**Sid**: an optional name for the statement, unique within the policy. In IAM policies it may hold only letters and digits.",
+        "Effect" => "**Effect**: `Allow` or `Deny`. An explicit `Deny` in any applicable policy wins over every `Allow`; with no `Allow` at all, the request is denied.",
+        "Action" => "**Action**: the actions the statement applies to, as `service:Action` (case-insensitive), with `*` and `?` wildcards.",
+        "NotAction" => "**NotAction**: every action *except* these. With `Allow` it grants everything else in every service, including actions AWS adds later; it is meant for `Deny`.",
+        "Resource" => "**Resource**: the resources the statement applies to, as ARNs (with `*`, `?` and policy variables), or `*`. An action is granted only on resources of the types it takes.",
+        "NotResource" => "**NotResource**: every resource *except* these. With `Allow` it grants the actions on everything else.",
+        "Principal" => "**Principal**: who the statement applies to, in resource-based and trust policies: `\"*\"`, or `{\"AWS\": ...}`, `{\"Service\": ...}`, `{\"Federated\": ...}`, `{\"CanonicalUser\": ...}`. Identity policies have none: they apply to whoever they are attached to.",
+        "NotPrincipal" => "**NotPrincipal**: everyone *except* these principals. Avoid it with `Allow`; trust policies and RCPs cannot use it.",
+        "Condition" => "**Condition**: when the statement applies: `{\"Operator\": {\"key\": value or [values]}}`. Blocks and keys are ANDed; the values of one key are ORed.",
+        _ => return None,
+    })
+}
+
+/// Condition operators and keys.
+fn condition_hover(statement: &Statement, offset: usize, catalog: &Catalog) -> Option<Hover> {
+    let Some(Value::Object(condition)) = statement.condition.and_then(|m| m.value.as_ref()) else { return None };
+    for block in &condition.members {
+        if block.key.range.touches(offset) {
+            return Some(Hover { range: block.key.range, markdown: operator_markdown(&block.key.value) });
+        }
+        let Some(Value::Object(keys)) = &block.value else { continue };
+        let Some(entry) = keys.members.iter().find(|m| m.key.range.touches(offset)) else { continue };
+        let key = catalog.condition_key(&entry.key.value)?;
+        let mut md = format!("**{}** · {}\n\n", key.key, key.key_type);
+        if !key.description.is_empty() {
+            let _ = writeln!(md, "{}\n", key.description);
+        }
+        if catalog.is_global_key(key) {
+            md.push_str("A global condition key: present in the request context of every service that sets it.");
+        } else if let Some(actions) = crate::checks::statement_actions(catalog, statement) {
+            let supporting: Vec<String> = actions
+                .iter()
+                .filter(|(service, action)| {
+                    action.condition_keys.iter().any(|k| crate::catalog::key_matches(k, &entry.key.value))
+                        || action.resource_types.iter().any(|t| {
+                            service.resource_type(t).is_some_and(|r| r.condition_keys.iter().any(|k| crate::catalog::key_matches(k, &entry.key.value)))
+                        })
+                })
+                .map(|(s, a)| format!("`{}:{}`", s.prefix, a.name))
+                .collect();
+            if supporting.is_empty() {
+                md.push_str("None of this statement's actions supports this key.");
+            } else {
+                let listed: Vec<String> = supporting.iter().take(LISTED).cloned().collect();
+                let _ = write!(md, "Supported by this statement's {}.", listed.join(", "));
+            }
+        }
+        return Some(Hover { range: entry.key.range, markdown: md });
+    }
+    None
+}
+
+fn operator_markdown(name: &str) -> String {
+    let (set, rest) = match name.split_once(':') {
+        Some((set, rest)) => (Some(set), rest),
+        None => (None, name),
+    };
+    let (base, if_exists) = match rest.strip_suffix("IfExists") {
+        Some(base) => (base, true),
+        None => (rest, false),
+    };
+    let (what, types) = match base {
+        "StringEquals" | "StringNotEquals" => ("exact, case-sensitive string comparison", "String keys"),
+        "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase" => ("case-insensitive string comparison", "String keys"),
+        "StringLike" | "StringNotLike" => ("string match with `*` and `?` wildcards", "String keys"),
+        "NumericEquals" | "NumericNotEquals" | "NumericLessThan" | "NumericLessThanEquals" | "NumericGreaterThan"
+        | "NumericGreaterThanEquals" => ("number comparison", "Numeric keys"),
+        "DateEquals" | "DateNotEquals" | "DateLessThan" | "DateLessThanEquals" | "DateGreaterThan" | "DateGreaterThanEquals" => {
+            ("date comparison (ISO 8601 or epoch seconds)", "Date keys")
+        }
+        "Bool" => ("boolean match (`true` or `false`)", "Bool keys"),
+        "BinaryEquals" => ("byte-for-byte match of a base64 value", "Binary keys"),
+        "IpAddress" | "NotIpAddress" => ("IP address in (or not in) CIDR ranges", "IPAddress keys"),
+        "ArnEquals" | "ArnLike" | "ArnNotEquals" | "ArnNotLike" => ("ARN comparison part by part, `Like` with wildcards", "ARN keys"),
+        "Null" => ("whether the key is absent (`true`) or present (`false`)", "any key"),
+        _ => return format!("`{name}` is not a condition operator."),
+    };
+    let mut md = format!("**{name}**: {what}; for {types}.");
+    if base.contains("Not") {
+        md.push_str(" A `Not` operator also matches when the key is absent.");
+    }
+    if if_exists {
+        md.push_str("\n\n`IfExists`: the condition is also true when the key is not in the request.");
+    }
+    match set {
+        Some("ForAllValues") => md.push_str("\n\n`ForAllValues`: every value of the multi-valued key must match; true when the key is absent or empty (pair it with a `Null` check in an `Allow`)."),
+        Some("ForAnyValue") => md.push_str("\n\n`ForAnyValue`: at least one value of the multi-valued key must match; false when the key is absent."),
+        _ => {}
+    }
+    md
 }
 
 /// What the policy is checked as, and why; and what the top-level element under the
@@ -322,6 +445,19 @@ mod tests {
     fn bedrock_trust_hover_mentions_the_role_name_convention() {
         let h = hover_at(r#"$0{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"bedrock.amazonaws.com"},"Action":"sts:AssumeRole"}}"#).unwrap();
         assert!(h.markdown.contains("AmazonBedrockExecutionRoleForAgents_"), "{}", h.markdown);
+    }
+
+    #[test]
+    fn prefix_element_operator_and_key_hovers() {
+        let h = hover_at(r#"{"Statement":{"Effect":"Allow","Action":"bed$0rock:InvokeModel","Resource":"*"}}"#).unwrap();
+        assert!(h.markdown.starts_with("**Amazon Bedrock** (`bedrock`)"), "{}", h.markdown);
+        let h = hover_at(r#"{"Statement":{"Eff$0ect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#).unwrap();
+        assert!(h.markdown.starts_with("**Effect**"), "{}", h.markdown);
+        let h = hover_at(r#"{"Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"ForAllValues:StringLike$0":{"s3:prefix":"a"}}}}"#).unwrap();
+        assert!(h.markdown.contains("string match with `*` and `?` wildcards") && h.markdown.contains("`ForAllValues`"), "{}", h.markdown);
+        let h = hover_at(r#"{"Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"StringLike":{"s3:pre$0fix":"a"}}}}"#).unwrap();
+        assert!(h.markdown.starts_with("**s3:prefix** · String"), "{}", h.markdown);
+        assert!(h.markdown.contains("Supported by this statement's `s3:ListBucket`"), "{}", h.markdown);
     }
 
     #[test]
