@@ -118,7 +118,9 @@ fn condition_hover(statement: &Statement, offset: usize, catalog: &Catalog) -> O
                 .filter(|(service, action)| {
                     action.condition_keys.iter().any(|k| crate::catalog::key_matches(k, &entry.key.value))
                         || action.resource_types.iter().any(|t| {
-                            service.resource_type(t).is_some_and(|r| r.condition_keys.iter().any(|k| crate::catalog::key_matches(k, &entry.key.value)))
+                            service.resource_type(t).is_some_and(|r| {
+                                r.condition_keys.iter().any(|k| crate::catalog::key_matches(k, &entry.key.value))
+                            })
                         })
                 })
                 .map(|(s, a)| format!("`{}:{}`", s.prefix, a.name))
@@ -148,15 +150,24 @@ fn operator_markdown(name: &str) -> String {
         "StringEquals" | "StringNotEquals" => ("exact, case-sensitive string comparison", "String keys"),
         "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase" => ("case-insensitive string comparison", "String keys"),
         "StringLike" | "StringNotLike" => ("string match with `*` and `?` wildcards", "String keys"),
-        "NumericEquals" | "NumericNotEquals" | "NumericLessThan" | "NumericLessThanEquals" | "NumericGreaterThan"
+        "NumericEquals"
+        | "NumericNotEquals"
+        | "NumericLessThan"
+        | "NumericLessThanEquals"
+        | "NumericGreaterThan"
         | "NumericGreaterThanEquals" => ("number comparison", "Numeric keys"),
-        "DateEquals" | "DateNotEquals" | "DateLessThan" | "DateLessThanEquals" | "DateGreaterThan" | "DateGreaterThanEquals" => {
-            ("date comparison (ISO 8601 or epoch seconds)", "Date keys")
-        }
+        "DateEquals"
+        | "DateNotEquals"
+        | "DateLessThan"
+        | "DateLessThanEquals"
+        | "DateGreaterThan"
+        | "DateGreaterThanEquals" => ("date comparison (ISO 8601 or epoch seconds)", "Date keys"),
         "Bool" => ("boolean match (`true` or `false`)", "Bool keys"),
         "BinaryEquals" => ("byte-for-byte match of a base64 value", "Binary keys"),
         "IpAddress" | "NotIpAddress" => ("IP address in (or not in) CIDR ranges", "IPAddress keys"),
-        "ArnEquals" | "ArnLike" | "ArnNotEquals" | "ArnNotLike" => ("ARN comparison part by part, `Like` with wildcards", "ARN keys"),
+        "ArnEquals" | "ArnLike" | "ArnNotEquals" | "ArnNotLike" => {
+            ("ARN comparison part by part, `Like` with wildcards", "ARN keys")
+        }
         "Null" => ("whether the key is absent (`true`) or present (`false`)", "any key"),
         _ => return format!("`{name}` is not a condition operator."),
     };
@@ -449,12 +460,17 @@ mod tests {
 
     #[test]
     fn prefix_element_operator_and_key_hovers() {
-        let h = hover_at(r#"{"Statement":{"Effect":"Allow","Action":"bed$0rock:InvokeModel","Resource":"*"}}"#).unwrap();
+        let h =
+            hover_at(r#"{"Statement":{"Effect":"Allow","Action":"bed$0rock:InvokeModel","Resource":"*"}}"#).unwrap();
         assert!(h.markdown.starts_with("**Amazon Bedrock** (`bedrock`)"), "{}", h.markdown);
         let h = hover_at(r#"{"Statement":{"Eff$0ect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#).unwrap();
         assert!(h.markdown.starts_with("**Effect**"), "{}", h.markdown);
         let h = hover_at(r#"{"Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"ForAllValues:StringLike$0":{"s3:prefix":"a"}}}}"#).unwrap();
-        assert!(h.markdown.contains("string match with `*` and `?` wildcards") && h.markdown.contains("`ForAllValues`"), "{}", h.markdown);
+        assert!(
+            h.markdown.contains("string match with `*` and `?` wildcards") && h.markdown.contains("`ForAllValues`"),
+            "{}",
+            h.markdown
+        );
         let h = hover_at(r#"{"Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"StringLike":{"s3:pre$0fix":"a"}}}}"#).unwrap();
         assert!(h.markdown.starts_with("**s3:prefix** · String"), "{}", h.markdown);
         assert!(h.markdown.contains("Supported by this statement's `s3:ListBucket`"), "{}", h.markdown);

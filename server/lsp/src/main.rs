@@ -22,7 +22,8 @@ usage:
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let code = match args.first().map(String::as_str) {
-        None | Some("serve") => {
+        // Some clients (vscode-languageclient's stdio transport) add `--stdio`.
+        None | Some("serve" | "--stdio") => {
             server::run();
             0
         }

@@ -1,0 +1,133 @@
+-- iam-lsp for Neovim: starts the `iam-lsp` language server for JSON and JSONC buffers (the server
+-- decides which are IAM policies) and sends it the `iamLsp` settings.
+--
+--   require('iam_lsp').setup({
+--     cmd = { '/path/to/iam-lsp' },              -- default: { 'iam-lsp' } from PATH
+--     settings = {                                -- what the server reads; all optional
+--       kinds = { ['**/trust/*.json'] = 'trust' },
+--       rules = { disabled = { 'resource-star' }, severity = { ['legacy-action'] = 'hint' } },
+--       inlayHints = { enabled = true },
+--     },
+--   })
+--
+-- Neovim 0.11+: `vim.lsp.config('iam_lsp', ...)` + `vim.lsp.enable('iam_lsp')`. Older: nvim-lspconfig
+-- when it is installed, else a FileType autocommand with `vim.lsp.start` (Neovim 0.8+).
+local M = {}
+
+M.name = 'iam_lsp'
+M.filetypes = { 'json', 'jsonc' }
+M.root_markers = { '.iam-lsp.toml', '.git' }
+
+local function is_dict(value)
+  return type(value) == 'table' and (next(value) == nil or not (vim.islist or vim.tbl_islist)(value))
+end
+
+-- Lua has one kind of table; JSON has two. Empty maps must go out as `{}`, not `[]`.
+local function map(value)
+  local out = vim.empty_dict()
+  if is_dict(value) then
+    for k, v in pairs(value) do
+      if type(k) == 'string' and type(v) == 'string' then
+        out[k] = v
+      end
+    end
+  end
+  return out
+end
+
+--- The `iamLsp` settings object the server reads, from the user's (partial) settings.
+---@param user table|nil { kinds = {glob = kind}, rules = { disabled = {code...}, severity = {code = sev} }, inlayHints = { enabled = bool } }
+---@return table
+function M.settings(user)
+  user = user or {}
+  local rules = user.rules or {}
+  local disabled = {}
+  for _, code in ipairs(rules.disabled or {}) do
+    table.insert(disabled, code)
+  end
+  local enabled = true
+  if type(user.inlayHints) == 'table' and user.inlayHints.enabled ~= nil then
+    enabled = user.inlayHints.enabled and true or false
+  end
+  return {
+    kinds = map(user.kinds),
+    rules = { disabled = disabled, severity = map(rules.severity) },
+    inlayHints = { enabled = enabled },
+  }
+end
+
+--- The client configuration: what `vim.lsp.config('iam_lsp', ...)` gets.
+---@param opts table|nil { cmd = {...}, settings = {...}, and any other vim.lsp.Config field }
+---@return table
+function M.config(opts)
+  opts = vim.deepcopy(opts or {})
+  local settings = { iamLsp = M.settings(opts.settings) }
+  opts.settings = nil
+  return vim.tbl_extend('force', {
+    cmd = { 'iam-lsp' },
+    filetypes = M.filetypes,
+    root_markers = M.root_markers,
+    -- Sent as `initializationOptions`, and again as `workspace/didChangeConfiguration`.
+    init_options = settings,
+    settings = settings,
+  }, opts)
+end
+
+local function root_dir(bufnr)
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  local start = name ~= '' and vim.fs.dirname(name) or vim.fn.getcwd()
+  local found = vim.fs.find(M.root_markers, { path = start, upward = true })[1]
+  return found and vim.fs.dirname(found) or start
+end
+
+--- Older Neovim without nvim-lspconfig: start the client from a FileType autocommand.
+function M.setup_autocmd(opts)
+  local config = M.config(opts)
+  config.root_markers = nil
+  local group = vim.api.nvim_create_augroup('iam_lsp', { clear = true })
+  local function start(bufnr)
+    vim.lsp.start(vim.tbl_extend('force', config, { name = M.name, root_dir = root_dir(bufnr) }), { bufnr = bufnr })
+  end
+  vim.api.nvim_create_autocmd('FileType', {
+    group = group,
+    pattern = config.filetypes,
+    callback = function(args)
+      start(args.buf)
+    end,
+  })
+  -- Buffers already open when setup() runs.
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(bufnr) and vim.tbl_contains(config.filetypes, vim.bo[bufnr].filetype) then
+      start(bufnr)
+    end
+  end
+end
+
+--- Older Neovim with nvim-lspconfig.
+function M.setup_lspconfig(opts)
+  local configs = require('lspconfig.configs')
+  local config = M.config(opts)
+  config.root_markers = nil
+  if not configs[M.name] then
+    configs[M.name] = {
+      default_config = vim.tbl_extend('force', config, {
+        root_dir = require('lspconfig.util').root_pattern(unpack(M.root_markers)),
+      }),
+      docs = { description = 'iam-lsp: AWS IAM policy language server' },
+    }
+  end
+  require('lspconfig')[M.name].setup({})
+end
+
+function M.setup(opts)
+  if vim.lsp.config ~= nil and vim.lsp.enable ~= nil then
+    vim.lsp.config(M.name, M.config(opts))
+    vim.lsp.enable(M.name)
+  elseif pcall(require, 'lspconfig.configs') then
+    M.setup_lspconfig(opts)
+  else
+    M.setup_autocmd(opts)
+  end
+end
+
+return M

@@ -1,0 +1,235 @@
+-- The checks of the Neovim end-to-end test, on the buffer of a copy of
+-- tests/fixtures/bedrock/chatbot-agent-policy.json. Prints each check; exits non-zero on failure.
+local M = {}
+
+local checks, failures = 0, 0
+local function say(line)
+  io.stdout:write(line .. '\n')
+end
+local function check(ok, what, detail)
+  checks = checks + 1
+  if ok then
+    say('  ok   ' .. what)
+  else
+    failures = failures + 1
+    say('  FAIL ' .. what .. (detail and ('\n       ' .. tostring(detail):gsub('\n', '\n       ')) or ''))
+  end
+  return ok
+end
+
+local CONVERSE_FIX = 'Change to `bedrock:InvokeModel`'
+local PREFIX_FIX = 'Change the prefix to `bedrock`'
+local EXPECTED = {
+  { 2, 'json-comment' },
+  { 8, 'api-name-as-prefix' },
+  { 14, 'action-resource-mismatch' },
+  { 14, 'bedrock-knowledge-base-role' },
+  { 14, 'unknown-action' },
+  { 15, 'arn-unknown-resource' },
+  { 20, 'unknown-action' },
+  { 21, 'json-trailing-comma' },
+  { 21, 'resource-star' },
+}
+
+local function diagnostics_list(buf)
+  local list = {}
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    table.insert(list, { d.lnum + 1, d.code, d.source })
+  end
+  table.sort(list, function(a, b)
+    if a[1] ~= b[1] then
+      return a[1] < b[1]
+    end
+    return a[2] < b[2]
+  end)
+  return list
+end
+
+local function show(list)
+  local parts = {}
+  for _, item in ipairs(list) do
+    table.insert(parts, item[1] .. ':' .. tostring(item[2]))
+  end
+  return table.concat(parts, ', ')
+end
+
+-- The messages the client sent, decoded from the LSP framing in the wire file.
+local function sent_messages(file)
+  local data = table.concat(vim.fn.readfile(file, 'b'), '\n')
+  local messages = {}
+  local pos = 1
+  while true do
+    local s, e, len = data:find('Content%-Length: (%d+)\r\n\r\n', pos)
+    if not s then
+      break
+    end
+    local body = data:sub(e + 1, e + tonumber(len))
+    table.insert(messages, { raw = body, json = vim.json.decode(body) })
+    pos = e + tonumber(len) + 1
+  end
+  return messages
+end
+
+local function find_message(messages, method)
+  for _, m in ipairs(messages) do
+    if m.json.method == method then
+      return m
+    end
+  end
+end
+
+local function apply_fix(buf, cursor, title)
+  vim.api.nvim_win_set_cursor(0, cursor)
+  local before = vim.api.nvim_buf_get_lines(buf, cursor[1] - 1, cursor[1], false)[1]
+  -- What a user runs (`gra` in 0.11): apply = true applies the only action the filter leaves.
+  vim.lsp.buf.code_action({
+    apply = true,
+    filter = function(action)
+      return action.title == title
+    end,
+  })
+  vim.wait(5000, function()
+    return vim.api.nvim_buf_get_lines(buf, cursor[1] - 1, cursor[1], false)[1] ~= before
+  end, 20)
+  return vim.api.nvim_buf_get_lines(buf, cursor[1] - 1, cursor[1], false)[1]
+end
+
+local function run(setup)
+  local buf = vim.api.nvim_get_current_buf()
+  local root = os.getenv('IAM_LSP_E2E_ROOT')
+  say(('== Neovim %s, setup: %s, file: %s'):format(tostring(vim.version()), setup, vim.api.nvim_buf_get_name(buf)))
+  if _G.IAM_LSP_E2E_SNIPPET then
+    say('  | ' .. _G.IAM_LSP_E2E_SNIPPET:gsub('\n', '\n  | '))
+  end
+  check(vim.bo[buf].filetype == 'json', 'the buffer has filetype json', vim.bo[buf].filetype)
+  local original = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+
+  local client
+  vim.wait(10000, function()
+    client = vim.lsp.get_clients({ bufnr = buf, name = 'iam_lsp' })[1]
+    return client ~= nil and client.initialized == true
+  end, 20)
+  if not check(client ~= nil, 'the iam_lsp client is attached and initialized') then
+    return
+  end
+  check(client.root_dir == root, 'its root is the folder with .iam-lsp.toml: ' .. tostring(client.root_dir), root)
+  local version = os.getenv('IAM_LSP_E2E_VERSION')
+  local server_version = client.server_info and client.server_info.version
+  check(
+    'iam-lsp ' .. tostring(server_version) == version,
+    'serverInfo.version is "' .. tostring(server_version) .. '" (iam-lsp --version)',
+    version
+  )
+
+  -- Diagnostics: codes and lines.
+  vim.wait(10000, function()
+    return #vim.diagnostic.get(buf) >= #EXPECTED
+  end, 20)
+  local got = diagnostics_list(buf)
+  for _, item in ipairs(got) do
+    check(item[3] == 'iam-lsp', ('diagnostic line %d %s from iam-lsp'):format(item[1], item[2]), item[3])
+  end
+  check(show(got) == show(EXPECTED), 'diagnostics (line:code) are ' .. show(EXPECTED), 'got ' .. show(got))
+
+  -- Hover on bedrock:InvokeModel, line 20.
+  vim.api.nvim_win_set_cursor(0, { 20, 50 }) -- on `InvokeModel` (the prefix part hovers the service)
+  local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
+  local responses = vim.lsp.buf_request_sync(buf, 'textDocument/hover', params, 5000) or {}
+  local response = responses[client.id] or {}
+  local hover = response.result and response.result.contents and response.result.contents.value or ''
+  say('  | ' .. (hover:match('^[^\n]*\n?[^\n]*\n?[^\n]*') or ''):gsub('\n', '\n  | '))
+  check(
+    vim.startswith(hover, '**bedrock:InvokeModel** · Read · Amazon Bedrock'),
+    'the hover on bedrock:InvokeModel starts with **bedrock:InvokeModel** · Read · Amazon Bedrock',
+    response.err and vim.inspect(response.err) or hover
+  )
+  check(hover:find('Grants permission to invoke', 1, true) ~= nil, 'the hover has the description "Grants permission to invoke ..."')
+
+  -- Code actions: the preferred fix on bedrock:Converse (line 20), the prefix fix on line 8.
+  local line20 = apply_fix(buf, { 20, 28 }, CONVERSE_FIX)
+  local fixed20 = '      "Action": ["bedrock:InvokeModel", "bedrock:InvokeModel"],'
+  check(line20 == fixed20, 'code action "' .. CONVERSE_FIX .. '" made line 20: ' .. line20, 'expected ' .. fixed20)
+  local line8 = apply_fix(buf, { 8, 25 }, PREFIX_FIX)
+  local fixed8 = '      "Action": ["bedrock:InvokeAgent"],'
+  check(line8 == fixed8, 'code action "' .. PREFIX_FIX .. '" made line 8: ' .. line8, 'expected ' .. fixed8)
+  local expected_text = vim.deepcopy(original)
+  expected_text[20], expected_text[8] = fixed20, fixed8
+  local text = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  check(vim.deep_equal(text, expected_text), 'the rest of the buffer is unchanged', table.concat(text, '\n'))
+
+  -- With the prefix fixed, `bedrock:InvokeAgent` on an `agent/` ARN is the next finding.
+  local after = {
+    { 2, 'json-comment' },
+    { 8, 'action-resource-mismatch' },
+    { 14, 'action-resource-mismatch' },
+    { 14, 'bedrock-knowledge-base-role' },
+    { 14, 'unknown-action' },
+    { 15, 'arn-unknown-resource' },
+    { 20, 'action-duplicate' },
+    { 21, 'json-trailing-comma' },
+    { 21, 'resource-star' },
+  }
+  vim.wait(5000, function()
+    return show(diagnostics_list(buf)) == show(after)
+  end, 20)
+  got = diagnostics_list(buf)
+  check(show(got) == show(after), 'after the fixes the diagnostics are ' .. show(after), 'got ' .. show(got))
+
+  -- What the client sent: the settings in initializationOptions and didChangeConfiguration.
+  local wire = os.getenv('IAM_LSP_E2E_WIRE')
+  if setup ~= 'readme' and wire then
+    local messages = sent_messages(wire)
+    local init = find_message(messages, 'initialize')
+    local change = find_message(messages, 'workspace/didChangeConfiguration')
+    local expected = {
+      plugin = {
+        kinds = { ['**/trust/*.json'] = 'trust' },
+        rules = { disabled = {}, severity = { ['legacy-action'] = 'hint' } },
+        inlayHints = { enabled = false },
+      },
+      enable = { kinds = {}, rules = { disabled = {}, severity = {} }, inlayHints = { enabled = true } },
+      autocmd = { kinds = {}, rules = { disabled = {}, severity = {} }, inlayHints = { enabled = true } },
+    }
+    local want = expected[setup]
+    local init_options = init and init.json.params.initializationOptions
+    check(
+      init_options ~= nil and vim.deep_equal(init_options, { iamLsp = want }),
+      'initialize sent initializationOptions ' .. vim.inspect({ iamLsp = want }, { newline = ' ', indent = '' }),
+      init and init.raw
+    )
+    local settings = change and change.json.params.settings
+    check(
+      settings ~= nil and vim.deep_equal(settings, { iamLsp = want }),
+      'workspace/didChangeConfiguration sent the same settings',
+      change and change.raw
+    )
+    -- JSON objects stay objects even when empty, arrays stay arrays.
+    for _, m in ipairs({ init, change }) do
+      local raw = m and m.raw or ''
+      check(
+        raw:find('"kinds":{', 1, true) and raw:find('"severity":{', 1, true) and raw:find('"disabled":[', 1, true),
+        (m and m.json.method or '?') .. ': kinds and severity are JSON objects, disabled an array',
+        raw
+      )
+    end
+  end
+end
+
+function M.run(setup)
+  -- A hung test must not hang CI: give up after 60 s.
+  vim.defer_fn(function()
+    say('  FAIL the test finished within 60 s')
+    vim.cmd('cquit 2')
+  end, 60000)
+  local ok, err = pcall(run, setup)
+  if not ok then
+    check(false, 'the test ran to the end', err)
+  end
+  say(('neovim-e2e (%s): %d passed, %d failed'):format(setup, checks - failures, failures))
+  if failures > 0 then
+    vim.cmd('cquit 1')
+  end
+  vim.cmd('qall!')
+end
+
+return M

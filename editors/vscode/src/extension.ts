@@ -1,0 +1,121 @@
+// The VS Code client of iam-lsp: finds the server binary, starts it over stdio for JSON and JSONC
+// documents (the server decides which are IAM policies), and forwards the `iamLsp` settings.
+
+import * as vscode from 'vscode';
+import {
+  DidChangeConfigurationNotification,
+  type Executable,
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+
+import { resolveServer, serverSettings } from './settings';
+
+const SECTION = 'iamLsp';
+/** The settings the server reads; a change to one is sent to it as `workspace/didChangeConfiguration`. */
+const FORWARDED = ['kinds', 'rules', 'inlayHints'];
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel;
+
+function settings() {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  return serverSettings((key) => config.get(key));
+}
+
+async function notFound(message: string): Promise<void> {
+  output.appendLine(message);
+  const choice = await vscode.window.showErrorMessage(message, 'Open Settings', 'Show Output');
+  if (choice === 'Open Settings') {
+    await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.server.path`);
+  } else if (choice === 'Show Output') {
+    output.show(true);
+  }
+}
+
+async function start(context: vscode.ExtensionContext): Promise<void> {
+  const resolved = resolveServer({
+    configured: vscode.workspace.getConfiguration(SECTION).get<string | null>('server.path'),
+    extensionPath: context.extensionPath,
+    workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+  });
+  if (!resolved.ok) {
+    void notFound(resolved.message);
+    return;
+  }
+  output.appendLine(`iam-lsp: starting ${resolved.path} (from ${resolved.source})`);
+
+  // No `transport`: stdio without the `--stdio` argument that TransportKind.stdio would add.
+  const executable: Executable = { command: resolved.path, args: [] };
+  const serverOptions: ServerOptions = { run: executable, debug: executable };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'json' },
+      { scheme: 'file', language: 'jsonc' },
+      { scheme: 'untitled', language: 'json' },
+      { scheme: 'untitled', language: 'jsonc' },
+    ],
+    initializationOptions: settings(),
+    outputChannel: output,
+  };
+  // The id `iamLsp` makes the client read the trace level from `iamLsp.trace.server`.
+  const next = new LanguageClient(SECTION, 'IAM Policy (iam-lsp)', serverOptions, clientOptions);
+  client = next;
+  try {
+    await next.start();
+    output.appendLine(`iam-lsp: running ${next.initializeResult?.serverInfo?.version ?? '(version unknown)'}`);
+  } catch (error) {
+    const message = `iam-lsp: the server at ${resolved.path} failed to start: ${String(error)}`;
+    output.appendLine(message);
+    void vscode.window.showErrorMessage(message, 'Show Output').then((choice) => {
+      if (choice) output.show(true);
+    });
+  }
+}
+
+async function stop(): Promise<void> {
+  const running = client;
+  client = undefined;
+  if (running) {
+    try {
+      await running.stop(5000);
+    } catch (error) {
+      output.appendLine(`iam-lsp: stopping the server: ${String(error)}`);
+    }
+  }
+}
+
+async function restart(context: vscode.ExtensionContext): Promise<void> {
+  await stop();
+  await start(context);
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel('IAM Policy (iam-lsp)');
+  context.subscriptions.push(
+    output,
+    vscode.commands.registerCommand('iamLsp.restartServer', () => restart(context)),
+    vscode.commands.registerCommand('iamLsp.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('iamLsp.showCatalogVersion', () => {
+      const version = client?.initializeResult?.serverInfo?.version;
+      if (version) {
+        void vscode.window.showInformationMessage(`iam-lsp ${version}`);
+      } else {
+        void vscode.window.showWarningMessage('iam-lsp is not running; see the IAM Policy output channel.');
+      }
+      return version;
+    }),
+    vscode.workspace.onDidChangeConfiguration(async (event) => {
+      if (event.affectsConfiguration(`${SECTION}.server.path`)) {
+        await restart(context);
+      } else if (FORWARDED.some((key) => event.affectsConfiguration(`${SECTION}.${key}`)) && client?.isRunning()) {
+        await client.sendNotification(DidChangeConfigurationNotification.type, { settings: settings() });
+      }
+    }),
+  );
+  await start(context);
+}
+
+export async function deactivate(): Promise<void> {
+  await stop();
+}
