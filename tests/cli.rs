@@ -154,3 +154,11 @@ fn kind_comes_from_the_nearest_config_file_or_the_command_line() {
     assert_eq!(bad_config.status.code(), Some(2));
     assert!(stderr(&bad_config).contains("unknown rule `no-such-rule`"), "{}", stderr(&bad_config));
 }
+
+#[test]
+fn stdio_flag_starts_the_server() {
+    // Some clients add `--stdio`; with stdin closed at once the server ends cleanly.
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_iam-lsp")).arg("--stdio").stdin(std::process::Stdio::null()).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}

@@ -446,3 +446,20 @@ fn completion_symbols_folding_and_selection() {
     assert_eq!(selection["result"][0]["range"], range(6, 16, 6, 37));
     client.shutdown();
 }
+
+#[test]
+fn code_actions_for_the_diagnostics_the_client_names() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let uri = "file:///work/named.json";
+    client.open(uri, POLICY);
+    let published = client.diagnostics(uri);
+    let diagnostic = published["diagnostics"][0].clone();
+    // The cursor on `bedrock:` (outside the diagnostic's range), the diagnostic named.
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range(6, 42, 6, 42), "context": {"diagnostics": [diagnostic]}}),
+    );
+    assert_eq!(actions["result"][0]["title"], "Change to `bedrock:InvokeModel`", "{actions}");
+    client.shutdown();
+}

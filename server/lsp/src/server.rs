@@ -413,9 +413,17 @@ impl LanguageServer for Backend {
         guard("code action", || {
             let Some(analysis) = &snapshot.analysis else { return None };
             let wanted = convert::text_range(&snapshot, params.range, encoding);
+            // The diagnostics under the requested range, and those the client names (Neovim
+            // sends the cursor line's, which may not overlap the cursor itself).
+            let named = |d: &iam_analysis::Diagnostic| {
+                params.context.diagnostics.iter().any(|c| {
+                    c.code == Some(NumberOrString::String(d.code.as_str().to_string()))
+                        && c.range == convert::range(&snapshot, d.range, encoding)
+                })
+            };
+            let under = |d: &iam_analysis::Diagnostic| d.range.start <= wanted.end && wanted.start <= d.range.end;
             let mut actions = Vec::new();
-            for d in analysis.diagnostics.iter().filter(|d| d.range.start <= wanted.end && wanted.start <= d.range.end)
-            {
+            for d in analysis.diagnostics.iter().filter(|d| under(d) || named(d)) {
                 for fix in &d.fixes {
                     let edits: Vec<TextEdit> = fix
                         .edits
