@@ -14,7 +14,7 @@ use toml::{Table, Value};
 /// `workspace/didChangeConfiguration`).
 const SETTINGS: &[&str] = &["kinds", "rules", "inlayHints"];
 const RULES_SETTINGS: &[&str] = &["disabled", "severity"];
-const INLAY_HINTS_SETTINGS: &[&str] = &["enabled"];
+const INLAY_HINTS_SETTINGS: &[&str] = &["enabled", "accessLevels"];
 const POLICY_KINDS: &[&str] = &["identity", "resource", "trust", "scp", "rcp", "boundary"];
 const SEVERITIES: &[&str] = &["error", "warning", "info", "hint"];
 const ROOT_MARKERS: &[&str] = &[".iam-lsp.toml", ".git"];

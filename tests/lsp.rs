@@ -463,3 +463,35 @@ fn code_actions_for_the_diagnostics_the_client_names() {
     assert_eq!(actions["result"][0]["title"], "Change to `bedrock:InvokeModel`", "{actions}");
     client.shutdown();
 }
+
+#[test]
+fn inlay_hints_and_semantic_tokens() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let uri = "file:///work/display.json";
+    let text = "{\"Version\": \"2012-10-17\", \"Statement\": {\"Effect\": \"Allow\",\n \"Action\": [\"s3:Get*\", \"s3:PutObject\"], \"Resource\": \"*\"}}";
+    client.open(uri, text);
+    client.diagnostics(uri);
+    let hints =
+        client.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": range(0, 0, 2, 0)}));
+    let hints = hints["result"].as_array().unwrap().clone();
+    assert_eq!(hints.len(), 1, "{hints:?}");
+    assert_eq!(hints[0]["position"], json!({"line": 1, "character": 21}));
+    assert!(hints[0]["label"].as_str().unwrap().ends_with(" actions"));
+
+    // With access levels on, every action gets one.
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"iamLsp": {"inlayHints": {"accessLevels": true}}}}),
+    );
+    client.diagnostics(uri);
+    let hints =
+        client.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": range(0, 0, 2, 0)}));
+    assert_eq!(hints["result"][1]["label"], "Write");
+
+    let tokens = client.request("textDocument/semanticTokens/full", json!({"textDocument": {"uri": uri}}));
+    let data: Vec<u64> = tokens["result"]["data"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    // The first token is `"Version"` at 0:1, 9 long, a property (index 4 in the legend).
+    assert_eq!(&data[..5], &[0, 1, 9, 4, 0]);
+    client.shutdown();
+}

@@ -26,9 +26,8 @@ struct RawConfig {
     kinds: BTreeMap<String, String>,
     #[serde(default)]
     rules: RawRules,
-    /// Accepted (and type-checked) for the editors' sake; inlay hints are not served yet.
-    #[serde(default, rename = "inlayHints")]
-    _inlay_hints: Option<RawInlayHints>,
+    #[serde(default)]
+    inlay_hints: Option<RawInlayHints>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -41,10 +40,10 @@ struct RawRules {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RawInlayHints {
-    #[serde(rename = "enabled")]
-    _enabled: Option<bool>,
+    enabled: Option<bool>,
+    access_levels: Option<bool>,
 }
 
 /// Settings in force for a set of files.
@@ -57,6 +56,10 @@ pub struct Config {
     pub kinds: Vec<(String, PolicyKind)>,
     pub disabled: Vec<Code>,
     pub severity: Vec<(Code, Severity)>,
+    /// Inlay hints on or off (default on).
+    pub inlay_hints: Option<bool>,
+    /// Whether inlay hints also show each action's access level (default off).
+    pub access_levels: Option<bool>,
 }
 
 impl Config {
@@ -111,7 +114,15 @@ impl Config {
             })?;
             severity.push((c, s));
         }
-        Ok(Config { origin: origin.to_string(), base: base.to_path_buf(), kinds, disabled, severity })
+        Ok(Config {
+            origin: origin.to_string(),
+            base: base.to_path_buf(),
+            kinds,
+            disabled,
+            severity,
+            inlay_hints: raw.inlay_hints.as_ref().and_then(|h| h.enabled),
+            access_levels: raw.inlay_hints.as_ref().and_then(|h| h.access_levels),
+        })
     }
 
     /// Reads the `.iam-lsp.toml` in `dir`, if there is one.
@@ -237,6 +248,7 @@ mod tests {
         let config = Config::from_json(&settings, Path::new("/w")).unwrap();
         assert_eq!(config.kinds, [("trust/*.json".to_string(), PolicyKind::Trust)]);
         assert_eq!(config.disabled, [Code::StatementOverlap]);
+        assert_eq!(config.inlay_hints, Some(false));
         let explicit = options_for(Some(Path::new("/w/trust/a.json")), &[&config], Some(PolicyKind::Identity));
         assert_eq!(explicit.kind.unwrap().kind, PolicyKind::Identity);
     }

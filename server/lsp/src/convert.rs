@@ -108,3 +108,29 @@ pub fn symbol(snapshot: &Snapshot, symbol: iam_analysis::symbols::Symbol, encodi
         children: Some(symbol.children.into_iter().map(|c| self::symbol(snapshot, c, encoding)).collect()),
     }
 }
+
+/// Tokens in LSP's relative encoding: each as (line delta, start delta, length, type, 0).
+pub fn semantic_tokens(
+    snapshot: &Snapshot,
+    tokens: &[iam_analysis::semantic_tokens::Token],
+    encoding: Encoding,
+) -> Vec<lsp::SemanticToken> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let (mut line, mut start) = (0, 0);
+    for token in tokens {
+        let from = position(snapshot, token.range.start, encoding);
+        let to = position(snapshot, token.range.end, encoding);
+        let delta_line = from.line - line;
+        let delta_start = if delta_line == 0 { from.character - start } else { from.character };
+        out.push(lsp::SemanticToken {
+            delta_line,
+            delta_start,
+            length: to.character - from.character,
+            token_type: token.token_type.index(),
+            token_modifiers_bitset: 0,
+        });
+        line = from.line;
+        start = from.character;
+    }
+    out
+}

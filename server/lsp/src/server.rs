@@ -104,6 +104,14 @@ impl Backend {
         config::options_for(path.as_deref(), &configs, None)
     }
 
+    /// Inlay hint settings: (enabled, access levels), the editor's over the file's.
+    fn inlay_settings(&self) -> (bool, bool) {
+        let file = self.file_config.read().ok().and_then(|c| c.clone());
+        let settings = self.settings_config.read().ok().and_then(|c| c.clone());
+        let pick = |f: fn(&Config) -> Option<bool>| settings.as_ref().and_then(f).or_else(|| file.as_ref().and_then(f));
+        (pick(|c| c.inlay_hints).unwrap_or(true), pick(|c| c.access_levels).unwrap_or(false))
+    }
+
     /// Reads `.iam-lsp.toml` from the workspace root; returns an error to show.
     fn load_file_config(&self) -> Option<String> {
         let root = self.root()?;
@@ -241,6 +249,21 @@ impl LanguageServer for Backend {
                 document_symbol_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+                    SemanticTokensOptions {
+                        legend: SemanticTokensLegend {
+                            token_types: iam_analysis::semantic_tokens::TokenType::ALL
+                                .iter()
+                                .map(|t| SemanticTokenType::new(t.as_str()))
+                                .collect(),
+                            token_modifiers: Vec::new(),
+                        },
+                        full: Some(SemanticTokensFullOptions::Bool(true)),
+                        range: None,
+                        ..Default::default()
+                    },
+                )),
                 code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                     code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
                     ..Default::default()
@@ -345,6 +368,44 @@ impl LanguageServer for Backend {
                 .map(|item| convert::completion_item(&snapshot, item, encoding, snippets))
                 .collect();
             (!items.is_empty()).then_some(CompletionResponse::List(CompletionList { is_incomplete: false, items }))
+        })
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let snapshot = self.snapshot(&params.text_document.uri)?;
+        let encoding = self.encoding();
+        let (enabled, access_levels) = self.inlay_settings();
+        if !enabled {
+            return Ok(None);
+        }
+        guard("inlay hints", || {
+            let range = convert::text_range(&snapshot, params.range, encoding);
+            let hints = iam_analysis::inlay_hints::inlay_hints(&snapshot.text, range, access_levels)
+                .into_iter()
+                .map(|h| InlayHint {
+                    position: convert::position(&snapshot, h.offset, encoding),
+                    label: InlayHintLabel::String(h.label),
+                    kind: None,
+                    text_edits: None,
+                    tooltip: None,
+                    padding_left: Some(true),
+                    padding_right: None,
+                    data: None,
+                })
+                .collect();
+            Some(hints)
+        })
+    }
+
+    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
+        let snapshot = self.snapshot(&params.text_document.uri)?;
+        let encoding = self.encoding();
+        guard("semantic tokens", || {
+            let tokens = iam_analysis::semantic_tokens::semantic_tokens(&snapshot.text);
+            Some(SemanticTokensResult::Tokens(SemanticTokens {
+                result_id: None,
+                data: convert::semantic_tokens(&snapshot, &tokens, encoding),
+            }))
         })
     }
 
