@@ -239,7 +239,7 @@ fn hover_and_quick_fix() {
     client.diagnostics(uri);
 
     let hover = client
-        .request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 6, "character": 25}}));
+        .request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 6, "character": 30}}));
     let markdown = hover["result"]["contents"]["value"].as_str().unwrap();
     assert!(markdown.starts_with("**bedrock:InvokeModel** · Read"), "{markdown}");
     assert!(markdown.contains("foundation-model"), "{markdown}");
@@ -296,7 +296,7 @@ fn bad_requests_get_errors_and_the_server_keeps_serving() {
     client.change("file:///nowhere.json", 2, json!([{"text": "{}"}]));
     // ...and the server still answers.
     let hover = client
-        .request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 6, "character": 25}}));
+        .request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 6, "character": 30}}));
     assert!(hover["result"]["contents"]["value"].as_str().unwrap().contains("InvokeModel"));
     client.shutdown();
 }
