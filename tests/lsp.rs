@@ -495,3 +495,29 @@ fn inlay_hints_and_semantic_tokens() {
     assert_eq!(&data[..5], &[0, 1, 9, 4, 0]);
     client.shutdown();
 }
+
+#[test]
+fn refactors_are_offered_where_the_cursor_is() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let uri = "file:///work/refactor.json";
+    let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*"],"Resource":"*"}]}"#;
+    client.open(uri, text);
+    client.diagnostics(uri);
+    let at = text.find("s3:Get*").unwrap() as u32;
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range(0, at, 0, at), "context": {"diagnostics": []}}),
+    );
+    let titles: Vec<&str> =
+        actions["result"].as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert!(titles.iter().any(|t| t.starts_with("Expand `s3:Get*` into its")), "{titles:?}");
+    let expand = actions["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Expand"))
+        .unwrap();
+    assert_eq!(expand["kind"], "refactor.rewrite");
+    client.shutdown();
+}

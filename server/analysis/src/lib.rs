@@ -16,6 +16,7 @@ pub mod kind;
 pub mod knowledge;
 pub mod model;
 pub mod pattern;
+pub mod refactors;
 pub mod semantic_tokens;
 pub mod symbols;
 pub mod syntax;

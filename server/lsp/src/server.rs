@@ -265,7 +265,7 @@ impl LanguageServer for Backend {
                     },
                 )),
                 code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR_REWRITE]),
                     ..Default::default()
                 })),
                 ..Default::default()
@@ -483,40 +483,50 @@ impl LanguageServer for Backend {
                 })
             };
             let under = |d: &iam_analysis::Diagnostic| d.range.start <= wanted.end && wanted.start <= d.range.end;
+            let workspace_edit = |fix: &iam_analysis::Fix| {
+                let edits: Vec<TextEdit> = fix
+                    .edits
+                    .iter()
+                    .map(|e| TextEdit {
+                        range: convert::range(&snapshot, e.range, encoding),
+                        new_text: e.new_text.clone(),
+                    })
+                    .collect();
+                if document_changes {
+                    WorkspaceEdit {
+                        document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                            text_document: OptionalVersionedTextDocumentIdentifier {
+                                uri: uri.clone(),
+                                version: Some(snapshot.version),
+                            },
+                            edits: edits.into_iter().map(OneOf::Left).collect(),
+                        }])),
+                        ..Default::default()
+                    }
+                } else {
+                    WorkspaceEdit { changes: Some(HashMap::from([(uri.clone(), edits)])), ..Default::default() }
+                }
+            };
             let mut actions = Vec::new();
             for d in analysis.diagnostics.iter().filter(|d| under(d) || named(d)) {
                 for fix in &d.fixes {
-                    let edits: Vec<TextEdit> = fix
-                        .edits
-                        .iter()
-                        .map(|e| TextEdit {
-                            range: convert::range(&snapshot, e.range, encoding),
-                            new_text: e.new_text.clone(),
-                        })
-                        .collect();
-                    let edit = if document_changes {
-                        WorkspaceEdit {
-                            document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
-                                text_document: OptionalVersionedTextDocumentIdentifier {
-                                    uri: uri.clone(),
-                                    version: Some(snapshot.version),
-                                },
-                                edits: edits.into_iter().map(OneOf::Left).collect(),
-                            }])),
-                            ..Default::default()
-                        }
-                    } else {
-                        WorkspaceEdit { changes: Some(HashMap::from([(uri.clone(), edits)])), ..Default::default() }
-                    };
                     actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                         title: fix.title.clone(),
                         kind: Some(CodeActionKind::QUICKFIX),
                         diagnostics: Some(vec![convert::diagnostic(&snapshot, d, encoding)]),
-                        edit: Some(edit),
+                        edit: Some(workspace_edit(fix)),
                         is_preferred: fix.preferred.then_some(true),
                         ..Default::default()
                     }));
                 }
+            }
+            for refactor in iam_analysis::refactors::refactors(&snapshot.text, wanted) {
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: refactor.title.clone(),
+                    kind: Some(CodeActionKind::REFACTOR_REWRITE),
+                    edit: Some(workspace_edit(&refactor)),
+                    ..Default::default()
+                }));
             }
             Some(actions)
         })

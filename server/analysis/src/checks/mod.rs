@@ -105,7 +105,7 @@ pub(crate) fn array_of(value: Option<&Value>) -> Option<&Array> {
 }
 
 /// The indentation of the line `offset` is on.
-pub(crate) fn indentation_at(text: &str, offset: usize) -> &str {
+pub fn indentation_at(text: &str, offset: usize) -> &str {
     let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let line = &text[line_start..];
     &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
