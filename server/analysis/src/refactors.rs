@@ -71,6 +71,19 @@ fn list_edit(text: &str, strings: &Strings, items: &[String]) -> Option<Edit> {
     Some(Edit { range: value.range(), new_text })
 }
 
+/// The list with the entry at `range` replaced by `replacements`.
+fn replace_item(text: &str, strings: &Strings, range: TextRange, replacements: &[String]) -> Option<Edit> {
+    let mut items: Vec<String> = Vec::new();
+    for lit in &strings.items {
+        if lit.range == range {
+            items.extend(replacements.iter().cloned());
+        } else {
+            items.push(lit.value.clone());
+        }
+    }
+    list_edit(text, strings, &items)
+}
+
 fn expand_wildcard(text: &str, actions: &Strings, value: &str, range: TextRange, catalog: &Catalog) -> Option<Fix> {
     if !pattern::has_wildcard(value) || value == "*" {
         return None;
@@ -79,15 +92,8 @@ fn expand_wildcard(text: &str, actions: &Strings, value: &str, range: TextRange,
     if matched.is_empty() || matched.len() > 200 {
         return None;
     }
-    let mut items: Vec<String> = Vec::new();
-    for lit in &actions.items {
-        if lit.range == range {
-            items.extend(matched.iter().map(|(s, a)| format!("{}:{}", s.prefix, a.name)));
-        } else {
-            items.push(lit.value.clone());
-        }
-    }
-    let edit = list_edit(text, actions, &items)?;
+    let names: Vec<String> = matched.iter().map(|(s, a)| format!("{}:{}", s.prefix, a.name)).collect();
+    let edit = replace_item(text, actions, range, &names)?;
     Some(Fix {
         title: format!("Expand `{value}` into its {} actions", matched.len()),
         edits: vec![edit],
@@ -181,15 +187,7 @@ fn scope_resource_star(
     if arns.is_empty() || arns.len() > 30 {
         return None;
     }
-    let mut items: Vec<String> = Vec::new();
-    for lit in &resources.items {
-        if lit.range == star {
-            items.extend(arns.iter().cloned());
-        } else {
-            items.push(lit.value.clone());
-        }
-    }
-    let edit = list_edit(text, resources, &items)?;
+    let edit = replace_item(text, resources, star, &arns)?;
     Some(Fix {
         title: format!("Replace `*` with the {} ARN formats of this statement's actions", arns.len()),
         edits: vec![edit],
