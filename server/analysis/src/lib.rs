@@ -90,3 +90,95 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
     out.push_str(&text[at..]);
     out
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Text that looks like a policy being typed: JSON and policy tokens, broken at random.
+    fn policy_like() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            " ",
+            "\n",
+            "\r\n",
+            "\"",
+            "\\",
+            "//",
+            "/*",
+            "*/",
+            "\"Version\"",
+            "\"2012-10-17\"",
+            "\"Statement\"",
+            "\"Effect\"",
+            "\"Allow\"",
+            "\"Deny\"",
+            "\"Action\"",
+            "\"s3:Get*\"",
+            "\"bedrock:InvokeModel\"",
+            "\"Resource\"",
+            "\"*\"",
+            "\"arn:aws:s3:::b/*\"",
+            "\"arn:aws:bedrock:us-east-1::foundation-model/x\"",
+            "\"Principal\"",
+            "{\"Service\":\"bedrock.amazonaws.com\"}",
+            "\"Condition\"",
+            "\"StringEquals\"",
+            "\"aws:SourceAccount\"",
+            "\"${aws:username}\"",
+            "é",
+            "🫣",
+            "\u{feff}",
+            "\u{0}",
+            "true",
+            "null",
+            "12",
+        ]);
+        prop::collection::vec(pieces, 0..80).prop_map(|v| v.concat())
+    }
+
+    fn check_invariants(text: &str) {
+        let analysis = analyze(text);
+        for d in &analysis.diagnostics {
+            assert!(d.range.start <= d.range.end && d.range.end <= text.len(), "{d:?}");
+            assert!(text.is_char_boundary(d.range.start) && text.is_char_boundary(d.range.end), "{d:?}");
+            for fix in &d.fixes {
+                let mut edits: Vec<&Edit> = fix.edits.iter().collect();
+                edits.sort_by_key(|e| e.range.start);
+                for e in &edits {
+                    assert!(
+                        e.range.end <= text.len()
+                            && text.is_char_boundary(e.range.start)
+                            && text.is_char_boundary(e.range.end)
+                    );
+                }
+                assert!(edits.windows(2).all(|w| w[0].range.end <= w[1].range.start), "overlapping edits in {fix:?}");
+                let _ = apply_edits(text, &fix.edits);
+            }
+        }
+        let _ = completion::complete(text, text.len() / 2);
+        let _ = hover::hover(text, text.len() / 2, &Options::default());
+        let _ = symbols::selection_ranges(text, text.len() / 2);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn any_text_is_analysed_without_panics_and_ranges_stay_inside(text in any::<String>()) {
+            check_invariants(&text);
+        }
+
+        #[test]
+        fn half_typed_policies_are_analysed_without_panics(text in policy_like()) {
+            check_invariants(&text);
+        }
+    }
+}

@@ -203,3 +203,61 @@ mod tests {
         assert!(docs.change(&uri, 3, vec![], Encoding::Utf16, &Options::default()).is_none());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use iam_analysis::{Encoding, LineCol, LineIndex, Options};
+    use proptest::prelude::*;
+    use tower_lsp_server::ls_types::{Position, Range, Uri};
+
+    use super::{Change, Documents};
+
+    fn text() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop::sample::select(vec!["a", "é", "🫣", "❤️", "\n", "\r\n", "\r", "{", "\"", " "]),
+            0..30,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    fn edit() -> impl Strategy<Value = (u32, u32, u32, u32, String)> {
+        (0u32..6, 0u32..12, 0u32..6, 0u32..12, text())
+    }
+
+    /// The same edit on a plain string, positions converted by the analysis library's line
+    /// index: a second implementation to compare the rope against.
+    fn apply_naive(text: &str, (l1, c1, l2, c2, new): &(u32, u32, u32, u32, String), encoding: Encoding) -> String {
+        let index = LineIndex::new(text);
+        let a = index.offset(text, LineCol { line: *l1, col: *c1 }, encoding);
+        let b = index.offset(text, LineCol { line: *l2, col: *c2 }, encoding);
+        let (start, end) = (a.min(b), a.max(b));
+        format!("{}{}{}", &text[..start], new, &text[end..])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn incremental_edits_equal_a_full_sync(initial in text(), edits in prop::collection::vec(edit(), 1..8), utf8 in any::<bool>()) {
+            let encoding = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
+            let docs = Documents::default();
+            let uri: Uri = "file:///p.json".parse().unwrap();
+            docs.open(uri.clone(), &initial, 1, &Options::default());
+            let mut naive = initial.clone();
+            for (i, e) in edits.iter().enumerate() {
+                // Clients send ranges in document order: order the two positions the way the
+                // naive side resolves them.
+                let index = LineIndex::new(&naive);
+                let p1 = Position { line: e.0, character: e.1 };
+                let p2 = Position { line: e.2, character: e.3 };
+                let a = index.offset(&naive, LineCol { line: p1.line, col: p1.character }, encoding);
+                let b = index.offset(&naive, LineCol { line: p2.line, col: p2.character }, encoding);
+                let range = if a <= b { Range { start: p1, end: p2 } } else { Range { start: p2, end: p1 } };
+                naive = apply_naive(&naive, e, encoding);
+                let change = Change { range: Some(range), text: e.4.clone() };
+                let snapshot = docs.change(&uri, 2 + i as i32, vec![change], encoding, &Options::default()).unwrap();
+                prop_assert_eq!(&snapshot.text, &naive);
+            }
+        }
+    }
+}
