@@ -521,3 +521,31 @@ fn refactors_are_offered_where_the_cursor_is() {
     assert_eq!(expand["kind"], "refactor.rewrite");
     client.shutdown();
 }
+
+#[test]
+fn messages_before_initialize_after_shutdown_and_cancellations() {
+    let mut client = Client::start();
+    // A request before `initialize` is refused; the server still initializes afterwards.
+    let early = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "file:///x.json"}, "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(early["error"]["code"], -32002, "{early}");
+    client.initialize(json!({}));
+    let uri = "file:///work/cancel.json";
+    client.open(uri, POLICY);
+    client.diagnostics(uri);
+    // Cancelling a request that does not exist, or one already answered, changes nothing.
+    client.notify("$/cancelRequest", json!({"id": 9999}));
+    let hover = client
+        .request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 6, "character": 30}}));
+    assert!(hover["result"]["contents"]["value"].as_str().unwrap().contains("InvokeModel"));
+    let response = client.request("shutdown", json!(null));
+    assert!(response.get("error").is_none());
+    // After shutdown, requests are refused with InvalidRequest; `exit` ends the process.
+    let late = client
+        .request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}));
+    assert_eq!(late["error"]["code"], -32600, "{late}");
+    client.notify("exit", json!(null));
+    assert!(wait_exit(&mut client.child).is_some());
+}

@@ -184,6 +184,17 @@ mod tests {
     }
 
     #[test]
+    fn closed_documents_leave_nothing_behind() {
+        let docs = Documents::default();
+        for i in 0..10_000 {
+            let uri: Uri = format!("file:///p{i}.json").parse().unwrap();
+            docs.open(uri.clone(), "{\"Statement\": []}", 1, &Options::default());
+            docs.close(&uri);
+        }
+        assert_eq!(docs.len(), 0);
+    }
+
+    #[test]
     fn several_changes_apply_in_order() {
         let docs = Documents::default();
         let uri: Uri = "file:///p.json".parse().unwrap();
