@@ -2,6 +2,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use iam_analysis::{Code, Diagnostic, Encoding, LineIndex, Severity, TextRange};
 
@@ -11,13 +12,14 @@ enum Format {
     Json,
 }
 
-const USAGE: &str = "usage: iam-lsp check [--format text|json] PATH...";
+const USAGE: &str = "usage: iam-lsp check [--format text|json] [--jobs N] PATH...";
 
 #[allow(clippy::print_stdout)] // the CLI's output is stdout
 /// Runs `check` with the arguments after it; returns the exit code: 0 clean (warnings
 /// allowed), 1 when any error was found, 2 on bad usage or an unreadable file.
 pub fn check(args: &[String]) -> i32 {
     let mut format = Format::Text;
+    let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut paths = Vec::new();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -32,8 +34,12 @@ pub fn check(args: &[String]) -> i32 {
                     ))
                 }
             },
+            "-j" | "--jobs" => match args.next().and_then(|n| n.parse::<usize>().ok()).filter(|&n| n > 0) {
+                Some(n) => jobs = n,
+                None => return usage_error("--jobs takes a number of threads, 1 or more"),
+            },
             "-h" | "--help" => {
-                println!("{USAGE}\n\nLints AWS IAM policy JSON files (directories: every *.json in them, recursively).\nExit code: 0 no errors, 1 errors found, 2 bad usage or unreadable file.");
+                println!("{USAGE}\n\nLints AWS IAM policy JSON files (directories: every *.json in them, recursively).\n--jobs N checks N files at a time (default: one per core); the output is the same.\nExit code: 0 no errors, 1 errors found, 2 bad usage or unreadable file.");
                 return 0;
             }
             flag if flag.starts_with('-') && flag != "-" => return usage_error(&format!("unknown option `{flag}`")),
@@ -53,11 +59,20 @@ pub fn check(args: &[String]) -> i32 {
         }
     }
 
+    // Each file's outcome is kept in file order, whichever thread checked it, so the output
+    // does not depend on --jobs.
     let mut report = Report::default();
-    for file in &files {
-        match std::fs::read(file) {
-            Ok(bytes) => report.file(file, &bytes),
-            Err(error) => {
+    for (file, outcome) in files.iter().zip(check_files(&files, jobs)) {
+        match outcome {
+            Outcome::Checked(checked) => report.merge(checked),
+            Outcome::Skipped => {
+                report.skipped += 1;
+                eprintln!(
+                    "{}: info: skipped: not an IAM policy (no top-level \"Statement\" or policy \"Version\")",
+                    file.display()
+                );
+            }
+            Outcome::Unreadable(error) => {
                 eprintln!("iam-lsp: cannot read {}: {error}", file.display());
                 unreadable = true;
             }
@@ -109,6 +124,55 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>, named: bool) -> std::io::Resul
     Ok(())
 }
 
+/// What checking one file gave.
+enum Outcome {
+    Checked(FileReport),
+    /// JSON that is not a policy.
+    Skipped,
+    Unreadable(std::io::Error),
+}
+
+/// Checks `files` on `jobs` threads; the outcomes are in the order of `files`.
+fn check_files(files: &[PathBuf], jobs: usize) -> Vec<Outcome> {
+    let jobs = jobs.clamp(1, files.len().max(1));
+    if jobs == 1 {
+        return files.iter().map(|file| check_file(file)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut outcomes: Vec<Option<Outcome>> = files.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..jobs)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(file) = files.get(i) else { break done };
+                        done.push((i, check_file(file)));
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            let done = worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            for (i, outcome) in done {
+                outcomes[i] = Some(outcome);
+            }
+        }
+    });
+    outcomes.into_iter().map(|o| o.expect("every file was checked")).collect()
+}
+
+fn check_file(file: &Path) -> Outcome {
+    match std::fs::read(file) {
+        Ok(bytes) => match FileReport::new(file, &bytes) {
+            Some(report) => Outcome::Checked(report),
+            None => Outcome::Skipped,
+        },
+        Err(error) => Outcome::Unreadable(error),
+    }
+}
+
 struct Finding {
     path: String,
     code: Code,
@@ -119,18 +183,19 @@ struct Finding {
     message: String,
 }
 
+/// The findings of one file.
 #[derive(Default)]
-struct Report {
+struct FileReport {
     findings: Vec<Finding>,
     errors: usize,
     warnings: usize,
-    checked: usize,
-    skipped: usize,
 }
 
-impl Report {
-    fn file(&mut self, path: &Path, bytes: &[u8]) {
+impl FileReport {
+    /// `None` when the file is JSON but not a policy.
+    fn new(path: &Path, bytes: &[u8]) -> Option<FileReport> {
         let display = path.display().to_string();
+        let mut report = FileReport::default();
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
             Err(error) => {
@@ -142,22 +207,19 @@ impl Report {
                     TextRange::empty(at),
                     format!("not UTF-8 text (byte 0x{:02X} at offset {at}): IAM policies are UTF-8 JSON", bytes[at]),
                 );
-                self.checked += 1;
-                self.add(&display, valid, &LineIndex::new(valid), &d);
-                return;
+                report.add(&display, valid, &LineIndex::new(valid), &d);
+                return Some(report);
             }
         };
         let analysis = iam_analysis::analyze(text);
         if !analysis.is_policy {
-            self.skipped += 1;
-            eprintln!("{display}: info: skipped: not an IAM policy (no top-level \"Statement\" or policy \"Version\")");
-            return;
+            return None;
         }
-        self.checked += 1;
         let index = LineIndex::new(text);
         for d in &analysis.diagnostics {
-            self.add(&display, text, &index, d);
+            report.add(&display, text, &index, d);
         }
+        Some(report)
     }
 
     fn add(&mut self, path: &str, text: &str, index: &LineIndex, d: &Diagnostic) {
@@ -176,6 +238,24 @@ impl Report {
             end: (end.line, end.col),
             message: d.message.clone(),
         });
+    }
+}
+
+#[derive(Default)]
+struct Report {
+    findings: Vec<Finding>,
+    errors: usize,
+    warnings: usize,
+    checked: usize,
+    skipped: usize,
+}
+
+impl Report {
+    fn merge(&mut self, file: FileReport) {
+        self.checked += 1;
+        self.errors += file.errors;
+        self.warnings += file.warnings;
+        self.findings.extend(file.findings);
     }
 
     fn write_text(&self, out: &mut impl Write) -> std::io::Result<()> {

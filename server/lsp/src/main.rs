@@ -13,7 +13,7 @@ const HELP: &str = "iam-lsp: language server and linter for AWS IAM policy docum
 
 usage:
   iam-lsp [serve]                           speak LSP over stdio (what editors run)
-  iam-lsp check [--format text|json] PATH...  lint policy files and directories
+  iam-lsp check [--format text|json] [--jobs N] PATH...  lint policy files and directories
   iam-lsp --version";
 
 #[allow(clippy::print_stdout)]
@@ -21,6 +21,11 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let code = match args.first().map(String::as_str) {
         None | Some("serve") => {
+            // Decode the catalog while the runtime starts and the editor sends `initialize`:
+            // the first diagnostics wait for it.
+            std::thread::spawn(|| {
+                iam_analysis::Catalog::get();
+            });
             server::run();
             0
         }

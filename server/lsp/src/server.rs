@@ -39,7 +39,7 @@ pub fn run() {
 }
 
 pub fn server_version() -> String {
-    format!("{} (catalog {})", env!("CARGO_PKG_VERSION"), Catalog::get().source.package)
+    format!("{} (catalog {})", env!("CARGO_PKG_VERSION"), iam_analysis::catalog::package())
 }
 
 /// Runs a request's analysis, turning a panic into an error response.
