@@ -215,6 +215,9 @@ impl FileReport {
         if !analysis.is_policy {
             return None;
         }
+        if analysis.diagnostics.is_empty() {
+            return Some(report);
+        }
         let index = LineIndex::new(text);
         for d in &analysis.diagnostics {
             report.add(&display, text, &index, d);
