@@ -1,7 +1,7 @@
 //! `Resource` and `NotResource`: well-formed ARNs of real resource types, and no
 //! `"Resource": "*"` where the actions could be scoped.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use super::{list, nearest};
 use crate::arn::{self, PARTITIONS};
@@ -159,10 +159,12 @@ fn grants_everything(value: &str) -> bool {
 fn resource_star(statement: &Statement, star: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
     let Some(actions) = &statement.action else { return };
     let mut scoped: Vec<(&Service, &Action)> = Vec::new();
-    let mut seen = BTreeSet::new();
+    // Each catalog action once (by identity: hashing addresses, not comparing names, is what
+    // keeps `"Action": "*"` cheap).
+    let mut seen = HashSet::new();
     for lit in &actions.items {
         for (service, action) in catalog.matching_actions(&lit.value) {
-            if !action.resource_types.is_empty() && seen.insert((service.prefix.as_str(), action.name.as_str())) {
+            if !action.resource_types.is_empty() && seen.insert(std::ptr::from_ref(action)) {
                 scoped.push((service, action));
             }
         }
