@@ -67,6 +67,19 @@ pub fn fmt_bytes(n: u64) -> String {
     }
 }
 
+/// Output of a command, trimmed, or `None`.
+fn command_output(program: &str, args: &[&str]) -> Option<String> {
+    let out = std::process::Command::new(program).args(args).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".into())
+}
+
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -77,6 +90,11 @@ fn machine() -> String {
         .unwrap_or_else(|| "unknown CPU".into());
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     format!("{cpu}, {cores} cores")
+}
+
+#[allow(clippy::print_stdout)] // the table is the output
+fn print_header(line: &str) {
+    println!("{line}\n");
 }
 
 #[allow(clippy::print_stdout)] // the table is the output
@@ -123,6 +141,7 @@ fn main() {
     }
     let wants = |part: &str| only.as_deref().is_none_or(|o| o == part);
 
+    let load_at_start = load_average();
     let mut rows = Vec::new();
     if wants("lsp") {
         rows.extend(lsp::rows(&server, quick));
@@ -136,7 +155,18 @@ fn main() {
     if wants("micro") {
         rows.extend(micro::rows(&criterion));
     }
-    eprintln!("bench: done on {}", machine());
+    let version = command_output(&server.to_string_lossy(), &["--version"]).unwrap_or_else(|| "iam-lsp ?".into());
+    let commit = command_output("git", &["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "?".into());
+    let dirty =
+        command_output("git", &["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
+    let date = command_output("date", &["-u", "+%Y-%m-%d"]).unwrap_or_default();
+    print_header(&format!(
+        "{version}, commit {commit}{}; {date}; {}; load average {load_at_start} at the start, {} at the end{}",
+        if dirty { " (uncommitted changes)" } else { "" },
+        machine(),
+        load_average(),
+        if quick { "; --quick" } else { "" },
+    ));
     print_table(&rows);
 }
 
