@@ -107,6 +107,29 @@ fn bad_usage_and_unreadable_files_exit_2() {
 
     let unknown = Command::new(env!("CARGO_BIN_EXE_iam-lsp")).arg("frobnicate").output().unwrap();
     assert_eq!(unknown.status.code(), Some(2));
+
+    for jobs in ["0", "many"] {
+        let bad_jobs = check(&["--jobs", jobs, "x.json"]);
+        assert_eq!(bad_jobs.status.code(), Some(2));
+        assert!(stderr(&bad_jobs).contains("--jobs takes a number of threads, 1 or more"), "{}", stderr(&bad_jobs));
+    }
+}
+
+#[test]
+fn output_does_not_depend_on_the_number_of_jobs() {
+    let all = fixtures();
+    let all = all.to_str().unwrap();
+    let one = check(&["--jobs", "1", all]);
+    assert!(!stdout(&one).is_empty());
+    for jobs in ["2", "3", "64"] {
+        for format in ["text", "json"] {
+            let single = check(&["--jobs", "1", "--format", format, all]);
+            let several = check(&["-j", jobs, "--format", format, all]);
+            assert_eq!(stdout(&several), stdout(&single), "--jobs {jobs} --format {format}");
+            assert_eq!(stderr(&several), stderr(&single), "--jobs {jobs} --format {format}");
+            assert_eq!(several.status.code(), single.status.code());
+        }
+    }
 }
 
 #[test]

@@ -73,28 +73,107 @@ pub fn has_wildcard(s: &str) -> bool {
 
 /// Whether some string matches both patterns.
 pub fn intersects(a: &[Tok], b: &[Tok]) -> bool {
+    // The common case, a policy's ARN without wildcards against a catalog format, is plain
+    // matching: linear in practice, and no allocation.
+    if a.iter().all(|t| matches!(t, Tok::Lit(_))) {
+        return glob(b, a.len(), |p, i| compatible(a[i], p));
+    }
+    if b.iter().all(|t| matches!(t, Tok::Lit(_))) {
+        return glob(a, b.len(), |p, i| compatible(p, b[i]));
+    }
+    // `literal*` (`bucket/*`): some string matches both when the format can read the literal
+    // as the start of a string, whatever follows.
+    if let Some((Tok::Star, literal)) = a.split_last() {
+        if literal.iter().all(|t| matches!(t, Tok::Lit(_))) {
+            return glob_prefix(b, literal.len(), |p, i| compatible(literal[i], p));
+        }
+    }
+    SCRATCH.with(|scratch| {
+        let Scratch { seen, stack } = &mut *scratch.borrow_mut();
+        product(a, b, seen, stack)
+    })
+}
+
+/// The product search's visited set (a bitset) and work stack, reused between calls.
+#[derive(Default)]
+struct Scratch {
+    seen: Vec<u64>,
+    stack: Vec<(u32, u32)>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// Whether a text of `len` characters matches `pattern`, where `one(token, i)` says whether
+/// a token other than `Star` matches the text's character `i`. Greedy with backtracking to
+/// the last star: exact when every token but `Star` stands for one character.
+fn glob(pattern: &[Tok], len: usize, one: impl Fn(Tok, usize) -> bool) -> bool {
+    glob_from(pattern, len, one).is_some_and(|p| pattern[p..].iter().all(|&tok| tok == Tok::Star))
+}
+
+/// Whether some text that starts with the `len` characters matches `pattern`: every
+/// pattern can match something after them.
+fn glob_prefix(pattern: &[Tok], len: usize, one: impl Fn(Tok, usize) -> bool) -> bool {
+    glob_from(pattern, len, one).is_some()
+}
+
+/// Matches the text against the start of `pattern`, as [`glob`] does; returns where in the
+/// pattern the text ended, or `None` when no way of reading the text fits.
+fn glob_from(pattern: &[Tok], len: usize, one: impl Fn(Tok, usize) -> bool) -> Option<usize> {
+    let (mut p, mut t) = (0, 0);
+    // After the last star seen: where the pattern resumes, and the text position it matched to.
+    let mut resume: Option<(usize, usize)> = None;
+    while t < len {
+        match pattern.get(p) {
+            Some(Tok::Star) => {
+                p += 1;
+                resume = Some((p, t));
+            }
+            Some(&tok) if one(tok, t) => {
+                p += 1;
+                t += 1;
+            }
+            _ => match resume {
+                // Let the last star take one more character.
+                Some((rp, rt)) => {
+                    p = rp;
+                    t = rt + 1;
+                    resume = Some((rp, rt + 1));
+                }
+                None => return None,
+            },
+        }
+    }
+    Some(p)
+}
+
+/// The general case: a search of the product of the two patterns' automata.
+fn product(a: &[Tok], b: &[Tok], seen: &mut Vec<u64>, stack: &mut Vec<(u32, u32)>) -> bool {
     let (n, m) = (a.len(), b.len());
     let width = m + 1;
-    let mut seen = vec![false; (n + 1) * width];
-    let mut stack = vec![(0usize, 0usize)];
-    seen[0] = true;
+    seen.clear();
+    seen.resize(((n + 1) * width).div_ceil(64), 0);
+    stack.clear();
+    let mut visit = |i: usize, j: usize, stack: &mut Vec<(u32, u32)>| {
+        let k = i * width + j;
+        if seen[k / 64] & (1 << (k % 64)) == 0 {
+            seen[k / 64] |= 1 << (k % 64);
+            stack.push((i as u32, j as u32));
+        }
+    };
+    visit(0, 0, stack);
     while let Some((i, j)) = stack.pop() {
+        let (i, j) = (i as usize, j as usize);
         if i == n && j == m {
             return true;
         }
-        let mut push = |i: usize, j: usize, stack: &mut Vec<(usize, usize)>| {
-            let k = i * width + j;
-            if !seen[k] {
-                seen[k] = true;
-                stack.push((i, j));
-            }
-        };
         // A star may match nothing.
         if i < n && a[i] == Tok::Star {
-            push(i + 1, j, &mut stack);
+            visit(i + 1, j, stack);
         }
         if j < m && b[j] == Tok::Star {
-            push(i, j + 1, &mut stack);
+            visit(i, j + 1, stack);
         }
         // Both consume one character; a star consumes it and stays.
         let step = |toks: &[Tok], k: usize| -> Option<(Tok, usize)> {
@@ -105,7 +184,7 @@ pub fn intersects(a: &[Tok], b: &[Tok]) -> bool {
         };
         if let (Some((ta, ni)), Some((tb, nj))) = (step(a, i), step(b, j)) {
             if (ni, nj) != (i, j) && compatible(ta, tb) {
-                push(ni, nj, &mut stack);
+                visit(ni, nj, stack);
             }
         }
     }
@@ -123,16 +202,60 @@ fn compatible(a: Tok, b: Tok) -> bool {
 /// Whether `text` matches an IAM wildcard `pattern`, ignoring ASCII case (how IAM compares
 /// action names).
 pub fn matches_ignore_case(pattern: &str, text: &str) -> bool {
-    let pattern: Vec<Tok> = pattern
-        .chars()
-        .map(|c| match c {
-            '*' => Tok::Star,
-            '?' => Tok::Any,
-            c => Tok::Lit(c.to_ascii_lowercase()),
-        })
-        .collect();
-    let text: Vec<Tok> = text.chars().map(|c| Tok::Lit(c.to_ascii_lowercase())).collect();
-    intersects(&pattern, &text)
+    Matcher::new(pattern).matches(text)
+}
+
+/// An IAM wildcard pattern (`*`, `?`) ready to match many texts, ignoring ASCII case: what
+/// expanding a wildcard against a service's actions, or every service's, needs.
+pub struct Matcher {
+    tokens: Vec<Tok>,
+    /// The pattern's leading ASCII literal text, lower-cased: most texts differ from it
+    /// within a byte or two, and are rejected without matching.
+    prefix: Vec<u8>,
+    /// Whether the pattern is that prefix and one `*`.
+    prefix_star: bool,
+}
+
+impl Matcher {
+    pub fn new(pattern: &str) -> Matcher {
+        let tokens = pattern
+            .chars()
+            .map(|c| match c {
+                '*' => Tok::Star,
+                '?' => Tok::Any,
+                c => Tok::Lit(c.to_ascii_lowercase()),
+            })
+            .collect();
+        let mut prefix: Vec<u8> = pattern.bytes().take_while(|b| b.is_ascii() && !matches!(b, b'*' | b'?')).collect();
+        prefix.make_ascii_lowercase();
+        // `Describe*`, the usual wildcard: the prefix says it all.
+        let prefix_star = pattern.len() == prefix.len() + 1 && pattern.ends_with('*');
+        Matcher { tokens, prefix, prefix_star }
+    }
+
+    /// The pattern's leading text before any wildcard (its ASCII part), lower-cased: every
+    /// match starts with it, ignoring case.
+    pub fn literal_prefix(&self) -> &[u8] {
+        &self.prefix
+    }
+
+    pub fn matches(&self, text: &str) -> bool {
+        let t = text.as_bytes();
+        if t.len() < self.prefix.len() || !t[..self.prefix.len()].eq_ignore_ascii_case(&self.prefix) {
+            return false;
+        }
+        if self.prefix_star {
+            return true;
+        }
+        if text.is_ascii() {
+            // Action names are ASCII: compare bytes, without allocating.
+            return glob(&self.tokens, t.len(), |tok, i| {
+                tok == Tok::Any || tok == Tok::Lit(t[i].to_ascii_lowercase() as char)
+            });
+        }
+        let text: Vec<char> = text.chars().map(|c| c.to_ascii_lowercase()).collect();
+        glob(&self.tokens, text.len(), |tok, i| compatible(tok, Tok::Lit(text[i])))
+    }
 }
 
 #[cfg(test)]
@@ -174,10 +297,89 @@ mod tests {
     }
 
     #[test]
+    fn the_fast_paths_agree_with_the_product_search() {
+        let policies = [
+            "", "*", "a", "a*", "*b", "a?c", "ab:c", "a*b*c", "abc", "a:b/c", "a/${x}", "?", "a/*", "ab:*", ":*", "x*",
+        ];
+        let formats =
+            ["", "*", "abc", "a${X}", "a:${X}", "${X}/${Y}", "a*c", "a/${Id}", "ab:c", ":${X}", "a${X}:b${Y}", "a/*/c"];
+        let texts = ["", "a", "abc", "ab:c", "a:b/c", "a/x", "aXbYc", ":x", "x/y", "a:c"];
+        let product_search = |a: &[Tok], b: &[Tok]| product(a, b, &mut Vec::new(), &mut Vec::new());
+        for p in policies.iter().map(|p| policy_pattern(p)).chain(texts.iter().map(|t| literal(t))) {
+            for f in formats.iter().map(|f| format_pattern(f)).chain(texts.iter().map(|t| literal(t))) {
+                assert_eq!(intersects(&p, &f), product_search(&p, &f), "{p:?} {f:?}");
+                assert_eq!(intersects(&f, &p), product_search(&f, &p), "{f:?} {p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_paths_agree_with_the_product_search_exhaustively() {
+        // Every sequence of up to four tokens from small alphabets, both ways round.
+        fn all(alphabet: &[&[Tok]], max: usize) -> Vec<Vec<Tok>> {
+            let mut out = vec![Vec::new()];
+            let mut last = vec![Vec::new()];
+            for _ in 0..max {
+                let next: Vec<Vec<Tok>> = last
+                    .iter()
+                    .flat_map(|p: &Vec<Tok>| alphabet.iter().map(move |t| [p.as_slice(), t].concat()))
+                    .collect();
+                out.extend(next.iter().cloned());
+                last = next;
+            }
+            out
+        }
+        let policies = all(&[&[Tok::Lit('a')], &[Tok::Lit(':')], &[Tok::Star], &[Tok::Any]], 4);
+        let formats = all(&[&[Tok::Lit('a')], &[Tok::Lit(':')], &[Tok::Star], &[Tok::SegmentStart, Tok::Star]], 3);
+        let product_search = |a: &[Tok], b: &[Tok]| product(a, b, &mut Vec::new(), &mut Vec::new());
+        for p in &policies {
+            for f in &formats {
+                assert_eq!(intersects(p, f), product_search(p, f), "{p:?} {f:?}");
+                assert_eq!(intersects(f, p), product_search(f, p), "{f:?} {p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn matcher_agrees_with_the_product_search() {
+        let words = |alphabet: &[char], max: usize| -> Vec<String> {
+            let mut out = vec![String::new()];
+            for _ in 0..max {
+                let longer: Vec<String> =
+                    out.iter().flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}"))).collect();
+                out.extend(longer);
+                out.sort();
+                out.dedup();
+            }
+            out
+        };
+        let lower_tokens = |s: &str| -> Vec<Tok> { policy_pattern(&s.to_ascii_lowercase()) };
+        for pattern in words(&['a', 'B', '*', '?', 'é'], 4) {
+            let matcher = Matcher::new(&pattern);
+            for text in words(&['A', 'b', 'é'], 4) {
+                let expected = product(
+                    &lower_tokens(&pattern),
+                    &literal(&text.to_ascii_lowercase()),
+                    &mut Vec::new(),
+                    &mut Vec::new(),
+                );
+                assert_eq!(matcher.matches(&text), expected, "{pattern:?} {text:?}");
+            }
+        }
+    }
+
+    #[test]
     fn action_names_ignore_case() {
         assert!(matches_ignore_case("Invoke*", "InvokeModel"));
         assert!(matches_ignore_case("invoke?odel", "InvokeModel"));
         assert!(!matches_ignore_case("Invok*e", "InvokeModel"));
         assert!(matches_ignore_case("*", ""));
+        assert!(matches_ignore_case("*a*a*a*b", "aaaaaaaaaaaaab"));
+        assert!(!matches_ignore_case("*a*a*a*b", "aaaaaaaaaaaaaa"));
+        assert!(!matches_ignore_case("?", ""));
+        assert!(matches_ignore_case("é?", "éX"));
+        assert!(!matches_ignore_case("é*", "É")); // ASCII case only, as before
+        let long = format!("{}*", "a".repeat(100));
+        assert!(matches_ignore_case(&long, &"A".repeat(120)));
     }
 }

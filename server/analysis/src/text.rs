@@ -67,18 +67,18 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
         let mut line_starts = vec![0];
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => line_starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
-                    line_starts.push(i + 2);
-                    i += 1;
-                }
-                b'\r' => line_starts.push(i + 1),
-                _ => {}
+        // memchr finds the line breaks with SIMD: this runs on every edit of a document.
+        let mut after_crlf = 0;
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if i < after_crlf {
+                continue; // the `\n` of a `\r\n`
             }
-            i += 1;
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                after_crlf = i + 2;
+                line_starts.push(i + 2);
+            } else {
+                line_starts.push(i + 1);
+            }
         }
         LineIndex { line_starts, len: text.len() }
     }
@@ -173,6 +173,32 @@ mod tests {
         let index = LineIndex::new(text);
         assert_eq!(index.offset(text, LineCol { line: 0, col: 2 }, Encoding::Utf16), 1);
         assert_eq!(index.offset(text, LineCol { line: 0, col: 3 }, Encoding::Utf16), 5);
+    }
+
+    #[test]
+    fn line_starts_match_a_byte_by_byte_scan() {
+        fn scan(text: &str) -> Vec<usize> {
+            let bytes = text.as_bytes();
+            let mut starts = vec![0];
+            let mut i = 0;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'\n' => starts.push(i + 1),
+                    b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                        starts.push(i + 2);
+                        i += 1;
+                    }
+                    b'\r' => starts.push(i + 1),
+                    _ => {}
+                }
+                i += 1;
+            }
+            starts
+        }
+        let long = "{\r\n  \"a\": 1,\n\r\r\n}".repeat(40);
+        for text in ["", "\r", "\n", "\r\n", "\n\r", "\r\r\n\n", "a\r\n\r\nb\r", "é\r\n🫣\n", &long] {
+            assert_eq!(LineIndex::new(text).line_starts, scan(text), "{text:?}");
+        }
     }
 
     #[test]

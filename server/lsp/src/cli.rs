@@ -1,9 +1,9 @@
 //! `iam-lsp check`: lint files and directories from the command line.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use iam_analysis::{Code, Diagnostic, Encoding, LineIndex, Options, PolicyKind, Severity, TextRange};
 
@@ -15,7 +15,7 @@ enum Format {
     Json,
 }
 
-const USAGE: &str = "usage: iam-lsp check [--format text|json] [--kind KIND] PATH...";
+const USAGE: &str = "usage: iam-lsp check [--format text|json] [--kind KIND] [--jobs N] PATH...";
 
 #[allow(clippy::print_stdout)] // the CLI's output is stdout
 /// Runs `check` with the arguments after it; returns the exit code: 0 clean (warnings
@@ -23,6 +23,7 @@ const USAGE: &str = "usage: iam-lsp check [--format text|json] [--kind KIND] PAT
 pub fn check(args: &[String]) -> i32 {
     let mut format = Format::Text;
     let mut kind = None;
+    let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut paths = Vec::new();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -48,8 +49,12 @@ pub fn check(args: &[String]) -> i32 {
                     ));
                 }
             },
+            "-j" | "--jobs" => match args.next().and_then(|n| n.parse::<usize>().ok()).filter(|&n| n > 0) {
+                Some(n) => jobs = n,
+                None => return usage_error("--jobs takes a number of threads, 1 or more"),
+            },
             "-h" | "--help" => {
-                println!("{USAGE}\n\nLints AWS IAM policy JSON files (directories: every *.json in them, recursively).\nThe policy kind is inferred, or set by --kind (identity, resource, trust, scp, rcp, boundary)\nor by the [kinds] of the nearest .iam-lsp.toml above each file.\nExit code: 0 no errors, 1 errors found, 2 bad usage or unreadable file.");
+                println!("{USAGE}\n\nLints AWS IAM policy JSON files (directories: every *.json in them, recursively).\nThe policy kind is inferred, or set by --kind (identity, resource, trust, scp, rcp, boundary)\nor by the [kinds] of the nearest .iam-lsp.toml above each file.\n--jobs N checks N files at a time (default: one per core); the output is the same.\nExit code: 0 no errors, 1 errors found, 2 bad usage or unreadable file.");
                 return 0;
             }
             flag if flag.starts_with('-') && flag != "-" => return usage_error(&format!("unknown option `{flag}`")),
@@ -69,19 +74,36 @@ pub fn check(args: &[String]) -> i32 {
         }
     }
 
+    // Each file's outcome is kept in file order, whichever thread checked it, so the output
+    // does not depend on --jobs.
     let mut report = Report::default();
     let mut configs = ConfigFinder::default();
+    let mut options = Vec::with_capacity(files.len());
     for file in &files {
-        let options = match configs.options(file, kind) {
-            Ok(options) => options,
+        match configs.options(file, kind) {
+            Ok(o) => options.push(o),
             Err(error) => {
                 eprintln!("iam-lsp: {error}");
                 return 2;
             }
-        };
-        match std::fs::read(file) {
-            Ok(bytes) => report.file(file, &bytes, &options),
-            Err(error) => {
+        }
+    }
+    for (file, outcome) in files.iter().zip(check_files(&files, &options, jobs)) {
+        match outcome {
+            Outcome::Checked(checked) => report.merge(checked),
+            Outcome::Skipped => {
+                report.skipped += 1;
+                eprintln!(
+                    "{}: info: skipped: not an IAM policy (no top-level \"Statement\" or policy \"Version\")",
+                    file.display()
+                );
+            }
+            Outcome::Failed => {
+                // A bug in one file's analysis must not cost the report on the others.
+                eprintln!("{}: error: iam-lsp failed to analyse this file (a bug; please report it)", file.display());
+                report.failed += 1;
+            }
+            Outcome::Unreadable(error) => {
                 eprintln!("iam-lsp: cannot read {}: {error}", file.display());
                 unreadable = true;
             }
@@ -167,6 +189,58 @@ impl ConfigFinder {
     }
 }
 
+/// What checking one file gave.
+enum Outcome {
+    Checked(FileReport),
+    /// JSON that is not a policy.
+    Skipped,
+    /// The analysis panicked (a bug).
+    Failed,
+    Unreadable(std::io::Error),
+}
+
+/// Checks `files` on `jobs` threads; the outcomes are in the order of `files`.
+fn check_files(files: &[PathBuf], options: &[Options], jobs: usize) -> Vec<Outcome> {
+    let jobs = jobs.clamp(1, files.len().max(1));
+    if jobs == 1 {
+        return files.iter().zip(options).map(|(file, options)| check_file(file, options)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut outcomes: Vec<Option<Outcome>> = files.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..jobs)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(file) = files.get(i) else { break done };
+                        done.push((i, check_file(file, &options[i])));
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            let done = worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            for (i, outcome) in done {
+                outcomes[i] = Some(outcome);
+            }
+        }
+    });
+    outcomes.into_iter().map(|o| o.expect("every file was checked")).collect()
+}
+
+fn check_file(file: &Path, options: &Options) -> Outcome {
+    match std::fs::read(file) {
+        Ok(bytes) => match std::panic::catch_unwind(|| FileReport::new(file, &bytes, options)) {
+            Ok(Some(report)) => Outcome::Checked(report),
+            Ok(None) => Outcome::Skipped,
+            Err(_) => Outcome::Failed,
+        },
+        Err(error) => Outcome::Unreadable(error),
+    }
+}
+
 struct Finding {
     path: String,
     code: Code,
@@ -177,20 +251,19 @@ struct Finding {
     message: String,
 }
 
+/// The findings of one file.
 #[derive(Default)]
-struct Report {
+struct FileReport {
     findings: Vec<Finding>,
     errors: usize,
     warnings: usize,
-    checked: usize,
-    skipped: usize,
-    /// Files whose analysis failed.
-    failed: usize,
 }
 
-impl Report {
-    fn file(&mut self, path: &Path, bytes: &[u8], options: &Options) {
+impl FileReport {
+    /// `None` when the file is JSON but not a policy.
+    fn new(path: &Path, bytes: &[u8], options: &Options) -> Option<FileReport> {
         let display = path.display().to_string();
+        let mut report = FileReport::default();
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
             Err(error) => {
@@ -202,30 +275,22 @@ impl Report {
                     TextRange::empty(at),
                     format!("not UTF-8 text (byte 0x{:02X} at offset {at}): IAM policies are UTF-8 JSON", bytes[at]),
                 );
-                self.checked += 1;
-                self.add(&display, valid, &LineIndex::new(valid), &d);
-                return;
+                report.add(&display, valid, &LineIndex::new(valid), &d);
+                return Some(report);
             }
         };
-        // A bug in one file's analysis must not cost the report on the others.
-        let analysis = match std::panic::catch_unwind(|| iam_analysis::analyze_with(text, options)) {
-            Ok(analysis) => analysis,
-            Err(_) => {
-                eprintln!("{display}: error: iam-lsp failed to analyse this file (a bug; please report it)");
-                self.failed += 1;
-                return;
-            }
-        };
+        let analysis = iam_analysis::analyze_with(text, options);
         if !analysis.is_policy {
-            self.skipped += 1;
-            eprintln!("{display}: info: skipped: not an IAM policy (no top-level \"Statement\" or policy \"Version\")");
-            return;
+            return None;
         }
-        self.checked += 1;
+        if analysis.diagnostics.is_empty() {
+            return Some(report);
+        }
         let index = LineIndex::new(text);
         for d in &analysis.diagnostics {
-            self.add(&display, text, &index, d);
+            report.add(&display, text, &index, d);
         }
+        Some(report)
     }
 
     fn add(&mut self, path: &str, text: &str, index: &LineIndex, d: &Diagnostic) {
@@ -244,6 +309,26 @@ impl Report {
             end: (end.line, end.col),
             message: d.message.clone(),
         });
+    }
+}
+
+#[derive(Default)]
+struct Report {
+    findings: Vec<Finding>,
+    errors: usize,
+    warnings: usize,
+    checked: usize,
+    skipped: usize,
+    /// Files whose analysis failed.
+    failed: usize,
+}
+
+impl Report {
+    fn merge(&mut self, file: FileReport) {
+        self.checked += 1;
+        self.errors += file.errors;
+        self.warnings += file.warnings;
+        self.findings.extend(file.findings);
     }
 
     fn write_text(&self, out: &mut impl Write) -> std::io::Result<()> {

@@ -14,7 +14,7 @@ const HELP: &str = "iam-lsp: language server and linter for AWS IAM policy docum
 
 usage:
   iam-lsp [serve]                           speak LSP over stdio (what editors run)
-  iam-lsp check [--format text|json] [--kind KIND] PATH...
+  iam-lsp check [--format text|json] [--kind KIND] [--jobs N] PATH...
                                             lint policy files and directories
   iam-lsp --version";
 
@@ -24,6 +24,11 @@ fn main() {
     let code = match args.first().map(String::as_str) {
         // Some clients (vscode-languageclient's stdio transport) add `--stdio`.
         None | Some("serve" | "--stdio") => {
+            // Decode the catalog while the runtime starts and the editor sends `initialize`:
+            // the first diagnostics wait for it.
+            std::thread::spawn(|| {
+                iam_analysis::Catalog::get();
+            });
             server::run();
             0
         }

@@ -5,7 +5,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::{OnceLock, RwLock};
 
-use iam_analysis::{Catalog, Encoding, Options};
+use iam_analysis::{Encoding, Options};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
@@ -52,7 +52,7 @@ pub fn run() {
 }
 
 pub fn server_version() -> String {
-    format!("{} (catalog {})", env!("CARGO_PKG_VERSION"), Catalog::get().source.package)
+    format!("{} (catalog {})", env!("CARGO_PKG_VERSION"), iam_analysis::catalog::package())
 }
 
 /// Runs a request's analysis, turning a panic into an error response.
@@ -228,10 +228,6 @@ impl LanguageServer for Backend {
         if let Ok(mut pending) = self.pending_errors.write() {
             *pending = errors;
         }
-        // Decode the catalog while the client finishes its handshake.
-        std::thread::spawn(|| {
-            Catalog::get();
-        });
         Ok(InitializeResult {
             server_info: Some(ServerInfo { name: "iam-lsp".to_string(), version: Some(server_version()) }),
             capabilities: ServerCapabilities {

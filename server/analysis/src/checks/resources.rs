@@ -1,7 +1,7 @@
 //! `Resource` and `NotResource`: well-formed ARNs of real resource types, and no
 //! `"Resource": "*"` where the actions could be scoped.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use super::{list, nearest, Ctx};
 use crate::arn::{self, PARTITIONS};
@@ -402,10 +402,12 @@ fn resource_star(statement: &Statement, star: &StringLit, catalog: &Catalog, out
         return; // every action on every resource: `full-admin` says it
     }
     let mut scoped: Vec<(&Service, &Action)> = Vec::new();
-    let mut seen = BTreeSet::new();
+    // Each catalog action once (by identity: hashing addresses, not comparing names, is what
+    // keeps `"Action": "*"` cheap).
+    let mut seen = HashSet::new();
     for lit in &actions.items {
         for (service, action) in catalog.matching_actions(&lit.value) {
-            if !action.resource_types.is_empty() && seen.insert((service.prefix.as_str(), action.name.as_str())) {
+            if !action.resource_types.is_empty() && seen.insert(std::ptr::from_ref(action)) {
                 scoped.push((service, action));
             }
         }

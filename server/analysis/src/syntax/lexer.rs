@@ -82,7 +82,9 @@ pub fn tokenize(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Tok> {
                     }
                     Token::String(value) => {
                         let raw = &text[start + 1..end - 1];
-                        if raw.contains(['\n', '\r']) {
+                        // Printable ASCII, the usual case, needs neither check below.
+                        let plain = raw.bytes().all(|b| (0x20..0x7f).contains(&b));
+                        if !plain && raw.contains(['\n', '\r']) {
                             // JSON strings cannot span lines: the string is unterminated,
                             // and whatever follows on the next lines is not part of it.
                             let stop = unterminated(text, start, &mut tokens, diagnostics);
@@ -91,7 +93,7 @@ pub fn tokenize(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Tok> {
                             scanner = Scanner::new(&text[base..], &options);
                             continue;
                         }
-                        if let Some(bad) = raw.find(|c: char| c.is_control()) {
+                        if let Some(bad) = if plain { None } else { raw.find(|c: char| c.is_control()) } {
                             let at = start + 1 + bad;
                             diagnostics.push(Diagnostic::new(
                                 Code::JsonSyntax,

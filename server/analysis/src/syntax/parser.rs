@@ -15,10 +15,22 @@ use crate::text::TextRange;
 /// which keeps recursion bounded on hostile input.
 pub const MAX_DEPTH: usize = 64;
 
+/// Up to this many members, an object finds duplicate keys by a scan.
+const SMALL_OBJECT: usize = 16;
+
 pub(super) fn parse(text: &str) -> Parse {
     let mut diagnostics = Vec::new();
-    let tokens = tokenize(text, &mut diagnostics);
-    let mut parser = Parser { text, tokens: &tokens, pos: 0, diagnostics };
+    let mut tokens = tokenize(text, &mut diagnostics);
+    // String values move from here into the tree (each token is consumed once) rather than
+    // being copied: the tokens stay borrowed, as the parser reads them.
+    let strings = tokens
+        .iter_mut()
+        .map(|t| match &mut t.kind {
+            TokenKind::String { value, .. } => std::mem::take(value),
+            _ => String::new(),
+        })
+        .collect();
+    let mut parser = Parser { text, tokens: &tokens, strings, pos: 0, diagnostics };
     let root = parser.value(0);
     if root.is_none() && parser.pos == 0 && !tokens.is_empty() {
         let range = tokens[0].range;
@@ -57,6 +69,8 @@ fn drop_cascades(text: &str, diagnostics: &mut Vec<Diagnostic>) {
 struct Parser<'t> {
     text: &'t str,
     tokens: &'t [Tok],
+    /// The value of each string token, by token index, until the parser takes it.
+    strings: Vec<String>,
     pos: usize,
     diagnostics: Vec<Diagnostic>,
 }
@@ -68,6 +82,14 @@ impl<'t> Parser<'t> {
 
     fn peek_kind(&self) -> Option<&'t TokenKind> {
         self.peek().map(|t| &t.kind)
+    }
+
+    /// Consumes a string token: its literal.
+    fn string(&mut self, verbatim: bool) -> StringLit {
+        let range = self.tokens[self.pos].range;
+        let value = std::mem::take(&mut self.strings[self.pos]);
+        self.pos += 1;
+        StringLit { value, range, verbatim }
     }
 
     fn bump(&mut self) -> &'t Tok {
@@ -108,10 +130,7 @@ impl<'t> Parser<'t> {
         let value = match &tok.kind {
             TokenKind::OpenBrace => Value::Object(self.object(depth)),
             TokenKind::OpenBracket => Value::Array(self.array(depth)),
-            TokenKind::String { value, verbatim } => {
-                self.bump();
-                Value::String(StringLit { value: value.clone(), range: tok.range, verbatim: *verbatim })
-            }
+            TokenKind::String { verbatim, .. } => Value::String(self.string(*verbatim)),
             TokenKind::Number => {
                 self.bump();
                 Value::Number(tok.range)
@@ -149,7 +168,9 @@ impl<'t> Parser<'t> {
     fn object(&mut self, depth: usize) -> Object {
         let open = self.bump().range;
         let mut members: Vec<Member> = Vec::new();
-        let mut seen: HashMap<String, TextRange> = HashMap::new();
+        // Keys seen, for duplicates: found by a scan of `members` while the object is small
+        // (policy objects have a handful of members), by this index once it is not.
+        let mut seen: Option<HashMap<String, TextRange>> = None;
         // The comma after the previous member, if any (for trailing-comma reports).
         let mut pending_comma: Option<TextRange> = None;
         loop {
@@ -165,12 +186,11 @@ impl<'t> Parser<'t> {
                     }
                     return Object { range: TextRange::new(open.start, tok.range.end), members };
                 }
-                TokenKind::String { value, verbatim } => {
+                TokenKind::String { verbatim, .. } => {
                     if !members.is_empty() && pending_comma.is_none() {
                         self.missing(tok.range, "missing `,` before this member", ",");
                     }
-                    self.bump();
-                    StringLit { value: value.clone(), range: tok.range, verbatim: *verbatim }
+                    self.string(*verbatim)
                 }
                 TokenKind::Word => {
                     if !members.is_empty() && pending_comma.is_none() {
@@ -240,7 +260,11 @@ impl<'t> Parser<'t> {
                 }
             };
 
-            if let Some(first) = seen.get(&key.value) {
+            let first = match &mut seen {
+                Some(seen) => seen.get(&key.value).copied(),
+                None => members.iter().find(|m| m.key.value == key.value).map(|m| m.key.range),
+            };
+            if let Some(first) = first {
                 let first_line = 1 + self.text[..first.start].matches('\n').count();
                 self.diagnostics.push(Diagnostic::new(
                     Code::JsonDuplicateKey,
@@ -250,8 +274,13 @@ impl<'t> Parser<'t> {
                         key.value
                     ),
                 ));
-            } else {
+            } else if let Some(seen) = &mut seen {
                 seen.insert(key.value.clone(), key.range);
+            } else if members.len() >= SMALL_OBJECT {
+                let mut index: HashMap<String, TextRange> =
+                    members.iter().rev().map(|m| (m.key.value.clone(), m.key.range)).collect();
+                index.insert(key.value.clone(), key.range);
+                seen = Some(index);
             }
             members.push(Member { key, value });
         }

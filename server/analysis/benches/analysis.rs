@@ -1,0 +1,105 @@
+//! Micro-benchmarks of the analysis library: each stage of the pipeline on a small, a
+//! typical and the largest policy IAM accepts, and loading the catalog.
+//!
+//! `cargo bench -p iam-analysis` runs them; `server/bench/run.sh` runs them with everything
+//! else and puts their medians in its table. Not part of CI.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use iam_analysis::{analyze, complete, hover, model, syntax, Catalog, Options};
+
+// The bench runner's documents: the largest policy is the third below; the 1 MB document is
+// what the keystroke benchmark types into.
+#[allow(dead_code)]
+#[path = "../../bench/src/documents.rs"]
+mod documents;
+
+/// The policies, by size. The ids (`small`, `typical`, `largest`) are what the bench runner's
+/// table shows, with each policy's size.
+const POLICIES: [(&str, &str); 3] = [
+    // 0.7 KB: the README's chatbot policy, with a mistake of most kinds.
+    ("small", include_str!("../../../tests/fixtures/bedrock/chatbot-agent-policy.json")),
+    // 4 KB: an AWS managed policy (median managed policy: 1 KB; 90th percentile: 5.6 KB).
+    (
+        "typical",
+        include_str!("../../../tests/fixtures/valid/aws-managed/SageMakerStudioBedrockAgentServiceRolePolicy.json"),
+    ),
+    // 14 KB: 10,008 characters not counting whitespace, near the 10,240 IAM allows an inline policy.
+    ("largest", documents::LARGEST_POLICY),
+];
+
+/// Where a hover is asked: inside the first string that has one (an action the catalog knows).
+fn first_hover(text: &str) -> usize {
+    text.match_indices('"')
+        .map(|(i, _)| i + 3)
+        .find(|&offset| hover(text, offset, &Options::default()).is_some())
+        .expect("the policy has an action to hover")
+}
+
+fn stages(c: &mut Criterion) {
+    Catalog::get(); // loaded once, outside every measurement but its own
+
+    let mut group = c.benchmark_group("parse");
+    for (name, text) in POLICIES {
+        group.bench_with_input(BenchmarkId::from_parameter(name), text, |b, text| b.iter(|| syntax::parse(text)));
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("model");
+    for (name, text) in POLICIES {
+        let parse = syntax::parse(text);
+        group.bench_with_input(BenchmarkId::from_parameter(name), &parse, |b, parse| {
+            b.iter(|| model::Policy::new(black_box(parse.root.as_ref())).map(|p| p.statements.len()))
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("analyse");
+    for (name, text) in POLICIES {
+        group.bench_with_input(BenchmarkId::from_parameter(name), text, |b, text| b.iter(|| analyze(text)));
+    }
+    group.finish();
+
+    // The 1 MB document of 200 policies' worth of statements, whole.
+    let big = documents::big_document();
+    let mut group = c.benchmark_group("document");
+    group.sample_size(20);
+    group.bench_function("parse", |b| b.iter(|| syntax::parse(&big)));
+    group.bench_function("analyse", |b| b.iter(|| analyze(&big)));
+    group.finish();
+
+    let mut group = c.benchmark_group("hover");
+    for (name, text) in POLICIES {
+        let offset = first_hover(text);
+        group.bench_with_input(BenchmarkId::from_parameter(name), text, |b, text| {
+            b.iter(|| hover(text, black_box(offset), &Options::default()))
+        });
+    }
+    group.finish();
+
+    // Completion where the hover is: inside an action, the catalog's actions of its service.
+    let mut group = c.benchmark_group("completion");
+    for (name, text) in POLICIES {
+        let offset = first_hover(text);
+        group.bench_with_input(BenchmarkId::from_parameter(name), text, |b, text| {
+            b.iter(|| complete(text, black_box(offset)))
+        });
+    }
+    group.finish();
+}
+
+fn catalog(c: &mut Criterion) {
+    let mut group = c.benchmark_group("catalog");
+    group.sample_size(20);
+    group.bench_function("load", |b| b.iter_with_large_drop(Catalog::load));
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    targets = stages, catalog
+}
+criterion_main!(benches);

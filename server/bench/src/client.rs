@@ -1,0 +1,165 @@
+//! A minimal LSP client over the server's stdio that timestamps every message as it arrives.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+/// A bound on waiting for a message that should come: if it passes, the benchmark fails.
+pub const WAIT: Duration = Duration::from_secs(60);
+
+pub struct Client {
+    pub child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<(Instant, Value)>,
+    next_id: i64,
+    /// Messages read while waiting for something else.
+    backlog: Vec<(Instant, Value)>,
+}
+
+impl Client {
+    pub fn start(server: &Path) -> Client {
+        let mut child = Command::new(server)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", server.display()));
+        let stdin = child.stdin.take().expect("piped stdin");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, messages) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::with_capacity(1 << 16, stdout);
+            loop {
+                let mut length = None;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(n) = line.strip_prefix("Content-Length: ") {
+                        length = n.parse::<usize>().ok();
+                    }
+                }
+                let mut body = vec![0; length.expect("a Content-Length header")];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                // The time the whole message had arrived, before the client spends any on it.
+                let at = Instant::now();
+                let message: Value = serde_json::from_slice(&body).expect("the server sends JSON");
+                if tx.send((at, message)).is_err() {
+                    return;
+                }
+            }
+        });
+        Client { child, stdin, messages, next_id: 1, backlog: Vec::new() }
+    }
+
+    /// Sends a message; returns the time just before its first byte was written.
+    pub fn send(&mut self, message: &Value) -> Instant {
+        let body = message.to_string();
+        let framed = format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        let at = Instant::now();
+        self.stdin.write_all(framed.as_bytes()).expect("write to the server");
+        self.stdin.flush().expect("flush to the server");
+        at
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) -> Instant {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}))
+    }
+
+    /// Sends a request and waits for its response: (when the response arrived, the response).
+    pub fn request(&mut self, method: &str, params: Value) -> (Instant, Value) {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.wait_for(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none())
+    }
+
+    /// The first message (from the backlog, then as they come) that `wanted` accepts.
+    pub fn wait_for(&mut self, wanted: impl Fn(&Value) -> bool) -> (Instant, Value) {
+        if let Some(i) = self.backlog.iter().position(|(_, m)| wanted(m)) {
+            return self.backlog.remove(i);
+        }
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.messages.recv_timeout(left) {
+                Ok((at, m)) if wanted(&m) => return (at, m),
+                Ok(other) => self.backlog.push(other),
+                Err(RecvTimeoutError::Timeout) => panic!("no expected message from the server within {WAIT:?}"),
+                Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
+            }
+        }
+    }
+
+    /// Every message that has arrived so far, backlog first, without waiting.
+    pub fn drain(&mut self) -> Vec<(Instant, Value)> {
+        let mut out = std::mem::take(&mut self.backlog);
+        out.extend(self.messages.try_iter());
+        out
+    }
+
+    /// `initialize` (UTF-16 positions, as VS Code) and `initialized`; returns when the
+    /// `initialize` response arrived.
+    pub fn handshake(&mut self) -> Instant {
+        let (at, response) = self.request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": {
+                "general": {"positionEncodings": ["utf-16"]},
+                "textDocument": {"publishDiagnostics": {"versionSupport": true}},
+            }}),
+        );
+        assert!(response.get("result").is_some(), "initialize failed: {response}");
+        self.notify("initialized", json!({}));
+        at
+    }
+
+    pub fn open(&mut self, uri: &str, text: &str) -> Instant {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}),
+        )
+    }
+
+    /// Peak and current resident set size of the server, in bytes (from /proc).
+    pub fn rss(&self) -> (u64, u64) {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("/proc/PID/status");
+        let field = |name: &str| -> u64 {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                .map_or(0, |kb| kb * 1024)
+        };
+        (field("VmHWM:"), field("VmRSS:"))
+    }
+
+    pub fn stop(mut self) {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        drop(self.stdin);
+        let _ = self.child.wait();
+    }
+}
+
+/// The document version a `publishDiagnostics` is for, if `message` is one for `uri`.
+pub fn published_version(message: &Value, uri: &str) -> Option<i64> {
+    if message.get("method")?.as_str()? != "textDocument/publishDiagnostics" {
+        return None;
+    }
+    let params = message.get("params")?;
+    if params.get("uri")?.as_str()? != uri {
+        return None;
+    }
+    params.get("version")?.as_i64()
+}
