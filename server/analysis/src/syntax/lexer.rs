@@ -46,6 +46,12 @@ fn strict_options() -> ScannerOptions {
 }
 
 pub fn tokenize(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Tok> {
+    tokenize_with(text, diagnostics, true)
+}
+
+/// `fast`: whether to take the common tokens without the scanner (off only to test that
+/// doing so changes nothing).
+fn tokenize_with(text: &str, diagnostics: &mut Vec<Diagnostic>, fast: bool) -> Vec<Tok> {
     let options = strict_options();
     let mut tokens = Vec::new();
     // Where the current scanner starts in `text`; a new scanner starts after each error.
@@ -53,6 +59,15 @@ pub fn tokenize(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Tok> {
     let mut scanner = Scanner::new(&text[base..], &options);
     let mut gap_start = base;
     loop {
+        // Most of a policy is whitespace, punctuation and plain strings: take those here,
+        // and leave the rest (numbers, words, escapes, comments, errors) to the scanner.
+        let here = base + scanner.token_end();
+        let after = if fast { fast_tokens(text, here, &mut tokens) } else { here };
+        if after > here {
+            gap_start = after;
+            base = after;
+            scanner = Scanner::new(&text[base..], &options);
+        }
         let result = scanner.scan();
         let start = base + scanner.token_start();
         let end = base + scanner.token_end();
@@ -163,6 +178,43 @@ pub fn tokenize(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Tok> {
         }
     }
     tokens
+}
+
+/// Tokenises from `at` while the text is JSON whitespace, punctuation or strings of printable
+/// ASCII without escapes, exactly as the scanner would; returns where it stopped (after the
+/// last token taken, or `at`), which is the start of something for the scanner.
+fn fast_tokens(text: &str, at: usize, tokens: &mut Vec<Tok>) -> usize {
+    let bytes = text.as_bytes();
+    let mut stop = at;
+    let mut i = at;
+    loop {
+        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
+            i += 1;
+        }
+        let Some(&b) = bytes.get(i) else { return stop };
+        let (kind, end) = match b {
+            b'{' => (TokenKind::OpenBrace, i + 1),
+            b'}' => (TokenKind::CloseBrace, i + 1),
+            b'[' => (TokenKind::OpenBracket, i + 1),
+            b']' => (TokenKind::CloseBracket, i + 1),
+            b',' => (TokenKind::Comma, i + 1),
+            b':' => (TokenKind::Colon, i + 1),
+            b'"' => {
+                let content = i + 1;
+                let len = bytes[content..].iter().position(|&c| !(0x20..0x7f).contains(&c) || c == b'"' || c == b'\\');
+                match len.map(|n| content + n) {
+                    Some(close) if bytes[close] == b'"' => {
+                        (TokenKind::String { value: text[content..close].to_string(), verbatim: true }, close + 1)
+                    }
+                    _ => return stop, // an escape, a control character, non-ASCII or the end
+                }
+            }
+            _ => return stop,
+        };
+        tokens.push(Tok { kind, range: TextRange::new(i, end) });
+        i = end;
+        stop = end;
+    }
 }
 
 fn kind_message(kind: &ParseErrorKind) -> String {
@@ -297,4 +349,62 @@ fn next_char_boundary(text: &str, mut at: usize) -> usize {
         at += 1;
     }
     at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast path changes nothing: same tokens, same diagnostics, on the fixtures and on
+    /// every single-character insertion or deletion at a sample of their positions.
+    #[test]
+    fn the_fast_path_is_invisible() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut texts = vec![
+            std::fs::read_to_string(root.join("server/bench/policies/inline-10k.json")).unwrap()[..1500].to_string(),
+            "\u{feff}{\"a\":\"b\"}".to_string(),
+            "{\"a\u{b}\":\u{a0}\"\\u00e9\", \"é\": [1, true, null, \"\t\"]}".to_string(),
+        ];
+        let mut dirs = vec![root.join("tests/fixtures")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "json") {
+                    texts.push(std::fs::read_to_string(path).unwrap());
+                }
+            }
+        }
+        let inserts = ["", "\"", "\\", "}", ",", "\n", "\u{b}", "é", "/"];
+        let mut cases = 0;
+        for text in &texts {
+            let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            for (k, &at) in boundaries.iter().enumerate().step_by(9) {
+                for insert in inserts {
+                    let mut mutated = text[..at].to_string();
+                    if insert.is_empty() {
+                        // Delete the character here instead.
+                        let next = boundaries.get(k + 1).copied().unwrap_or(at);
+                        mutated.push_str(&text[next..]);
+                    } else {
+                        mutated.push_str(insert);
+                        mutated.push_str(&text[at..]);
+                    }
+                    let (mut fast_d, mut slow_d) = (Vec::new(), Vec::new());
+                    let fast: Vec<_> =
+                        tokenize_with(&mutated, &mut fast_d, true).into_iter().map(|t| (t.kind, t.range)).collect();
+                    let slow: Vec<_> =
+                        tokenize_with(&mutated, &mut slow_d, false).into_iter().map(|t| (t.kind, t.range)).collect();
+                    assert_eq!(fast, slow, "{mutated:?}");
+                    let describe = |d: &Vec<Diagnostic>| -> Vec<String> {
+                        d.iter().map(|d| format!("{:?} {:?} {}", d.code, d.range, d.message)).collect()
+                    };
+                    assert_eq!(describe(&fast_d), describe(&slow_d), "{mutated:?}");
+                    cases += 1;
+                }
+            }
+        }
+        assert!(cases > 2_000, "{cases}");
+    }
 }
