@@ -48,36 +48,42 @@ fn check_case(cx: &mut Ctx, lit: &StringLit) {
 fn duplicates_and_redundant(cx: &mut Ctx, strings: &Strings) {
     let array = array_of(strings.member.value.as_ref());
     let items = &strings.items;
-    let mut first_seen: HashMap<String, usize> = HashMap::new();
+    // Statements can list hundreds of actions: compare against the few wildcards only, and
+    // look up an entry's place in the array only for the fix of a finding.
+    // Wildcards by their service prefix (a `*` in the prefix: under "*"), so that an action
+    // meets only the wildcards of its own service.
+    let mut wildcards: HashMap<String, Vec<&StringLit>> = HashMap::new();
+    for w in items.iter().copied().filter(|w| w.value != "*" && pattern::has_wildcard(&w.value)) {
+        let prefix = w.value.split_once(':').map_or("*", |(p, _)| p);
+        let key = if pattern::has_wildcard(prefix) { "*".to_string() } else { prefix.to_ascii_lowercase() };
+        wildcards.entry(key).or_default().push(w);
+    }
+    let removal = |item: &StringLit, title: String| {
+        let index = array.and_then(|a| a.items.iter().position(|v| v.range() == item.range));
+        array.zip(index).map(|(a, idx)| Fix { title, edits: vec![remove_item(a, idx)], preferred: true })
+    };
+    let mut first_seen: HashMap<String, usize> = HashMap::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let lower = item.value.to_ascii_lowercase();
-        let index_in_array = array.and_then(|a| a.items.iter().position(|v| v.range() == item.range));
-        let removal = |title: String| {
-            array.zip(index_in_array).map(|(a, idx)| Fix { title, edits: vec![remove_item(a, idx)], preferred: true })
-        };
         if let Some(&first) = first_seen.get(&lower) {
-            let mut d = Diagnostic::new(
+            let d = Diagnostic::new(
                 Code::ActionDuplicate,
                 item.range,
                 format!("`{}` is already listed (entry {}): remove this one", item.value, first + 1),
-            );
-            d = d.with_fixes(removal(format!("Remove the duplicate `{}`", item.value)));
+            )
+            .with_fixes(removal(item, format!("Remove the duplicate `{}`", item.value)));
             cx.push(d);
             continue;
         }
-        first_seen.insert(lower.clone(), i);
-        if pattern::has_wildcard(&item.value) && item.value != "*" {
-            // A wildcard is redundant only under a broader wildcard, which is rare; compare
-            // exact actions only.
+        first_seen.insert(lower, i);
+        // A wildcard is redundant only under a broader wildcard, which is rare; compare exact
+        // actions only.
+        if pattern::has_wildcard(&item.value) {
             continue;
         }
-        let covering = items.iter().enumerate().find(|(j, other)| {
-            *j != i && pattern::has_wildcard(&other.value) && pattern::matches_ignore_case(&other.value, &item.value)
-        });
-        if let Some((_, wildcard)) = covering {
-            if item.value == "*" {
-                continue;
-            }
+        let prefix = item.value.split_once(':').map_or("", |(p, _)| p).to_ascii_lowercase();
+        let candidates = wildcards.get(&prefix).into_iter().chain(wildcards.get("*")).flatten();
+        if let Some(wildcard) = candidates.into_iter().find(|w| pattern::matches_ignore_case(&w.value, &item.value)) {
             let d = Diagnostic::new(
                 Code::ActionRedundant,
                 item.range,
@@ -86,7 +92,7 @@ fn duplicates_and_redundant(cx: &mut Ctx, strings: &Strings) {
                     item.value, wildcard.value
                 ),
             )
-            .with_fixes(removal(format!("Remove `{}`", item.value)));
+            .with_fixes(removal(item, format!("Remove `{}`", item.value)));
             cx.push(d);
         }
     }

@@ -216,12 +216,24 @@ fn source_arn_service(cx: &mut Ctx, statement: &Statement) {
 
 /// Policy-wide: companions of `bedrock:InvokeModel*` on inference profiles.
 pub fn check_policy(cx: &mut Ctx, policy: &Policy) {
+    // Most policies have no Bedrock action: a cheap look at the prefixes first.
+    let maybe_bedrock = |value: &str| {
+        let prefix = value.split_once(':').map_or(value, |(p, _)| p);
+        prefix.eq_ignore_ascii_case("bedrock") || pattern::has_wildcard(prefix)
+    };
     let invokes = |statement: &Statement| {
         statement.effect == Some(Effect::Allow)
             && statement.action.as_ref().is_some_and(|a| {
-                a.items.iter().any(|i| i.value != "*" && pattern::matches_ignore_case(&i.value, "bedrock:InvokeModel"))
+                a.items.iter().any(|i| {
+                    i.value != "*"
+                        && maybe_bedrock(&i.value)
+                        && pattern::matches_ignore_case(&i.value, "bedrock:InvokeModel")
+                })
             })
     };
+    if !policy.statements.iter().any(invokes) {
+        return;
+    }
     // Foundation-model ARNs the policy allows invoking: (Region, model) patterns.
     let models: Vec<(String, String)> = policy
         .statements

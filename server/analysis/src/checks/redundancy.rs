@@ -17,7 +17,8 @@ pub fn check(cx: &mut Ctx, policy: &Policy) {
     let mut by_scope: HashMap<String, usize> = HashMap::new();
     for statement in &policy.statements {
         let brace = TextRange::new(statement.object.range.start, statement.object.range.start + 1);
-        let content = canonical_except(statement, &["Sid"]);
+        let members = canonical_members(statement);
+        let content = join_except(&members, &["Sid"]);
         if let Some(first) = by_content.get(&content) {
             let mut d = Diagnostic::new(
                 Code::StatementDuplicate,
@@ -38,7 +39,7 @@ pub fn check(cx: &mut Ctx, policy: &Policy) {
         if statement.action.is_none() {
             continue;
         }
-        let scope = canonical_except(statement, &["Sid", "Action"]);
+        let scope = join_except(&members, &["Sid", "Action"]);
         if let Some(first) = by_scope.get(&scope) {
             cx.push(Diagnostic::new(
                 Code::StatementOverlap,
@@ -79,18 +80,22 @@ fn duplicate_resources(cx: &mut Ctx, statement: &Statement) {
     }
 }
 
-/// A statement's content as one string, independent of layout and key order, leaving out
-/// some elements.
-fn canonical_except(statement: &Statement, skip: &[&str]) -> String {
+/// A statement's members as (key, canonical value), sorted: its content independent of
+/// layout and key order.
+fn canonical_members<'s>(statement: &'s Statement) -> Vec<(&'s str, String)> {
     let mut members: Vec<(&str, String)> = statement
         .object
         .members
         .iter()
-        .filter(|m| !skip.contains(&m.key.value.as_str()))
         .map(|m| (m.key.value.as_str(), m.value.as_ref().map(canonical).unwrap_or_default()))
         .collect();
     members.sort();
-    members.into_iter().map(|(k, v)| format!("{k:?}:{v}")).collect::<Vec<_>>().join(",")
+    members
+}
+
+/// The members as one string, leaving out some.
+fn join_except(members: &[(&str, String)], skip: &[&str]) -> String {
+    members.iter().filter(|(k, _)| !skip.contains(k)).map(|(k, v)| format!("{k:?}:{v}")).collect::<Vec<_>>().join(",")
 }
 
 fn canonical(value: &Value) -> String {
