@@ -83,7 +83,14 @@ impl Client {
         }
     }
 
-    fn initialize(&mut self, capabilities: Value) -> Value {
+    /// Initializes as a client that renders markdown (as VS Code and Neovim do), whatever
+    /// else `capabilities` says.
+    fn initialize(&mut self, mut capabilities: Value) -> Value {
+        let text_document = capabilities.as_object_mut().unwrap().entry("textDocument").or_insert(json!({}));
+        text_document["hover"] = json!({"contentFormat": ["markdown", "plaintext"]});
+        let completion = text_document.as_object_mut().unwrap().entry("completion").or_insert(json!({}));
+        let item = completion.as_object_mut().unwrap().entry("completionItem").or_insert(json!({}));
+        item["documentationFormat"] = json!(["markdown", "plaintext"]);
         let response =
             self.request("initialize", json!({"processId": null, "rootUri": null, "capabilities": capabilities}));
         self.notify("initialized", json!({}));
@@ -362,7 +369,9 @@ fn configuration_from_the_workspace_file_and_the_editor_settings() {
     let policy = r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"*"}}"#;
 
     let mut client = Client::start();
-    let response = client.request("initialize", json!({"processId": null, "rootUri": root_uri, "capabilities": {}}));
+    let capabilities = json!({"textDocument": {"hover": {"contentFormat": ["markdown"]}}});
+    let response =
+        client.request("initialize", json!({"processId": null, "rootUri": root_uri, "capabilities": capabilities}));
     assert!(response.get("error").is_none(), "{response}");
     client.notify("initialized", json!({}));
     client.open(&uri, policy);

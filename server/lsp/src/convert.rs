@@ -56,6 +56,7 @@ pub fn completion_item(
     item: iam_analysis::CompletionItem,
     encoding: Encoding,
     snippets: bool,
+    markdown: bool,
 ) -> lsp::CompletionItem {
     use iam_analysis::CompletionKind as K;
     let kind = match item.kind {
@@ -73,8 +74,13 @@ pub fn completion_item(
         label: item.label,
         kind: Some(kind),
         detail: item.detail,
+        // A client that names no documentation format takes a plain string.
         documentation: item.documentation.map(|value| {
-            lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value })
+            if markdown {
+                lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value })
+            } else {
+                lsp::Documentation::String(value)
+            }
         }),
         filter_text: item.filter_text,
         insert_text_format: Some(if snippet {

@@ -22,6 +22,10 @@ pub struct Backend {
     document_changes: OnceLock<bool>,
     /// Whether the client takes snippets in completions.
     snippets: OnceLock<bool>,
+    /// Whether the client renders markdown in hovers and in completion documentation (else
+    /// the same text goes as plain text).
+    markdown_hover: OnceLock<bool>,
+    markdown_completion: OnceLock<bool>,
     /// Whether the client can watch files for us (to reload `.iam-lsp.toml`).
     watch_files: OnceLock<bool>,
     /// The first workspace folder, where `.iam-lsp.toml` is read.
@@ -84,6 +88,8 @@ impl Backend {
             document_changes: OnceLock::new(),
             watch_files: OnceLock::new(),
             snippets: OnceLock::new(),
+            markdown_hover: OnceLock::new(),
+            markdown_completion: OnceLock::new(),
             root: OnceLock::new(),
             file_config: RwLock::new(None),
             settings_config: RwLock::new(None),
@@ -211,6 +217,17 @@ impl LanguageServer for Backend {
             .and_then(|i| i.snippet_support)
             .unwrap_or(false);
         let _ = self.snippets.set(snippets);
+        let text_document = params.capabilities.text_document.as_ref();
+        let markdown = |formats: Option<&Vec<MarkupKind>>| formats.is_some_and(|f| f.contains(&MarkupKind::Markdown));
+        let _ = self
+            .markdown_hover
+            .set(markdown(text_document.and_then(|t| t.hover.as_ref()).and_then(|h| h.content_format.as_ref())));
+        let _ = self.markdown_completion.set(markdown(
+            text_document
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.documentation_format.as_ref()),
+        ));
         #[allow(deprecated)] // `root_uri` is what older clients send
         let root = params
             .workspace_folders
@@ -343,10 +360,15 @@ impl LanguageServer for Backend {
         let snapshot = self.snapshot(&position.text_document.uri)?;
         let encoding = self.encoding();
         let options = self.options(&position.text_document.uri);
+        let markdown = *self.markdown_hover.get().unwrap_or(&true);
         guard("hover", || {
             let offset = convert::offset(&snapshot, position.position, encoding);
             iam_analysis::hover(&snapshot.text, offset, &options).map(|h| Hover {
-                contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: h.markdown }),
+                contents: if markdown {
+                    HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: h.markdown })
+                } else {
+                    HoverContents::Scalar(MarkedString::String(h.markdown))
+                },
                 range: Some(convert::range(&snapshot, h.range, encoding)),
             })
         })
@@ -357,11 +379,12 @@ impl LanguageServer for Backend {
         let snapshot = self.snapshot(&position.text_document.uri)?;
         let encoding = self.encoding();
         let snippets = *self.snippets.get().unwrap_or(&false);
+        let markdown = *self.markdown_completion.get().unwrap_or(&true);
         guard("completion", || {
             let offset = convert::offset(&snapshot, position.position, encoding);
             let items: Vec<CompletionItem> = iam_analysis::complete(&snapshot.text, offset)
                 .into_iter()
-                .map(|item| convert::completion_item(&snapshot, item, encoding, snippets))
+                .map(|item| convert::completion_item(&snapshot, item, encoding, snippets, markdown))
                 .collect();
             (!items.is_empty()).then_some(CompletionResponse::List(CompletionList { is_incomplete: false, items }))
         })
