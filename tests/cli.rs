@@ -185,3 +185,23 @@ fn stdio_flag_starts_the_server() {
         Command::new(env!("CARGO_BIN_EXE_iam-lsp")).arg("--stdio").stdin(std::process::Stdio::null()).output().unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+#[test]
+fn a_50_mb_file_is_checked_not_refused() {
+    let dir = scratch("huge");
+    let path = dir.join("huge.json");
+    // One statement whose Sid is 50 MB of letters: reading, lexing and the checks on a file
+    // this size, in bounded time.
+    let sid = "A".repeat(50 << 20);
+    let text = format!(
+        r#"{{"Version":"2012-10-17","Statement":{{"Sid":"{sid}","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}}}"#
+    );
+    std::fs::write(&path, text).unwrap();
+    let output = check(&["--format", "json", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Only what is true of it: far over the managed-policy size quota.
+    let findings: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let codes: Vec<&str> = findings.as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["policy-size"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
