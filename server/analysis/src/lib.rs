@@ -12,6 +12,7 @@ pub mod completion;
 pub mod diagnostics;
 pub mod hover;
 pub mod inlay_hints;
+pub mod invariants;
 pub mod kind;
 pub mod knowledge;
 pub mod model;
@@ -144,41 +145,17 @@ mod properties {
         prop::collection::vec(pieces, 0..80).prop_map(|v| v.concat())
     }
 
-    fn check_invariants(text: &str) {
-        let analysis = analyze(text);
-        for d in &analysis.diagnostics {
-            assert!(d.range.start <= d.range.end && d.range.end <= text.len(), "{d:?}");
-            assert!(text.is_char_boundary(d.range.start) && text.is_char_boundary(d.range.end), "{d:?}");
-            for fix in &d.fixes {
-                let mut edits: Vec<&Edit> = fix.edits.iter().collect();
-                edits.sort_by_key(|e| e.range.start);
-                for e in &edits {
-                    assert!(
-                        e.range.end <= text.len()
-                            && text.is_char_boundary(e.range.start)
-                            && text.is_char_boundary(e.range.end)
-                    );
-                }
-                assert!(edits.windows(2).all(|w| w[0].range.end <= w[1].range.start), "overlapping edits in {fix:?}");
-                let _ = apply_edits(text, &fix.edits);
-            }
-        }
-        let _ = completion::complete(text, text.len() / 2);
-        let _ = hover::hover(text, text.len() / 2, &Options::default());
-        let _ = symbols::selection_ranges(text, text.len() / 2);
-    }
-
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
 
         #[test]
         fn any_text_is_analysed_without_panics_and_ranges_stay_inside(text in any::<String>()) {
-            check_invariants(&text);
+            invariants::check(&text, text.len() / 2);
         }
 
         #[test]
         fn half_typed_policies_are_analysed_without_panics(text in policy_like()) {
-            check_invariants(&text);
+            invariants::check(&text, text.len() / 2);
         }
     }
 }

@@ -106,7 +106,7 @@ impl Documents {
     }
 
     #[cfg(test)]
-    pub fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.map.len()
     }
 }
@@ -215,60 +215,103 @@ mod tests {
     }
 }
 
-#[cfg(test)]
-mod properties {
+/// Incremental sync against a second implementation (positions resolved by the analysis
+/// library's line index on a plain string): shared by the property test below and the fuzz
+/// target `document_sync`, whose findings `tests/fuzz.rs` replays.
+pub mod invariants {
     use iam_analysis::{Encoding, LineCol, LineIndex, Options};
-    use proptest::prelude::*;
     use tower_lsp_server::ls_types::{Position, Range, Uri};
 
     use super::{Change, Documents};
 
-    fn text() -> impl Strategy<Value = String> {
-        prop::collection::vec(
-            prop::sample::select(vec!["a", "é", "🫣", "❤️", "\n", "\r\n", "\r", "{", "\"", " "]),
-            0..30,
-        )
-        .prop_map(|v| v.concat())
+    /// One `didChange` content change; `None` replaces the whole document.
+    #[derive(Clone, Debug)]
+    pub struct SyncEdit {
+        pub range: Option<(Position, Position)>,
+        pub text: String,
     }
 
-    fn edit() -> impl Strategy<Value = (u32, u32, u32, u32, String)> {
-        (0u32..6, 0u32..12, 0u32..6, 0u32..12, text())
+    /// Characters that stress position conversion: multi-byte UTF-8, UTF-16 surrogate
+    /// pairs, every line break.
+    const ALPHABET: &[&str] = &["a", "é", "🫣", "❤️", "\n", "\r\n", "\r", "{", "\"", " ", ":", "}"];
+
+    fn text_from(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()]).collect()
     }
 
-    /// The same edit on a plain string, positions converted by the analysis library's line
-    /// index: a second implementation to compare the rope against.
-    fn apply_naive(text: &str, (l1, c1, l2, c2, new): &(u32, u32, u32, u32, String), encoding: Encoding) -> String {
-        let index = LineIndex::new(text);
-        let a = index.offset(text, LineCol { line: *l1, col: *c1 }, encoding);
-        let b = index.offset(text, LineCol { line: *l2, col: *c2 }, encoding);
-        let (start, end) = (a.min(b), a.max(b));
-        format!("{}{}{}", &text[..start], new, &text[end..])
+    /// Fuzzer bytes as an encoding, an initial text and batches of edits (one batch is one
+    /// `didChange`). Every byte string decodes; the same bytes the same way.
+    pub fn sync_from_bytes(data: &[u8]) -> (Encoding, String, Vec<Vec<SyncEdit>>) {
+        let (head, mut rest) = data.split_first().map_or((0, &[][..]), |(h, r)| (*h, r));
+        let encoding = if head & 1 == 0 { Encoding::Utf16 } else { Encoding::Utf8 };
+        let initial_len = usize::from(head >> 1).min(rest.len());
+        let initial = text_from(&rest[..initial_len]);
+        rest = &rest[initial_len..];
+        let mut batches: Vec<Vec<SyncEdit>> = Vec::new();
+        while let [flags, l1, c1, l2, c2, len, tail @ ..] = rest {
+            let len = usize::from(*len % 16).min(tail.len());
+            let position = |l: u8, c: u8| Position { line: u32::from(l % 6), character: u32::from(c % 12) };
+            let range = (flags & 2 == 0).then(|| (position(*l1, *c1), position(*l2, *c2)));
+            let edit = SyncEdit { range, text: text_from(&tail[..len]) };
+            match batches.last_mut() {
+                Some(batch) if flags & 1 == 1 => batch.push(edit),
+                _ => batches.push(vec![edit]),
+            }
+            rest = &tail[len..];
+        }
+        (encoding, initial, batches)
     }
+
+    /// The fuzz target `document_sync`: [`sync_from_bytes`] then [`check_sync`].
+    pub fn check_sync_bytes(data: &[u8]) {
+        let (encoding, initial, batches) = sync_from_bytes(data);
+        check_sync(encoding, &initial, &batches);
+    }
+
+    /// Applies the batches through [`Documents`] and to a plain string, and panics where the
+    /// two texts differ or the analysis of a version panicked.
+    pub fn check_sync(encoding: Encoding, initial: &str, batches: &[Vec<SyncEdit>]) {
+        let docs = Documents::default();
+        let uri: Uri = "file:///p.json".parse().expect("a valid URI");
+        docs.open(uri.clone(), initial, 1, &Options::default());
+        let mut naive = initial.to_string();
+        for (i, batch) in batches.iter().enumerate() {
+            let mut changes = Vec::new();
+            for edit in batch {
+                let Some((p1, p2)) = edit.range else {
+                    naive.clone_from(&edit.text);
+                    changes.push(Change { range: None, text: edit.text.clone() });
+                    continue;
+                };
+                // Clients send ranges in document order: order the two positions the way
+                // the plain string resolves them.
+                let index = LineIndex::new(&naive);
+                let a = index.offset(&naive, LineCol { line: p1.line, col: p1.character }, encoding);
+                let b = index.offset(&naive, LineCol { line: p2.line, col: p2.character }, encoding);
+                let range = if a <= b { Range { start: p1, end: p2 } } else { Range { start: p2, end: p1 } };
+                naive = format!("{}{}{}", &naive[..a.min(b)], edit.text, &naive[a.max(b)..]);
+                changes.push(Change { range: Some(range), text: edit.text.clone() });
+            }
+            let version = 2 + i32::try_from(i).unwrap_or(i32::MAX - 2);
+            let snapshot = docs.change(&uri, version, changes, encoding, &Options::default()).expect("open");
+            assert_eq!(snapshot.text, naive, "after batch {i}: {batch:?}");
+            assert!(snapshot.analysis.is_some(), "the analysis panicked on {:?}", snapshot.text);
+        }
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::invariants::check_sync_bytes;
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
 
         #[test]
-        fn incremental_edits_equal_a_full_sync(initial in text(), edits in prop::collection::vec(edit(), 1..8), utf8 in any::<bool>()) {
-            let encoding = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
-            let docs = Documents::default();
-            let uri: Uri = "file:///p.json".parse().unwrap();
-            docs.open(uri.clone(), &initial, 1, &Options::default());
-            let mut naive = initial.clone();
-            for (i, e) in edits.iter().enumerate() {
-                // Clients send ranges in document order: order the two positions the way the
-                // naive side resolves them.
-                let index = LineIndex::new(&naive);
-                let p1 = Position { line: e.0, character: e.1 };
-                let p2 = Position { line: e.2, character: e.3 };
-                let a = index.offset(&naive, LineCol { line: p1.line, col: p1.character }, encoding);
-                let b = index.offset(&naive, LineCol { line: p2.line, col: p2.character }, encoding);
-                let range = if a <= b { Range { start: p1, end: p2 } } else { Range { start: p2, end: p1 } };
-                naive = apply_naive(&naive, e, encoding);
-                let change = Change { range: Some(range), text: e.4.clone() };
-                let snapshot = docs.change(&uri, 2 + i as i32, vec![change], encoding, &Options::default()).unwrap();
-                prop_assert_eq!(&snapshot.text, &naive);
-            }
+        fn incremental_edits_equal_a_full_sync(data in prop::collection::vec(any::<u8>(), 0..120)) {
+            check_sync_bytes(&data);
         }
     }
 }

@@ -1,14 +1,7 @@
 //! `iam-lsp`: with no arguments (or `serve`), a language server over stdio; `check`
 //! lints files from the command line.
 
-// stdout carries the protocol when serving: nothing may print to it by accident.
-#![deny(clippy::print_stdout)]
-
-mod cli;
-mod config;
-mod convert;
-mod documents;
-mod server;
+use iam_lsp::{cli, server};
 
 const HELP: &str = "iam-lsp: language server and linter for AWS IAM policy documents
 

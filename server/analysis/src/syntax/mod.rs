@@ -102,12 +102,16 @@ pub struct StringLit {
     /// Whether the source between the quotes is byte-for-byte the value (no escapes), so
     /// that offsets inside the value map straight to the source.
     pub verbatim: bool,
+    /// False for an unquoted word that the parser took as a string.
+    pub quoted: bool,
 }
 
 impl StringLit {
     /// The source range of the text between the quotes.
     pub fn content_range(&self) -> TextRange {
-        if self.verbatim {
+        if !self.quoted {
+            self.range
+        } else if self.verbatim {
             let start = self.range.start + 1;
             TextRange::new(start, start + self.value.len())
         } else {

@@ -89,7 +89,7 @@ impl<'t> Parser<'t> {
         let range = self.tokens[self.pos].range;
         let value = std::mem::take(&mut self.strings[self.pos]);
         self.pos += 1;
-        StringLit { value, range, verbatim }
+        StringLit { value, range, verbatim, quoted: true }
     }
 
     fn bump(&mut self) -> &'t Tok {
@@ -154,7 +154,7 @@ impl<'t> Parser<'t> {
                             .push(Fix::replace("Add double quotes", tok.range, format!("\"{word}\"")).preferred(true));
                     }
                 }
-                Value::String(StringLit { value: word.to_string(), range: tok.range, verbatim: false })
+                Value::String(StringLit { value: word.to_string(), range: tok.range, verbatim: false, quoted: false })
             }
             TokenKind::CloseBrace | TokenKind::CloseBracket | TokenKind::Comma | TokenKind::Colon => {
                 let range = self.here();
@@ -206,7 +206,7 @@ impl<'t> Parser<'t> {
                             );
                         }
                     }
-                    StringLit { value: word.to_string(), range: tok.range, verbatim: false }
+                    StringLit { value: word.to_string(), range: tok.range, verbatim: false, quoted: false }
                 }
                 TokenKind::Comma => {
                     let comma = self.bump().range;
