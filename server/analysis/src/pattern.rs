@@ -73,6 +73,15 @@ pub fn has_wildcard(s: &str) -> bool {
 
 /// Whether some string matches both patterns.
 pub fn intersects(a: &[Tok], b: &[Tok]) -> bool {
+    // Most pairs differ within their leading literal text (`bucket/...` against
+    // `job/${JobId}`): settle those before matching.
+    for pair in a.iter().zip(b) {
+        match pair {
+            (Tok::Lit(x), Tok::Lit(y)) if x != y => return false,
+            (Tok::Lit(_), Tok::Lit(_)) => {}
+            _ => break,
+        }
+    }
     // The common case, a policy's ARN without wildcards against a catalog format, is plain
     // matching: linear in practice, and no allocation.
     if a.iter().all(|t| matches!(t, Tok::Lit(_))) {
@@ -202,6 +211,16 @@ fn compatible(a: Tok, b: Tok) -> bool {
 /// Whether `text` matches an IAM wildcard `pattern`, ignoring ASCII case (how IAM compares
 /// action names).
 pub fn matches_ignore_case(pattern: &str, text: &str) -> bool {
+    // Most calls compare a policy's action with one name: settle them without building a
+    // matcher, on the text before the first wildcard.
+    let literal = pattern.find(['*', '?']).unwrap_or(pattern.len());
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    if literal == p.len() {
+        return p.eq_ignore_ascii_case(t);
+    }
+    if t.len() < literal || !t[..literal].eq_ignore_ascii_case(&p[..literal]) {
+        return false;
+    }
     Matcher::new(pattern).matches(text)
 }
 

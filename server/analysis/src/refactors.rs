@@ -59,10 +59,16 @@ fn list_edit(text: &str, strings: &Strings, items: &[String]) -> Option<Edit> {
     let quoted: Vec<String> = items.iter().map(|i| format!("\"{i}\"")).collect();
     let new_text = match value {
         Value::Array(array) => {
+            // An array still being typed (no `]` yet) is left alone: its end is unknown.
+            if array.range.len() < 2 || text.as_bytes().get(array.range.end - 1) != Some(&b']') {
+                return None;
+            }
             let inner = quoted.join(&separator(text, strings));
-            let open =
-                &text[array.range.start + 1..array.items.first().map_or(array.range.start + 1, |f| f.range().start)];
-            let close = &text[array.items.last().map_or(array.range.end - 1, |l| l.range().end)..array.range.end - 1];
+            // (A recovered array's items can reach past the bracket it ends at: no edit then.)
+            let open = text
+                .get(array.range.start + 1..array.items.first().map_or(array.range.start + 1, |f| f.range().start))?;
+            let close =
+                text.get(array.items.last().map_or(array.range.end - 1, |l| l.range().end)..array.range.end - 1)?;
             format!("[{open}{inner}{close}]")
         }
         _ if quoted.len() == 1 => quoted[0].clone(),

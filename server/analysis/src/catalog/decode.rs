@@ -1,7 +1,7 @@
 //! Reads the catalog's binary encoding (written by `catalog/update.mjs`, which describes it):
 //! a string table, then the catalog as varints and string indices.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use super::{AccessLevel, Action, ConditionKey, Partition, RawCatalog, ResourceType, Service, Source};
@@ -99,8 +99,9 @@ impl<'a> Reader<'a> {
             actions,
             resource_types,
             condition_keys: self.condition_keys()?,
-            actions_by_name: HashMap::new(),
-            resource_types_by_name: HashMap::new(),
+            actions_by_name: HashMap::default(),
+            condition_keys_by_name: HashMap::default(),
+            resource_types_by_name: HashMap::default(),
             actions_sorted: OnceLock::new(),
         })
     }

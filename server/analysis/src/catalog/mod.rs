@@ -8,7 +8,7 @@
 
 mod decode;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
 use crate::pattern::{self, Tok};
@@ -92,6 +92,8 @@ pub struct Service {
     pub resource_types: Vec<ResourceType>,
     pub condition_keys: Vec<ConditionKey>,
     actions_by_name: HashMap<String, usize>,
+    /// Lower-cased condition key names.
+    condition_keys_by_name: HashMap<String, usize>,
     resource_types_by_name: HashMap<String, usize>,
     /// Action indices in the order of their names, ignoring case: the actions a wildcard
     /// with a literal start (`Describe*`) can match are together. Built on first use.
@@ -234,12 +236,14 @@ impl Catalog {
 
     fn index(raw: RawCatalog) -> Catalog {
         let mut services = raw.services;
-        let mut services_by_prefix = HashMap::with_capacity(services.len());
-        let mut resource_types_by_arn_service: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let mut services_by_prefix = HashMap::with_capacity_and_hasher(services.len(), Default::default());
+        let mut resource_types_by_arn_service: HashMap<String, Vec<(usize, usize)>> = HashMap::default();
         for (si, service) in services.iter_mut().enumerate() {
             services_by_prefix.insert(service.prefix.to_ascii_lowercase(), si);
             service.actions_by_name =
                 service.actions.iter().enumerate().map(|(i, a)| (a.name.to_ascii_lowercase(), i)).collect();
+            service.condition_keys_by_name =
+                service.condition_keys.iter().enumerate().map(|(i, k)| (k.key.to_ascii_lowercase(), i)).collect();
             service.resource_types_by_name =
                 service.resource_types.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
             for (ri, resource_type) in service.resource_types.iter_mut().enumerate() {
@@ -381,12 +385,15 @@ impl Catalog {
             return self.global_condition_keys.iter().find(|k| key_template_matches(&k.key, &lower));
         }
         let service = self.service(prefix)?;
-        service.condition_keys.iter().find(|k| k.key.eq_ignore_ascii_case(name) || key_template_matches(&k.key, &lower))
+        if let Some(&i) = service.condition_keys_by_name.get(&lower) {
+            return Some(&service.condition_keys[i]);
+        }
+        service.condition_keys.iter().find(|k| key_template_matches(&k.key, &lower))
     }
 
     /// Whether AWS managed policies use this key though the catalog does not document it.
     pub fn is_undocumented_key(&self, name: &str) -> bool {
-        self.undocumented_condition_keys.contains(&name.to_ascii_lowercase())
+        with_lowercase(name, |lower| self.undocumented_condition_keys.contains(lower))
     }
 
     /// Whether a condition key is global (usable with any action).
@@ -401,21 +408,30 @@ impl Catalog {
 
 /// Whether `name` is `template` or fits it (see [`key_template_matches`]), ignoring case.
 pub fn key_matches(template: &str, name: &str) -> bool {
-    template.eq_ignore_ascii_case(name) || key_template_matches(template, &name.to_ascii_lowercase())
+    // Most pairs differ in their first bytes (another service's key): settle those before
+    // looking for placeholders. Every match starts with the text before the first `$`,
+    // `<` or `/`.
+    let (t, n) = (template.as_bytes(), name.as_bytes());
+    let lead = t.iter().take(4).take_while(|b| !matches!(b, b'$' | b'<' | b'/')).count();
+    if n.len() < lead || !t[..lead].eq_ignore_ascii_case(&n[..lead]) {
+        return false;
+    }
+    template.eq_ignore_ascii_case(name) || key_template_matches(template, name)
 }
 
 /// Whether a key name fits a template with a placeholder: `aws:ResourceTag/${TagKey}`, or
-/// the global list's `aws:PrincipalTag/tag-key` style.
-fn key_template_matches(template: &str, lower_name: &str) -> bool {
-    let template = template.to_ascii_lowercase();
-    let stem = match template.find("${").or_else(|| template.find('<')) {
-        Some(i) => &template[..i],
+/// the global list's `aws:PrincipalTag/tag-key` style. Ignores ASCII case.
+fn key_template_matches(template: &str, name: &str) -> bool {
+    let stem_len = match template.find("${").or_else(|| template.find('<')) {
+        Some(i) => i,
         None => match template.rsplit_once('/') {
-            Some((stem, "tag-key" | "key")) => &template[..stem.len() + 1],
+            Some((stem, tail)) if tail.eq_ignore_ascii_case("tag-key") || tail.eq_ignore_ascii_case("key") => {
+                stem.len() + 1
+            }
             _ => return false,
         },
     };
-    lower_name.len() > stem.len() && lower_name.starts_with(stem)
+    name.len() > stem_len && name.as_bytes()[..stem_len].eq_ignore_ascii_case(&template.as_bytes()[..stem_len])
 }
 
 fn parse_format(arn: &str) -> Option<ArnFormat> {

@@ -1,6 +1,6 @@
 //! `Action` and `NotAction`: each entry names real actions of a real service.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{array_of, list, nearest, remove_item, Ctx};
 use crate::catalog::Catalog;
@@ -29,8 +29,9 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
 /// `bedrock:invokemodel` works (IAM ignores case) but reads as a typo.
 fn check_case(cx: &mut Ctx, lit: &StringLit) {
     let Some((service, action)) = cx.catalog.action(&lit.value) else { return };
-    let canonical = format!("{}:{}", service.prefix, action.name);
-    if canonical != lit.value {
+    let spelt_so = lit.value.split_once(':').is_some_and(|(p, n)| p == service.prefix && n == action.name);
+    if !spelt_so {
+        let canonical = format!("{}:{}", service.prefix, action.name);
         cx.push(
             Diagnostic::new(
                 Code::ActionCase,
@@ -52,7 +53,7 @@ fn duplicates_and_redundant(cx: &mut Ctx, strings: &Strings) {
     // look up an entry's place in the array only for the fix of a finding.
     // Wildcards by their service prefix (a `*` in the prefix: under "*"), so that an action
     // meets only the wildcards of its own service.
-    let mut wildcards: HashMap<String, Vec<&StringLit>> = HashMap::new();
+    let mut wildcards: HashMap<String, Vec<&StringLit>> = HashMap::default();
     for w in items.iter().copied().filter(|w| w.value != "*" && pattern::has_wildcard(&w.value)) {
         let prefix = w.value.split_once(':').map_or("*", |(p, _)| p);
         let key = if pattern::has_wildcard(prefix) { "*".to_string() } else { prefix.to_ascii_lowercase() };
@@ -62,7 +63,7 @@ fn duplicates_and_redundant(cx: &mut Ctx, strings: &Strings) {
         let index = array.and_then(|a| a.items.iter().position(|v| v.range() == item.range));
         array.zip(index).map(|(a, idx)| Fix { title, edits: vec![remove_item(a, idx)], preferred: true })
     };
-    let mut first_seen: HashMap<String, usize> = HashMap::with_capacity(items.len());
+    let mut first_seen: HashMap<String, usize> = HashMap::with_capacity_and_hasher(items.len(), Default::default());
     for (i, item) in items.iter().enumerate() {
         let lower = item.value.to_ascii_lowercase();
         if let Some(&first) = first_seen.get(&lower) {

@@ -235,7 +235,7 @@ pub fn check_policy(cx: &mut Ctx, policy: &Policy) {
         return;
     }
     // Foundation-model ARNs the policy allows invoking: (Region, model) patterns.
-    let models: Vec<(String, String)> = policy
+    let models: Vec<(Vec<pattern::Tok>, Vec<pattern::Tok>)> = policy
         .statements
         .iter()
         .filter(|s| invokes(s))
@@ -244,7 +244,7 @@ pub fn check_policy(cx: &mut Ctx, policy: &Policy) {
             let parsed = arn::parse(&lit.value).ok()?;
             let model = parsed.resource.text.strip_prefix("foundation-model/")?;
             (parsed.service.text == "bedrock" || arn::is_all_wildcard(parsed.service.text))
-                .then(|| (parsed.region.text.to_string(), model.to_string()))
+                .then(|| (pattern::policy_pattern(parsed.region.text), pattern::policy_pattern(model)))
         })
         .collect();
     let gets_profiles = policy.statements.iter().any(|s| {
@@ -282,11 +282,10 @@ pub fn check_policy(cx: &mut Ctx, policy: &Policy) {
                 continue;
             }
             let destinations = table.destinations(geography, model, parsed.region.text, cx.catalog);
+            let model_text = pattern::literal(model);
             let covered = |region: &str| {
-                models.iter().any(|(r, m)| {
-                    pattern::intersects(&pattern::policy_pattern(r), &pattern::literal(region))
-                        && pattern::intersects(&pattern::policy_pattern(m), &pattern::literal(model))
-                })
+                let region = pattern::literal(region);
+                models.iter().any(|(r, m)| pattern::intersects(r, &region) && pattern::intersects(m, &model_text))
             };
             let missing: Vec<&str> = destinations.iter().map(String::as_str).filter(|r| !covered(r)).collect();
             if missing.is_empty() {

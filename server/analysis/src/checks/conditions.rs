@@ -1,8 +1,8 @@
 //! `Condition`: operators, keys, values and policy variables.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
-use super::{nearest, statement_actions, Ctx};
+use super::{nearest, Ctx};
 use crate::catalog::{key_matches, ConditionKey};
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::model::{Effect, Statement};
@@ -100,7 +100,7 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
             );
         }
         let Some(Value::Object(keys)) = &block.value else { continue };
-        let mut seen: HashMap<String, &str> = HashMap::new();
+        let mut seen: HashMap<String, &str> = HashMap::default();
         for entry in &keys.members {
             let key_name = entry.key.value.as_str();
             if let Some(first) = seen.get(&key_name.to_ascii_lowercase()) {
@@ -211,7 +211,8 @@ fn check_key(cx: &mut Ctx, statement: &Statement, block: &Member, operator: &Ope
 
 /// A service key filters only the actions (and resource types) that list it.
 fn applies_to_actions(cx: &mut Ctx, statement: &Statement, name: &str, prefix: &str, range: TextRange) {
-    let Some(actions) = statement_actions(cx.catalog, statement) else { return };
+    let Some(matched) = cx.matched(statement) else { return };
+    let actions = &matched.all;
     if actions.is_empty() || statement.action.as_ref().is_some_and(|a| a.items.iter().any(|i| i.value == "*")) {
         return;
     }

@@ -1,7 +1,7 @@
 //! The policy grammar: which elements exist, their types, and which the policy kind needs
 //! or forbids.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{indentation_at, nearest, Ctx};
 use crate::diagnostics::{Code, Diagnostic, Fix};
@@ -102,7 +102,7 @@ pub fn check_policy(cx: &mut Ctx, policy: &Policy) {
     }
 
     // Sids are unique within a policy.
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut seen: HashMap<&str, usize> = HashMap::default();
     for statement in &policy.statements {
         let Some(sid) = statement.sid else { continue };
         if sid.value.is_empty() {

@@ -10,6 +10,9 @@ mod redundancy;
 mod resources;
 mod security;
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use crate::catalog::{Action, Catalog, Service};
 use crate::diagnostics::{Diagnostic, Edit};
 use crate::kind::PolicyKind;
@@ -25,17 +28,45 @@ pub struct Ctx<'a> {
     /// Whether policy variables are substituted (`Version` 2012-10-17).
     pub variables: bool,
     pub out: &'a mut Vec<Diagnostic>,
+    /// The catalog actions of the statement being checked, per `Action` entry: several
+    /// checks need them, and a wildcard's expansion is worth doing once.
+    matched: RefCell<Option<(usize, Rc<Matched<'a>>)>>,
 }
 
-impl Ctx<'_> {
+/// What each `Action` entry of a statement matches in the catalog (empty for an entry
+/// that matches nothing), and all of them together, sorted and without repeats.
+pub struct Matched<'c> {
+    pub per_entry: Vec<Vec<(&'c Service, &'c Action)>>,
+    pub all: Vec<(&'c Service, &'c Action)>,
+}
+
+impl<'a> Ctx<'a> {
     pub fn push(&mut self, d: Diagnostic) {
         self.out.push(d);
+    }
+
+    /// The catalog actions of a statement's `Action` entries; `None` with `NotAction` or
+    /// without `Action`.
+    pub fn matched(&self, statement: &Statement) -> Option<Rc<Matched<'a>>> {
+        let actions = statement.action.as_ref()?;
+        let mut slot = self.matched.borrow_mut();
+        if let Some((index, matched)) = slot.as_ref() {
+            if *index == statement.index {
+                return Some(matched.clone());
+            }
+        }
+        let per_entry: Vec<_> = actions.items.iter().map(|item| expand(self.catalog, &item.value)).collect();
+        let mut all: Vec<_> = per_entry.iter().flatten().copied().collect();
+        sort_dedup(&mut all);
+        let matched = Rc::new(Matched { per_entry, all });
+        *slot = Some((statement.index, matched.clone()));
+        Some(matched)
     }
 }
 
 pub fn run(text: &str, policy: &Policy, catalog: &Catalog, kind: PolicyKind, out: &mut Vec<Diagnostic>) {
     let variables = policy.version_value() == Some("2012-10-17");
-    let mut cx = Ctx { text, catalog, kind, variables, out };
+    let mut cx = Ctx { text, catalog, kind, variables, out, matched: RefCell::new(None) };
     grammar::check_policy(&mut cx, policy);
     for statement in &policy.statements {
         grammar::check_statement(&mut cx, statement);
@@ -64,9 +95,13 @@ pub fn statement_actions<'c>(catalog: &'c Catalog, statement: &Statement) -> Opt
     for item in &actions.items {
         out.extend(expand(catalog, &item.value));
     }
-    out.sort_by_key(|(s, a)| (s.prefix.as_str(), a.name.as_str()));
-    out.dedup_by_key(|(s, a)| (s.prefix.as_str(), a.name.as_str()));
+    sort_dedup(&mut out);
     Some(out)
+}
+
+fn sort_dedup(actions: &mut Vec<(&Service, &Action)>) {
+    actions.sort_by_key(|(s, a)| (s.prefix.as_str(), a.name.as_str()));
+    actions.dedup_by_key(|(s, a)| (s.prefix.as_str(), a.name.as_str()));
 }
 
 /// The edit that removes `array.items[index]` with the comma that separates it.
@@ -90,7 +125,11 @@ pub(crate) fn add_item(strings: &Strings, item: &str) -> Option<Edit> {
         Value::String(s) => Some(Edit { range: s.range, new_text: format!("[\"{}\", {quoted}]", s.value) }),
         Value::Array(a) => match a.items.last() {
             Some(last) => Some(Edit { range: TextRange::empty(last.range().end), new_text: format!(", {quoted}") }),
-            None => Some(Edit { range: TextRange::new(a.range.start + 1, a.range.end - 1), new_text: quoted }),
+            // `[]`; an unterminated `[` gets nothing.
+            None if a.range.len() >= 2 => {
+                Some(Edit { range: TextRange::new(a.range.start + 1, a.range.end - 1), new_text: quoted })
+            }
+            None => None,
         },
         _ => None,
     }

@@ -1,11 +1,13 @@
 //! `Resource` and `NotResource`: well-formed ARNs of real resource types, and no
 //! `"Resource": "*"` where the actions could be scoped.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashSet as HashSet;
 
 use super::{list, nearest, Ctx};
 use crate::arn::{self, PARTITIONS};
-use crate::catalog::{Action, ArnFormat, Catalog, ResourceType, Service};
+use crate::catalog::{Action, ArnFormat, ResourceType, Service};
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::kind::PolicyKind;
 use crate::model::{Effect, Statement};
@@ -22,7 +24,7 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
             let ceiling = matches!(cx.kind, PolicyKind::Scp | PolicyKind::Rcp | PolicyKind::Boundary);
             match resources.items.iter().find(|r| grants_everything(&r.value)) {
                 Some(_) if ceiling => {}
-                Some(star) => resource_star(statement, star, cx.catalog, cx.out),
+                Some(star) => resource_star(cx, statement, star),
                 None => action_resource_pairing(cx, statement, &resources.items),
             }
         }
@@ -153,8 +155,11 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
         ));
         return;
     }
-    let names: Vec<&str> = matching.iter().map(|(r, _)| r.name.as_str()).collect();
-    let what = format!("`{service}` {} ARNs", list(&names[..names.len().min(3)]).replace(" or ", "/"));
+    // Named only in a diagnostic: built on demand.
+    let what = || {
+        let names: Vec<&str> = matching.iter().take(3).map(|(r, _)| r.name.as_str()).collect();
+        format!("`{service}` {} ARNs", list(&names).replace(" or ", "/"))
+    };
 
     // Region: present exactly where the resource type's format has one.
     let region = parsed.region.text;
@@ -165,7 +170,7 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
                 Diagnostic::new(
                     Code::ArnRegionMissing,
                     region_range,
-                    format!("{what} name a Region, and this one has none, so it matches only resources AWS owns: put the Region between `{service}:` and the account (or `*` for any)"),
+                    format!("{} name a Region, and this one has none, so it matches only resources AWS owns: put the Region between `{service}:` and the account (or `*` for any)", what()),
                 )
                 .with_fix(Fix::replace("Use any Region (`*`)", region_range, "*")),
             );
@@ -175,7 +180,10 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
             Diagnostic::new(
                 Code::ArnRegion,
                 region_range,
-                format!("{what} have no Region (`arn:PARTITION:{service}::...`): remove `{region}`, or the ARN never matches"),
+                format!(
+                    "{} have no Region (`arn:PARTITION:{service}::...`): remove `{region}`, or the ARN never matches",
+                    what()
+                ),
             )
             .with_fix(Fix::replace("Remove the Region", region_range, "").preferred(true)),
         );
@@ -207,7 +215,7 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
                 Diagnostic::new(
                     Code::ArnAccountMissing,
                     account_range,
-                    format!("{what} name the owning account, and this one has none, so it matches only resources AWS owns: put the 12-digit account id before the resource (or `*` for any)"),
+                    format!("{} name the owning account, and this one has none, so it matches only resources AWS owns: put the 12-digit account id before the resource (or `*` for any)", what()),
                 )
                 .with_fix(Fix::replace("Insert an account id to fill in (`ACCOUNT_ID`)", account_range, "ACCOUNT_ID"))
                 .with_fix(Fix::replace("Use any account (`*`)", account_range, "*")),
@@ -218,7 +226,7 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
             Diagnostic::new(
                 Code::ArnAccount,
                 account_range,
-                format!("{what} have no account (`arn:PARTITION:{service}:REGION::...`): remove `{account}`, or the ARN never matches"),
+                format!("{} have no account (`arn:PARTITION:{service}:REGION::...`): remove `{account}`, or the ARN never matches", what()),
             )
             .with_fix(Fix::replace("Remove the account", account_range, "").preferred(true)),
         );
@@ -290,11 +298,11 @@ fn action_resource_pairing(cx: &mut Ctx, statement: &Statement, resources: &[&St
             })
         })
     };
-    for lit in &actions.items {
+    let Some(all_matched) = cx.matched(statement) else { return };
+    for (lit, matched) in actions.items.iter().zip(&all_matched.per_entry) {
         if lit.value == "*" {
             continue;
         }
-        let matched = cx.catalog.matching_actions(&lit.value);
         if matched.is_empty() || matched.iter().any(|(s, a)| fits(s, a)) {
             continue;
         }
@@ -396,20 +404,19 @@ fn grants_everything(value: &str) -> bool {
     }
 }
 
-fn resource_star(statement: &Statement, star: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+fn resource_star(cx: &mut Ctx, statement: &Statement, star: &StringLit) {
     let Some(actions) = &statement.action else { return };
     if actions.items.iter().any(|a| a.value == "*" || a.value == "*:*") {
         return; // every action on every resource: `full-admin` says it
     }
+    let Some(matched) = cx.matched(statement) else { return };
     let mut scoped: Vec<(&Service, &Action)> = Vec::new();
     // Each catalog action once (by identity: hashing addresses, not comparing names, is what
-    // keeps `"Action": "*"` cheap).
-    let mut seen = HashSet::new();
-    for lit in &actions.items {
-        for (service, action) in catalog.matching_actions(&lit.value) {
-            if !action.resource_types.is_empty() && seen.insert(std::ptr::from_ref(action)) {
-                scoped.push((service, action));
-            }
+    // keeps `"Action": "*"` cheap), in the order the statement lists them.
+    let mut seen = HashSet::default();
+    for (service, action) in matched.per_entry.iter().flatten().copied() {
+        if !action.resource_types.is_empty() && seen.insert(std::ptr::from_ref(action)) {
+            scoped.push((service, action));
         }
     }
     if scoped.is_empty() {
@@ -432,7 +439,7 @@ fn resource_star(statement: &Statement, star: &StringLit, catalog: &Catalog, out
     } else {
         (list(&names).replace(" or ", " and "), "they")
     };
-    out.push(Diagnostic::new(
+    cx.push(Diagnostic::new(
         Code::ResourceStar,
         star.range,
         format!(

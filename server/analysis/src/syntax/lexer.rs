@@ -108,7 +108,9 @@ fn tokenize_with(text: &str, diagnostics: &mut Vec<Diagnostic>, fast: bool) -> V
                             scanner = Scanner::new(&text[base..], &options);
                             continue;
                         }
-                        if let Some(bad) = if plain { None } else { raw.find(|c: char| c.is_control()) } {
+                        // JSON forbids U+0000 to U+001F in strings (DEL and the C1 controls
+                        // are allowed).
+                        if let Some(bad) = if plain { None } else { raw.find(|c: char| c < ' ') } {
                             let at = start + 1 + bad;
                             diagnostics.push(Diagnostic::new(
                                 Code::JsonSyntax,

@@ -4,7 +4,7 @@
 //! two members, an unquoted key or value, a trailing comma, a missing closing bracket. The
 //! parser reports each problem once, where it is, and keeps the members it understood.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::lexer::{tokenize, Tok, TokenKind};
 use super::{Array, Member, Object, Parse, StringLit, Value};
@@ -229,8 +229,10 @@ impl<'t> Parser<'t> {
                     if matches!(tok.kind, TokenKind::CloseBracket) {
                         return Object { range: TextRange::new(open.start, self.last_end()), members };
                     }
-                    // Skip the stray token (or value) and go on.
-                    if self.value(depth + 1).is_none() {
+                    // Skip the stray token (or value) and go on. (A value nested too deep
+                    // is skipped by `value` itself.)
+                    let before = self.pos;
+                    if self.value(depth + 1).is_none() && self.pos == before && self.peek().is_some() {
                         self.bump();
                     }
                     continue;

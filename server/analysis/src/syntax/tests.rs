@@ -113,3 +113,19 @@ fn deep_nesting_is_bounded() {
     let parse = parse(&text);
     assert!(parse.diagnostics.iter().any(|d| d.message.contains("nesting deeper")));
 }
+
+#[test]
+fn only_c0_control_characters_are_errors_in_strings() {
+    // DEL and the C1 controls (two bytes in UTF-8) are valid JSON string content.
+    assert_eq!(codes("{\"Sid\": \"a\u{7f}b\u{93}c\"}"), vec![]);
+    assert_eq!(codes("{\"Sid\": \"é\u{1}\"}"), vec![(Code::JsonSyntax, "\u{1}")]);
+}
+
+#[test]
+fn a_stray_value_nested_too_deep_at_the_end_is_skipped_once() {
+    // Objects where keys should be, down to the depth limit; then a value too deep, and
+    // the end of the text.
+    let text = format!("{}[", "{".repeat(MAX_DEPTH));
+    let parse = parse(&text);
+    assert!(parse.root.is_some() && !parse.diagnostics.is_empty());
+}
