@@ -24,6 +24,7 @@ pub mod syntax;
 pub mod text;
 
 pub use catalog::Catalog;
+pub use checks::StatementCache;
 pub use completion::{complete, CompletionItem, CompletionKind};
 pub use diagnostics::{Code, Diagnostic, Edit, Fix, Severity};
 pub use hover::{hover, Hover};
@@ -60,13 +61,23 @@ pub fn analyze(text: &str) -> Analysis {
 
 /// Parses and checks a document.
 pub fn analyze_with(text: &str, options: &Options) -> Analysis {
+    analyze_incrementally(text, options, None)
+}
+
+/// [`analyze_with`], reusing the findings of statements whose text an earlier analysis of
+/// the same document (with `cache`) saw unchanged. The result is the same either way.
+pub fn analyze_incrementally(text: &str, options: &Options, cache: Option<&mut StatementCache>) -> Analysis {
     let parse = syntax::parse(text);
     let Some(policy) = model::Policy::new(parse.root.as_ref()) else {
         return Analysis { is_policy: false, kind: None, diagnostics: Vec::new() };
     };
     let kind = options.kind.clone().unwrap_or_else(|| kind::infer(&policy));
     let mut diagnostics = parse.diagnostics.clone();
-    checks::run(text, &policy, Catalog::get(), kind.kind, &mut diagnostics);
+    let mut cache = cache;
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.begin();
+    }
+    checks::run(text, &policy, Catalog::get(), kind.kind, &mut diagnostics, cache);
     diagnostics.retain(|d| !options.disabled.contains(&d.code));
     for d in &mut diagnostics {
         if let Some((_, severity)) = options.severity.iter().find(|(code, _)| *code == d.code) {
@@ -145,8 +156,39 @@ mod properties {
         prop::collection::vec(pieces, 0..80).prop_map(|v| v.concat())
     }
 
+    /// Policies with many statements of every family, to edit at random.
+    const EDITED: [&str; 3] = [
+        include_str!("../../../tests/fixtures/bedrock/chatbot-agent-policy.json"),
+        include_str!("../../../tests/fixtures/bedrock/agent-service-role-broken.json"),
+        include_str!("../../../tests/fixtures/redundancy/duplicates.json"),
+    ];
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn incremental_analysis_equals_a_fresh_one(
+            which in 0..EDITED.len(),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), 0usize..4, policy_like()), 1..6),
+        ) {
+            let mut text = EDITED[which].to_string();
+            let mut cache = StatementCache::default();
+            let options = Options::default();
+            analyze_incrementally(&text, &options, Some(&mut cache));
+            for (at, delete, insert) in edits {
+                let mut start = at.index(text.len() + 1);
+                while !text.is_char_boundary(start) {
+                    start -= 1;
+                }
+                let mut end = (start + delete).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                text.replace_range(start..end, &insert);
+                let incremental = analyze_incrementally(&text, &options, Some(&mut cache));
+                prop_assert_eq!(incremental.diagnostics, analyze_with(&text, &options).diagnostics);
+            }
+        }
 
         #[test]
         fn any_text_is_analysed_without_panics_and_ranges_stay_inside(text in any::<String>()) {

@@ -45,7 +45,7 @@ pub fn diagnostic(snapshot: &Snapshot, d: &iam_analysis::Diagnostic, encoding: E
 }
 
 pub fn diagnostics(snapshot: &Snapshot, encoding: Encoding) -> Vec<lsp::Diagnostic> {
-    match &snapshot.analysis {
+    match snapshot.analysis() {
         Some(analysis) => analysis.diagnostics.iter().map(|d| diagnostic(snapshot, d, encoding)).collect(),
         None => Vec::new(),
     }

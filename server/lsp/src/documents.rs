@@ -1,11 +1,11 @@
-//! Open documents: a rope per URI for applying edits, and the analysis of its latest
-//! version (text, line index, diagnostics) for answering requests.
+//! Open documents: a rope per URI for applying edits, and a snapshot of its latest version
+//! (text, line index, and its analysis, made on first use) for answering requests.
 
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use dashmap::DashMap;
-use iam_analysis::{Analysis, Encoding, LineIndex, Options};
+use iam_analysis::{Analysis, Encoding, LineIndex, Options, StatementCache};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range, Uri};
 
@@ -13,23 +13,53 @@ pub struct Document {
     pub rope: Rope,
     pub version: i32,
     pub snapshot: Arc<Snapshot>,
+    /// The last analysis's findings per statement: an edit re-checks only what it touched.
+    cache: Arc<Mutex<StatementCache>>,
 }
 
-/// One version of a document with its analysis. `analysis` is `None` when the analysis
-/// panicked: the text is kept, and the next edit tries again.
+/// One version of a document. Its analysis is made when first asked for (by the
+/// background publisher or a request), once: a burst of edits analyses only the versions
+/// someone looks at.
 pub struct Snapshot {
     pub version: i32,
     pub text: String,
     pub line_index: LineIndex,
-    pub analysis: Option<Analysis>,
+    options: Options,
+    cache: Arc<Mutex<StatementCache>>,
+    analysis: OnceLock<Option<Analysis>>,
 }
 
 impl Snapshot {
-    fn new(rope: &Rope, version: i32, options: &Options) -> Snapshot {
+    fn new(rope: &Rope, version: i32, options: &Options, cache: &Arc<Mutex<StatementCache>>) -> Snapshot {
         let text = rope.to_string();
         let line_index = LineIndex::new(&text);
-        let analysis = panic::catch_unwind(AssertUnwindSafe(|| iam_analysis::analyze_with(&text, options))).ok();
-        Snapshot { version, text, line_index, analysis }
+        Snapshot {
+            version,
+            text,
+            line_index,
+            options: options.clone(),
+            cache: cache.clone(),
+            analysis: OnceLock::new(),
+        }
+    }
+
+    /// The analysis of this version; `None` when it panicked (a bug): the text is kept,
+    /// and the next edit tries again.
+    pub fn analysis(&self) -> Option<&Analysis> {
+        self.analysis
+            .get_or_init(|| {
+                let mut cache = self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let cache = &mut *cache;
+                let analysis = panic::catch_unwind(AssertUnwindSafe(|| {
+                    iam_analysis::analyze_incrementally(&self.text, &self.options, Some(&mut *cache))
+                }))
+                .ok();
+                if analysis.is_none() {
+                    *cache = StatementCache::default(); // it may be half updated
+                }
+                analysis
+            })
+            .as_ref()
     }
 }
 
@@ -47,8 +77,9 @@ pub struct Documents {
 impl Documents {
     pub fn open(&self, uri: Uri, text: &str, version: i32, options: &Options) -> Arc<Snapshot> {
         let rope = Rope::from_str(text);
-        let snapshot = Arc::new(Snapshot::new(&rope, version, options));
-        self.map.insert(uri, Document { rope, version, snapshot: snapshot.clone() });
+        let cache = Arc::new(Mutex::new(StatementCache::default()));
+        let snapshot = Arc::new(Snapshot::new(&rope, version, options, &cache));
+        self.map.insert(uri, Document { rope, version, snapshot: snapshot.clone(), cache });
         snapshot
     }
 
@@ -75,7 +106,7 @@ impl Documents {
             }
         }
         doc.version = version;
-        let snapshot = Arc::new(Snapshot::new(&doc.rope, version, options));
+        let snapshot = Arc::new(Snapshot::new(&doc.rope, version, options, &doc.cache));
         doc.snapshot = snapshot.clone();
         Some(snapshot)
     }
@@ -83,7 +114,7 @@ impl Documents {
     /// Analyses a document again (its settings changed); `None` when it is not open.
     pub fn reanalyze(&self, uri: &Uri, options: &Options) -> Option<Arc<Snapshot>> {
         let mut doc = self.map.get_mut(uri)?;
-        let snapshot = Arc::new(Snapshot::new(&doc.rope, doc.version, options));
+        let snapshot = Arc::new(Snapshot::new(&doc.rope, doc.version, options, &doc.cache));
         doc.snapshot = snapshot.clone();
         Some(snapshot)
     }
@@ -295,7 +326,7 @@ pub mod invariants {
             let version = 2 + i32::try_from(i).unwrap_or(i32::MAX - 2);
             let snapshot = docs.change(&uri, version, changes, encoding, &Options::default()).expect("open");
             assert_eq!(snapshot.text, naive, "after batch {i}: {batch:?}");
-            assert!(snapshot.analysis.is_some(), "the analysis panicked on {:?}", snapshot.text);
+            assert!(snapshot.analysis().is_some(), "the analysis panicked on {:?}", snapshot.text);
         }
     }
 }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
-use std::sync::{OnceLock, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use iam_analysis::{Encoding, Options};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
@@ -71,7 +71,7 @@ const DEFAULT_SUPPORT: ClientSupport = ClientSupport {
 
 pub struct Backend {
     client: Client,
-    documents: Documents,
+    documents: Arc<Documents>,
     support: OnceLock<ClientSupport>,
     /// The first workspace folder, where `.iam-lsp.toml` is read.
     root: OnceLock<Option<PathBuf>>,
@@ -128,7 +128,7 @@ impl Backend {
     fn new(client: Client) -> Backend {
         Backend {
             client,
-            documents: Documents::default(),
+            documents: Arc::default(),
             support: OnceLock::new(),
             root: OnceLock::new(),
             file_config: RwLock::new(None),
@@ -191,7 +191,7 @@ impl Backend {
         for uri in self.documents.uris() {
             let options = self.options(&uri);
             if let Some(snapshot) = self.documents.reanalyze(&uri, &options) {
-                self.publish(uri, &snapshot).await;
+                self.publish(uri, snapshot);
             }
         }
     }
@@ -208,20 +208,35 @@ impl Backend {
         self.documents.snapshot(uri).ok_or_else(|| not_open(uri))
     }
 
-    async fn publish(&self, uri: Uri, snapshot: &Snapshot) {
-        if self.documents.version(&uri) != Some(snapshot.version) {
-            return; // a newer version has arrived; its own publish follows
-        }
-        if snapshot.analysis.is_none() {
-            self.client
-                .log_message(
-                    MessageType::ERROR,
-                    format!("iam-lsp: analysis of {} failed (a bug); edit the document to retry", uri.as_str()),
-                )
-                .await;
-        }
-        let diagnostics = convert::diagnostics(snapshot, self.encoding());
-        self.client.publish_diagnostics(uri, diagnostics, Some(snapshot.version)).await;
+    /// Publishes a version's diagnostics from a task of its own, analysing on a blocking
+    /// thread: the server goes on reading messages meanwhile, and a version that a newer
+    /// one replaced before its turn is never analysed (a burst of edits costs one analysis).
+    fn publish(&self, uri: Uri, snapshot: Arc<Snapshot>) {
+        let documents = self.documents.clone();
+        let client = self.client.clone();
+        let encoding = self.encoding();
+        tokio::spawn(async move {
+            // A newer version has arrived: its own publish follows.
+            let current = |snapshot: &Snapshot| documents.version(&uri) == Some(snapshot.version);
+            if !current(&snapshot) {
+                return;
+            }
+            let analysed = tokio::task::spawn_blocking(move || {
+                snapshot.analysis();
+                snapshot
+            });
+            let Ok(snapshot) = analysed.await else { return };
+            if !current(&snapshot) {
+                return;
+            }
+            if snapshot.analysis().is_none() {
+                let message =
+                    format!("iam-lsp: analysis of {} failed (a bug); edit the document to retry", uri.as_str());
+                client.log_message(MessageType::ERROR, message).await;
+            }
+            let diagnostics = convert::diagnostics(&snapshot, encoding);
+            client.publish_diagnostics(uri, diagnostics, Some(snapshot.version)).await;
+        });
     }
 
     /// `iam-lsp/crashTest`: panics inside the request guard, to prove that a panicking
@@ -337,7 +352,7 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         let options = self.options(&doc.uri);
         let snapshot = self.documents.open(doc.uri.clone(), &doc.text, doc.version, &options);
-        self.publish(doc.uri, &snapshot).await;
+        self.publish(doc.uri, snapshot);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -345,7 +360,7 @@ impl LanguageServer for Backend {
         let changes = params.content_changes.into_iter().map(|c| Change { range: c.range, text: c.text }).collect();
         let options = self.options(&uri);
         match self.documents.change(&uri, params.text_document.version, changes, self.encoding(), &options) {
-            Some(snapshot) => self.publish(uri, &snapshot).await,
+            Some(snapshot) => self.publish(uri, snapshot),
             None => {
                 self.client
                     .log_message(
@@ -498,7 +513,7 @@ impl LanguageServer for Backend {
         let encoding = self.encoding();
         let document_changes = self.support().document_changes;
         guard("code action", || {
-            let Some(analysis) = &snapshot.analysis else { return None };
+            let analysis = snapshot.analysis()?;
             let wanted = convert::text_range(&snapshot, params.range, encoding);
             // The diagnostics under the requested range, and those the client names (Neovim
             // sends the cursor line's, which may not overlap the cursor itself).

@@ -13,6 +13,8 @@ mod security;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use rustc_hash::FxHashMap;
+
 use crate::catalog::{Action, Catalog, Service};
 use crate::diagnostics::{Diagnostic, Edit};
 use crate::kind::PolicyKind;
@@ -64,11 +66,32 @@ impl<'a> Ctx<'a> {
     }
 }
 
-pub fn run(text: &str, policy: &Policy, catalog: &Catalog, kind: PolicyKind, out: &mut Vec<Diagnostic>) {
+pub fn run(
+    text: &str,
+    policy: &Policy,
+    catalog: &Catalog,
+    kind: PolicyKind,
+    out: &mut Vec<Diagnostic>,
+    mut cache: Option<&mut StatementCache>,
+) {
     let variables = policy.version_value() == Some("2012-10-17");
     let mut cx = Ctx { text, catalog, kind, variables, out, matched: RefCell::new(None) };
     grammar::check_policy(&mut cx, policy);
+    let mut lines = LineStarts::default();
     for statement in &policy.statements {
+        // A statement's findings depend on its own text, the indentation of its first line
+        // (which fixes copy), its place, the kind and the version.
+        let span = statement.object.range;
+        let line = &text[lines.before(text, span.start)..span.start];
+        let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+        let key = StatementKey { index: statement.index, kind, variables };
+        if let Some(cache) = cache.as_deref_mut() {
+            if let Some(found) = cache.take(&text[span.start..span.end], key, indent, span.start) {
+                cx.out.extend(found);
+                continue;
+            }
+        }
+        let before = cx.out.len();
         grammar::check_statement(&mut cx, statement);
         principals::check(&mut cx, statement);
         actions::check(&mut cx, statement);
@@ -76,10 +99,103 @@ pub fn run(text: &str, policy: &Policy, catalog: &Catalog, kind: PolicyKind, out
         conditions::check(&mut cx, statement);
         security::check(&mut cx, statement);
         bedrock::check(&mut cx, statement);
+        if let Some(cache) = cache.as_deref_mut() {
+            cache.keep(&text[span.start..span.end], key, indent, span.start, &cx.out[before..]);
+        }
     }
     bedrock::check_policy(&mut cx, policy);
     security::check_size(&mut cx, policy);
     redundancy::check(&mut cx, policy);
+}
+
+/// Where the line of an offset starts, for offsets in increasing order: each byte is
+/// looked at once (a 1 MB one-line document has thousands of statements).
+#[derive(Default)]
+struct LineStarts {
+    scanned: usize,
+    start: usize,
+}
+
+impl LineStarts {
+    fn before(&mut self, text: &str, offset: usize) -> usize {
+        if offset < self.scanned {
+            return text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        }
+        if let Some(i) = text[self.scanned..offset].rfind(['\n', '\r']) {
+            self.start = self.scanned + i + 1;
+        }
+        self.scanned = offset;
+        self.start
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct StatementKey {
+    index: usize,
+    kind: PolicyKind,
+    variables: bool,
+}
+
+/// The findings of each statement in the previous analysis of a document, so that an edit
+/// re-checks only the statements it touched (a keystroke in a document of thousands of
+/// statements costs one). Plain data: the caller keeps one per document.
+#[derive(Default)]
+pub struct StatementCache {
+    /// By the statement's text: where the text started and what was found there.
+    previous: FxHashMap<String, CachedStatement>,
+    current: FxHashMap<String, CachedStatement>,
+}
+
+struct CachedStatement {
+    key: StatementKey,
+    indent: String,
+    start: usize,
+    found: Vec<Diagnostic>,
+}
+
+impl StatementCache {
+    /// Starts an analysis: what the last one kept becomes what this one can reuse, and
+    /// what it did not reuse is dropped at the next start.
+    pub(crate) fn begin(&mut self) {
+        self.previous = std::mem::take(&mut self.current);
+    }
+
+    /// The findings for a statement with this text and key, moved to where the text now
+    /// starts.
+    fn take(&mut self, text: &str, key: StatementKey, indent: &str, start: usize) -> Option<Vec<Diagnostic>> {
+        let cached = self.previous.get(text)?;
+        if cached.key != key || cached.indent != indent {
+            return None;
+        }
+        let delta = start as isize - cached.start as isize;
+        let moved = cached.found.iter().map(|d| shift(d, delta)).collect();
+        // Kept as found (with the start it was found at): `moved` is the copy for now.
+        let (text, cached) = self.previous.remove_entry(text)?;
+        self.current.insert(text, cached);
+        Some(moved)
+    }
+
+    /// Keeps a statement's findings, unless one reaches outside its text (a fix elsewhere).
+    fn keep(&mut self, text: &str, key: StatementKey, indent: &str, start: usize, found: &[Diagnostic]) {
+        let span = TextRange::new(start, start + text.len());
+        let inside = found.iter().all(|d| {
+            span.contains_range(d.range) && d.fixes.iter().flat_map(|f| &f.edits).all(|e| span.contains_range(e.range))
+        });
+        if inside {
+            let cached = CachedStatement { key, indent: indent.to_string(), start, found: found.to_vec() };
+            self.current.insert(text.to_string(), cached);
+        }
+    }
+}
+
+fn shift(d: &Diagnostic, delta: isize) -> Diagnostic {
+    let by = |r: TextRange| TextRange::new(r.start.saturating_add_signed(delta), r.end.saturating_add_signed(delta));
+    let mut d = d.clone();
+    d.range = by(d.range);
+    for edit in d.fixes.iter_mut().flat_map(|f| f.edits.iter_mut()) {
+        edit.range = by(edit.range);
+    }
+    d
 }
 
 /// The catalog actions an `Action` entry stands for (all for `*`).

@@ -263,21 +263,26 @@ fn placeholder_in(part: &str, what: &str) -> Option<String> {
     if part.contains("${") {
         return None; // a policy variable
     }
-    let lower = part.to_ascii_lowercase();
-    if let Some(start) = lower.find("your_").or_else(|| lower.find("your-")) {
+    if let Some(start) = find_ignore_case(part, "your_").or_else(|| find_ignore_case(part, "your-")) {
         let end = part[start..].find(['/', ':']).map_or(part.len(), |e| start + e);
         return Some(part[start..end].to_string());
     }
+    let is = |word: &str| part.eq_ignore_ascii_case(word);
     let looks_like = match what {
-        "Region" => lower == "region" || lower == "region-name" || lower == "aws-region",
+        "Region" => is("region") || is("region-name") || is("aws-region"),
         "account" => {
-            lower.contains("account")
+            find_ignore_case(part, "account").is_some()
                 || (part.len() >= 4 && part.bytes().all(|b| b == b'x' || b == b'X'))
-                || lower == "123456789"
+                || part == "123456789"
         }
         _ => false,
     };
     looks_like.then(|| part.to_string())
+}
+
+/// Where `needle` (ASCII) starts in `haystack`, ignoring ASCII case; without allocating.
+fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
+    haystack.as_bytes().windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// An allowed action that none of the statement's resources fits is never granted.
