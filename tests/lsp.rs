@@ -558,3 +558,69 @@ fn messages_before_initialize_after_shutdown_and_cancellations() {
     client.notify("exit", json!(null));
     assert!(wait_exit(&mut client.child).is_some());
 }
+
+/// The items of a pulled report, as `codes` reads a published one.
+fn pulled_codes(report: &Value) -> Vec<String> {
+    codes(&json!({"diagnostics": report["items"]}))
+}
+
+#[test]
+fn clients_that_pull_diagnostics_get_them_on_request_only() {
+    // What a push client is sent, to compare with.
+    let mut pusher = Client::start();
+    pusher.initialize(json!({}));
+    pusher.open("file:///work/push.json", POLICY);
+    let pushed = codes(&pusher.diagnostics("file:///work/push.json"));
+    pusher.shutdown();
+    assert!(!pushed.is_empty());
+
+    let mut client = Client::start();
+    let capabilities = client.initialize(json!({
+        "textDocument": {"diagnostic": {"dynamicRegistration": false}},
+        "workspace": {"diagnostics": {"refreshSupport": true}}
+    }))["capabilities"]
+        .clone();
+    assert_eq!(capabilities["diagnosticProvider"]["identifier"], "iam-lsp", "{capabilities}");
+    let uri = "file:///work/pull.json";
+    client.open(uri, POLICY);
+    let pull = |client: &mut Client, previous: Option<&Value>| {
+        let mut params = json!({"textDocument": {"uri": uri}});
+        if let Some(previous) = previous {
+            params["previousResultId"] = previous.clone();
+        }
+        client.request("textDocument/diagnostic", params)["result"].clone()
+    };
+    let first = pull(&mut client, None);
+    assert_eq!(first["kind"], "full", "{first}");
+    assert_eq!(pulled_codes(&first), pushed);
+    // Asked again with the result id it has: unchanged.
+    let again = pull(&mut client, Some(&first["resultId"]));
+    assert_eq!(again["kind"], "unchanged", "{again}");
+    // After an edit: a new full report.
+    client.change(uri, 2, json!([{"text": "{\"Version\": \"2012-10-17\", \"Statement\": []}"}]));
+    let edited = pull(&mut client, Some(&first["resultId"]));
+    assert_eq!(edited["kind"], "full", "{edited}");
+    assert_ne!(edited["resultId"], first["resultId"]);
+    // Settings that change diagnostics: the server asks the client to pull again.
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"iamLsp": {"rules": {"disabled": ["element-not-allowed"]}}}}),
+    );
+    let refresh = loop {
+        let message = client.messages.recv_timeout(WAIT).expect("a refresh request");
+        if message["method"] == "workspace/diagnostic/refresh" {
+            break message;
+        }
+        client.backlog.push(message);
+    };
+    client.send(json!({"jsonrpc": "2.0", "id": refresh["id"], "result": null}));
+    // Nothing was pushed.
+    let _ = client
+        .request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}));
+    assert!(
+        client.backlog.iter().all(|m| m["method"] != "textDocument/publishDiagnostics"),
+        "a pull client was sent diagnostics: {:?}",
+        client.backlog
+    );
+    client.shutdown();
+}

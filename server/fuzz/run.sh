@@ -21,11 +21,12 @@ for target in "${targets[@]}"; do
     # The repo's policies (valid, broken, every rule's trigger) seed the byte-level target.
     analyze_bytes) seeds=(tests/fixtures) ;;
   esac
-  # Keep going after a finding (each is saved), so that one run shows them all.
+  # Keep going after a finding (each is saved), so that one run shows them all; libFuzzer
+  # then exits non-zero, and the next target still runs.
   "${fuzz[@]}" "$target" "$corpus" "${seeds[@]}" -- \
     -dict=server/fuzz/iam.dict -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=20000 \
     -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
-    -artifact_prefix="server/fuzz/artifacts/$target/"
+    -artifact_prefix="server/fuzz/artifacts/$target/" || echo "fuzz: $target exited with $?" >&2
 done
 if find server/fuzz/artifacts -type f | grep -q .; then
   echo "fuzz: findings in server/fuzz/artifacts:" >&2

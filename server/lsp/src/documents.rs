@@ -2,6 +2,7 @@
 //! (text, line index, and its analysis, made on first use) for answering requests.
 
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use dashmap::DashMap;
@@ -21,6 +22,8 @@ pub struct Document {
 /// background publisher or a request), once: a burst of edits analyses only the versions
 /// someone looks at.
 pub struct Snapshot {
+    /// Unique among snapshots: a settings change makes a new one of the same version.
+    pub id: u64,
     pub version: i32,
     pub text: String,
     pub line_index: LineIndex,
@@ -33,7 +36,9 @@ impl Snapshot {
     fn new(rope: &Rope, version: i32, options: &Options, cache: &Arc<Mutex<StatementCache>>) -> Snapshot {
         let text = rope.to_string();
         let line_index = LineIndex::new(&text);
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         Snapshot {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             version,
             text,
             line_index,

@@ -27,6 +27,11 @@ struct ClientSupport {
     markdown_completion: bool,
     /// Watching files for us (to reload `.iam-lsp.toml`).
     watch_files: bool,
+    /// Pulling diagnostics (`textDocument/diagnostic`): such a client gets them only when
+    /// it asks (pushing too would show each twice), and a refresh request when settings
+    /// change them.
+    pull_diagnostics: bool,
+    diagnostic_refresh: bool,
 }
 
 impl ClientSupport {
@@ -55,6 +60,11 @@ impl ClientSupport {
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|w| w.dynamic_registration)
                 .unwrap_or(false),
+            pull_diagnostics: text_document.is_some_and(|t| t.diagnostic.is_some()),
+            diagnostic_refresh: workspace
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
         }
     }
 }
@@ -67,6 +77,8 @@ const DEFAULT_SUPPORT: ClientSupport = ClientSupport {
     markdown_hover: true,
     markdown_completion: true,
     watch_files: false,
+    pull_diagnostics: false,
+    diagnostic_refresh: false,
 };
 
 pub struct Backend {
@@ -194,6 +206,14 @@ impl Backend {
                 self.publish(uri, snapshot);
             }
         }
+        let support = self.support();
+        if support.pull_diagnostics && support.diagnostic_refresh {
+            // Not awaited: the client answers while this server handles one message at a time.
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let _ = client.workspace_diagnostic_refresh().await;
+            });
+        }
     }
 
     fn support(&self) -> ClientSupport {
@@ -212,6 +232,9 @@ impl Backend {
     /// thread: the server goes on reading messages meanwhile, and a version that a newer
     /// one replaced before its turn is never analysed (a burst of edits costs one analysis).
     fn publish(&self, uri: Uri, snapshot: Arc<Snapshot>) {
+        if self.support().pull_diagnostics {
+            return; // the client asks when it wants them
+        }
         let documents = self.documents.clone();
         let client = self.client.clone();
         let encoding = self.encoding();
@@ -300,6 +323,14 @@ impl LanguageServer for Backend {
                         ..Default::default()
                     },
                 )),
+                diagnostic_provider: support.pull_diagnostics.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some("iam-lsp".to_string()),
+                        inter_file_dependencies: false,
+                        workspace_diagnostics: false,
+                        ..Default::default()
+                    })
+                }),
                 code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                     code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR_REWRITE]),
                     ..Default::default()
@@ -376,6 +407,31 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         self.documents.close(&uri);
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+
+    /// Pulled diagnostics: the current version's, or "unchanged" when the client already
+    /// has them (the result id names the snapshot they were made for).
+    async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
+        let snapshot = self.snapshot(&params.text_document.uri)?;
+        let encoding = self.encoding();
+        guard("diagnostics", || {
+            let result_id = snapshot.id.to_string();
+            let report = if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
+                DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+                    related_documents: None,
+                    unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport { result_id },
+                })
+            } else {
+                DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                    related_documents: None,
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id: Some(result_id),
+                        items: convert::diagnostics(&snapshot, encoding),
+                    },
+                })
+            };
+            DocumentDiagnosticReportResult::Report(report)
+        })
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
