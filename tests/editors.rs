@@ -205,10 +205,9 @@ fn vscode_settings_schema_has_the_server_settings() {
     let properties = manifest["contributes"]["configuration"]["properties"].as_object().expect("settings");
     let names: BTreeSet<&str> = properties.keys().map(String::as_str).collect();
     let mut expected: BTreeSet<String> = ["iamLsp.server.path", "iamLsp.trace.server"].map(String::from).into();
-    expected.extend(
-        ["iamLsp.kinds", "iamLsp.rules.disabled", "iamLsp.rules.severity", "iamLsp.inlayHints.enabled"]
-            .map(String::from),
-    );
+    expected.extend(["iamLsp.kinds", "iamLsp.rules.disabled", "iamLsp.rules.severity"].map(String::from));
+    // Every inlay hint setting the server reads.
+    expected.extend(INLAY_HINTS_SETTINGS.iter().map(|key| format!("iamLsp.inlayHints.{key}")));
     assert_eq!(names, expected.iter().map(String::as_str).collect());
 
     let strings = |v: &serde_json::Value| -> Vec<String> {

@@ -323,17 +323,20 @@ fn a_burst_of_edits_ends_with_the_latest_version() {
     let uri = "file:///work/burst.json";
     client.open(uri, POLICY);
     client.diagnostics(uri);
-    // Type `xyz...` into the Sid one character at a time.
-    for i in 0..200 {
+    // Type 1,000 characters into the Sid, one `didChange` each, without waiting.
+    for i in 0..1_000 {
         client.change(uri, 2 + i, json!([{"range": range(4, 14, 4, 14), "text": "x"}]));
     }
     let mut last = json!(null);
     let mut versions = Vec::new();
-    while last["version"] != json!(201) {
+    while last["version"] != json!(1_001) {
         last = client.diagnostics(uri);
         versions.push(last["version"].as_i64().unwrap());
     }
     assert!(versions.windows(2).all(|w| w[0] < w[1]), "versions out of order: {versions:?}");
+    // Every keystroke is in the text, in order.
+    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(symbols["result"][0]["name"], format!("{}Docs", "x".repeat(1_000)), "{symbols}");
     client.shutdown();
 }
 

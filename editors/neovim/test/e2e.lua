@@ -185,10 +185,18 @@ local function run(setup)
       plugin = {
         kinds = { ['**/trust/*.json'] = 'trust' },
         rules = { disabled = {}, severity = { ['legacy-action'] = 'hint' } },
-        inlayHints = { enabled = false },
+        inlayHints = { enabled = false, accessLevels = true },
       },
-      enable = { kinds = {}, rules = { disabled = {}, severity = {} }, inlayHints = { enabled = true } },
-      autocmd = { kinds = {}, rules = { disabled = {}, severity = {} }, inlayHints = { enabled = true } },
+      enable = {
+        kinds = {},
+        rules = { disabled = {}, severity = {} },
+        inlayHints = { enabled = true, accessLevels = false },
+      },
+      autocmd = {
+        kinds = {},
+        rules = { disabled = {}, severity = {} },
+        inlayHints = { enabled = true, accessLevels = false },
+      },
     }
     local want = expected[setup]
     local init_options = init and init.json.params.initializationOptions

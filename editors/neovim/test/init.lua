@@ -31,7 +31,7 @@ local ok, err = pcall(function()
         settings = {
           kinds = { ['**/trust/*.json'] = 'trust' },
           rules = { severity = { ['legacy-action'] = 'hint' } },
-          inlayHints = { enabled = false },
+          inlayHints = { enabled = false, accessLevels = true },
         },
       })
     elseif setup == 'enable' then

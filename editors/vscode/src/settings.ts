@@ -16,7 +16,7 @@ export interface ServerSettings {
   iamLsp: {
     kinds: Record<string, string>;
     rules: { disabled: string[]; severity: Record<string, string> };
-    inlayHints: { enabled: boolean };
+    inlayHints: { enabled: boolean; accessLevels: boolean };
   };
 }
 
@@ -44,7 +44,10 @@ export function serverSettings(get: Get): ServerSettings {
         disabled: Array.isArray(disabled) ? disabled.filter((c): c is string => typeof c === 'string') : [],
         severity: stringMap(get('rules.severity')),
       },
-      inlayHints: { enabled: get<boolean>('inlayHints.enabled') ?? true },
+      inlayHints: {
+        enabled: get<boolean>('inlayHints.enabled') ?? true,
+        accessLevels: get<boolean>('inlayHints.accessLevels') ?? false,
+      },
     },
   };
 }

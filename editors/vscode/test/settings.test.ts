@@ -21,8 +21,9 @@ function getter(values: Record<string, unknown>): Get {
   return <T>(key: string) => values[key] as T | undefined;
 }
 
-void test('the settings are the six documented keys', () => {
+void test('the settings are the seven documented keys', () => {
   assert.deepEqual(Object.keys(properties).sort(), [
+    'iamLsp.inlayHints.accessLevels',
     'iamLsp.inlayHints.enabled',
     'iamLsp.kinds',
     'iamLsp.rules.disabled',
@@ -48,7 +49,7 @@ void test('the server gets exactly kinds, rules and inlayHints, from the default
   const sent = serverSettings(getter(defaults));
   console.log('sent with the defaults:', JSON.stringify(sent));
   assert.deepEqual(sent, {
-    iamLsp: { kinds: {}, rules: { disabled: [], severity: {} }, inlayHints: { enabled: true } },
+    iamLsp: { kinds: {}, rules: { disabled: [], severity: {} }, inlayHints: { enabled: true, accessLevels: false } },
   });
 });
 
@@ -61,13 +62,14 @@ void test('the server gets the values set, and nothing of the path or trace', ()
       'rules.disabled': ['resource-star', 7],
       'rules.severity': { 'legacy-action': 'hint' },
       'inlayHints.enabled': false,
+      'inlayHints.accessLevels': true,
     }),
   );
   assert.deepEqual(sent, {
     iamLsp: {
       kinds: { '**/trust/*.json': 'trust' },
       rules: { disabled: ['resource-star'], severity: { 'legacy-action': 'hint' } },
-      inlayHints: { enabled: false },
+      inlayHints: { enabled: false, accessLevels: true },
     },
   });
 });

@@ -6,7 +6,7 @@
 --     settings = {                                -- what the server reads; all optional
 --       kinds = { ['**/trust/*.json'] = 'trust' },
 --       rules = { disabled = { 'resource-star' }, severity = { ['legacy-action'] = 'hint' } },
---       inlayHints = { enabled = true },
+--       inlayHints = { enabled = true, accessLevels = false },
 --     },
 --   })
 --
@@ -36,7 +36,7 @@ local function map(value)
 end
 
 --- The `iamLsp` settings object the server reads, from the user's (partial) settings.
----@param user table|nil { kinds = {glob = kind}, rules = { disabled = {code...}, severity = {code = sev} }, inlayHints = { enabled = bool } }
+---@param user table|nil { kinds = {glob = kind}, rules = { disabled = {code...}, severity = {code = sev} }, inlayHints = { enabled = bool, accessLevels = bool } }
 ---@return table
 function M.settings(user)
   user = user or {}
@@ -45,14 +45,17 @@ function M.settings(user)
   for _, code in ipairs(rules.disabled or {}) do
     table.insert(disabled, code)
   end
-  local enabled = true
-  if type(user.inlayHints) == 'table' and user.inlayHints.enabled ~= nil then
-    enabled = user.inlayHints.enabled and true or false
+  local hints = type(user.inlayHints) == 'table' and user.inlayHints or {}
+  local function flag(value, default)
+    if value == nil then
+      return default
+    end
+    return value and true or false
   end
   return {
     kinds = map(user.kinds),
     rules = { disabled = disabled, severity = map(rules.severity) },
-    inlayHints = { enabled = enabled },
+    inlayHints = { enabled = flag(hints.enabled, true), accessLevels = flag(hints.accessLevels, false) },
   }
 end
 

@@ -394,10 +394,10 @@ try {
   fs.writeFileSync(path.join(outDir, 'output-channel.log'), trace);
   const squash = trace.replace(/\s+/g, '');
   const initOptions =
-    '"initializationOptions":{"iamLsp":{"kinds":{"**/trust/*.json":"trust"},"rules":{"disabled":[],"severity":{"legacy-action":"hint"}},"inlayHints":{"enabled":true}}}';
+    '"initializationOptions":{"iamLsp":{"kinds":{"**/trust/*.json":"trust"},"rules":{"disabled":[],"severity":{"legacy-action":"hint"}},"inlayHints":{"enabled":true,"accessLevels":false}}}';
   check(squash.includes(initOptions), `initialize sent ${initOptions}`);
   const changed =
-    '{"settings":{"iamLsp":{"kinds":{"**/trust/*.json":"trust"},"rules":{"disabled":[],"severity":{"legacy-action":"hint"}},"inlayHints":{"enabled":false}}}}';
+    '{"settings":{"iamLsp":{"kinds":{"**/trust/*.json":"trust"},"rules":{"disabled":[],"severity":{"legacy-action":"hint"}},"inlayHints":{"enabled":false,"accessLevels":false}}}}';
   check(
     squash.includes("'workspace/didChangeConfiguration'") && squash.includes(changed),
     `a settings change sent workspace/didChangeConfiguration ${changed}`,

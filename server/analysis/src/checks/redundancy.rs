@@ -222,11 +222,15 @@ fn canonical(value: &Value) -> String {
 /// `s` in quotes, with `"` and `\` escaped: distinct strings stay distinct.
 fn quote(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        if matches!(c, '"' | '\\') {
-            out.push('\\');
+    if s.contains(['"', '\\']) {
+        for c in s.chars() {
+            if matches!(c, '"' | '\\') {
+                out.push('\\');
+            }
+            out.push(c);
         }
-        out.push(c);
+    } else {
+        out.push_str(s);
     }
     out.push('"');
 }
