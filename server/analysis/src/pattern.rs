@@ -252,6 +252,11 @@ impl Matcher {
         Matcher { tokens, prefix, prefix_star }
     }
 
+    /// Whether the pattern is its literal prefix and one `*` (`Describe*`).
+    pub fn is_prefix_star(&self) -> bool {
+        self.prefix_star
+    }
+
     /// The pattern's leading text before any wildcard (its ASCII part), lower-cased: every
     /// match starts with it, ignoring case.
     pub fn literal_prefix(&self) -> &[u8] {

@@ -115,7 +115,7 @@ impl Service {
             let lower = |i: u32| self.actions[i as usize].name.bytes().map(|b| b.to_ascii_lowercase());
             let sorted = self.actions_sorted.get_or_init(|| {
                 let mut sorted: Vec<u32> = (0..self.actions.len() as u32).collect();
-                sorted.sort_by(|&a, &b| lower(a).cmp(lower(b)));
+                sorted.sort_by_cached_key(|&i| self.actions[i as usize].name.to_ascii_lowercase());
                 sorted
             });
             let start = sorted.partition_point(|&i| lower(i).lt(prefix.iter().copied()));
@@ -131,7 +131,10 @@ impl Service {
                 })
                 .collect()
         };
-        indices.retain(|&i| matcher.matches(&self.actions[i as usize].name));
+        // `Describe*`: the prefix range is the answer.
+        if !matcher.is_prefix_star() || prefix.is_empty() {
+            indices.retain(|&i| matcher.matches(&self.actions[i as usize].name));
+        }
         indices.sort_unstable();
         indices.into_iter().map(|i| &self.actions[i as usize])
     }
@@ -294,6 +297,17 @@ impl Catalog {
         Some((service, service.action(action)?))
     }
 
+    /// Whether an IAM action pattern matches any action (without listing them all).
+    pub fn matches_any_action(&self, pattern: &str) -> bool {
+        let (prefix_pattern, action_pattern) = pattern.split_once(':').unwrap_or((pattern, "*"));
+        if pattern::has_wildcard(prefix_pattern) || action_pattern == "*" || !pattern::has_wildcard(action_pattern) {
+            return !self.matching_actions(pattern).is_empty();
+        }
+        // `service:Get*`, the common wildcard: one service's sorted range.
+        let matcher = pattern::Matcher::new(action_pattern);
+        self.service(prefix_pattern).is_some_and(|service| service.matching(&matcher).next().is_some())
+    }
+
     /// Every action an IAM action pattern (`s3:Get*`, `*:List*`, `*`) matches.
     pub fn matching_actions<'c>(&'c self, pattern: &str) -> Vec<(&'c Service, &'c Action)> {
         let (prefix_pattern, action_pattern) = pattern.split_once(':').unwrap_or((pattern, "*"));
@@ -422,7 +436,10 @@ pub fn key_matches(template: &str, name: &str) -> bool {
 /// Whether a key name fits a template with a placeholder: `aws:ResourceTag/${TagKey}`, or
 /// the global list's `aws:PrincipalTag/tag-key` style. Ignores ASCII case.
 fn key_template_matches(template: &str, name: &str) -> bool {
-    let stem_len = match template.find("${").or_else(|| template.find('<')) {
+    // (Byte scans: this runs for every key of every action a statement grants.)
+    let bytes = template.as_bytes();
+    let placeholder = bytes.windows(2).position(|w| w == b"${").or_else(|| bytes.iter().position(|&b| b == b'<'));
+    let stem_len = match placeholder {
         Some(i) => i,
         None => match template.rsplit_once('/') {
             Some((stem, tail)) if tail.eq_ignore_ascii_case("tag-key") || tail.eq_ignore_ascii_case("key") => {

@@ -155,7 +155,7 @@ fn check_action(lit: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
     }
 
     if pattern::has_wildcard(prefix) {
-        if catalog.matching_actions(value).is_empty() {
+        if !catalog.matches_any_action(value) {
             out.push(Diagnostic::new(
                 Code::WildcardMatchesNothing,
                 lit.content_range(),
@@ -171,7 +171,7 @@ fn check_action(lit: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
     };
 
     if pattern::has_wildcard(name) {
-        if catalog.matching_actions(value).is_empty() {
+        if !catalog.matches_any_action(value) {
             let close = nearest(name.trim_matches(['*', '?']), service.actions.iter().map(|a| a.name.as_str()), 3);
             let hint = if close.is_empty() { String::new() } else { format!(" (close names: {})", list(&close)) };
             out.push(Diagnostic::new(

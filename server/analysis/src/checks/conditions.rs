@@ -212,7 +212,7 @@ fn check_key(cx: &mut Ctx, statement: &Statement, block: &Member, operator: &Ope
 /// A service key filters only the actions (and resource types) that list it.
 fn applies_to_actions(cx: &mut Ctx, statement: &Statement, name: &str, prefix: &str, range: TextRange) {
     let Some(matched) = cx.matched(statement) else { return };
-    let actions = &matched.all;
+    let actions = matched.all();
     if actions.is_empty() || statement.action.as_ref().is_some_and(|a| a.items.iter().any(|i| i.value == "*")) {
         return;
     }

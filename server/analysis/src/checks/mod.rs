@@ -36,10 +36,23 @@ pub struct Ctx<'a> {
 }
 
 /// What each `Action` entry of a statement matches in the catalog (empty for an entry
-/// that matches nothing), and all of them together, sorted and without repeats.
+/// that matches nothing).
 pub struct Matched<'c> {
     pub per_entry: Vec<Vec<(&'c Service, &'c Action)>>,
-    pub all: Vec<(&'c Service, &'c Action)>,
+    all: std::cell::OnceCell<Vec<(&'c Service, &'c Action)>>,
+}
+
+impl<'c> Matched<'c> {
+    /// All the entries' actions together, each once, in no particular order.
+    pub fn all(&self) -> &[(&'c Service, &'c Action)] {
+        self.all.get_or_init(|| {
+            let mut all: Vec<_> = self.per_entry.iter().flatten().copied().collect();
+            // By identity: comparing addresses, not names.
+            all.sort_unstable_by_key(|(_, a)| std::ptr::from_ref(*a));
+            all.dedup_by_key(|(_, a)| std::ptr::from_ref(*a));
+            all
+        })
+    }
 }
 
 impl<'a> Ctx<'a> {
@@ -58,9 +71,7 @@ impl<'a> Ctx<'a> {
             }
         }
         let per_entry: Vec<_> = actions.items.iter().map(|item| expand(self.catalog, &item.value)).collect();
-        let mut all: Vec<_> = per_entry.iter().flatten().copied().collect();
-        sort_dedup(&mut all);
-        let matched = Rc::new(Matched { per_entry, all });
+        let matched = Rc::new(Matched { per_entry, all: std::cell::OnceCell::new() });
         *slot = Some((statement.index, matched.clone()));
         Some(matched)
     }
@@ -211,13 +222,9 @@ pub fn statement_actions<'c>(catalog: &'c Catalog, statement: &Statement) -> Opt
     for item in &actions.items {
         out.extend(expand(catalog, &item.value));
     }
-    sort_dedup(&mut out);
+    out.sort_by_key(|(s, a)| (s.prefix.as_str(), a.name.as_str()));
+    out.dedup_by_key(|(s, a)| (s.prefix.as_str(), a.name.as_str()));
     Some(out)
-}
-
-fn sort_dedup(actions: &mut Vec<(&Service, &Action)>) {
-    actions.sort_by_key(|(s, a)| (s.prefix.as_str(), a.name.as_str()));
-    actions.dedup_by_key(|(s, a)| (s.prefix.as_str(), a.name.as_str()));
 }
 
 /// The edit that removes `array.items[index]` with the comma that separates it.
