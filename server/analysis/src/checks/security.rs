@@ -168,7 +168,8 @@ pub fn check_size(cx: &mut Ctx, policy: &Policy) {
     }
     // IAM does not count whitespace.
     let size = if cx.text.is_ascii() {
-        cx.text.bytes().filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)).count()
+        // ASCII whitespace is ` ` and `\t` to `\r`: a branch-free count the compiler vectorises.
+        cx.text.bytes().map(|b| usize::from(b != b' ' && !(b'\t'..=b'\r').contains(&b))).sum()
     } else {
         cx.text.chars().filter(|c| !c.is_whitespace()).count()
     };
