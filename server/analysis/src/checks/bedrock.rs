@@ -235,7 +235,7 @@ pub fn check_policy(cx: &mut Ctx, policy: &Policy) {
         return;
     }
     // Foundation-model ARNs the policy allows invoking: (Region, model) patterns.
-    let models: Vec<(Vec<pattern::Tok>, Vec<pattern::Tok>)> = policy
+    let mut models: Vec<(&str, &str)> = policy
         .statements
         .iter()
         .filter(|s| invokes(s))
@@ -244,8 +244,15 @@ pub fn check_policy(cx: &mut Ctx, policy: &Policy) {
             let parsed = arn::parse(&lit.value).ok()?;
             let model = parsed.resource.text.strip_prefix("foundation-model/")?;
             (parsed.service.text == "bedrock" || arn::is_all_wildcard(parsed.service.text))
-                .then(|| (pattern::policy_pattern(parsed.region.text), pattern::policy_pattern(model)))
+                .then_some((parsed.region.text, model))
         })
+        .collect();
+    // Each (Region, model) once: large documents repeat them.
+    models.sort_unstable();
+    models.dedup();
+    let models: Vec<(Vec<pattern::Tok>, Vec<pattern::Tok>)> = models
+        .into_iter()
+        .map(|(region, model)| (pattern::policy_pattern(region), pattern::policy_pattern(model)))
         .collect();
     let gets_profiles = policy.statements.iter().any(|s| {
         s.effect == Some(Effect::Allow)

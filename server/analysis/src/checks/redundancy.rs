@@ -1,6 +1,5 @@
 //! Redundancy: duplicate statements and resources, and statements that could be one.
 
-use std::cell::OnceCell;
 use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
@@ -8,7 +7,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHasher};
 use super::{array_of, remove_item, Ctx};
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::model::{Policy, Statement};
-use crate::syntax::Value;
+use crate::syntax::{Member, Value};
 use crate::text::TextRange;
 
 pub fn check(cx: &mut Ctx, policy: &Policy) {
@@ -24,12 +23,7 @@ pub fn check(cx: &mut Ctx, policy: &Policy) {
     let statements = &policy.statements;
     let mut by_content: HashMap<u64, Vec<usize>> = HashMap::default();
     let mut by_scope: HashMap<u64, Vec<usize>> = HashMap::default();
-    // The canonical members of each statement, made when a bucket has two.
-    let canonical: Vec<OnceCell<Vec<(&str, String)>>> = statements.iter().map(|_| OnceCell::new()).collect();
-    let equal_except = |a: usize, b: usize, skip: &[&str]| {
-        let [a, b] = [a, b].map(|i| canonical[i].get_or_init(|| canonical_members(&statements[i])));
-        join_except(a, skip) == join_except(b, skip)
-    };
+    let equal_except = |a: usize, b: usize, skip: &[&str]| same_members(&statements[a], &statements[b], skip);
     for (position, statement) in statements.iter().enumerate() {
         let brace = TextRange::new(statement.object.range.start, statement.object.range.start + 1);
         let members = member_hashes(statement);
@@ -91,7 +85,7 @@ fn hash_except(members: &[(&str, u64)], skip: &[&str]) -> u64 {
     hasher.finish()
 }
 
-/// What [`canonical`] would say of two values, as a hash: equal canonical forms hash equal.
+/// A hash of a value as IAM reads it: values that [`same_value`] calls equal hash equal.
 fn hash_value(value: &Value) -> u64 {
     let mut hasher = FxHasher::default();
     match value {
@@ -152,85 +146,101 @@ fn duplicate_resources(cx: &mut Ctx, statement: &Statement) {
     }
 }
 
-/// A statement's members as (key, canonical value), sorted: its content independent of
-/// layout and key order.
-fn canonical_members<'s>(statement: &'s Statement) -> Vec<(&'s str, String)> {
-    let mut members: Vec<(&str, String)> = statement
-        .object
-        .members
-        .iter()
-        .map(|m| (m.key.value.as_str(), m.value.as_ref().map(canonical).unwrap_or_default()))
-        .collect();
-    members.sort();
-    members
+/// Whether two statements have the same members but `skip`, as IAM reads them: members and
+/// list entries in any order, a lone string the same as a one-entry list.
+fn same_members(a: &Statement, b: &Statement, skip: &[&str]) -> bool {
+    let kept = |m: &&Member| !skip.contains(&m.key.value.as_str());
+    same_member_lists(
+        &by_hash(a.object.members.iter().filter(kept), member_hash),
+        &by_hash(b.object.members.iter().filter(kept), member_hash),
+    )
 }
 
-/// The members as one string, leaving out some.
-fn join_except(members: &[(&str, String)], skip: &[&str]) -> String {
-    let mut out = String::new();
-    for (key, value) in members.iter().filter(|(k, _)| !skip.contains(k)) {
-        if !out.is_empty() {
-            out.push(',');
-        }
-        quote(key, &mut out);
-        out.push(':');
-        out.push_str(value);
-    }
-    out
+/// Items with their hashes, sorted by hash.
+fn by_hash<'v, T>(items: impl Iterator<Item = &'v T>, hash: fn(&T) -> u64) -> Vec<(u64, &'v T)>
+where
+    T: 'v,
+{
+    let mut items: Vec<(u64, &T)> = items.map(|item| (hash(item), item)).collect();
+    items.sort_unstable_by_key(|(hash, _)| *hash);
+    items
 }
 
-fn canonical(value: &Value) -> String {
-    let mut out = String::new();
+/// A one-entry list is its entry.
+fn single(value: &Value) -> Option<&Value> {
     match value {
-        Value::String(s) => quote(&s.value, &mut out),
-        Value::Array(a) => {
-            // Order does not matter in IAM's lists; a lone string equals a one-element list.
-            let mut items: Vec<String> = a.items.iter().map(canonical).collect();
-            items.sort();
-            if items.len() == 1 {
-                return items.pop().unwrap_or_default();
-            }
-            out.push('[');
-            out.push_str(&items.join(","));
-            out.push(']');
+        Value::Array(array) if array.items.len() == 1 => array.items.first(),
+        _ => None,
+    }
+}
+
+fn member_hash(m: &Member) -> u64 {
+    let mut hasher = FxHasher::default();
+    (&m.key.value, m.value.as_ref().map_or(0, hash_value)).hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Lists sorted by hash, compared pairwise. (Equal values hash equal; should two different
+/// ones collide, the order may pair them wrongly: a duplicate is then missed, never invented.)
+fn same_member_lists(a: &[(u64, &Member)], b: &[(u64, &Member)]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|((ha, ma), (hb, mb))| {
+            ha == hb
+                && ma.key.value == mb.key.value
+                && match (&ma.value, &mb.value) {
+                    (Some(x), Some(y)) => same_value(x, y),
+                    (None, None) => true,
+                    _ => false,
+                }
+        })
+}
+
+fn same_value(a: &Value, b: &Value) -> bool {
+    if let Some(a) = single(a) {
+        return same_value(a, b);
+    }
+    if let Some(b) = single(b) {
+        return same_value(a, b);
+    }
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => x.value == y.value,
+        (Value::Array(x), Value::Array(y)) => {
+            let (x, y) = (by_hash(x.items.iter(), hash_value), by_hash(y.items.iter(), hash_value));
+            x.len() == y.len() && x.iter().zip(&y).all(|((hx, vx), (hy, vy))| hx == hy && same_value(vx, vy))
         }
-        Value::Object(o) => {
-            let mut members: Vec<String> = o
-                .members
-                .iter()
-                .map(|m| {
-                    let mut member = String::new();
-                    quote(&m.key.value, &mut member);
-                    member.push(':');
-                    member.push_str(&m.value.as_ref().map(canonical).unwrap_or_default());
-                    member
-                })
-                .collect();
-            members.sort();
-            out.push('{');
-            out.push_str(&members.join(","));
-            out.push('}');
+        (Value::Object(x), Value::Object(y)) => {
+            same_member_lists(&by_hash(x.members.iter(), member_hash), &by_hash(y.members.iter(), member_hash))
         }
         // Numbers compare by their place: two statements never share one.
-        Value::Number(r) => out.push_str(&format!("n{}", r.start)),
-        Value::Bool(b, _) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Null(_) => out.push_str("null"),
+        (Value::Number(x), Value::Number(y)) => x == y,
+        (Value::Bool(x, _), Value::Bool(y, _)) => x == y,
+        (Value::Null(_), Value::Null(_)) => true,
+        _ => false,
     }
-    out
 }
 
-/// `s` in quotes, with `"` and `\` escaped: distinct strings stay distinct.
-fn quote(s: &str, out: &mut String) {
-    out.push('"');
-    if s.contains(['"', '\\']) {
-        for c in s.chars() {
-            if matches!(c, '"' | '\\') {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-    } else {
-        out.push_str(s);
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::Code;
+
+    fn duplicates(statements: &str) -> usize {
+        let text = format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#);
+        crate::analyze(&text).diagnostics.iter().filter(|d| d.code == Code::StatementDuplicate).count()
     }
-    out.push('"');
+
+    #[test]
+    fn statements_are_compared_as_iam_reads_them() {
+        // Keys and list entries in another order, a lone string for a one-entry list.
+        let a = r#"{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::b/*",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": ["111122223333"], "aws:SourceVpc": "vpc-1"}}}"#;
+        let b = r#"{"Condition": {"StringEquals": {"aws:SourceVpc": ["vpc-1"], "aws:SourceAccount": "111122223333"}},
+                    "Resource": ["arn:aws:s3:::b/*"], "Action": ["s3:PutObject", "s3:GetObject"], "Effect": "Allow"}"#;
+        assert_eq!(duplicates(&format!("{a}, {b}")), 1);
+        // One condition value differs: not a duplicate.
+        let c = b.replace("vpc-1", "vpc-2");
+        assert_eq!(duplicates(&format!("{a}, {c}")), 0);
+        // A list of two is not one of its entries.
+        let d = a.replace(r#""arn:aws:s3:::b/*""#, r#"["arn:aws:s3:::b/*", "arn:aws:s3:::c/*"]"#);
+        assert_eq!(duplicates(&format!("{a}, {d}")), 0);
+    }
 }
