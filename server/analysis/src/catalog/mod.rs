@@ -106,30 +106,46 @@ impl Service {
         with_lowercase(name, |lower| self.actions_by_name.get(lower)).map(|&i| &self.actions[i])
     }
 
+    /// Whether a wildcard pattern matches any of the service's actions.
+    fn has_matching(&self, matcher: &pattern::Matcher) -> bool {
+        if matcher.literal_prefix().is_empty() {
+            return self.actions.iter().any(|a| matcher.matches(&a.name));
+        }
+        self.prefix_range(matcher.literal_prefix()).iter().any(|&i| matcher.matches(&self.actions[i as usize].name))
+    }
+
+    /// The indices of the actions whose names start with `prefix` (lower case), ignoring case.
+    fn prefix_range(&self, prefix: &[u8]) -> &[u32] {
+        let lower = |i: u32| self.actions[i as usize].name.bytes().map(|b| b.to_ascii_lowercase());
+        let sorted = self.actions_sorted.get_or_init(|| {
+            let mut sorted: Vec<u32> = (0..self.actions.len() as u32).collect();
+            // The catalog lists most services' actions in this order already.
+            if !sorted.is_sorted_by(|&a, &b| lower(a).le(lower(b))) {
+                sorted.sort_by_cached_key(|&i| self.actions[i as usize].name.to_ascii_lowercase());
+            }
+            sorted
+        });
+        let start = sorted.partition_point(|&i| lower(i).lt(prefix.iter().copied()));
+        let len = sorted[start..]
+            .iter()
+            .take_while(|&&i| {
+                self.actions[i as usize]
+                    .name
+                    .as_bytes()
+                    .get(..prefix.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+            })
+            .count();
+        &sorted[start..start + len]
+    }
+
     /// The actions a wildcard pattern matches, in catalog order.
     fn matching(&self, matcher: &pattern::Matcher) -> impl Iterator<Item = &Action> {
         let prefix = matcher.literal_prefix();
         let mut indices: Vec<u32> = if prefix.is_empty() {
             (0..self.actions.len() as u32).collect()
         } else {
-            let lower = |i: u32| self.actions[i as usize].name.bytes().map(|b| b.to_ascii_lowercase());
-            let sorted = self.actions_sorted.get_or_init(|| {
-                let mut sorted: Vec<u32> = (0..self.actions.len() as u32).collect();
-                sorted.sort_by_cached_key(|&i| self.actions[i as usize].name.to_ascii_lowercase());
-                sorted
-            });
-            let start = sorted.partition_point(|&i| lower(i).lt(prefix.iter().copied()));
-            sorted[start..]
-                .iter()
-                .copied()
-                .take_while(|&i| {
-                    self.actions[i as usize]
-                        .name
-                        .as_bytes()
-                        .get(..prefix.len())
-                        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
-                })
-                .collect()
+            self.prefix_range(prefix).to_vec()
         };
         // `Describe*`: the prefix range is the answer.
         if !matcher.is_prefix_star() || prefix.is_empty() {
@@ -300,12 +316,19 @@ impl Catalog {
     /// Whether an IAM action pattern matches any action (without listing them all).
     pub fn matches_any_action(&self, pattern: &str) -> bool {
         let (prefix_pattern, action_pattern) = pattern.split_once(':').unwrap_or((pattern, "*"));
-        if pattern::has_wildcard(prefix_pattern) || action_pattern == "*" || !pattern::has_wildcard(action_pattern) {
-            return !self.matching_actions(pattern).is_empty();
+        let action_matcher = (action_pattern != "*" && pattern::has_wildcard(action_pattern))
+            .then(|| pattern::Matcher::new(action_pattern));
+        let any_in = |service: &Service| match &action_matcher {
+            _ if action_pattern == "*" => !service.actions.is_empty(),
+            Some(matcher) => service.has_matching(matcher),
+            None => service.action(action_pattern).is_some(),
+        };
+        if pattern::has_wildcard(prefix_pattern) {
+            let prefix_matcher = pattern::Matcher::new(prefix_pattern);
+            self.services.iter().filter(|s| prefix_matcher.matches(&s.prefix)).any(any_in)
+        } else {
+            self.service(prefix_pattern).is_some_and(any_in)
         }
-        // `service:Get*`, the common wildcard: one service's sorted range.
-        let matcher = pattern::Matcher::new(action_pattern);
-        self.service(prefix_pattern).is_some_and(|service| service.matching(&matcher).next().is_some())
     }
 
     /// Every action an IAM action pattern (`s3:Get*`, `*:List*`, `*`) matches.
