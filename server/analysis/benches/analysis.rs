@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use iam_analysis::{analyze, complete, hover, model, syntax, Catalog, Options};
+use iam_analysis::{analyze, analyze_incrementally, complete, hover, model, syntax, Catalog, Options, StatementCache};
 
 // The bench runner's documents: the largest policy is the third below; the 1 MB document is
 // what the keystroke benchmark types into.
@@ -68,6 +68,22 @@ fn stages(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function("parse", |b| b.iter(|| syntax::parse(&big)));
     group.bench_function("analyse", |b| b.iter(|| analyze(&big)));
+    // As the server does after a keystroke: two versions one character apart, each analysed
+    // with the findings the other left, so that one statement is checked again.
+    let action = big.len() / 2 + big[big.len() / 2..].find("\"Action\":").expect("an Action in the second half");
+    let value = action + "\"Action\":".len();
+    let name = value + big[value..].find('"').expect("an action name") + 1;
+    let mut typed = big.clone();
+    typed.insert(name, 'x');
+    let versions = [big.as_str(), typed.as_str()];
+    let mut cache = StatementCache::default();
+    let mut turn = 0;
+    group.bench_function("reanalyse", |b| {
+        b.iter(|| {
+            turn ^= 1;
+            analyze_incrementally(versions[turn], &Options::default(), Some(&mut cache))
+        })
+    });
     group.finish();
 
     let mut group = c.benchmark_group("hover");
