@@ -13,6 +13,8 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(analyze_bytes analyze_json document_sync)
 export RUSTC_BOOTSTRAP=1
 fuzz=(cargo fuzz run --fuzz-dir server/fuzz --sanitizer none --release)
+# Build first: a target that does not build fails the run (a finding does not, see below).
+cargo fuzz build --fuzz-dir server/fuzz --sanitizer none --release
 for target in "${targets[@]}"; do
   corpus=server/fuzz/corpus/$target
   mkdir -p "$corpus" "server/fuzz/artifacts/$target"

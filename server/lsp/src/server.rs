@@ -233,9 +233,10 @@ impl Backend {
         self.documents.snapshot(uri).ok_or_else(|| not_open(uri))
     }
 
-    /// Publishes a version's diagnostics from a task of its own, analysing on a blocking
-    /// thread: the server goes on reading messages meanwhile, and a version that a newer
-    /// one replaced before its turn is never analysed (a burst of edits costs one analysis).
+    /// Publishes a version's diagnostics from a task of its own (a large document is
+    /// analysed on a blocking thread while messages keep being read, see [`ANALYSE_INLINE`]);
+    /// a version that a newer one replaced before its turn is never analysed, so a burst of
+    /// edits costs one analysis.
     fn publish(&self, uri: Uri, snapshot: Arc<Snapshot>) {
         if self.support().pull_diagnostics {
             return; // the client asks when it wants them
