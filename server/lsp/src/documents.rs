@@ -116,7 +116,8 @@ impl Documents {
         Some(snapshot)
     }
 
-    /// Analyses a document again (its settings changed); `None` when it is not open.
+    /// A new snapshot of the same version under new settings (analysed when first needed);
+    /// `None` when the document is not open.
     pub fn reanalyze(&self, uri: &Uri, options: &Options) -> Option<Arc<Snapshot>> {
         let mut doc = self.map.get_mut(uri)?;
         let snapshot = Arc::new(Snapshot::new(&doc.rope, doc.version, options, &doc.cache));
