@@ -97,6 +97,17 @@ impl Client {
         response["result"].clone()
     }
 
+    /// The next message the server sends with this method (others go to the backlog).
+    fn next(&mut self, method: &str) -> Value {
+        loop {
+            let message = self.messages.recv_timeout(WAIT).unwrap_or_else(|_| panic!("a {method} message"));
+            if message["method"] == method {
+                return message;
+            }
+            self.backlog.push(message);
+        }
+    }
+
     /// The next `publishDiagnostics` for `uri` (from the backlog first).
     fn diagnostics(&mut self, uri: &str) -> Value {
         let is_for = |m: &Value| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri;
@@ -400,12 +411,7 @@ fn configuration_from_the_workspace_file_and_the_editor_settings() {
         "workspace/didChangeConfiguration",
         json!({"settings": {"iamLsp": {"rules": {"disabled": ["no-such-rule"]}}}}),
     );
-    let message = loop {
-        let m = client.messages.recv_timeout(WAIT).expect("a message");
-        if m["method"] == "window/showMessage" {
-            break m;
-        }
-    };
+    let message = client.next("window/showMessage");
     assert!(message["params"]["message"].as_str().unwrap().contains("unknown rule `no-such-rule`"), "{message}");
     client.shutdown();
     let _ = std::fs::remove_dir_all(&root);
@@ -609,13 +615,7 @@ fn clients_that_pull_diagnostics_get_them_on_request_only() {
         "workspace/didChangeConfiguration",
         json!({"settings": {"iamLsp": {"rules": {"disabled": ["element-not-allowed"]}}}}),
     );
-    let refresh = loop {
-        let message = client.messages.recv_timeout(WAIT).expect("a refresh request");
-        if message["method"] == "workspace/diagnostic/refresh" {
-            break message;
-        }
-        client.backlog.push(message);
-    };
+    let refresh = client.next("workspace/diagnostic/refresh");
     client.send(json!({"jsonrpc": "2.0", "id": refresh["id"], "result": null}));
     // Nothing was pushed.
     let _ = client
