@@ -1,11 +1,14 @@
 //! End-to-end: the built `iam-lsp` binary over stdio, driven as an editor drives it.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
 use serde_json::{json, Value};
+
+#[path = "support/framing.rs"]
+mod framing;
 
 /// Generous: a bound on waiting for a message that should come, not a timing assertion.
 const WAIT: Duration = Duration::from_secs(20);
@@ -32,25 +35,7 @@ impl Client {
         let (tx, messages) = mpsc::channel();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
-            loop {
-                let mut length = None;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(n) = line.strip_prefix("Content-Length: ") {
-                        length = n.parse::<usize>().ok();
-                    }
-                }
-                let mut body = vec![0; length.expect("Content-Length header")];
-                if reader.read_exact(&mut body).is_err() {
-                    return;
-                }
+            while let Some(body) = framing::read_message(&mut reader) {
                 if tx.send(serde_json::from_slice(&body).expect("server sent JSON")).is_err() {
                     return;
                 }

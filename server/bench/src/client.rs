@@ -1,12 +1,15 @@
 //! A minimal LSP client over the server's stdio that timestamps every message as it arrives.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+
+#[path = "../../../tests/support/framing.rs"]
+mod framing;
 
 /// A bound on waiting for a message that should come: if it passes, the benchmark fails.
 pub const WAIT: Duration = Duration::from_secs(60);
@@ -33,25 +36,7 @@ impl Client {
         let (tx, messages) = mpsc::channel();
         std::thread::spawn(move || {
             let mut reader = BufReader::with_capacity(1 << 16, stdout);
-            loop {
-                let mut length = None;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(n) = line.strip_prefix("Content-Length: ") {
-                        length = n.parse::<usize>().ok();
-                    }
-                }
-                let mut body = vec![0; length.expect("a Content-Length header")];
-                if reader.read_exact(&mut body).is_err() {
-                    return;
-                }
+            while let Some(body) = framing::read_message(&mut reader) {
                 // The time the whole message had arrived, before the client spends any on it.
                 let at = Instant::now();
                 let message: Value = serde_json::from_slice(&body).expect("the server sends JSON");
