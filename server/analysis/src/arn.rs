@@ -27,50 +27,53 @@ pub struct Arn<'a> {
     pub resource: Part<'a>,
 }
 
-/// Splits at `:` outside `${...}`, into at most `max` parts (the last keeps the rest).
-pub fn split_parts(s: &str, max: usize) -> Vec<Part<'_>> {
-    split_outside_variables(s, b':', max)
-}
-
 /// Splits at `separator` outside `${...}`, into at most `max` parts.
 pub fn split_outside_variables(s: &str, separator: u8, max: usize) -> Vec<Part<'_>> {
     let mut parts = Vec::new();
     let mut start = 0;
-    let mut in_variable = false;
-    let bytes = s.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() && parts.len() + 1 < max {
-        match bytes[i] {
-            b'$' if bytes.get(i + 1) == Some(&b'{') => {
-                in_variable = true;
-                i += 1;
-            }
-            b'}' if in_variable => in_variable = false,
-            b if b == separator && !in_variable => {
-                parts.push(Part { text: &s[start..i], start });
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
+    while parts.len() + 1 < max {
+        let Some(at) = next_separator(s, start, separator) else { break };
+        parts.push(Part { text: &s[start..at], start });
+        start = at + 1;
     }
     parts.push(Part { text: &s[start..], start });
     parts
 }
 
-/// Parses an ARN; `Err(n)` when it has only `n` of its six parts.
-pub fn parse(s: &str) -> Result<Arn<'_>, usize> {
-    let parts = split_parts(s, 6);
-    match parts.as_slice() {
-        [_, partition, service, region, account, resource] => Ok(Arn {
-            partition: *partition,
-            service: *service,
-            region: *region,
-            account: *account,
-            resource: *resource,
-        }),
-        _ => Err(parts.len()),
+/// Where the next `separator` outside `${...}` at or after `from` is.
+fn next_separator(s: &str, from: usize, separator: u8) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut i = from;
+    while i < bytes.len() {
+        match bytes[i] {
+            b if b == separator => return Some(i),
+            // A variable's own separators (`${aws:username}`) do not split.
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                i = s[i..].find('}').map_or(bytes.len(), |close| i + close);
+            }
+            _ => {}
+        }
+        i += 1;
     }
+    None
+}
+
+/// Parses an ARN; `Err(n)` when it has only `n` of its six parts. (Without allocating: every
+/// resource of every statement is parsed, some several times.)
+pub fn parse(s: &str) -> Result<Arn<'_>, usize> {
+    let mut parts = [Part { text: "", start: 0 }; 6];
+    let mut start = 0;
+    for (n, part) in parts.iter_mut().enumerate() {
+        if n == 5 {
+            *part = Part { text: &s[start..], start };
+            break;
+        }
+        let Some(at) = next_separator(s, start, b':') else { return Err(n + 1) };
+        *part = Part { text: &s[start..at], start };
+        start = at + 1;
+    }
+    let [_, partition, service, region, account, resource] = parts;
+    Ok(Arn { partition, service, region, account, resource })
 }
 
 /// Whether a part is nothing but wildcards (and so matches anything).
@@ -80,7 +83,7 @@ pub fn is_all_wildcard(part: &str) -> bool {
 
 /// Whether text holds a wildcard or a policy variable, so it stands for many values.
 pub fn is_variable(part: &str) -> bool {
-    part.contains(['*', '?']) || part.contains("${")
+    crate::pattern::has_wildcard(part) || crate::pattern::has_variable(part)
 }
 
 #[cfg(test)]

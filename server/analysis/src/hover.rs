@@ -234,12 +234,8 @@ fn top_level_markdown(policy: &Policy, options: &Options, element: Option<&str>)
 fn arn_hover(lit: &StringLit, statement: &Statement, catalog: &Catalog) -> Option<Hover> {
     let parsed = crate::arn::parse(&lit.value).ok()?;
     let resource_pattern = pattern::policy_pattern(parsed.resource.text);
-    let types: Vec<(&Service, &ResourceType)> = catalog
-        .resource_types_for_arn_service(parsed.service.text)
-        .filter(|(_, r)| {
-            r.arn_format.as_ref().is_some_and(|f| pattern::intersects(&resource_pattern, &f.resource_pattern))
-        })
-        .collect();
+    let types: Vec<(&Service, &ResourceType)> =
+        catalog.resource_types_matching(parsed.service.text, &resource_pattern).map(|(s, r, _)| (s, r)).collect();
     let mut md = String::new();
     match types.first() {
         None => {

@@ -66,7 +66,8 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
-        let mut line_starts = vec![0];
+        let mut line_starts = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
+        line_starts.push(0);
         // memchr finds the line breaks with SIMD: this runs on every edit of a document.
         let mut after_crlf = 0;
         for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
@@ -146,6 +147,13 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
         offset -= 1;
     }
     offset
+}
+
+/// `s.split_once(':')`, at several times the speed on short text (`str`'s searcher is
+/// built for long haystacks): every action and key name of a policy is split this way.
+pub fn split_colon(s: &str) -> Option<(&str, &str)> {
+    let at = memchr::memchr(b':', s.as_bytes())?;
+    Some((&s[..at], &s[at + 1..]))
 }
 
 #[cfg(test)]

@@ -110,12 +110,13 @@ pub fn check(args: &[String]) -> i32 {
         }
     }
 
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Buffered: stdout alone is line-buffered, a write call per finding.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let written = match format {
         Format::Text => report.write_text(&mut out),
         Format::Json => report.write_json(&mut out),
-    };
+    }
+    .and_then(|()| out.flush());
     if written.is_err() {
         return 2;
     }

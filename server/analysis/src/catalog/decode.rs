@@ -101,6 +101,7 @@ impl<'a> Reader<'a> {
             condition_keys: self.condition_keys()?,
             actions_by_name: HashMap::default(),
             condition_keys_by_name: HashMap::default(),
+            condition_key_templates: Vec::new(),
             resource_types_by_name: HashMap::default(),
             actions_sorted: OnceLock::new(),
         })

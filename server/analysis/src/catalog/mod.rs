@@ -12,6 +12,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
 use crate::pattern::{self, Tok};
+use crate::text::split_colon;
 
 /// The catalog as `update.mjs` wrote it, inflated by `build.rs`.
 static CATALOG_BIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/catalog.bin"));
@@ -94,6 +95,8 @@ pub struct Service {
     actions_by_name: HashMap<String, usize>,
     /// Lower-cased condition key names.
     condition_keys_by_name: HashMap<String, usize>,
+    /// The keys with a placeholder (`s3:ExistingObjectTag/<key>`): lower-cased stem, index.
+    condition_key_templates: Vec<(String, usize)>,
     resource_types_by_name: HashMap<String, usize>,
     /// Action indices in the order of their names, ignoring case: the actions a wildcard
     /// with a literal start (`Describe*`) can match are together. Built on first use.
@@ -139,20 +142,29 @@ impl Service {
         &sorted[start..start + len]
     }
 
-    /// The actions a wildcard pattern matches, in catalog order.
-    fn matching(&self, matcher: &pattern::Matcher) -> impl Iterator<Item = &Action> {
+    /// Adds the actions a wildcard pattern matches to `out`, in catalog order.
+    fn extend_matching<'c>(&'c self, matcher: &pattern::Matcher, out: &mut Vec<(&'c Service, &'c Action)>) {
         let prefix = matcher.literal_prefix();
-        let mut indices: Vec<u32> = if prefix.is_empty() {
-            (0..self.actions.len() as u32).collect()
-        } else {
-            self.prefix_range(prefix).to_vec()
-        };
-        // `Describe*`: the prefix range is the answer.
-        if !matcher.is_prefix_star() || prefix.is_empty() {
-            indices.retain(|&i| matcher.matches(&self.actions[i as usize].name));
+        if prefix.is_empty() {
+            out.extend(self.actions.iter().filter(|a| matcher.matches(&a.name)).map(|a| (self, a)));
+            return;
         }
-        indices.sort_unstable();
-        indices.into_iter().map(|i| &self.actions[i as usize])
+        let range = self.prefix_range(prefix);
+        let from = out.len();
+        // `Describe*`: the prefix range is the answer.
+        let all = matcher.is_prefix_star();
+        out.extend(
+            range
+                .iter()
+                .map(|&i| &self.actions[i as usize])
+                .filter(|a| all || matcher.matches(&a.name))
+                .map(|a| (self, a)),
+        );
+        // The range is in name order, which is catalog order for most services. (The actions
+        // are one vector's elements: address order is catalog order.)
+        if !range.is_sorted() {
+            out[from..].sort_unstable_by_key(|(_, a)| std::ptr::from_ref(*a));
+        }
     }
 
     pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
@@ -233,6 +245,7 @@ pub struct Catalog {
     rcp_supported_services: HashSet<String>,
     service_principals: HashSet<String>,
     global_keys_by_name: HashMap<String, usize>,
+    global_key_templates: Vec<(String, usize)>,
     undocumented_condition_keys: HashSet<String>,
 }
 
@@ -263,6 +276,7 @@ impl Catalog {
                 service.actions.iter().enumerate().map(|(i, a)| (a.name.to_ascii_lowercase(), i)).collect();
             service.condition_keys_by_name =
                 service.condition_keys.iter().enumerate().map(|(i, k)| (k.key.to_ascii_lowercase(), i)).collect();
+            service.condition_key_templates = key_templates(&service.condition_keys);
             service.resource_types_by_name =
                 service.resource_types.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
             for (ri, resource_type) in service.resource_types.iter_mut().enumerate() {
@@ -279,6 +293,7 @@ impl Catalog {
         let legacy_actions: HashMap<String, String> =
             raw.legacy_actions.into_iter().map(|a| (a.to_ascii_lowercase(), a)).collect();
         let legacy_prefixes = raw.legacy_prefixes.into_iter().map(|p| (p.to_ascii_lowercase(), p)).collect();
+        let global_key_templates = key_templates(&raw.global_condition_keys);
         let global_keys_by_name =
             raw.global_condition_keys.iter().enumerate().map(|(i, k)| (k.key.to_ascii_lowercase(), i)).collect();
         Catalog {
@@ -286,6 +301,7 @@ impl Catalog {
             services,
             global_condition_keys: raw.global_condition_keys,
             global_keys_by_name,
+            global_key_templates,
             partitions: raw.partitions,
             rcp_supported_services: raw.rcp_supported_services.into_iter().collect(),
             service_principals: raw.service_principals.into_iter().collect(),
@@ -308,14 +324,14 @@ impl Catalog {
 
     /// `prefix:Action`, ignoring case.
     pub fn action(&self, name: &str) -> Option<(&Service, &Action)> {
-        let (prefix, action) = name.split_once(':')?;
+        let (prefix, action) = split_colon(name)?;
         let service = self.service(prefix)?;
         Some((service, service.action(action)?))
     }
 
     /// Whether an IAM action pattern matches any action (without listing them all).
     pub fn matches_any_action(&self, pattern: &str) -> bool {
-        let (prefix_pattern, action_pattern) = pattern.split_once(':').unwrap_or((pattern, "*"));
+        let (prefix_pattern, action_pattern) = split_colon(pattern).unwrap_or((pattern, "*"));
         let action_matcher = (action_pattern != "*" && pattern::has_wildcard(action_pattern))
             .then(|| pattern::Matcher::new(action_pattern));
         let any_in = |service: &Service| match &action_matcher {
@@ -333,26 +349,34 @@ impl Catalog {
 
     /// Every action an IAM action pattern (`s3:Get*`, `*:List*`, `*`) matches.
     pub fn matching_actions<'c>(&'c self, pattern: &str) -> Vec<(&'c Service, &'c Action)> {
-        let (prefix_pattern, action_pattern) = pattern.split_once(':').unwrap_or((pattern, "*"));
-        let services: Vec<&Service> = if pattern::has_wildcard(prefix_pattern) {
-            let prefix_matcher = pattern::Matcher::new(prefix_pattern);
-            self.services.iter().filter(|s| prefix_matcher.matches(&s.prefix)).collect()
-        } else {
-            self.service(prefix_pattern).into_iter().collect()
-        };
+        let mut out = Vec::new();
+        self.extend_matching_actions(pattern, &mut out);
+        out
+    }
+
+    /// Adds what [`Catalog::matching_actions`] returns to `out`: statements list hundreds
+    /// of actions, and one vector for them all saves an allocation each.
+    pub fn extend_matching_actions<'c>(&'c self, pattern: &str, out: &mut Vec<(&'c Service, &'c Action)>) {
+        let (prefix_pattern, action_pattern) = split_colon(pattern).unwrap_or((pattern, "*"));
         let action_matcher = (action_pattern != "*" && pattern::has_wildcard(action_pattern))
             .then(|| pattern::Matcher::new(action_pattern));
-        let mut out = Vec::new();
-        for service in services {
+        let add = |service: &'c Service, out: &mut Vec<(&'c Service, &'c Action)>| {
             if action_pattern == "*" {
                 out.extend(service.actions.iter().map(|a| (service, a)));
             } else if let Some(matcher) = &action_matcher {
-                out.extend(service.matching(matcher).map(|a| (service, a)));
+                service.extend_matching(matcher, out);
             } else {
                 out.extend(service.action(action_pattern).map(|a| (service, a)));
             }
+        };
+        if pattern::has_wildcard(prefix_pattern) {
+            let prefix_matcher = pattern::Matcher::new(prefix_pattern);
+            for service in self.services.iter().filter(|s| prefix_matcher.matches(&s.prefix)) {
+                add(service, out);
+            }
+        } else if let Some(service) = self.service(prefix_pattern) {
+            add(service, out);
         }
-        out
     }
 
     /// The resource types whose ARN has this service segment.
@@ -362,6 +386,30 @@ impl Catalog {
             .into_iter()
             .flatten()
             .map(|&(si, ri)| (&self.services[si], &self.services[si].resource_types[ri]))
+    }
+
+    /// The resource types whose ARN has this service segment and whose resource part can
+    /// match `resource` (a policy pattern), with their formats.
+    pub fn resource_types_matching<'a>(
+        &'a self,
+        arn_service: &str,
+        resource: &'a [Tok],
+    ) -> impl Iterator<Item = (&'a Service, &'a ResourceType, &'a ArnFormat)> + 'a {
+        // Formats mostly start with a literal type name (`knowledge-base/`): compare first
+        // characters before matching (a service has dozens of formats).
+        let lead = match resource.first() {
+            Some(&Tok::Lit(c)) => Some(c),
+            _ => None,
+        };
+        self.resource_types_for_arn_service(arn_service).filter_map(move |(service, r)| {
+            let format = r.arn_format.as_ref()?;
+            let other = match format.resource_pattern.first() {
+                Some(&Tok::Lit(c)) => Some(c),
+                _ => None,
+            };
+            let possible = lead.is_none() || other.is_none() || lead == other;
+            (possible && pattern::intersects(resource, &format.resource_pattern)).then_some((service, r, format))
+        })
     }
 
     pub fn is_arn_service(&self, arn_service: &str) -> bool {
@@ -413,19 +461,25 @@ impl Catalog {
     /// non-empty text in its place.
     pub fn condition_key(&self, name: &str) -> Option<&ConditionKey> {
         let lower = name.to_ascii_lowercase();
-        let (prefix, _) = lower.split_once(':')?;
+        let (prefix, _) = split_colon(&lower)?;
         // The global list also holds a few keys of other services (`ec2:SourceInstanceArn`).
         if let Some(&i) = self.global_keys_by_name.get(&lower) {
             return Some(&self.global_condition_keys[i]);
         }
+        let fits = |templates: &[(String, usize)]| {
+            templates
+                .iter()
+                .find(|(stem, _)| lower.len() > stem.len() && lower.starts_with(stem.as_str()))
+                .map(|&(_, i)| i)
+        };
         if prefix == "aws" {
-            return self.global_condition_keys.iter().find(|k| key_template_matches(&k.key, &lower));
+            return fits(&self.global_key_templates).map(|i| &self.global_condition_keys[i]);
         }
         let service = self.service(prefix)?;
         if let Some(&i) = service.condition_keys_by_name.get(&lower) {
             return Some(&service.condition_keys[i]);
         }
-        service.condition_keys.iter().find(|k| key_template_matches(&k.key, &lower))
+        fits(&service.condition_key_templates).map(|i| &service.condition_keys[i])
     }
 
     /// Whether AWS managed policies use this key though the catalog does not document it.
@@ -459,19 +513,33 @@ pub fn key_matches(template: &str, name: &str) -> bool {
 /// Whether a key name fits a template with a placeholder: `aws:ResourceTag/${TagKey}`, or
 /// the global list's `aws:PrincipalTag/tag-key` style. Ignores ASCII case.
 fn key_template_matches(template: &str, name: &str) -> bool {
+    template_stem(template).is_some_and(|stem| {
+        name.len() > stem && name.as_bytes()[..stem].eq_ignore_ascii_case(&template.as_bytes()[..stem])
+    })
+}
+
+/// The length of the text before a template's placeholder; `None` for a plain key.
+fn template_stem(template: &str) -> Option<usize> {
     // (Byte scans: this runs for every key of every action a statement grants.)
     let bytes = template.as_bytes();
     let placeholder = bytes.windows(2).position(|w| w == b"${").or_else(|| bytes.iter().position(|&b| b == b'<'));
-    let stem_len = match placeholder {
-        Some(i) => i,
+    match placeholder {
+        Some(i) => Some(i),
         None => match template.rsplit_once('/') {
             Some((stem, tail)) if tail.eq_ignore_ascii_case("tag-key") || tail.eq_ignore_ascii_case("key") => {
-                stem.len() + 1
+                Some(stem.len() + 1)
             }
-            _ => return false,
+            _ => None,
         },
-    };
-    name.len() > stem_len && name.as_bytes()[..stem_len].eq_ignore_ascii_case(&template.as_bytes()[..stem_len])
+    }
+}
+
+/// The templated keys of a list, by lower-cased stem, in list order.
+fn key_templates(keys: &[ConditionKey]) -> Vec<(String, usize)> {
+    keys.iter()
+        .enumerate()
+        .filter_map(|(i, k)| template_stem(&k.key).map(|stem| (k.key[..stem].to_ascii_lowercase(), i)))
+        .collect()
 }
 
 fn parse_format(arn: &str) -> Option<ArnFormat> {

@@ -2,19 +2,21 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{array_of, list, nearest, remove_item, Ctx};
-use crate::catalog::Catalog;
+use super::{array_of, list, nearest, remove_item, Ctx, IgnoreCase};
+use crate::catalog::{Action, Catalog, Service};
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::kind::{is_trust_action, PolicyKind};
 use crate::knowledge::ApiNames;
 use crate::model::{Statement, Strings};
 use crate::pattern;
 use crate::syntax::StringLit;
+use crate::text::split_colon;
 
 pub fn check(cx: &mut Ctx, statement: &Statement) {
     for action in statement.action_strings() {
-        check_action(action, cx.catalog, cx.out);
-        check_case(cx, action);
+        if let Some(found) = check_action(action, cx.catalog, cx.out) {
+            check_case(cx, action, found);
+        }
     }
     for strings in [&statement.action, &statement.not_action].into_iter().flatten() {
         duplicates_and_redundant(cx, strings);
@@ -27,9 +29,8 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
 }
 
 /// `bedrock:invokemodel` works (IAM ignores case) but reads as a typo.
-fn check_case(cx: &mut Ctx, lit: &StringLit) {
-    let Some((service, action)) = cx.catalog.action(&lit.value) else { return };
-    let spelt_so = lit.value.split_once(':').is_some_and(|(p, n)| p == service.prefix && n == action.name);
+fn check_case(cx: &mut Ctx, lit: &StringLit, (service, action): (&Service, &Action)) {
+    let spelt_so = split_colon(&lit.value).is_some_and(|(p, n)| p == service.prefix && n == action.name);
     if !spelt_so {
         let canonical = format!("{}:{}", service.prefix, action.name);
         cx.push(
@@ -53,20 +54,19 @@ fn duplicates_and_redundant(cx: &mut Ctx, strings: &Strings) {
     // look up an entry's place in the array only for the fix of a finding.
     // Wildcards by their service prefix (a `*` in the prefix: under "*"), so that an action
     // meets only the wildcards of its own service.
-    let mut wildcards: HashMap<String, Vec<&StringLit>> = HashMap::default();
+    let mut wildcards: HashMap<IgnoreCase, Vec<&StringLit>> = HashMap::default();
     for w in items.iter().copied().filter(|w| w.value != "*" && pattern::has_wildcard(&w.value)) {
-        let prefix = w.value.split_once(':').map_or("*", |(p, _)| p);
-        let key = if pattern::has_wildcard(prefix) { "*".to_string() } else { prefix.to_ascii_lowercase() };
-        wildcards.entry(key).or_default().push(w);
+        let prefix = split_colon(&w.value).map_or("*", |(p, _)| p);
+        let key = if pattern::has_wildcard(prefix) { "*" } else { prefix };
+        wildcards.entry(IgnoreCase(key)).or_default().push(w);
     }
     let removal = |item: &StringLit, title: String| {
         let index = array.and_then(|a| a.items.iter().position(|v| v.range() == item.range));
         array.zip(index).map(|(a, idx)| Fix { title, edits: vec![remove_item(a, idx)], preferred: true })
     };
-    let mut first_seen: HashMap<String, usize> = HashMap::with_capacity_and_hasher(items.len(), Default::default());
+    let mut first_seen: HashMap<IgnoreCase, usize> = HashMap::with_capacity_and_hasher(items.len(), Default::default());
     for (i, item) in items.iter().enumerate() {
-        let lower = item.value.to_ascii_lowercase();
-        if let Some(&first) = first_seen.get(&lower) {
+        if let Some(&first) = first_seen.get(&IgnoreCase(&item.value)) {
             let d = Diagnostic::new(
                 Code::ActionDuplicate,
                 item.range,
@@ -76,14 +76,15 @@ fn duplicates_and_redundant(cx: &mut Ctx, strings: &Strings) {
             cx.push(d);
             continue;
         }
-        first_seen.insert(lower, i);
+        first_seen.insert(IgnoreCase(&item.value), i);
         // A wildcard is redundant only under a broader wildcard, which is rare; compare exact
         // actions only.
         if pattern::has_wildcard(&item.value) {
             continue;
         }
-        let prefix = item.value.split_once(':').map_or("", |(p, _)| p).to_ascii_lowercase();
-        let candidates = wildcards.get(&prefix).into_iter().chain(wildcards.get("*")).flatten();
+        let prefix = split_colon(&item.value).map_or("", |(p, _)| p);
+        let candidates =
+            wildcards.get(&IgnoreCase(prefix)).into_iter().chain(wildcards.get(&IgnoreCase("*"))).flatten();
         if let Some(wildcard) = candidates.into_iter().find(|w| pattern::matches_ignore_case(&w.value, &item.value)) {
             let d = Diagnostic::new(
                 Code::ActionRedundant,
@@ -102,7 +103,7 @@ fn duplicates_and_redundant(cx: &mut Ctx, strings: &Strings) {
 /// Actions a policy kind cannot use.
 fn not_in_kind(cx: &mut Ctx, lit: &StringLit) {
     let value = lit.value.as_str();
-    let Some((prefix, _)) = value.split_once(':') else { return };
+    let Some((prefix, _)) = split_colon(value) else { return };
     match cx.kind {
         PolicyKind::Rcp
             if !pattern::has_wildcard(prefix)
@@ -126,12 +127,17 @@ fn not_in_kind(cx: &mut Ctx, lit: &StringLit) {
     }
 }
 
-fn check_action(lit: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+/// Reports an entry that names no real action; returns the action an exact entry names.
+fn check_action<'c>(
+    lit: &StringLit,
+    catalog: &'c Catalog,
+    out: &mut Vec<Diagnostic>,
+) -> Option<(&'c Service, &'c Action)> {
     let value = lit.value.as_str();
     if value == "*" {
-        return;
+        return None;
     }
-    let Some((prefix, name)) = value.split_once(':') else {
+    let Some((prefix, name)) = split_colon(value) else {
         let mut d = Diagnostic::new(
             Code::ActionSyntax,
             lit.content_range(),
@@ -141,7 +147,7 @@ fn check_action(lit: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
             d = d.with_fix(Fix::replace(format!("Change to `{value}:*`"), lit.content_range(), format!("{value}:*")));
         }
         out.push(d);
-        return;
+        return None;
     };
     let prefix_range = lit.sub_range(0, prefix.len());
     let name_range = lit.sub_range(prefix.len() + 1, value.len());
@@ -151,7 +157,7 @@ fn check_action(lit: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
             lit.content_range(),
             format!("`{value}` is not an action: write `service:Action` with both parts (e.g. `s3:GetObject`)"),
         ));
-        return;
+        return None;
     }
 
     if pattern::has_wildcard(prefix) {
@@ -162,12 +168,12 @@ fn check_action(lit: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
                 format!("`{value}` matches no action of any service: check the spelling of the pattern"),
             ));
         }
-        return;
+        return None;
     }
 
     let Some(service) = catalog.service(prefix) else {
         out.push(unknown_prefix(value, prefix, name, prefix_range, catalog));
-        return;
+        return None;
     };
 
     if pattern::has_wildcard(name) {
@@ -180,11 +186,14 @@ fn check_action(lit: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
                 format!("`{value}` matches no {prefix} action, so it grants nothing{hint}"),
             ));
         }
-        return;
+        return None;
     }
 
-    if service.action(name).is_some() || name.contains("${") {
-        return; // a policy variable in an action is reported as such
+    if let Some(action) = service.action(name) {
+        return Some((service, action));
+    }
+    if pattern::has_variable(name) {
+        return None; // a policy variable in an action is reported as such
     }
     if let Some(alias) = ApiNames::get().action(value) {
         let mut d =
@@ -197,11 +206,11 @@ fn check_action(lit: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
             );
         }
         out.push(d);
-        return;
+        return None;
     }
     if let Some(spelling) = catalog.legacy_action(value) {
         out.push(legacy(spelling, lit));
-        return;
+        return None;
     }
     let close = nearest(name, service.actions.iter().map(|a| a.name.as_str()), 3);
     let mut message = format!("`{}` has no action `{name}`", service.prefix);
@@ -218,6 +227,7 @@ fn check_action(lit: &StringLit, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
         );
     }
     out.push(d);
+    None
 }
 
 fn unknown_prefix(

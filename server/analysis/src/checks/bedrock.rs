@@ -10,6 +10,7 @@ use crate::knowledge::CrossRegion;
 use crate::model::{Effect, Policy, Statement};
 use crate::pattern;
 use crate::syntax::{StringLit, Value};
+use crate::text::split_colon;
 
 /// Knowledge base, agent and agent alias ids: `[0-9a-zA-Z]{10}` in the Bedrock API (the
 /// draft alias is `TSTALIASID`, which fits).
@@ -101,8 +102,9 @@ fn article(what: &str) -> &'static str {
 fn knowledge_base_role(cx: &mut Ctx, statement: &Statement) {
     let Some(actions) = &statement.action else { return };
     let Some(retrieve) = actions.items.iter().find(|a| {
-        let v = a.value.to_ascii_lowercase();
-        v == "bedrock:retrieve" || v == "bedrock:retrieveandgenerate" || v == "bedrock:retrieve*"
+        ["bedrock:Retrieve", "bedrock:RetrieveAndGenerate", "bedrock:Retrieve*"]
+            .iter()
+            .any(|name| a.value.eq_ignore_ascii_case(name))
     }) else {
         return;
     };
@@ -218,7 +220,7 @@ fn source_arn_service(cx: &mut Ctx, statement: &Statement) {
 pub fn check_policy(cx: &mut Ctx, policy: &Policy) {
     // Most policies have no Bedrock action: a cheap look at the prefixes first.
     let maybe_bedrock = |value: &str| {
-        let prefix = value.split_once(':').map_or(value, |(p, _)| p);
+        let prefix = split_colon(value).map_or(value, |(p, _)| p);
         prefix.eq_ignore_ascii_case("bedrock") || pattern::has_wildcard(prefix)
     };
     let invokes = |statement: &Statement| {

@@ -2,11 +2,13 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{nearest, Ctx};
+use super::{nearest, Ctx, IgnoreCase};
 use crate::catalog::{key_matches, ConditionKey};
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::model::{Effect, Statement};
+use crate::pattern;
 use crate::syntax::{Member, StringLit, Value};
+use crate::text::split_colon;
 use crate::text::TextRange;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,10 +102,10 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
             );
         }
         let Some(Value::Object(keys)) = &block.value else { continue };
-        let mut seen: HashMap<String, &str> = HashMap::default();
+        let mut seen: HashMap<IgnoreCase, &str> = HashMap::default();
         for entry in &keys.members {
             let key_name = entry.key.value.as_str();
-            if let Some(first) = seen.get(&key_name.to_ascii_lowercase()) {
+            if let Some(first) = seen.get(&IgnoreCase(key_name)) {
                 if *first != key_name {
                     cx.push(Diagnostic::new(
                         Code::ConditionKeyCase,
@@ -112,7 +114,7 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
                     ));
                 }
             } else {
-                seen.insert(key_name.to_ascii_lowercase(), key_name);
+                seen.insert(IgnoreCase(key_name), key_name);
             }
             check_key(cx, statement, block, &operator, entry);
         }
@@ -122,7 +124,7 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
 fn unknown_operator(cx: &mut Ctx, block: &Member) {
     let name = block.key.value.as_str();
     // Suggest on the operator itself, keeping a set prefix and IfExists suffix.
-    let (prefix, rest) = match name.split_once(':') {
+    let (prefix, rest) = match split_colon(name) {
         Some((p, r)) if p.eq_ignore_ascii_case("ForAllValues") || p.eq_ignore_ascii_case("ForAnyValue") => {
             (if p.eq_ignore_ascii_case("ForAllValues") { "ForAllValues:" } else { "ForAnyValue:" }, r)
         }
@@ -152,7 +154,7 @@ fn unknown_operator(cx: &mut Ctx, block: &Member) {
 fn check_key(cx: &mut Ctx, statement: &Statement, block: &Member, operator: &Operator, entry: &Member) {
     let name = entry.key.value.as_str();
     let range = entry.key.range;
-    let Some((prefix, _)) = name.split_once(':') else {
+    let Some((prefix, _)) = split_colon(name) else {
         cx.push(Diagnostic::new(
             Code::ConditionKeyUnknown,
             range,
@@ -194,7 +196,7 @@ fn check_key(cx: &mut Ctx, statement: &Statement, block: &Member, operator: &Ope
                     close.first().map(|c| format!("; did you mean `{c}`?")).unwrap_or_default()
                 ),
             );
-            if let Some(&c) = close.first().filter(|c| !c.contains("${") && !c.ends_with("/tag-key")) {
+            if let Some(&c) = close.first().filter(|c| !pattern::has_variable(c) && !c.ends_with("/tag-key")) {
                 d = d.with_fix(Fix::replace(format!("Change to \"{c}\""), range, format!("\"{c}\"")).preferred(true));
             }
             cx.push(d);
@@ -300,7 +302,7 @@ fn types(cx: &mut Ctx, block: &Member, operator: &Operator, key: &ConditionKey, 
             Value::Number(r) => cx.text[r.start..r.end].to_string(),
             _ => continue,
         };
-        if text.contains("${") {
+        if pattern::has_variable(&text) {
             continue;
         }
         let problem = match family {
@@ -380,7 +382,7 @@ fn set_operator(
     match operator.set {
         Some(set) if !multi => {
             let name = if set == SetOperator::ForAllValues { "ForAllValues" } else { "ForAnyValue" };
-            let fixed = block.key.value.split_once(':').map_or(block.key.value.clone(), |(_, r)| r.to_string());
+            let fixed = split_colon(&block.key.value).map_or(block.key.value.clone(), |(_, r)| r.to_string());
             cx.push(
                 Diagnostic::new(
                     Code::ConditionSetOperator,
@@ -490,7 +492,7 @@ fn check_variable_syntax(cx: &mut Ctx, lit: &StringLit) {
         } else if name.starts_with("AWS::") {
             // A CloudFormation pseudo parameter, reported as a placeholder in ARNs.
         } else if !matches!(name, "*" | "?" | "$") {
-            if let Some((prefix, _)) = name.split_once(':') {
+            if let Some((prefix, _)) = split_colon(name) {
                 if prefix.eq_ignore_ascii_case("aws") && cx.catalog.condition_key(name).is_none() {
                     let close = nearest(name, cx.catalog.global_condition_keys.iter().map(|k| k.key.as_str()), 1);
                     cx.push(Diagnostic::new(

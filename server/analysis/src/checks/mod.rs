@@ -35,18 +35,37 @@ pub struct Ctx<'a> {
     matched: RefCell<Option<(usize, Rc<Matched<'a>>)>>,
 }
 
-/// What each `Action` entry of a statement matches in the catalog (empty for an entry
+/// What each `Action` entry of a statement matches in the catalog (nothing for an entry
 /// that matches nothing).
 pub struct Matched<'c> {
-    pub per_entry: Vec<Vec<(&'c Service, &'c Action)>>,
+    /// Every entry's actions, one entry after another: one allocation for the statement.
+    actions: Vec<(&'c Service, &'c Action)>,
+    /// Where each entry's actions end in `actions`.
+    ends: Vec<u32>,
     all: std::cell::OnceCell<Vec<(&'c Service, &'c Action)>>,
 }
 
 impl<'c> Matched<'c> {
+    fn new(catalog: &'c Catalog, entries: &[&crate::syntax::StringLit]) -> Self {
+        let mut actions = Vec::new();
+        let mut ends = Vec::with_capacity(entries.len());
+        for entry in entries {
+            catalog.extend_matching_actions(&entry.value, &mut actions);
+            ends.push(actions.len() as u32);
+        }
+        Matched { actions, ends, all: std::cell::OnceCell::new() }
+    }
+
+    /// What each entry matches, in the statement's order.
+    pub fn per_entry(&self) -> impl Iterator<Item = &[(&'c Service, &'c Action)]> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(start, &end)| &self.actions[start as usize..end as usize])
+    }
+
     /// All the entries' actions together, each once, in no particular order.
     pub fn all(&self) -> &[(&'c Service, &'c Action)] {
         self.all.get_or_init(|| {
-            let mut all: Vec<_> = self.per_entry.iter().flatten().copied().collect();
+            let mut all = self.actions.clone();
             // By identity: comparing addresses, not names.
             all.sort_unstable_by_key(|(_, a)| std::ptr::from_ref(*a));
             all.dedup_by_key(|(_, a)| std::ptr::from_ref(*a));
@@ -70,8 +89,7 @@ impl<'a> Ctx<'a> {
                 return Some(matched.clone());
             }
         }
-        let per_entry: Vec<_> = actions.items.iter().map(|item| expand(self.catalog, &item.value)).collect();
-        let matched = Rc::new(Matched { per_entry, all: std::cell::OnceCell::new() });
+        let matched = Rc::new(Matched::new(self.catalog, &actions.items));
         *slot = Some((statement.index, matched.clone()));
         Some(matched)
     }
@@ -209,9 +227,26 @@ fn shift(d: &Diagnostic, delta: isize) -> Diagnostic {
     d
 }
 
-/// The catalog actions an `Action` entry stands for (all for `*`).
-pub(crate) fn expand<'c>(catalog: &'c Catalog, action: &str) -> Vec<(&'c Service, &'c Action)> {
-    catalog.matching_actions(action)
+/// Text compared and hashed ignoring ASCII case, as IAM compares action names and
+/// condition keys: a map key without a lower-cased copy.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct IgnoreCase<'a>(pub &'a str);
+
+impl PartialEq for IgnoreCase<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for IgnoreCase<'_> {}
+
+impl std::hash::Hash for IgnoreCase<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for b in self.0.bytes() {
+            state.write_u8(b.to_ascii_lowercase());
+        }
+        state.write_u8(0xff); // as `str` does: no string is a prefix of another's hash input
+    }
 }
 
 /// The catalog actions a statement's `Action` grants or denies; `None` with `NotAction`
@@ -220,7 +255,7 @@ pub fn statement_actions<'c>(catalog: &'c Catalog, statement: &Statement) -> Opt
     let actions = statement.action.as_ref()?;
     let mut out = Vec::new();
     for item in &actions.items {
-        out.extend(expand(catalog, &item.value));
+        catalog.extend_matching_actions(&item.value, &mut out);
     }
     out.sort_by_key(|(s, a)| (s.prefix.as_str(), a.name.as_str()));
     out.dedup_by_key(|(s, a)| (s.prefix.as_str(), a.name.as_str()));

@@ -5,6 +5,7 @@ use crate::arn;
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::kind::PolicyKind;
 use crate::model::{Effect, Statement};
+use crate::pattern;
 use crate::syntax::{StringLit, Value};
 
 const PRINCIPAL_KEYS: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
@@ -95,7 +96,7 @@ fn wildcard_principal(value: &Value) -> Option<&StringLit> {
 fn check_value(cx: &mut Ctx, key: &str, lit: &StringLit) {
     let value = lit.value.as_str();
     let problem = match key {
-        "AWS" if value != "*" && value.contains(['*', '?']) => Some(
+        "AWS" if value != "*" && pattern::has_wildcard(value) => Some(
             "wildcards are not allowed in an `AWS` principal (only `\"*\"` alone): name the principals, or use `\"*\"` with an `aws:PrincipalArn` condition (`ArnLike`)".to_string(),
         ),
         "AWS" => (!valid_aws_principal(value)).then(|| {
@@ -159,7 +160,7 @@ fn valid_aws_principal(value: &str) -> bool {
     }
     let Ok(parsed) = arn::parse(value) else { return false };
     let account = parsed.account.text;
-    if !(is_account_id(account) || account.contains("${")) {
+    if !(is_account_id(account) || pattern::has_variable(account)) {
         return false;
     }
     let resource = parsed.resource.text;

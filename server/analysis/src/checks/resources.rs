@@ -131,14 +131,13 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
 
     let resource = parsed.resource.text;
     let resource_pattern = pattern::policy_pattern(resource);
-    let types: Vec<(&ResourceType, &ArnFormat)> = catalog
-        .resource_types_for_arn_service(service)
-        .filter_map(|(_, r)| r.arn_format.as_ref().map(|f| (r, f)))
-        .collect();
     let matching: Vec<(&ResourceType, &ArnFormat)> =
-        types.iter().copied().filter(|(_, f)| pattern::intersects(&resource_pattern, &f.resource_pattern)).collect();
+        catalog.resource_types_matching(service, &resource_pattern).map(|(_, r, f)| (r, f)).collect();
     if matching.is_empty() {
-        let formats: Vec<&str> = types.iter().map(|(_, f)| f.resource.as_str()).collect();
+        let formats: Vec<&str> = catalog
+            .resource_types_for_arn_service(service)
+            .filter_map(|(_, r)| r.arn_format.as_ref().map(|f| f.resource.as_str()))
+            .collect();
         let mut close = nearest(resource, formats.iter().copied(), 3);
         if close.is_empty() {
             // Show the formats that share the most leading text (the resource type name).
@@ -242,7 +241,7 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
 /// 12 digits, a wildcard over digits, a policy variable, or `aws` (resources AWS owns, such
 /// as AWS managed policies and documents).
 fn valid_account(account: &str) -> bool {
-    if account.contains("${") || arn::is_all_wildcard(account) || account == "aws" {
+    if pattern::has_variable(account) || arn::is_all_wildcard(account) || account == "aws" {
         return true;
     }
     let digits = account.bytes().all(|b| b.is_ascii_digit() || b == b'*' || b == b'?');
@@ -260,7 +259,7 @@ fn placeholder_in(part: &str, what: &str) -> Option<String> {
             return Some(part[start..start + len + 1].to_string());
         }
     }
-    if part.contains("${") {
+    if pattern::has_variable(part) {
         return None; // a policy variable
     }
     if let Some(start) = find_ignore_case(part, "your_").or_else(|| find_ignore_case(part, "your-")) {
@@ -298,13 +297,15 @@ fn action_resource_pairing(cx: &mut Ctx, statement: &Statement, resources: &[&St
         action.resource_types.iter().any(|name| {
             let Some(format) = service.resource_type(name).and_then(|r| r.arn_format.as_ref()) else { return true };
             parsed.iter().any(|(arn_service, pattern)| {
-                (arn::is_variable(arn_service) || *arn_service == format.service || format.service.contains("${"))
+                (arn::is_variable(arn_service)
+                    || *arn_service == format.service
+                    || pattern::has_variable(&format.service))
                     && pattern::intersects(pattern, &format.resource_pattern)
             })
         })
     };
     let Some(all_matched) = cx.matched(statement) else { return };
-    for (lit, matched) in actions.items.iter().zip(&all_matched.per_entry) {
+    for (lit, matched) in actions.items.iter().zip(all_matched.per_entry()) {
         if lit.value == "*" {
             continue;
         }
@@ -312,7 +313,7 @@ fn action_resource_pairing(cx: &mut Ctx, statement: &Statement, resources: &[&St
             continue;
         }
         let mut fixes = Vec::new();
-        let message = if let [(service, action)] = matched.as_slice() {
+        let message = if let [(service, action)] = matched {
             let name = format!("{}:{}", service.prefix, action.name);
             if action.resource_types.is_empty() {
                 format!("`{name}` has no resource-level permissions: only `\"Resource\": \"*\"` grants it, so this statement never does; move it to a statement with `\"Resource\": \"*\"`")
@@ -330,10 +331,8 @@ fn action_resource_pairing(cx: &mut Ctx, statement: &Statement, resources: &[&St
                 let is = resources.iter().find_map(|r| {
                     let parsed = arn::parse(&r.value).ok()?;
                     let pattern = pattern::policy_pattern(parsed.resource.text);
-                    let kind = cx.catalog.resource_types_for_arn_service(parsed.service.text).find(|(_, t)| {
-                        t.arn_format.as_ref().is_some_and(|f| pattern::intersects(&pattern, &f.resource_pattern))
-                    })?;
-                    Some(format!("`{}` is {} `{}`, and ", parsed.resource.text, an(&kind.1.name), kind.1.name))
+                    let (_, kind, _) = cx.catalog.resource_types_matching(parsed.service.text, &pattern).next()?;
+                    Some(format!("`{}` is {} `{}`, and ", parsed.resource.text, an(&kind.name), kind.name))
                 });
                 fixes.extend(resources.iter().filter_map(|r| invoke_agent_fix(&name, r)));
                 format!(
@@ -419,7 +418,7 @@ fn resource_star(cx: &mut Ctx, statement: &Statement, star: &StringLit) {
     // Each catalog action once (by identity: hashing addresses, not comparing names, is what
     // keeps `"Action": "*"` cheap), in the order the statement lists them.
     let mut seen = HashSet::default();
-    for (service, action) in matched.per_entry.iter().flatten().copied() {
+    for (service, action) in matched.per_entry().flatten().copied() {
         if !action.resource_types.is_empty() && seen.insert(std::ptr::from_ref(action)) {
             scoped.push((service, action));
         }
