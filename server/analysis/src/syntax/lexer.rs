@@ -134,6 +134,11 @@ fn tokenize_with(text: &str, diagnostics: &mut Vec<Diagnostic>, fast: bool) -> V
                     ParseErrorKind::String(ParseStringErrorKind::UnterminatedStringLiteral) => {
                         unterminated(text, start, &mut tokens, diagnostics)
                     }
+                    // The scanner read past the line: the string ends there, unterminated,
+                    // whatever the next lines hold (a bad escape or a closing quote).
+                    ParseErrorKind::String(_) if error_start >= line_end(text, start) => {
+                        unterminated(text, start, &mut tokens, diagnostics)
+                    }
                     ParseErrorKind::String(kind) => {
                         // A bad escape: report it and skip the rest of the string.
                         diagnostics.push(Diagnostic::new(

@@ -49,6 +49,17 @@ fn an_unterminated_string_in_one_statement_leaves_the_others_parsed() {
 }
 
 #[test]
+fn an_unterminated_string_ends_at_its_line_whatever_the_next_lines_hold() {
+    // The scanner reads on to the next quote; a bad escape on the way must not change how
+    // the first line reads (the statement cache relies on a statement's text alone).
+    for rest in ["\"}]}", "\\x \"}]}"] {
+        let text = format!("{{\"Statement\": [{{\"Action\": \"s3:GetOb\n}}, {rest}");
+        assert_eq!(statement_actions(&text), ["s3:GetOb"], "{text:?}");
+        assert_eq!(codes(&text)[0], (Code::JsonSyntax, "\"s3:GetOb"), "{text:?}");
+    }
+}
+
+#[test]
 fn missing_commas_and_braces_are_recovered() {
     let text = r#"{"Statement": [
   {"Effect": "Allow" "Action": "s3:GetObject"
