@@ -34,7 +34,11 @@ pub struct Snapshot {
 
 impl Snapshot {
     fn new(rope: &Rope, version: i32, options: &Options, cache: &Arc<Mutex<StatementCache>>) -> Snapshot {
-        let text = rope.to_string();
+        // Sized up front: `to_string` grows the string a chunk at a time.
+        let mut text = String::with_capacity(rope.len_bytes());
+        for chunk in rope.chunks() {
+            text.push_str(chunk);
+        }
         let line_index = LineIndex::new(&text);
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         Snapshot {

@@ -253,26 +253,27 @@ impl Backend {
             if !current(&snapshot) {
                 return;
             }
-            let snapshot = if snapshot.text.len() <= ANALYSE_INLINE {
-                snapshot.analysis();
-                snapshot
+            // Analysed and converted to LSP positions together: off this thread for large
+            // documents, where both take milliseconds.
+            let inline = snapshot.text.len() <= ANALYSE_INLINE;
+            let analyse = move || {
+                let diagnostics = convert::diagnostics(&snapshot, encoding);
+                (snapshot, diagnostics)
+            };
+            let (snapshot, diagnostics) = if inline {
+                analyse()
             } else {
-                let analysed = tokio::task::spawn_blocking(move || {
-                    snapshot.analysis();
-                    snapshot
-                });
-                let Ok(snapshot) = analysed.await else { return };
-                if !current(&snapshot) {
+                let Ok(analysed) = tokio::task::spawn_blocking(analyse).await else { return };
+                if !current(&analysed.0) {
                     return;
                 }
-                snapshot
+                analysed
             };
             if snapshot.analysis().is_none() {
                 let message =
                     format!("iam-lsp: analysis of {} failed (a bug); edit the document to retry", uri.as_str());
                 client.log_message(MessageType::ERROR, message).await;
             }
-            let diagnostics = convert::diagnostics(&snapshot, encoding);
             client.publish_diagnostics(uri, diagnostics, Some(snapshot.version)).await;
         });
     }

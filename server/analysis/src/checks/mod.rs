@@ -147,10 +147,11 @@ struct LineStarts {
 
 impl LineStarts {
     fn before(&mut self, text: &str, offset: usize) -> usize {
+        let bytes = text.as_bytes();
         if offset < self.scanned {
-            return text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+            return memchr::memrchr2(b'\n', b'\r', &bytes[..offset]).map_or(0, |i| i + 1);
         }
-        if let Some(i) = text[self.scanned..offset].rfind(['\n', '\r']) {
+        if let Some(i) = memchr::memrchr2(b'\n', b'\r', &bytes[self.scanned..offset]) {
             self.start = self.scanned + i + 1;
         }
         self.scanned = offset;
@@ -187,6 +188,8 @@ impl StatementCache {
     /// what it did not reuse is dropped at the next start.
     pub(crate) fn begin(&mut self) {
         self.previous = std::mem::take(&mut self.current);
+        // Sized for as many statements as last time: growing it rehashed every key.
+        self.current.reserve(self.previous.len());
     }
 
     /// The findings for a statement with this text and key, moved to where the text now
