@@ -349,13 +349,11 @@ fn condition_keys(statement: Option<&Statement>, catalog: &Catalog) -> Vec<(Stri
                     if key.starts_with("aws:") || !seen.insert(key.to_ascii_lowercase()) {
                         continue;
                     }
-                    let (key_type, description) = catalog
-                        .condition_key(key)
-                        .map(|k| (k.key_type.clone(), k.description.clone()))
-                        .unwrap_or_default();
+                    let (key_type, description) =
+                        catalog.condition_key(key).map(|k| (k.key_type, k.description)).unwrap_or_default();
                     out.push((
-                        key.clone(),
-                        key_type,
+                        key.to_string(),
+                        key_type.to_string(),
                         format!("{description}\n\nSupported by `{}:{}`.", service.prefix, action.name),
                     ));
                 }
@@ -364,7 +362,7 @@ fn condition_keys(statement: Option<&Statement>, catalog: &Catalog) -> Vec<(Stri
     }
     for key in &catalog.global_condition_keys {
         if seen.insert(key.key.to_ascii_lowercase()) {
-            out.push((key.key.clone(), key.key_type.clone(), "A global condition key.".to_string()));
+            out.push((key.key.to_string(), key.key_type.to_string(), "A global condition key.".to_string()));
         }
     }
     out
@@ -393,7 +391,7 @@ fn values(
             resources(statement, range, catalog)
         }
         (Level::Principal, "Service") => service_principals(range, catalog),
-        (Level::Operator(_), key) => match catalog.condition_key(key).map(|k| k.key_type.as_str()) {
+        (Level::Operator(_), key) => match catalog.condition_key(key).map(|k| k.key_type) {
             Some("Bool" | "ArrayOfBool") => vec![value_item("true"), value_item("false")],
             _ => Vec::new(),
         },
@@ -408,8 +406,8 @@ fn actions(typed: &str, range: TextRange, catalog: &Catalog) -> Vec<CompletionIt
             .services
             .iter()
             .map(|s| {
-                CompletionItem::new(&s.prefix, CompletionKind::Module, range, format!("{}:", s.prefix))
-                    .detail(&s.name)
+                CompletionItem::new(s.prefix, CompletionKind::Module, range, format!("{}:", s.prefix))
+                    .detail(s.name)
                     .documentation(format!(
                         "{} actions. [Service Authorization Reference]({})",
                         s.actions.len(),
@@ -453,7 +451,7 @@ fn resources(statement: Option<&Statement>, range: TextRange, catalog: &Catalog)
     for (service, action) in actions.iter().take(200) {
         for type_name in &action.resource_types {
             let Some(resource_type) = service.resource_type(type_name) else { continue };
-            if !seen.insert(resource_type.arn.clone()) {
+            if !seen.insert(resource_type.arn) {
                 continue;
             }
             let users: Vec<String> = actions
@@ -465,12 +463,12 @@ fn resources(statement: Option<&Statement>, range: TextRange, catalog: &Catalog)
                 format!("{} {type_name}", service.prefix),
                 CompletionKind::Snippet,
                 range,
-                arn_snippet(&resource_type.arn),
+                arn_snippet(resource_type.arn),
             )
-            .detail(resource_type.arn.clone())
+            .detail(resource_type.arn)
             .documentation(format!("For {}.", users.join(", ")));
             item.snippet = true;
-            item.filter_text = Some(resource_type.arn.clone());
+            item.filter_text = Some(resource_type.arn.to_string());
             items.push(item);
         }
     }

@@ -368,7 +368,7 @@ pub fn action_markdown(service: &Service, action: &Action) -> String {
 fn wildcard_markdown(value: &str, catalog: &Catalog) -> String {
     let matches = catalog.matching_actions(value);
     let mut md = String::new();
-    let services: std::collections::BTreeSet<&str> = matches.iter().map(|(s, _)| s.prefix.as_str()).collect();
+    let services: std::collections::BTreeSet<&str> = matches.iter().map(|(s, _)| s.prefix).collect();
     let in_services = if services.len() > 1 { format!(" in {} services", services.len()) } else { String::new() };
     let _ = writeln!(
         md,

@@ -183,7 +183,7 @@ fn scope_resource_star(
     for (service, action) in &actions {
         for type_name in &action.resource_types {
             if let Some(resource_type) = service.resource_type(type_name) {
-                let arn = placeholders(&resource_type.arn);
+                let arn = placeholders(resource_type.arn);
                 if !arns.contains(&arn) {
                     arns.push(arn);
                 }

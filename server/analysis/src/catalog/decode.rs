@@ -8,13 +8,14 @@ use super::{AccessLevel, Action, ConditionKey, Partition, RawCatalog, ResourceTy
 
 const MAGIC: &[u8] = b"IAMCAT2\n";
 
-struct Reader<'a> {
-    bytes: &'a [u8],
+/// Reads catalogs embedded in the binary: its strings are the catalog's own, never copied.
+struct Reader {
+    bytes: &'static [u8],
     at: usize,
-    strings: Vec<&'a str>,
+    strings: Vec<&'static str>,
 }
 
-impl<'a> Reader<'a> {
+impl Reader {
     fn uint(&mut self) -> Result<usize, String> {
         let mut value: u64 = 0;
         for shift in (0..64).step_by(7) {
@@ -38,7 +39,7 @@ impl<'a> Reader<'a> {
         Ok(n)
     }
 
-    fn str(&mut self) -> Result<&'a str, String> {
+    fn str(&mut self) -> Result<&'static str, String> {
         let id = self.uint()?;
         self.strings.get(id).copied().ok_or_else(|| format!("string {id} is not in the table"))
     }
@@ -62,35 +63,34 @@ impl<'a> Reader<'a> {
         self.list(Self::string)
     }
 
+    fn strs(&mut self) -> Result<Vec<&'static str>, String> {
+        self.list(Self::str)
+    }
+
     fn condition_keys(&mut self) -> Result<Vec<ConditionKey>, String> {
-        self.list(|r| Ok(ConditionKey { key: r.string()?, key_type: r.string()?, description: r.string()? }))
+        self.list(|r| Ok(ConditionKey { key: r.str()?, key_type: r.str()?, description: r.str()? }))
     }
 
     fn action(&mut self) -> Result<Action, String> {
-        let name = self.string()?;
+        let name = self.str()?;
         let level = self.uint()?;
         let access_level = *AccessLevel::ALL.get(level).ok_or_else(|| format!("access level {level}"))?;
         Ok(Action {
             name,
             access_level,
-            description: self.string()?,
-            resource_types: self.strings()?,
-            condition_keys: self.strings()?,
+            description: self.str()?,
+            resource_types: self.strs()?,
+            condition_keys: self.strs()?,
         })
     }
 
     fn resource_type(&mut self) -> Result<ResourceType, String> {
-        Ok(ResourceType {
-            name: self.string()?,
-            arn: self.string()?,
-            condition_keys: self.strings()?,
-            arn_format: None,
-        })
+        Ok(ResourceType { name: self.str()?, arn: self.str()?, condition_keys: self.strs()?, arn_format: None })
     }
 
     fn service(&mut self) -> Result<Service, String> {
-        let prefix = self.string()?;
-        let name = self.string()?;
+        let prefix = self.str()?;
+        let name = self.str()?;
         let actions = self.list(Self::action)?;
         let resource_types = self.list(Self::resource_type)?;
         Ok(Service {
@@ -109,7 +109,7 @@ impl<'a> Reader<'a> {
 }
 
 /// The string table, leaving the reader at the start of the catalog proper.
-fn header(bytes: &[u8]) -> Result<Reader<'_>, String> {
+fn header(bytes: &'static [u8]) -> Result<Reader, String> {
     let body =
         bytes.strip_prefix(MAGIC).ok_or("not a catalog in encoding version 2 (regenerate it with update.mjs)")?;
     let mut reader = Reader { bytes: body, at: 0, strings: Vec::new() };
@@ -133,11 +133,11 @@ fn header(bytes: &[u8]) -> Result<Reader<'_>, String> {
 }
 
 /// The package the catalog was generated from (its first string), without decoding the rest.
-pub(super) fn package(bytes: &[u8]) -> Result<&str, String> {
+pub(super) fn package(bytes: &'static [u8]) -> Result<&'static str, String> {
     header(bytes)?.str()
 }
 
-pub(super) fn decode(bytes: &[u8]) -> Result<RawCatalog, String> {
+pub(super) fn decode(bytes: &'static [u8]) -> Result<RawCatalog, String> {
     let mut reader = header(bytes)?;
     let source =
         Source { package: reader.string()?, integrity: reader.string()?, legacy_actions_from: reader.string()? };

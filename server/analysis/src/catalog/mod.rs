@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 
 use crate::pattern::{self, Tok};
 use crate::text::split_colon;
+use crate::text::IgnoreCase;
 
 /// The catalog as `update.mjs` wrote it, inflated by `build.rs`.
 static CATALOG_BIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/catalog.bin"));
@@ -49,21 +50,21 @@ impl AccessLevel {
 
 #[derive(Debug)]
 pub struct Action {
-    pub name: String,
+    pub name: &'static str,
     pub access_level: AccessLevel,
-    pub description: String,
+    pub description: &'static str,
     /// Resource types, any one of which the action can be granted on; empty when only
     /// `"Resource": "*"` can grant it.
-    pub resource_types: Vec<String>,
-    pub condition_keys: Vec<String>,
+    pub resource_types: Vec<&'static str>,
+    pub condition_keys: Vec<&'static str>,
 }
 
 #[derive(Debug)]
 pub struct ResourceType {
-    pub name: String,
+    pub name: &'static str,
     /// ARN format, e.g. `arn:${Partition}:bedrock:${Region}::foundation-model/${ResourceId}`.
-    pub arn: String,
-    pub condition_keys: Vec<String>,
+    pub arn: &'static str,
+    pub condition_keys: Vec<&'static str>,
     pub arn_format: Option<ArnFormat>,
 }
 
@@ -71,33 +72,32 @@ pub struct ResourceType {
 #[derive(Debug)]
 pub struct ArnFormat {
     /// The service segment, which can differ from the action prefix (`connect` → `wisdom`).
-    pub service: String,
-    pub region: String,
-    pub account: String,
-    pub resource: String,
+    pub service: &'static str,
+    pub region: &'static str,
+    pub account: &'static str,
+    pub resource: &'static str,
     pub resource_pattern: Vec<Tok>,
 }
 
 #[derive(Debug)]
 pub struct ConditionKey {
-    pub key: String,
-    pub key_type: String,
-    pub description: String,
+    pub key: &'static str,
+    pub key_type: &'static str,
+    pub description: &'static str,
 }
 
 #[derive(Debug)]
 pub struct Service {
-    pub prefix: String,
-    pub name: String,
+    pub prefix: &'static str,
+    pub name: &'static str,
     pub actions: Vec<Action>,
     pub resource_types: Vec<ResourceType>,
     pub condition_keys: Vec<ConditionKey>,
-    actions_by_name: HashMap<String, usize>,
-    /// Lower-cased condition key names.
-    condition_keys_by_name: HashMap<String, usize>,
+    actions_by_name: HashMap<IgnoreCase<'static>, usize>,
+    condition_keys_by_name: HashMap<IgnoreCase<'static>, usize>,
     /// The keys with a placeholder (`s3:ExistingObjectTag/<key>`): lower-cased stem, index.
     condition_key_templates: Vec<(String, usize)>,
-    resource_types_by_name: HashMap<String, usize>,
+    resource_types_by_name: HashMap<&'static str, usize>,
     /// Action indices in the order of their names, ignoring case: the actions a wildcard
     /// with a literal start (`Describe*`) can match are together. Built on first use.
     actions_sorted: OnceLock<Vec<u32>>,
@@ -106,15 +106,15 @@ pub struct Service {
 impl Service {
     /// An action by name, ignoring case as IAM does.
     pub fn action(&self, name: &str) -> Option<&Action> {
-        with_lowercase(name, |lower| self.actions_by_name.get(lower)).map(|&i| &self.actions[i])
+        self.actions_by_name.get(&IgnoreCase(name)).map(|&i| &self.actions[i])
     }
 
     /// Whether a wildcard pattern matches any of the service's actions.
     fn has_matching(&self, matcher: &pattern::Matcher) -> bool {
         if matcher.literal_prefix().is_empty() {
-            return self.actions.iter().any(|a| matcher.matches(&a.name));
+            return self.actions.iter().any(|a| matcher.matches(a.name));
         }
-        self.prefix_range(matcher.literal_prefix()).iter().any(|&i| matcher.matches(&self.actions[i as usize].name))
+        self.prefix_range(matcher.literal_prefix()).iter().any(|&i| matcher.matches(self.actions[i as usize].name))
     }
 
     /// The indices of the actions whose names start with `prefix` (lower case), ignoring case.
@@ -146,7 +146,7 @@ impl Service {
     fn extend_matching<'c>(&'c self, matcher: &pattern::Matcher, out: &mut Vec<(&'c Service, &'c Action)>) {
         let prefix = matcher.literal_prefix();
         if prefix.is_empty() {
-            out.extend(self.actions.iter().filter(|a| matcher.matches(&a.name)).map(|a| (self, a)));
+            out.extend(self.actions.iter().filter(|a| matcher.matches(a.name)).map(|a| (self, a)));
             return;
         }
         let range = self.prefix_range(prefix);
@@ -157,7 +157,7 @@ impl Service {
             range
                 .iter()
                 .map(|&i| &self.actions[i as usize])
-                .filter(|a| all || matcher.matches(&a.name))
+                .filter(|a| all || matcher.matches(a.name))
                 .map(|a| (self, a)),
         );
         // The range is in name order, which is catalog order for most services. (The actions
@@ -235,9 +235,9 @@ pub struct Catalog {
     pub source: Source,
     pub services: Vec<Service>,
     pub global_condition_keys: Vec<ConditionKey>,
-    services_by_prefix: HashMap<String, usize>,
+    services_by_prefix: HashMap<IgnoreCase<'static>, usize>,
     /// ARN service segment → (service index, resource type index).
-    resource_types_by_arn_service: HashMap<String, Vec<(usize, usize)>>,
+    resource_types_by_arn_service: HashMap<&'static str, Vec<(usize, usize)>>,
     /// Lower-cased `prefix:Action` names that AWS managed policies use but the catalog lacks.
     legacy_actions: HashMap<String, String>,
     legacy_prefixes: HashMap<String, String>,
@@ -261,31 +261,31 @@ impl Catalog {
         Catalog::decode(CATALOG_BIN).expect("the embedded catalog is valid (checked by tests)")
     }
 
-    /// Decodes a catalog in the encoding `update.mjs` writes.
-    fn decode(bytes: &[u8]) -> Result<Catalog, String> {
+    /// Decodes a catalog in the encoding `update.mjs` writes. (Its strings stay in `bytes`:
+    /// catalogs are embedded in the binary.)
+    fn decode(bytes: &'static [u8]) -> Result<Catalog, String> {
         Ok(Catalog::index(decode::decode(bytes)?))
     }
 
     fn index(raw: RawCatalog) -> Catalog {
         let mut services = raw.services;
         let mut services_by_prefix = HashMap::with_capacity_and_hasher(services.len(), Default::default());
-        let mut resource_types_by_arn_service: HashMap<String, Vec<(usize, usize)>> = HashMap::default();
+        let mut resource_types_by_arn_service: HashMap<&'static str, Vec<(usize, usize)>> = HashMap::default();
         for (si, service) in services.iter_mut().enumerate() {
-            services_by_prefix.insert(service.prefix.to_ascii_lowercase(), si);
+            services_by_prefix.insert(IgnoreCase(service.prefix), si);
             service.actions_by_name =
-                service.actions.iter().enumerate().map(|(i, a)| (a.name.to_ascii_lowercase(), i)).collect();
+                service.actions.iter().enumerate().map(|(i, a)| (IgnoreCase(a.name), i)).collect();
             service.condition_keys_by_name =
-                service.condition_keys.iter().enumerate().map(|(i, k)| (k.key.to_ascii_lowercase(), i)).collect();
+                service.condition_keys.iter().enumerate().map(|(i, k)| (IgnoreCase(k.key), i)).collect();
             service.condition_key_templates = key_templates(&service.condition_keys);
             service.resource_types_by_name =
-                service.resource_types.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
+                service.resource_types.iter().enumerate().map(|(i, r)| (r.name, i)).collect();
             for (ri, resource_type) in service.resource_types.iter_mut().enumerate() {
-                resource_type.arn_format = parse_format(&resource_type.arn);
+                resource_type.arn_format = parse_format(resource_type.arn);
                 if let Some(format) = &resource_type.arn_format {
                     // A `${Vendor}` format (AWS Backup's recovery points) is indexed under its
                     // own service: matching it against every service would accept anything.
-                    let key =
-                        if format.service.contains("${") { service.prefix.clone() } else { format.service.clone() };
+                    let key = if format.service.contains("${") { service.prefix } else { format.service };
                     resource_types_by_arn_service.entry(key).or_default().push((si, ri));
                 }
             }
@@ -319,7 +319,7 @@ impl Catalog {
 
     /// A service by its action prefix, ignoring case.
     pub fn service(&self, prefix: &str) -> Option<&Service> {
-        with_lowercase(prefix, |lower| self.services_by_prefix.get(lower)).map(|&i| &self.services[i])
+        self.services_by_prefix.get(&IgnoreCase(prefix)).map(|&i| &self.services[i])
     }
 
     /// `prefix:Action`, ignoring case.
@@ -341,7 +341,7 @@ impl Catalog {
         };
         if pattern::has_wildcard(prefix_pattern) {
             let prefix_matcher = pattern::Matcher::new(prefix_pattern);
-            self.services.iter().filter(|s| prefix_matcher.matches(&s.prefix)).any(any_in)
+            self.services.iter().filter(|s| prefix_matcher.matches(s.prefix)).any(any_in)
         } else {
             self.service(prefix_pattern).is_some_and(any_in)
         }
@@ -371,7 +371,7 @@ impl Catalog {
         };
         if pattern::has_wildcard(prefix_pattern) {
             let prefix_matcher = pattern::Matcher::new(prefix_pattern);
-            for service in self.services.iter().filter(|s| prefix_matcher.matches(&s.prefix)) {
+            for service in self.services.iter().filter(|s| prefix_matcher.matches(s.prefix)) {
                 add(service, out);
             }
         } else if let Some(service) = self.service(prefix_pattern) {
@@ -476,7 +476,7 @@ impl Catalog {
             return fits(&self.global_key_templates).map(|i| &self.global_condition_keys[i]);
         }
         let service = self.service(prefix)?;
-        if let Some(&i) = service.condition_keys_by_name.get(&lower) {
+        if let Some(&i) = service.condition_keys_by_name.get(&IgnoreCase(name)) {
             return Some(&service.condition_keys[i]);
         }
         fits(&service.condition_key_templates).map(|i| &service.condition_keys[i])
@@ -538,11 +538,11 @@ fn template_stem(template: &str) -> Option<usize> {
 fn key_templates(keys: &[ConditionKey]) -> Vec<(String, usize)> {
     keys.iter()
         .enumerate()
-        .filter_map(|(i, k)| template_stem(&k.key).map(|stem| (k.key[..stem].to_ascii_lowercase(), i)))
+        .filter_map(|(i, k)| template_stem(k.key).map(|stem| (k.key[..stem].to_ascii_lowercase(), i)))
         .collect()
 }
 
-fn parse_format(arn: &str) -> Option<ArnFormat> {
+fn parse_format(arn: &'static str) -> Option<ArnFormat> {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     let [_, _, service, region, account, resource] = parts.as_slice() else {
         return None;
@@ -550,13 +550,7 @@ fn parse_format(arn: &str) -> Option<ArnFormat> {
     if service.contains('*') {
         return None;
     }
-    Some(ArnFormat {
-        service: service.to_string(),
-        region: region.to_string(),
-        account: account.to_string(),
-        resource: resource.to_string(),
-        resource_pattern: pattern::format_pattern(resource),
-    })
+    Some(ArnFormat { service, region, account, resource, resource_pattern: pattern::format_pattern(resource) })
 }
 
 #[cfg(test)]
@@ -621,7 +615,7 @@ mod tests {
         }
         let mut extra = CATALOG_BIN.to_vec();
         extra.push(0);
-        assert!(Catalog::decode(&extra).is_err());
+        assert!(Catalog::decode(extra.leak()).is_err()); // decoding borrows for good
     }
 
     #[test]
@@ -658,7 +652,7 @@ mod tests {
         assert!(differing > 50, "{differing}");
         let foundation_model = catalog.service("bedrock").unwrap().resource_type("foundation-model").unwrap();
         let format = foundation_model.arn_format.as_ref().unwrap();
-        assert_eq!((format.service.as_str(), format.account.as_str()), ("bedrock", ""));
+        assert_eq!((format.service, format.account), ("bedrock", ""));
     }
 
     #[test]
@@ -676,16 +670,13 @@ mod tests {
         let patterns = ["Get*", "describe*", "LIST*TAGS*", "g?t*", "Create?*", "*Policy", "Put", "Z*", "a*", "*"];
         for service in &catalog.services {
             for p in patterns {
-                let found: Vec<&str> = catalog
-                    .matching_actions(&format!("{}:{p}", service.prefix))
-                    .iter()
-                    .map(|(_, a)| a.name.as_str())
-                    .collect();
+                let found: Vec<&str> =
+                    catalog.matching_actions(&format!("{}:{p}", service.prefix)).iter().map(|(_, a)| a.name).collect();
                 let scanned: Vec<&str> = service
                     .actions
                     .iter()
-                    .filter(|a| pattern::matches_ignore_case(p, &a.name))
-                    .map(|a| a.name.as_str())
+                    .filter(|a| pattern::matches_ignore_case(p, a.name))
+                    .map(|a| a.name)
                     .collect();
                 assert_eq!(found, scanned, "{}:{p}", service.prefix);
             }

@@ -178,7 +178,7 @@ fn check_action<'c>(
 
     if pattern::has_wildcard(name) {
         if !catalog.matches_any_action(value) {
-            let close = nearest(name.trim_matches(['*', '?']), service.actions.iter().map(|a| a.name.as_str()), 3);
+            let close = nearest(name.trim_matches(['*', '?']), service.actions.iter().map(|a| a.name), 3);
             let hint = if close.is_empty() { String::new() } else { format!(" (close names: {})", list(&close)) };
             out.push(Diagnostic::new(
                 Code::WildcardMatchesNothing,
@@ -212,7 +212,7 @@ fn check_action<'c>(
         out.push(legacy(spelling, lit));
         return None;
     }
-    let close = nearest(name, service.actions.iter().map(|a| a.name.as_str()), 3);
+    let close = nearest(name, service.actions.iter().map(|a| a.name), 3);
     let mut message = format!("`{}` has no action `{name}`", service.prefix);
     if close.is_empty() {
         message.push_str(&format!(": see the {} actions in the Service Authorization Reference", service.name));
@@ -261,7 +261,7 @@ fn unknown_prefix(
             format!("the service prefix `{prefix}` is no longer in the IAM catalog, though AWS managed policies still use it: `{value}` may grant nothing"),
         );
     }
-    let close = nearest(prefix, catalog.services.iter().map(|s| s.prefix.as_str()), 3);
+    let close = nearest(prefix, catalog.services.iter().map(|s| s.prefix), 3);
     let mut message = format!("`{prefix}` is not the prefix of any AWS service");
     if !close.is_empty() {
         message.push_str(&format!("; did you mean {}?", list(&close)));

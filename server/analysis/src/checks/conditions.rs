@@ -178,9 +178,9 @@ fn check_key(cx: &mut Ctx, statement: &Statement, block: &Member, operator: &Ope
             ));
         } else if prefix.eq_ignore_ascii_case("aws") || service.is_some() {
             let candidates: Vec<&str> = if prefix.eq_ignore_ascii_case("aws") {
-                catalog.global_condition_keys.iter().map(|k| k.key.as_str()).collect()
+                catalog.global_condition_keys.iter().map(|k| k.key).collect()
             } else {
-                service.map(|s| s.condition_keys.iter().map(|k| k.key.as_str()).collect()).unwrap_or_default()
+                service.map(|s| s.condition_keys.iter().map(|k| k.key).collect()).unwrap_or_default()
             };
             let close = nearest(name, candidates.into_iter(), 1);
             let what = if prefix.eq_ignore_ascii_case("aws") {
@@ -237,7 +237,7 @@ fn applies_to_actions(cx: &mut Ctx, statement: &Statement, name: &str, prefix: &
 }
 
 fn key_family(key: &ConditionKey) -> Option<Family> {
-    let base = key.key_type.strip_prefix("ArrayOf").unwrap_or(&key.key_type);
+    let base = key.key_type.strip_prefix("ArrayOf").unwrap_or(key.key_type);
     Some(match base {
         "String" => Family::String,
         "ARN" => Family::Arn,
@@ -494,7 +494,7 @@ fn check_variable_syntax(cx: &mut Ctx, lit: &StringLit) {
         } else if !matches!(name, "*" | "?" | "$") {
             if let Some((prefix, _)) = split_colon(name) {
                 if prefix.eq_ignore_ascii_case("aws") && cx.catalog.condition_key(name).is_none() {
-                    let close = nearest(name, cx.catalog.global_condition_keys.iter().map(|k| k.key.as_str()), 1);
+                    let close = nearest(name, cx.catalog.global_condition_keys.iter().map(|k| k.key), 1);
                     cx.push(Diagnostic::new(
                         Code::PolicyVariable,
                         range,

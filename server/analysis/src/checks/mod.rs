@@ -20,6 +20,7 @@ use crate::diagnostics::{Diagnostic, Edit};
 use crate::kind::PolicyKind;
 use crate::model::{Policy, Statement, Strings};
 use crate::syntax::{Array, Value};
+pub(crate) use crate::text::IgnoreCase;
 use crate::text::TextRange;
 
 /// What every check needs.
@@ -230,28 +231,6 @@ fn shift(d: &Diagnostic, delta: isize) -> Diagnostic {
     d
 }
 
-/// Text compared and hashed ignoring ASCII case, as IAM compares action names and
-/// condition keys: a map key without a lower-cased copy.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct IgnoreCase<'a>(pub &'a str);
-
-impl PartialEq for IgnoreCase<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.eq_ignore_ascii_case(other.0)
-    }
-}
-
-impl Eq for IgnoreCase<'_> {}
-
-impl std::hash::Hash for IgnoreCase<'_> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        for b in self.0.bytes() {
-            state.write_u8(b.to_ascii_lowercase());
-        }
-        state.write_u8(0xff); // as `str` does: no string is a prefix of another's hash input
-    }
-}
-
 /// The catalog actions a statement's `Action` grants or denies; `None` with `NotAction`
 /// (everything but a list) or without `Action`.
 pub fn statement_actions<'c>(catalog: &'c Catalog, statement: &Statement) -> Option<Vec<(&'c Service, &'c Action)>> {
@@ -260,8 +239,8 @@ pub fn statement_actions<'c>(catalog: &'c Catalog, statement: &Statement) -> Opt
     for item in &actions.items {
         catalog.extend_matching_actions(&item.value, &mut out);
     }
-    out.sort_by_key(|(s, a)| (s.prefix.as_str(), a.name.as_str()));
-    out.dedup_by_key(|(s, a)| (s.prefix.as_str(), a.name.as_str()));
+    out.sort_by_key(|(s, a)| (s.prefix, a.name));
+    out.dedup_by_key(|(s, a)| (s.prefix, a.name));
     Some(out)
 }
 

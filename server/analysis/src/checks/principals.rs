@@ -107,7 +107,7 @@ fn check_value(cx: &mut Ctx, key: &str, lit: &StringLit) {
                 Some(format!("a `Service` principal is a service's host name such as `bedrock.amazonaws.com`, not \"{value}\""))
             } else if !cx.catalog.is_service_principal(value) {
                 let host = value.split('.').next().unwrap_or(value);
-                let close = nearest(host, cx.catalog.services.iter().map(|s| s.prefix.as_str()), 1);
+                let close = nearest(host, cx.catalog.services.iter().map(|s| s.prefix), 1);
                 let mut d = Diagnostic::new(
                     Code::PrincipalServiceUnknown,
                     lit.content_range(),

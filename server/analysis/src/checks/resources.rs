@@ -108,7 +108,7 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
         let known: Vec<&str> = catalog
             .services
             .iter()
-            .flat_map(|s| s.resource_types.iter().filter_map(|r| r.arn_format.as_ref().map(|f| f.service.as_str())))
+            .flat_map(|s| s.resource_types.iter().filter_map(|r| r.arn_format.as_ref().map(|f| f.service)))
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
@@ -136,7 +136,7 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
     if matching.is_empty() {
         let formats: Vec<&str> = catalog
             .resource_types_for_arn_service(service)
-            .filter_map(|(_, r)| r.arn_format.as_ref().map(|f| f.resource.as_str()))
+            .filter_map(|(_, r)| r.arn_format.as_ref().map(|f| f.resource))
             .collect();
         let mut close = nearest(resource, formats.iter().copied(), 3);
         if close.is_empty() {
@@ -156,7 +156,7 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
     }
     // Named only in a diagnostic: built on demand.
     let what = || {
-        let names: Vec<&str> = matching.iter().take(3).map(|(r, _)| r.name.as_str()).collect();
+        let names: Vec<&str> = matching.iter().take(3).map(|(r, _)| r.name).collect();
         format!("`{service}` {} ARNs", list(&names).replace(" or ", "/"))
     };
 
@@ -299,7 +299,7 @@ fn action_resource_pairing(cx: &mut Ctx, statement: &Statement, resources: &[&St
             parsed.iter().any(|(arn_service, pattern)| {
                 (arn::is_variable(arn_service)
                     || *arn_service == format.service
-                    || pattern::has_variable(&format.service))
+                    || pattern::has_variable(format.service))
                     && pattern::intersects(pattern, &format.resource_pattern)
             })
         })
@@ -332,7 +332,7 @@ fn action_resource_pairing(cx: &mut Ctx, statement: &Statement, resources: &[&St
                     let parsed = arn::parse(&r.value).ok()?;
                     let pattern = pattern::policy_pattern(parsed.resource.text);
                     let (_, kind, _) = cx.catalog.resource_types_matching(parsed.service.text, &pattern).next()?;
-                    Some(format!("`{}` is {} `{}`, and ", parsed.resource.text, an(&kind.name), kind.name))
+                    Some(format!("`{}` is {} `{}`, and ", parsed.resource.text, an(kind.name), kind.name))
                 });
                 fixes.extend(resources.iter().filter_map(|r| invoke_agent_fix(&name, r)));
                 format!(
@@ -429,7 +429,7 @@ fn resource_star(cx: &mut Ctx, statement: &Statement, star: &StringLit) {
     let names: Vec<String> = scoped.iter().take(5).map(|(s, a)| format!("{}:{}", s.prefix, a.name)).collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let (service, action) = scoped[0];
-    let mut types: Vec<&str> = action.resource_types.iter().take(4).map(String::as_str).collect();
+    let mut types: Vec<&str> = action.resource_types.iter().take(4).copied().collect();
     if action.resource_types.len() > types.len() {
         types.push("...");
     }
