@@ -4,7 +4,8 @@
 //!
 //! The embedded form is a compact binary encoding (described in `update.mjs`), gzipped in
 //! the repository and inflated by the build script, so that loading is a few milliseconds of
-//! copying strings out of one table: it happens while the editor finishes the handshake.
+//! building vectors and indexes over one string table, whose strings the catalog borrows
+//! (`&'static str`) instead of copying: it happens while the editor finishes the handshake.
 
 mod decode;
 
