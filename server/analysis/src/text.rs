@@ -192,6 +192,29 @@ pub fn split_colon(s: &str) -> Option<(&str, &str)> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn ignore_case_keys_hash_and_compare_as_lower_case() {
+        use std::hash::BuildHasher;
+        let hash = |s: &str| rustc_hash::FxBuildHasher.hash_one(IgnoreCase(s));
+        // Lengths around the eight-byte chunks the hash reads.
+        for name in ["", "s3", "GetObject", "ListAllMyBuckets", "InvokeModelWithResponseStream", "aBcDeFgH"] {
+            let lower = name.to_ascii_lowercase();
+            assert_eq!(IgnoreCase(name), IgnoreCase(&lower));
+            assert_eq!(hash(name), hash(&lower), "{name}");
+        }
+        assert_ne!(IgnoreCase("GetObject"), IgnoreCase("GetObjects"));
+        assert_ne!(hash("ab"), hash("ab\0"), "the length is part of the hash");
+        let map: rustc_hash::FxHashMap<IgnoreCase, u8> = [(IgnoreCase("GetObject"), 1)].into_iter().collect();
+        assert_eq!(map.get(&IgnoreCase("getobject")), Some(&1));
+    }
+
+    #[test]
+    fn split_colon_is_split_once() {
+        for s in ["s3:GetObject", "a:b:c", "nocolon", ":", ""] {
+            assert_eq!(split_colon(s), s.split_once(':'), "{s}");
+        }
+    }
+
     fn round_trip(text: &str, offset: usize, encoding: Encoding) -> (LineCol, usize) {
         let index = LineIndex::new(text);
         let pos = index.line_col(text, offset, encoding);

@@ -13,8 +13,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
 use crate::pattern::{self, Tok};
-use crate::text::split_colon;
-use crate::text::IgnoreCase;
+use crate::text::{split_colon, IgnoreCase};
 
 /// The catalog as `update.mjs` wrote it, inflated by `build.rs`.
 static CATALOG_BIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/catalog.bin"));

@@ -2,7 +2,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{array_of, list, nearest, remove_item, Ctx, IgnoreCase};
+use super::{array_of, list, nearest, remove_item, Ctx};
 use crate::catalog::{Action, Catalog, Service};
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::kind::{is_trust_action, PolicyKind};
@@ -10,7 +10,7 @@ use crate::knowledge::ApiNames;
 use crate::model::{Statement, Strings};
 use crate::pattern;
 use crate::syntax::StringLit;
-use crate::text::split_colon;
+use crate::text::{split_colon, IgnoreCase};
 
 pub fn check(cx: &mut Ctx, statement: &Statement) {
     for action in statement.action_strings() {

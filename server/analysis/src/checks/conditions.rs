@@ -2,14 +2,13 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{nearest, Ctx, IgnoreCase};
+use super::{nearest, Ctx};
 use crate::catalog::{key_matches, ConditionKey};
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::model::{Effect, Statement};
 use crate::pattern;
 use crate::syntax::{Member, StringLit, Value};
-use crate::text::split_colon;
-use crate::text::TextRange;
+use crate::text::{split_colon, IgnoreCase, TextRange};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Family {

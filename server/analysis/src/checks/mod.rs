@@ -20,7 +20,6 @@ use crate::diagnostics::{Diagnostic, Edit};
 use crate::kind::PolicyKind;
 use crate::model::{Policy, Statement, Strings};
 use crate::syntax::{Array, Value};
-pub(crate) use crate::text::IgnoreCase;
 use crate::text::TextRange;
 
 /// What every check needs.
