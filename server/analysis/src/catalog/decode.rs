@@ -143,12 +143,12 @@ pub(super) fn decode(bytes: &'static [u8]) -> Result<RawCatalog, String> {
         Source { package: reader.string()?, integrity: reader.string()?, legacy_actions_from: reader.string()? };
     let services = reader.list(Reader::service)?;
     let global_condition_keys = reader.condition_keys()?;
-    let legacy_actions = reader.strings()?;
-    let legacy_prefixes = reader.strings()?;
-    let rcp_supported_services = reader.strings()?;
+    let legacy_actions = reader.strs()?;
+    let legacy_prefixes = reader.strs()?;
+    let rcp_supported_services = reader.strs()?;
     let partitions = reader.list(|r| Ok(Partition { id: r.string()?, regions: r.strings()? }))?;
     let service_principals = reader.strings()?;
-    let undocumented_condition_keys = reader.strings()?;
+    let undocumented_condition_keys = reader.strs()?;
     if reader.at != reader.bytes.len() {
         return Err(format!("{} bytes left over after the catalog", reader.bytes.len() - reader.at));
     }

@@ -180,23 +180,6 @@ impl Service {
     }
 }
 
-/// Calls `f` with `s` in ASCII lower case, without allocating for the short names that
-/// lookups take.
-fn with_lowercase<T>(s: &str, f: impl FnOnce(&str) -> T) -> T {
-    if !s.bytes().any(|b| b.is_ascii_uppercase()) {
-        return f(s);
-    }
-    let mut buffer = [0u8; 128];
-    if s.len() <= buffer.len() {
-        let lower = &mut buffer[..s.len()];
-        lower.copy_from_slice(s.as_bytes());
-        lower.make_ascii_lowercase();
-        // Lower-casing ASCII bytes keeps UTF-8 valid.
-        return f(std::str::from_utf8(lower).expect("lower-cased UTF-8 is UTF-8"));
-    }
-    f(&s.to_ascii_lowercase())
-}
-
 #[derive(Debug)]
 pub struct Source {
     pub package: String,
@@ -223,12 +206,12 @@ struct RawCatalog {
     source: Source,
     services: Vec<Service>,
     global_condition_keys: Vec<ConditionKey>,
-    legacy_actions: Vec<String>,
-    legacy_prefixes: Vec<String>,
-    rcp_supported_services: Vec<String>,
+    legacy_actions: Vec<&'static str>,
+    legacy_prefixes: Vec<&'static str>,
+    rcp_supported_services: Vec<&'static str>,
     partitions: Vec<Partition>,
     service_principals: Vec<String>,
-    undocumented_condition_keys: Vec<String>,
+    undocumented_condition_keys: Vec<&'static str>,
 }
 
 pub struct Catalog {
@@ -239,14 +222,15 @@ pub struct Catalog {
     /// ARN service segment → (service index, resource type index).
     resource_types_by_arn_service: HashMap<&'static str, Vec<(usize, usize)>>,
     /// Lower-cased `prefix:Action` names that AWS managed policies use but the catalog lacks.
-    legacy_actions: HashMap<String, String>,
-    legacy_prefixes: HashMap<String, String>,
+    /// Each with its spelling.
+    legacy_actions: HashMap<IgnoreCase<'static>, &'static str>,
+    legacy_prefixes: HashMap<IgnoreCase<'static>, &'static str>,
     pub partitions: Vec<Partition>,
-    rcp_supported_services: HashSet<String>,
+    rcp_supported_services: HashSet<IgnoreCase<'static>>,
     service_principals: HashSet<String>,
-    global_keys_by_name: HashMap<String, usize>,
+    global_keys_by_name: HashMap<IgnoreCase<'static>, usize>,
     global_key_templates: Vec<(String, usize)>,
-    undocumented_condition_keys: HashSet<String>,
+    undocumented_condition_keys: HashSet<IgnoreCase<'static>>,
 }
 
 impl Catalog {
@@ -290,12 +274,13 @@ impl Catalog {
                 }
             }
         }
-        let legacy_actions: HashMap<String, String> =
-            raw.legacy_actions.into_iter().map(|a| (a.to_ascii_lowercase(), a)).collect();
-        let legacy_prefixes = raw.legacy_prefixes.into_iter().map(|p| (p.to_ascii_lowercase(), p)).collect();
+        let ignoring_case = |names: Vec<&'static str>| names.into_iter().map(IgnoreCase).collect();
+        let spellings = |names: Vec<&'static str>| names.into_iter().map(|n| (IgnoreCase(n), n)).collect();
+        let legacy_actions = spellings(raw.legacy_actions);
+        let legacy_prefixes = spellings(raw.legacy_prefixes);
         let global_key_templates = key_templates(&raw.global_condition_keys);
         let global_keys_by_name =
-            raw.global_condition_keys.iter().enumerate().map(|(i, k)| (k.key.to_ascii_lowercase(), i)).collect();
+            raw.global_condition_keys.iter().enumerate().map(|(i, k)| (IgnoreCase(k.key), i)).collect();
         Catalog {
             source: raw.source,
             services,
@@ -303,13 +288,9 @@ impl Catalog {
             global_keys_by_name,
             global_key_templates,
             partitions: raw.partitions,
-            rcp_supported_services: raw.rcp_supported_services.into_iter().collect(),
+            rcp_supported_services: ignoring_case(raw.rcp_supported_services),
             service_principals: raw.service_principals.into_iter().collect(),
-            undocumented_condition_keys: raw
-                .undocumented_condition_keys
-                .iter()
-                .map(|k| k.to_ascii_lowercase())
-                .collect(),
+            undocumented_condition_keys: ignoring_case(raw.undocumented_condition_keys),
             services_by_prefix,
             resource_types_by_arn_service,
             legacy_actions,
@@ -418,17 +399,17 @@ impl Catalog {
 
     /// The spelling AWS managed policies use for an action the catalog lacks.
     pub fn legacy_action(&self, name: &str) -> Option<&str> {
-        with_lowercase(name, |lower| self.legacy_actions.get(lower)).map(String::as_str)
+        self.legacy_actions.get(&IgnoreCase(name)).copied()
     }
 
     /// A prefix the catalog no longer has but AWS managed policies still use.
     pub fn legacy_prefix(&self, prefix: &str) -> Option<&str> {
-        with_lowercase(prefix, |lower| self.legacy_prefixes.get(lower)).map(String::as_str)
+        self.legacy_prefixes.get(&IgnoreCase(prefix)).copied()
     }
 
     /// Whether resource control policies can name this service's actions.
     pub fn rcp_supports(&self, prefix: &str) -> bool {
-        self.rcp_supported_services.contains(&prefix.to_ascii_lowercase())
+        self.rcp_supported_services.contains(&IgnoreCase(prefix))
     }
 
     /// Whether `name` is a service principal AWS uses (`bedrock.amazonaws.com`).
@@ -460,19 +441,20 @@ impl Catalog {
     /// a placeholder (`aws:ResourceTag/${TagKey}`, `aws:PrincipalTag/tag-key`) match any
     /// non-empty text in its place.
     pub fn condition_key(&self, name: &str) -> Option<&ConditionKey> {
-        let lower = name.to_ascii_lowercase();
-        let (prefix, _) = split_colon(&lower)?;
+        let (prefix, _) = split_colon(name)?;
         // The global list also holds a few keys of other services (`ec2:SourceInstanceArn`).
-        if let Some(&i) = self.global_keys_by_name.get(&lower) {
+        if let Some(&i) = self.global_keys_by_name.get(&IgnoreCase(name)) {
             return Some(&self.global_condition_keys[i]);
         }
         let fits = |templates: &[(String, usize)]| {
             templates
                 .iter()
-                .find(|(stem, _)| lower.len() > stem.len() && lower.starts_with(stem.as_str()))
+                .find(|(stem, _)| {
+                    name.len() > stem.len() && name.as_bytes()[..stem.len()].eq_ignore_ascii_case(stem.as_bytes())
+                })
                 .map(|&(_, i)| i)
         };
-        if prefix == "aws" {
+        if prefix.eq_ignore_ascii_case("aws") {
             return fits(&self.global_key_templates).map(|i| &self.global_condition_keys[i]);
         }
         let service = self.service(prefix)?;
@@ -484,7 +466,7 @@ impl Catalog {
 
     /// Whether AWS managed policies use this key though the catalog does not document it.
     pub fn is_undocumented_key(&self, name: &str) -> bool {
-        with_lowercase(name, |lower| self.undocumented_condition_keys.contains(lower))
+        self.undocumented_condition_keys.contains(&IgnoreCase(name))
     }
 
     /// Whether a condition key is global (usable with any action).
