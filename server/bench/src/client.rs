@@ -33,12 +33,22 @@ impl Client {
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", server.display()));
         let stdin = child.stdin.take().expect("piped stdin");
         let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, messages) = mpsc::channel();
+        // One thread reads and timestamps messages, another parses them: a reader that also
+        // parsed would leave the server's writes waiting while it parses the previous 500 KB
+        // of diagnostics, and the wait would count as the server's latency.
+        let (tx_raw, raw) = mpsc::channel::<(Instant, Vec<u8>)>();
         std::thread::spawn(move || {
             let mut reader = BufReader::with_capacity(1 << 16, stdout);
             while let Some(body) = framing::read_message(&mut reader) {
                 // The time the whole message had arrived, before the client spends any on it.
-                let at = Instant::now();
+                if tx_raw.send((Instant::now(), body)).is_err() {
+                    return;
+                }
+            }
+        });
+        let (tx, messages) = mpsc::channel();
+        std::thread::spawn(move || {
+            for (at, body) in raw {
                 let message: Value = serde_json::from_slice(&body).expect("the server sends JSON");
                 if tx.send((at, message)).is_err() {
                     return;

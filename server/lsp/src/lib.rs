@@ -8,4 +8,5 @@ pub mod cli;
 pub mod config;
 pub mod convert;
 pub mod documents;
+pub mod output;
 pub mod server;

@@ -13,6 +13,7 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 use crate::config::{self, Config};
 use crate::convert;
 use crate::documents::{Change, Documents, Snapshot};
+use crate::output::{self, Outbox};
 
 /// What the client supports, from `initialize`.
 #[derive(Clone, Copy)]
@@ -83,6 +84,8 @@ const DEFAULT_SUPPORT: ClientSupport = ClientSupport {
 
 pub struct Backend {
     client: Client,
+    /// Where `publishDiagnostics` goes, serialized without tower-lsp (see [`output`]).
+    outbox: Outbox,
     documents: Arc<Documents>,
     support: OnceLock<ClientSupport>,
     /// The first workspace folder, where `.iam-lsp.toml` is read.
@@ -103,18 +106,24 @@ pub fn run() {
         }
     };
     runtime.block_on(async {
-        let (service, socket) =
-            LspService::build(Backend::new).custom_method("iam-lsp/crashTest", Backend::crash_test).finish();
+        let (lsp_output, from_lsp) = tokio::io::duplex(1 << 16);
+        let (outbox, writer) = output::writer(from_lsp, tokio::io::stdout());
+        let (service, socket) = LspService::build(move |client| Backend::new(client, outbox))
+            .custom_method("iam-lsp/crashTest", Backend::crash_test)
+            .finish();
         // One message at a time, in the order received: edits are applied and analysed in
         // order, so diagnostics are never published for an older version over a newer one.
-        // A policy is analysed in well under a millisecond (a 1 MB document in tens).
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).concurrency_level(1).serve(service).await;
+        // A policy is analysed in well under a millisecond (a 1 MB document in a few).
+        let serve = Server::new(tokio::io::stdin(), lsp_output, socket).concurrency_level(1).serve(service);
+        tokio::join!(serve, writer);
     });
 }
 
 pub fn server_version() -> String {
     format!("{} (catalog {})", env!("CARGO_PKG_VERSION"), iam_analysis::catalog::package())
 }
+
+const PUBLISH_DIAGNOSTICS: &str = "textDocument/publishDiagnostics";
 
 /// Documents up to this size are analysed on the thread that reads messages: it takes well
 /// under a millisecond (a policy is at most 10 KB), less than handing it to another thread.
@@ -142,9 +151,10 @@ fn not_open(uri: &Uri) -> Error {
 }
 
 impl Backend {
-    fn new(client: Client) -> Backend {
+    fn new(client: Client, outbox: Outbox) -> Backend {
         Backend {
             client,
+            outbox,
             documents: Arc::default(),
             support: OnceLock::new(),
             root: OnceLock::new(),
@@ -243,38 +253,48 @@ impl Backend {
         }
         let documents = self.documents.clone();
         let client = self.client.clone();
+        let outbox = self.outbox.clone();
         let encoding = self.encoding();
         tokio::spawn(async move {
             // A newer version has arrived: its own publish follows.
-            let current = |snapshot: &Snapshot| documents.version(&uri) == Some(snapshot.version);
+            let current = |uri: &Uri, snapshot: &Snapshot| documents.version(uri) == Some(snapshot.version);
             // One analysis at a time; while this waits, newer edits may arrive.
             static ANALYSING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
             let Ok(_turn) = ANALYSING.acquire().await else { return };
-            if !current(&snapshot) {
+            if !current(&uri, &snapshot) {
                 return;
             }
-            // Analysed and converted to LSP positions together: off this thread for large
-            // documents, where both take milliseconds.
+            // Analysed, converted to LSP positions and serialized together: off this thread
+            // for large documents, where each takes milliseconds.
             let inline = snapshot.text.len() <= ANALYSE_INLINE;
             let analyse = move || {
-                let diagnostics = convert::diagnostics(&snapshot, encoding);
-                (snapshot, diagnostics)
+                let params = PublishDiagnosticsParams {
+                    uri,
+                    diagnostics: convert::diagnostics(&snapshot, encoding),
+                    version: Some(snapshot.version),
+                };
+                let message = output::notification(PUBLISH_DIAGNOSTICS, &params);
+                (snapshot, params.uri, message)
             };
-            let (snapshot, diagnostics) = if inline {
+            let (snapshot, uri, message) = if inline {
                 analyse()
             } else {
                 let Ok(analysed) = tokio::task::spawn_blocking(analyse).await else { return };
-                if !current(&analysed.0) {
+                if !current(&analysed.1, &analysed.0) {
                     return;
                 }
                 analysed
             };
+            // Sent before anything is awaited: a `didClose` handled in between would clear
+            // the diagnostics first and these would reappear.
+            if let Some(message) = message {
+                outbox.send(message);
+            }
             if snapshot.analysis().is_none() {
                 let message =
                     format!("iam-lsp: analysis of {} failed (a bug); edit the document to retry", uri.as_str());
                 client.log_message(MessageType::ERROR, message).await;
             }
-            client.publish_diagnostics(uri, diagnostics, Some(snapshot.version)).await;
         });
     }
 
@@ -422,7 +442,9 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.documents.close(&uri);
-        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        // Through the outbox, as every `publishDiagnostics`: after any queued for the document.
+        let params = PublishDiagnosticsParams { uri, diagnostics: Vec::new(), version: None };
+        self.outbox.notify(PUBLISH_DIAGNOSTICS, &params);
     }
 
     /// Pulled diagnostics: the current version's, or "unchanged" when the client already
