@@ -336,6 +336,41 @@ fn a_burst_of_edits_ends_with_the_latest_version() {
     client.shutdown();
 }
 
+/// A large document is analysed on another thread while messages keep coming: a
+/// `didClose` that arrives meanwhile still has the last word, and nothing follows it.
+#[test]
+fn closing_a_document_clears_its_diagnostics_after_any_pending_ones() {
+    let statement = r#"{"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "arn:aws:s3:::bucket/*"}"#;
+    let statements = vec![statement; 1_500].join(",\n    ");
+    let text = format!("{{\"Version\": \"2012-10-17\", \"Statement\": [\n    {statements}\n]}}\n");
+    assert!(text.len() > 100_000, "large enough to be analysed off the message thread");
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let uri = "file:///work/closed.json";
+    client.open(uri, &text);
+    assert!(!client.diagnostics(uri)["diagnostics"].as_array().unwrap().is_empty());
+    for version in 2..6 {
+        client.change(uri, version, json!([{"range": range(0, 1, 0, 1), "text": " "}]));
+    }
+    client.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+    let mut published = Vec::new();
+    loop {
+        let params = client.diagnostics(uri);
+        let cleared = params["diagnostics"] == json!([]) && params.get("version").is_none();
+        published.push(params);
+        if cleared {
+            break;
+        }
+    }
+    // A round trip: anything the server had queued before its answer has arrived by now.
+    client
+        .request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}));
+    let later: Vec<&Value> =
+        client.backlog.iter().filter(|m| m["method"] == "textDocument/publishDiagnostics").collect();
+    assert!(later.is_empty(), "diagnostics published after the document was closed: {later:?}");
+    client.shutdown();
+}
+
 /// `é` is one UTF-16 unit and two bytes; `🫣` two units and four bytes.
 const ONE_LINE: &str = r#"{"Id":"é🫣","Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"bedrock:Converse","Resource":"arn:aws:bedrock:*::foundation-model/*"}}"#;
 
