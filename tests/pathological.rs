@@ -1,6 +1,6 @@
 //! Hostile and huge inputs: each gets a clear result in bounded time, never a panic.
 
-use iam_analysis::{analyze, analyze_incrementally, hover, Code, Options, StatementCache};
+use iam_analysis::{analyze, analyze_incrementally, hover, AnalysisCache, Code, Options};
 
 fn statement(i: usize) -> String {
     format!(r#"{{"Sid":"S{i}","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-{i}/*"}}"#)
@@ -50,7 +50,7 @@ fn deep_nesting_long_lines_many_statements_many_actions() {
     assert!(a.is_policy && a.diagnostics.iter().all(|d| d.code != Code::JsonSyntax));
     let _ = hover(&one_line, one_line.len() / 2, &Options::default());
     // As the server analyses it, keeping each statement's findings for the next edit.
-    let mut cache = StatementCache::default();
+    let mut cache = AnalysisCache::default();
     for _ in 0..2 {
         let again = analyze_incrementally(&one_line, &Options::default(), Some(&mut cache));
         assert_eq!(again.diagnostics, a.diagnostics);

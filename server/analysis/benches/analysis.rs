@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use iam_analysis::{analyze, analyze_incrementally, complete, hover, model, syntax, Catalog, Options, StatementCache};
+use iam_analysis::{analyze, analyze_incrementally, complete, hover, model, syntax, AnalysisCache, Catalog, Options};
 
 // The bench runner's documents: the largest policy is the third below; the 1 MB document is
 // what the keystroke benchmark types into.
@@ -76,7 +76,7 @@ fn stages(c: &mut Criterion) {
     let mut typed = big.clone();
     typed.insert(name, 'x');
     let versions = [big.as_str(), typed.as_str()];
-    let mut cache = StatementCache::default();
+    let mut cache = AnalysisCache::default();
     let mut turn = 0;
     group.bench_function("reanalyse", |b| {
         b.iter(|| {

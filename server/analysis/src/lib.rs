@@ -24,7 +24,6 @@ pub mod syntax;
 pub mod text;
 
 pub use catalog::Catalog;
-pub use checks::StatementCache;
 pub use completion::{complete, CompletionItem, CompletionKind};
 pub use diagnostics::{Code, Diagnostic, Edit, Fix, Severity};
 pub use hover::{hover, Hover};
@@ -64,20 +63,50 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
     analyze_incrementally(text, options, None)
 }
 
-/// [`analyze_with`], reusing the findings of statements whose text an earlier analysis of
-/// the same document (with `cache`) saw unchanged. The result is the same either way.
-pub fn analyze_incrementally(text: &str, options: &Options, cache: Option<&mut StatementCache>) -> Analysis {
-    let parse = syntax::parse(text);
-    let Some(policy) = model::Policy::new(parse.root.as_ref()) else {
+/// What the analysis of a document keeps for the analysis of its next version: the syntax
+/// tree (an edit inside one statement re-parses only that statement) and each statement's
+/// findings (only statements whose text changed are checked again). Plain data: the caller
+/// keeps one per document.
+#[derive(Default)]
+pub struct AnalysisCache {
+    tree: Option<syntax::Tree>,
+    findings: checks::Findings,
+}
+
+/// [`analyze_with`], reusing what an earlier analysis of the same document (with `cache`)
+/// found in the parts of the text that did not change. The result is the same either way.
+pub fn analyze_incrementally(text: &str, options: &Options, cache: Option<&mut AnalysisCache>) -> Analysis {
+    let Some(AnalysisCache { tree, findings }) = cache else {
+        let parse = syntax::parse(text);
+        return analyze_parsed(text, parse.root.as_ref(), parse.diagnostics, options, None);
+    };
+    let tree = match tree {
+        Some(tree) => {
+            tree.update(text);
+            tree
+        }
+        None => tree.insert(syntax::Tree::new(text)),
+    };
+    analyze_parsed(text, tree.root(), tree.diagnostics(), options, Some(findings))
+}
+
+fn analyze_parsed(
+    text: &str,
+    root: Option<&syntax::Value>,
+    syntax_diagnostics: Vec<Diagnostic>,
+    options: &Options,
+    findings: Option<&mut checks::Findings>,
+) -> Analysis {
+    let Some(policy) = model::Policy::new(root) else {
         return Analysis { is_policy: false, kind: None, diagnostics: Vec::new() };
     };
     let kind = options.kind.clone().unwrap_or_else(|| kind::infer(&policy));
-    let mut diagnostics = parse.diagnostics.clone();
-    let mut cache = cache;
-    if let Some(cache) = cache.as_deref_mut() {
-        cache.begin();
+    let mut diagnostics = syntax_diagnostics;
+    let mut findings = findings;
+    if let Some(findings) = findings.as_deref_mut() {
+        findings.begin();
     }
-    checks::run(text, &policy, Catalog::get(), kind.kind, &mut diagnostics, cache);
+    checks::run(text, &policy, Catalog::get(), kind.kind, &mut diagnostics, findings);
     diagnostics.retain(|d| !options.disabled.contains(&d.code));
     for d in &mut diagnostics {
         if let Some((_, severity)) = options.severity.iter().find(|(code, _)| *code == d.code) {
@@ -172,7 +201,7 @@ mod properties {
             edits in prop::collection::vec((any::<prop::sample::Index>(), 0usize..4, policy_like()), 1..6),
         ) {
             let mut text = EDITED[which].to_string();
-            let mut cache = StatementCache::default();
+            let mut cache = AnalysisCache::default();
             let options = Options::default();
             analyze_incrementally(&text, &options, Some(&mut cache));
             for (at, delete, insert) in edits {

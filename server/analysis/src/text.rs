@@ -188,9 +188,54 @@ pub fn split_colon(s: &str) -> Option<(&str, &str)> {
     Some((&s[..at], &s[at + 1..]))
 }
 
+/// Compared a block at a time: the blocks are compared by `memcmp`, many bytes per step.
+const BLOCK: usize = 128;
+
+/// How many bytes `a` and `b` share at their start.
+pub fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a[i..i + BLOCK] == b[i..i + BLOCK] {
+        i += BLOCK;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// How many bytes, up to `max`, `a` and `b` share at their end.
+pub fn common_suffix(a: &[u8], b: &[u8], max: usize) -> usize {
+    let n = max.min(a.len()).min(b.len());
+    let (a_end, b_end) = (a.len(), b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a[a_end - i - BLOCK..a_end - i] == b[b_end - i - BLOCK..b_end - i] {
+        i += BLOCK;
+    }
+    while i < n && a[a_end - i - 1] == b[b_end - i - 1] {
+        i += 1;
+    }
+    i
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_prefixes_and_suffixes() {
+        let long = "x".repeat(1000);
+        let cases = [("", "", 0, 0), ("abc", "abd", 2, 0), ("abc", "xbc", 0, 2), ("same", "same", 4, 4)];
+        for (a, b, prefix, suffix) in cases {
+            assert_eq!(common_prefix(a.as_bytes(), b.as_bytes()), prefix, "{a} {b}");
+            assert_eq!(common_suffix(a.as_bytes(), b.as_bytes(), usize::MAX), suffix, "{a} {b}");
+        }
+        let (a, b) = (format!("{long}a{long}"), format!("{long}bc{long}"));
+        assert_eq!(common_prefix(a.as_bytes(), b.as_bytes()), 1000);
+        assert_eq!(common_suffix(a.as_bytes(), b.as_bytes(), usize::MAX), 1000);
+        assert_eq!(common_suffix(a.as_bytes(), b.as_bytes(), 300), 300, "up to the bound");
+        assert_eq!(common_prefix(long.as_bytes(), &long.as_bytes()[..999]), 999);
+    }
 
     #[test]
     fn ignore_case_keys_hash_and_compare_as_lower_case() {

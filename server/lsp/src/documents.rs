@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use dashmap::DashMap;
-use iam_analysis::{Analysis, Encoding, LineIndex, Options, StatementCache};
+use iam_analysis::{Analysis, AnalysisCache, Encoding, LineIndex, Options};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range, Uri};
 
@@ -15,7 +15,7 @@ pub struct Document {
     pub version: i32,
     pub snapshot: Arc<Snapshot>,
     /// The last analysis's findings per statement: an edit re-checks only what it touched.
-    cache: Arc<Mutex<StatementCache>>,
+    cache: Arc<Mutex<AnalysisCache>>,
 }
 
 /// One version of a document. Its analysis is made when first asked for (by the
@@ -28,12 +28,12 @@ pub struct Snapshot {
     pub text: String,
     pub line_index: LineIndex,
     options: Options,
-    cache: Arc<Mutex<StatementCache>>,
+    cache: Arc<Mutex<AnalysisCache>>,
     analysis: OnceLock<Option<Analysis>>,
 }
 
 impl Snapshot {
-    fn new(rope: &Rope, version: i32, options: &Options, cache: &Arc<Mutex<StatementCache>>) -> Snapshot {
+    fn new(rope: &Rope, version: i32, options: &Options, cache: &Arc<Mutex<AnalysisCache>>) -> Snapshot {
         // Sized up front: `to_string` grows the string a chunk at a time.
         let mut text = String::with_capacity(rope.len_bytes());
         for chunk in rope.chunks() {
@@ -64,7 +64,7 @@ impl Snapshot {
                 }))
                 .ok();
                 if analysis.is_none() {
-                    *cache = StatementCache::default(); // it may be half updated
+                    *cache = AnalysisCache::default(); // it may be half updated
                 }
                 analysis
             })
@@ -86,7 +86,7 @@ pub struct Documents {
 impl Documents {
     pub fn open(&self, uri: Uri, text: &str, version: i32, options: &Options) -> Arc<Snapshot> {
         let rope = Rope::from_str(text);
-        let cache = Arc::new(Mutex::new(StatementCache::default()));
+        let cache = Arc::new(Mutex::new(AnalysisCache::default()));
         let snapshot = Arc::new(Snapshot::new(&rope, version, options, &cache));
         self.map.insert(uri, Document { rope, version, snapshot: snapshot.clone(), cache });
         snapshot

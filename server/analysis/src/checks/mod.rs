@@ -101,7 +101,7 @@ pub fn run(
     catalog: &Catalog,
     kind: PolicyKind,
     out: &mut Vec<Diagnostic>,
-    mut cache: Option<&mut StatementCache>,
+    mut cache: Option<&mut Findings>,
 ) {
     let variables = policy.version_value() == Some("2012-10-17");
     let mut cx = Ctx { text, catalog, kind, variables, out, matched: RefCell::new(None) };
@@ -168,9 +168,9 @@ struct StatementKey {
 
 /// The findings of each statement in the previous analysis of a document, so that an edit
 /// re-checks only the statements it touched (a keystroke in a document of thousands of
-/// statements costs one). Plain data: the caller keeps one per document.
+/// statements costs one).
 #[derive(Default)]
-pub struct StatementCache {
+pub struct Findings {
     /// By the statement's text: where the text started and what was found there.
     previous: FxHashMap<String, CachedStatement>,
     current: FxHashMap<String, CachedStatement>,
@@ -183,7 +183,7 @@ struct CachedStatement {
     found: Vec<Diagnostic>,
 }
 
-impl StatementCache {
+impl Findings {
     /// Starts an analysis: what the last one kept becomes what this one can reuse, and
     /// what it did not reuse is dropped at the next start.
     pub(crate) fn begin(&mut self) {

@@ -46,26 +46,39 @@ fn strict_options() -> ScannerOptions {
 }
 
 pub fn tokenize(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Tok> {
-    tokenize_with(text, diagnostics, true)
+    tokenize_with(text, 0, text.len(), diagnostics, true)
+}
+
+/// The tokens from `from` (where a token starts) as lexing the whole text finds them, up to
+/// the first that ends at or after `until`: for re-lexing one part of an edited document.
+pub fn tokenize_part(text: &str, from: usize, until: usize, diagnostics: &mut Vec<Diagnostic>) -> Vec<Tok> {
+    tokenize_with(text, from, until, diagnostics, true)
 }
 
 /// `fast`: whether to take the common tokens without the scanner (off only to test that
 /// doing so changes nothing).
-fn tokenize_with(text: &str, diagnostics: &mut Vec<Diagnostic>, fast: bool) -> Vec<Tok> {
+fn tokenize_with(text: &str, from: usize, until: usize, diagnostics: &mut Vec<Diagnostic>, fast: bool) -> Vec<Tok> {
     let options = strict_options();
     // About one token per eight bytes in policies as people format them: growing the
     // vector from empty copied it a dozen times.
-    let mut tokens = Vec::with_capacity(text.len() / 8);
+    let mut tokens = Vec::with_capacity((until.saturating_sub(from)) / 8);
     // Where the current scanner starts in `text`; a new scanner starts after each error.
-    let mut base = skip_bom(text, diagnostics);
+    let mut base = if from == 0 { skip_bom(text, diagnostics) } else { from };
     let mut scanner = Scanner::new(&text[base..], &options);
     let mut gap_start = base;
+    let done = |tokens: &[Tok]| tokens.last().is_some_and(|t| t.range.end >= until);
     loop {
+        if done(&tokens) {
+            break;
+        }
         // Most of a policy is whitespace, punctuation and plain strings: take those here,
         // and leave the rest (numbers, words, escapes, comments, errors) to the scanner.
         let here = base + scanner.token_end();
-        let after = if fast { fast_tokens(text, here, &mut tokens) } else { here };
+        let after = if fast { fast_tokens(text, here, until, &mut tokens) } else { here };
         if after > here {
+            if done(&tokens) {
+                break;
+            }
             gap_start = after;
             base = after;
             scanner = Scanner::new(&text[base..], &options);
@@ -190,13 +203,14 @@ fn tokenize_with(text: &str, diagnostics: &mut Vec<Diagnostic>, fast: bool) -> V
 }
 
 /// Tokenises from `at` while the text is JSON whitespace, punctuation or strings of printable
-/// ASCII without escapes, exactly as the scanner would; returns where it stopped (after the
-/// last token taken, or `at`), which is the start of something for the scanner.
-fn fast_tokens(text: &str, at: usize, tokens: &mut Vec<Tok>) -> usize {
+/// ASCII without escapes, exactly as the scanner would, until a token ends at or after
+/// `until`; returns where it stopped (after the last token taken, or `at`), which is the
+/// start of something for the scanner.
+fn fast_tokens(text: &str, at: usize, until: usize, tokens: &mut Vec<Tok>) -> usize {
     let bytes = text.as_bytes();
     let mut stop = at;
     let mut i = at;
-    loop {
+    while stop < until {
         while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
             i += 1;
         }
@@ -224,6 +238,7 @@ fn fast_tokens(text: &str, at: usize, tokens: &mut Vec<Tok>) -> usize {
         i = end;
         stop = end;
     }
+    stop
 }
 
 fn kind_message(kind: &ParseErrorKind) -> String {
@@ -401,10 +416,14 @@ mod tests {
                         mutated.push_str(&text[at..]);
                     }
                     let (mut fast_d, mut slow_d) = (Vec::new(), Vec::new());
-                    let fast: Vec<_> =
-                        tokenize_with(&mutated, &mut fast_d, true).into_iter().map(|t| (t.kind, t.range)).collect();
-                    let slow: Vec<_> =
-                        tokenize_with(&mutated, &mut slow_d, false).into_iter().map(|t| (t.kind, t.range)).collect();
+                    let fast: Vec<_> = tokenize_with(&mutated, 0, mutated.len(), &mut fast_d, true)
+                        .into_iter()
+                        .map(|t| (t.kind, t.range))
+                        .collect();
+                    let slow: Vec<_> = tokenize_with(&mutated, 0, mutated.len(), &mut slow_d, false)
+                        .into_iter()
+                        .map(|t| (t.kind, t.range))
+                        .collect();
                     assert_eq!(fast, slow, "{mutated:?}");
                     let describe = |d: &Vec<Diagnostic>| -> Vec<String> {
                         d.iter().map(|d| format!("{:?} {:?} {}", d.code, d.range, d.message)).collect()

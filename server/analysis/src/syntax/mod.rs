@@ -2,12 +2,14 @@
 //! problem becomes a diagnostic and the parse goes on, so one broken statement does not
 //! hide the rest of the policy.
 
+mod incremental;
 mod lexer;
 mod parser;
 
 use crate::diagnostics::Diagnostic;
 use crate::text::TextRange;
 
+pub use incremental::{Reparse, Tree};
 pub use parser::MAX_DEPTH;
 
 #[derive(Clone, Debug)]

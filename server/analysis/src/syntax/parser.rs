@@ -4,9 +4,11 @@
 //! two members, an unquoted key or value, a trailing comma, a missing closing bracket. The
 //! parser reports each problem once, where it is, and keeps the members it understood.
 
+use std::cell::Cell;
+
 use rustc_hash::FxHashMap as HashMap;
 
-use super::lexer::{tokenize, Tok, TokenKind};
+use super::lexer::{tokenize, tokenize_part, Tok, TokenKind};
 use super::{Array, Member, Object, Parse, StringLit, Value};
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::text::TextRange;
@@ -19,18 +21,30 @@ pub const MAX_DEPTH: usize = 64;
 const SMALL_OBJECT: usize = 16;
 
 pub(super) fn parse(text: &str) -> Parse {
-    let mut diagnostics = Vec::new();
-    let mut tokens = tokenize(text, &mut diagnostics);
-    // String values move from here into the tree (each token is consumed once) rather than
-    // being copied: the tokens stay borrowed, as the parser reads them.
-    let strings = tokens
+    let (root, mut diagnostics) = parse_uncascaded(text);
+    drop_cascades(text, &mut diagnostics);
+    Parse { root, diagnostics }
+}
+
+/// String values move from the tokens into the tree (each token is consumed once) rather
+/// than being copied: the tokens stay borrowed, as the parser reads them.
+fn take_strings(tokens: &mut [Tok]) -> Vec<String> {
+    tokens
         .iter_mut()
         .map(|t| match &mut t.kind {
             TokenKind::String { value, .. } => std::mem::take(value),
             _ => String::new(),
         })
-        .collect();
-    let mut parser = Parser { text, tokens: &tokens, strings, pos: 0, diagnostics };
+        .collect()
+}
+
+/// The tree and every syntax diagnostic, sorted by range, before [`drop_cascades`] (which
+/// needs the whole document's: see `incremental`).
+pub(super) fn parse_uncascaded(text: &str) -> (Option<Value>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut tokens = tokenize(text, &mut diagnostics);
+    let strings = take_strings(&mut tokens);
+    let mut parser = Parser { text, tokens: &tokens, strings, pos: 0, diagnostics, reached_end: Cell::new(false) };
     let root = parser.value(0);
     if root.is_none() && parser.pos == 0 && !tokens.is_empty() {
         let range = tokens[0].range;
@@ -43,14 +57,37 @@ pub(super) fn parse(text: &str) -> Parse {
     }
     let mut diagnostics = parser.diagnostics;
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
-    drop_cascades(text, &mut diagnostics);
-    Parse { root, diagnostics }
+    (root, diagnostics)
+}
+
+/// The object at `range` of an edited document, parsed at `depth` as parsing the whole
+/// document would parse it, with its syntax diagnostics (sorted by range); `None` unless
+/// the object is self-contained: it starts with the `{` at `range.start`, is closed by the
+/// `}` that ends `range`, and nothing in it depends on what follows.
+pub(super) fn parse_object_at(text: &str, range: TextRange, depth: usize) -> Option<(Value, Vec<Diagnostic>)> {
+    let mut diagnostics = Vec::new();
+    let mut tokens = tokenize_part(text, range.start, range.end, &mut diagnostics);
+    let last = tokens.last()?;
+    if last.kind != TokenKind::CloseBrace || last.range.end != range.end || tokens[0].kind != TokenKind::OpenBrace {
+        return None;
+    }
+    let strings = take_strings(&mut tokens);
+    let mut parser = Parser { text, tokens: &tokens, strings, pos: 0, diagnostics, reached_end: Cell::new(false) };
+    let value = parser.value(depth)?;
+    // Whatever looked past the last token (an object never closed) would have seen the
+    // rest of the document.
+    if parser.reached_end.get() || parser.pos != tokens.len() || value.range() != range {
+        return None;
+    }
+    let mut diagnostics = parser.diagnostics;
+    diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+    Some((value, diagnostics))
 }
 
 /// One mistake, one diagnostic: a syntax error on the same line as an earlier one is
 /// almost always a consequence of it (an unterminated string swallows the `,` and the
 /// next key), and it goes away when the first is fixed.
-fn drop_cascades(text: &str, diagnostics: &mut Vec<Diagnostic>) {
+pub(super) fn drop_cascades(text: &str, diagnostics: &mut Vec<Diagnostic>) {
     let mut last_syntax_start: Option<usize> = None;
     diagnostics.retain(|d| {
         if d.code != Code::JsonSyntax {
@@ -73,11 +110,17 @@ struct Parser<'t> {
     strings: Vec<String>,
     pos: usize,
     diagnostics: Vec<Diagnostic>,
+    /// Whether the parser looked for a token after the last one.
+    reached_end: Cell<bool>,
 }
 
 impl<'t> Parser<'t> {
     fn peek(&self) -> Option<&'t Tok> {
-        self.tokens.get(self.pos)
+        let tok = self.tokens.get(self.pos);
+        if tok.is_none() {
+            self.reached_end.set(true);
+        }
+        tok
     }
 
     fn peek_kind(&self) -> Option<&'t TokenKind> {
