@@ -13,8 +13,6 @@ mod security;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use rustc_hash::FxHashMap;
-
 use crate::catalog::{Action, Catalog, Service};
 use crate::diagnostics::{Diagnostic, Edit};
 use crate::kind::PolicyKind;
@@ -171,12 +169,14 @@ struct StatementKey {
 /// statements costs one).
 #[derive(Default)]
 pub struct Findings {
-    /// By the statement's text: where the text started and what was found there.
-    previous: FxHashMap<String, CachedStatement>,
-    current: FxHashMap<String, CachedStatement>,
+    /// By the statement's position in the `Statement` array (which messages name it by):
+    /// its text, where the text started and what was found there.
+    previous: Vec<Option<CachedStatement>>,
+    current: Vec<Option<CachedStatement>>,
 }
 
 struct CachedStatement {
+    text: String,
     key: StatementKey,
     indent: String,
     start: usize,
@@ -188,22 +188,18 @@ impl Findings {
     /// what it did not reuse is dropped at the next start.
     pub(crate) fn begin(&mut self) {
         self.previous = std::mem::take(&mut self.current);
-        // Sized for as many statements as last time: growing it rehashed every key.
         self.current.reserve(self.previous.len());
     }
 
     /// The findings for a statement with this text and key, moved to where the text now
     /// starts.
     fn take(&mut self, text: &str, key: StatementKey, indent: &str, start: usize) -> Option<Vec<Diagnostic>> {
-        let cached = self.previous.get(text)?;
-        if cached.key != key || cached.indent != indent {
-            return None;
-        }
+        let slot = self.previous.get_mut(key.index)?;
+        let cached = slot.take_if(|c| c.key == key && c.text == text && c.indent == indent)?;
         let delta = start as isize - cached.start as isize;
         let moved = cached.found.iter().map(|d| shift(d, delta)).collect();
         // Kept as found (with the start it was found at): `moved` is the copy for now.
-        let (text, cached) = self.previous.remove_entry(text)?;
-        self.current.insert(text, cached);
+        self.put(cached);
         Some(moved)
     }
 
@@ -214,9 +210,17 @@ impl Findings {
             span.contains_range(d.range) && d.fixes.iter().flat_map(|f| &f.edits).all(|e| span.contains_range(e.range))
         });
         if inside {
-            let cached = CachedStatement { key, indent: indent.to_string(), start, found: found.to_vec() };
-            self.current.insert(text.to_string(), cached);
+            let text = text.to_string();
+            self.put(CachedStatement { text, key, indent: indent.to_string(), start, found: found.to_vec() });
         }
+    }
+
+    fn put(&mut self, cached: CachedStatement) {
+        let index = cached.key.index;
+        if self.current.len() <= index {
+            self.current.resize_with(index + 1, || None);
+        }
+        self.current[index] = Some(cached);
     }
 }
 
