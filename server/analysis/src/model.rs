@@ -115,23 +115,58 @@ impl<'a> Policy<'a> {
 
 impl<'a> Statement<'a> {
     fn new(object: &'a Object, index: usize) -> Statement<'a> {
-        let strings = |key| object.get(key).map(Strings::of);
-        Statement {
+        let mut statement = Statement {
             object,
             index,
-            sid: object.get("Sid").and_then(|m| m.value.as_ref()).and_then(Value::as_str),
-            effect: match object.get("Effect").and_then(|m| m.value.as_ref()).and_then(Value::as_str) {
-                Some(s) if s.value == "Allow" => Some(Effect::Allow),
-                Some(s) if s.value == "Deny" => Some(Effect::Deny),
-                _ => None,
-            },
-            principal: object.get("Principal"),
-            not_principal: object.get("NotPrincipal"),
-            action: strings("Action"),
-            not_action: strings("NotAction"),
-            resource: strings("Resource"),
-            not_resource: strings("NotResource"),
-            condition: object.get("Condition"),
+            sid: None,
+            effect: None,
+            principal: None,
+            not_principal: None,
+            action: None,
+            not_action: None,
+            resource: None,
+            not_resource: None,
+            condition: None,
+        };
+        // One pass over the members, each key read once (a large document has thousands of
+        // statements, modelled again on each keystroke); the first of a repeated key counts,
+        // as `Object::get` finds it.
+        let mut seen = [false; 9];
+        for member in &object.members {
+            let slot = match member.key.value.as_str() {
+                "Sid" => 0,
+                "Effect" => 1,
+                "Principal" => 2,
+                "NotPrincipal" => 3,
+                "Action" => 4,
+                "NotAction" => 5,
+                "Resource" => 6,
+                "NotResource" => 7,
+                "Condition" => 8,
+                _ => continue,
+            };
+            if std::mem::replace(&mut seen[slot], true) {
+                continue;
+            }
+            let string = || member.value.as_ref().and_then(Value::as_str);
+            match slot {
+                0 => statement.sid = string(),
+                1 => {
+                    statement.effect = match string() {
+                        Some(s) if s.value == "Allow" => Some(Effect::Allow),
+                        Some(s) if s.value == "Deny" => Some(Effect::Deny),
+                        _ => None,
+                    }
+                }
+                2 => statement.principal = Some(member),
+                3 => statement.not_principal = Some(member),
+                4 => statement.action = Some(Strings::of(member)),
+                5 => statement.not_action = Some(Strings::of(member)),
+                6 => statement.resource = Some(Strings::of(member)),
+                7 => statement.not_resource = Some(Strings::of(member)),
+                _ => statement.condition = Some(member),
+            }
         }
+        statement
     }
 }

@@ -3,7 +3,7 @@
 //! ARNs that condition keys expect. Facts are from the Bedrock API reference and user guide
 //! (checked 2026-11-22); the cross-Region table is data in `knowledge/cross-region-inference.json`.
 
-use super::{add_item, Ctx};
+use super::{add_item, Ctx, Summary};
 use crate::arn;
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::knowledge::CrossRegion;
@@ -217,30 +217,38 @@ fn source_arn_service(cx: &mut Ctx, statement: &Statement) {
 }
 
 /// Policy-wide: companions of `bedrock:InvokeModel*` on inference profiles.
-pub fn check_policy(cx: &mut Ctx, policy: &Policy) {
+/// Whether a statement allows invoking a model (`bedrock:InvokeModel`, by any pattern).
+pub fn invokes_models(statement: &Statement) -> bool {
     // Most policies have no Bedrock action: a cheap look at the prefixes first.
     let maybe_bedrock = |value: &str| {
         let prefix = split_colon(value).map_or(value, |(p, _)| p);
         prefix.eq_ignore_ascii_case("bedrock") || pattern::has_wildcard(prefix)
     };
-    let invokes = |statement: &Statement| {
-        statement.effect == Some(Effect::Allow)
-            && statement.action.as_ref().is_some_and(|a| {
-                a.items.iter().any(|i| {
-                    i.value != "*"
-                        && maybe_bedrock(&i.value)
-                        && pattern::matches_ignore_case(&i.value, "bedrock:InvokeModel")
-                })
+    statement.effect == Some(Effect::Allow)
+        && statement.action.as_ref().is_some_and(|a| {
+            a.items.iter().any(|i| {
+                i.value != "*"
+                    && maybe_bedrock(&i.value)
+                    && pattern::matches_ignore_case(&i.value, "bedrock:InvokeModel")
             })
-    };
-    if !policy.statements.iter().any(invokes) {
+        })
+}
+
+/// Whether a statement allows `bedrock:GetInferenceProfile`.
+pub fn gets_profiles(statement: &Statement) -> bool {
+    statement.effect == Some(Effect::Allow)
+        && statement.action.as_ref().is_some_and(|a| {
+            a.items.iter().any(|i| pattern::matches_ignore_case(&i.value, "bedrock:GetInferenceProfile"))
+        })
+}
+
+pub fn check_policy(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
+    let invoking = || policy.statements.iter().zip(summaries).filter(|(_, s)| s.invokes_models).map(|(st, _)| st);
+    if invoking().next().is_none() {
         return;
     }
     // Foundation-model ARNs the policy allows invoking: (Region, model) patterns.
-    let mut models: Vec<(&str, &str)> = policy
-        .statements
-        .iter()
-        .filter(|s| invokes(s))
+    let mut models: Vec<(&str, &str)> = invoking()
         .flat_map(|s| s.resource.iter().flat_map(|r| r.items.iter()))
         .filter_map(|lit| {
             let parsed = arn::parse(&lit.value).ok()?;
@@ -256,14 +264,9 @@ pub fn check_policy(cx: &mut Ctx, policy: &Policy) {
         .into_iter()
         .map(|(region, model)| (pattern::policy_pattern(region), pattern::policy_pattern(model)))
         .collect();
-    let gets_profiles = policy.statements.iter().any(|s| {
-        s.effect == Some(Effect::Allow)
-            && s.action.as_ref().is_some_and(|a| {
-                a.items.iter().any(|i| pattern::matches_ignore_case(&i.value, "bedrock:GetInferenceProfile"))
-            })
-    });
+    let gets_profiles = summaries.iter().any(|s| s.gets_profiles);
     let table = CrossRegion::get();
-    for statement in policy.statements.iter().filter(|s| invokes(s)) {
+    for statement in invoking() {
         let Some(resources) = &statement.resource else { continue };
         for lit in &resources.items {
             let Ok(parsed) = arn::parse(&lit.value) else { continue };

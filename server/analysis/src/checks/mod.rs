@@ -11,6 +11,7 @@ mod resources;
 mod security;
 
 use std::cell::RefCell;
+use std::hash::BuildHasher;
 use std::rc::Rc;
 
 use crate::catalog::{Action, Catalog, Service};
@@ -105,6 +106,7 @@ pub fn run(
     let mut cx = Ctx { text, catalog, kind, variables, out, matched: RefCell::new(None) };
     grammar::check_policy(&mut cx, policy);
     let mut lines = LineStarts::default();
+    let mut summaries = Vec::with_capacity(policy.statements.len());
     for statement in &policy.statements {
         // A statement's findings depend on its own text, the indentation of its first line
         // (which fixes copy), its place, the kind and the version.
@@ -113,8 +115,9 @@ pub fn run(
         let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
         let key = StatementKey { index: statement.index, kind, variables };
         if let Some(cache) = cache.as_deref_mut() {
-            if let Some(found) = cache.take(&text[span.start..span.end], key, indent, span.start) {
+            if let Some((found, summary)) = cache.take(&text[span.start..span.end], key, indent, span.start) {
                 cx.out.extend(found);
+                summaries.push(summary);
                 continue;
             }
         }
@@ -126,13 +129,48 @@ pub fn run(
         conditions::check(&mut cx, statement);
         security::check(&mut cx, statement);
         bedrock::check(&mut cx, statement);
+        redundancy::check_statement(&mut cx, statement);
+        let summary = Summary::of(statement);
+        summaries.push(summary);
         if let Some(cache) = cache.as_deref_mut() {
-            cache.keep(&text[span.start..span.end], key, indent, span.start, &cx.out[before..]);
+            cache.keep(&text[span.start..span.end], key, indent, span.start, &cx.out[before..], summary);
         }
     }
-    bedrock::check_policy(&mut cx, policy);
+    grammar::check_sids(&mut cx, policy, &summaries);
+    bedrock::check_policy(&mut cx, policy, &summaries);
     security::check_size(&mut cx, policy);
-    redundancy::check(&mut cx, policy);
+    redundancy::check(&mut cx, policy, &summaries);
+}
+
+/// What the checks across statements need of each statement, worked out with its findings
+/// and kept with them: reading every statement of a large document again on each keystroke
+/// (a cache miss for each string) cost more than checking the one that changed.
+#[derive(Clone, Copy)]
+pub struct Summary {
+    /// A hash of the `Sid`, if it has a non-empty one.
+    sid: Option<u64>,
+    /// Hashes of the statement as IAM reads it without its `Sid`, and without its `Sid`
+    /// and `Action` (see `redundancy`).
+    content: u64,
+    scope: u64,
+    /// Whether it allows `bedrock:InvokeModel`, and `bedrock:GetInferenceProfile`.
+    invokes_models: bool,
+    gets_profiles: bool,
+}
+
+impl Summary {
+    /// What the statement's text alone decides.
+    fn of(statement: &Statement) -> Summary {
+        let sid = statement.sid.filter(|s| !s.value.is_empty()).map(|s| rustc_hash::FxBuildHasher.hash_one(&s.value));
+        let (content, scope) = redundancy::hashes(statement);
+        Summary {
+            sid,
+            content,
+            scope,
+            invokes_models: bedrock::invokes_models(statement),
+            gets_profiles: bedrock::gets_profiles(statement),
+        }
+    }
 }
 
 /// Where the line of an offset starts, for offsets in increasing order: each byte is
@@ -181,6 +219,7 @@ struct CachedStatement {
     indent: String,
     start: usize,
     found: Vec<Diagnostic>,
+    summary: Summary,
 }
 
 impl Findings {
@@ -193,25 +232,41 @@ impl Findings {
 
     /// The findings for a statement with this text and key, moved to where the text now
     /// starts.
-    fn take(&mut self, text: &str, key: StatementKey, indent: &str, start: usize) -> Option<Vec<Diagnostic>> {
+    fn take(
+        &mut self,
+        text: &str,
+        key: StatementKey,
+        indent: &str,
+        start: usize,
+    ) -> Option<(Vec<Diagnostic>, Summary)> {
         let slot = self.previous.get_mut(key.index)?;
         let cached = slot.take_if(|c| c.key == key && c.text == text && c.indent == indent)?;
         let delta = start as isize - cached.start as isize;
         let moved = cached.found.iter().map(|d| shift(d, delta)).collect();
+        let summary = cached.summary;
         // Kept as found (with the start it was found at): `moved` is the copy for now.
         self.put(cached);
-        Some(moved)
+        Some((moved, summary))
     }
 
     /// Keeps a statement's findings, unless one reaches outside its text (a fix elsewhere).
-    fn keep(&mut self, text: &str, key: StatementKey, indent: &str, start: usize, found: &[Diagnostic]) {
+    fn keep(
+        &mut self,
+        text: &str,
+        key: StatementKey,
+        indent: &str,
+        start: usize,
+        found: &[Diagnostic],
+        summary: Summary,
+    ) {
         let span = TextRange::new(start, start + text.len());
         let inside = found.iter().all(|d| {
             span.contains_range(d.range) && d.fixes.iter().flat_map(|f| &f.edits).all(|e| span.contains_range(e.range))
         });
         if inside {
             let text = text.to_string();
-            self.put(CachedStatement { text, key, indent: indent.to_string(), start, found: found.to_vec() });
+            let indent = indent.to_string();
+            self.put(CachedStatement { text, key, indent, start, found: found.to_vec(), summary });
         }
     }
 

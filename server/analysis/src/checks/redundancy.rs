@@ -4,16 +4,25 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
 
-use super::{array_of, remove_item, Ctx};
+use super::{array_of, remove_item, Ctx, Summary};
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::model::{Policy, Statement};
 use crate::syntax::{Member, Value};
 use crate::text::TextRange;
 
-pub fn check(cx: &mut Ctx, policy: &Policy) {
-    for statement in &policy.statements {
-        duplicate_resources(cx, statement);
-    }
+/// Resources listed twice in one statement.
+pub fn check_statement(cx: &mut Ctx, statement: &Statement) {
+    duplicate_resources(cx, statement);
+}
+
+/// Hashes of a statement as IAM reads it (see [`same_value`]): without its `Sid`, and
+/// without its `Sid` and `Action`.
+pub fn hashes(statement: &Statement) -> (u64, u64) {
+    let members = member_hashes(statement);
+    (hash_except(&members, &["Sid"]), hash_except(&members, &["Sid", "Action"]))
+}
+
+pub fn check(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
     if policy.statements.len() < 2 {
         return;
     }
@@ -24,16 +33,14 @@ pub fn check(cx: &mut Ctx, policy: &Policy) {
     let mut by_content: HashMap<u64, Vec<usize>> = HashMap::default();
     let mut by_scope: HashMap<u64, Vec<usize>> = HashMap::default();
     let equal_except = |a: usize, b: usize, skip: &[&str]| same_members(&statements[a], &statements[b], skip);
-    for (position, statement) in statements.iter().enumerate() {
-        let brace = TextRange::new(statement.object.range.start, statement.object.range.start + 1);
-        let members = member_hashes(statement);
-        let content = hash_except(&members, &["Sid"]);
+    for (position, (statement, summary)) in statements.iter().zip(summaries).enumerate() {
+        let brace = || TextRange::new(statement.object.range.start, statement.object.range.start + 1);
         let same = |other: &&usize| equal_except(position, **other, &["Sid"]);
-        if let Some(first) = by_content.get(&content).and_then(|bucket| bucket.iter().find(same)) {
+        if let Some(first) = by_content.get(&summary.content).and_then(|bucket| bucket.iter().find(same)) {
             let first = &statements[*first];
             let mut d = Diagnostic::new(
                 Code::StatementDuplicate,
-                brace,
+                brace(),
                 format!("this statement repeats statement {} (all but the `Sid`): remove one", first.index + 1),
             );
             if let Some(array) = statement_array {
@@ -46,21 +53,20 @@ pub fn check(cx: &mut Ctx, policy: &Policy) {
             cx.push(d);
             continue;
         }
-        by_content.entry(content).or_default().push(position);
+        by_content.entry(summary.content).or_default().push(position);
         if statement.action.is_none() {
             continue;
         }
-        let scope = hash_except(&members, &["Sid", "Action"]);
         let same = |other: &&usize| equal_except(position, **other, &["Sid", "Action"]);
-        if let Some(first) = by_scope.get(&scope).and_then(|bucket| bucket.iter().find(same)) {
+        if let Some(first) = by_scope.get(&summary.scope).and_then(|bucket| bucket.iter().find(same)) {
             let first = &statements[*first];
             cx.push(Diagnostic::new(
                 Code::StatementOverlap,
-                brace,
+                brace(),
                 format!("statement {} has the same effect, resources, principals and conditions: its `Action` list and this one could be one statement", first.index + 1),
             ));
         } else {
-            by_scope.entry(scope).or_default().push(position);
+            by_scope.entry(summary.scope).or_default().push(position);
         }
     }
 }
@@ -111,7 +117,8 @@ fn hash_value(value: &Value) -> u64 {
             members.sort_unstable();
             (2u8, members).hash(&mut hasher);
         }
-        Value::Number(r) => (3u8, r.start).hash(&mut hasher),
+        // Never equal to another (see `same_value`): the hash is the statement text's alone.
+        Value::Number(_) => 3u8.hash(&mut hasher),
         Value::Bool(b, _) => (4u8, b).hash(&mut hasher),
         Value::Null(_) => 5u8.hash(&mut hasher),
     }
@@ -150,10 +157,47 @@ fn duplicate_resources(cx: &mut Ctx, statement: &Statement) {
 /// list entries in any order, a lone string the same as a one-entry list.
 fn same_members(a: &Statement, b: &Statement, skip: &[&str]) -> bool {
     let kept = |m: &&Member| !skip.contains(&m.key.value.as_str());
+    // Copies, the usual duplicates, have their members and entries in the same order.
+    if in_same_order(a.object.members.iter().filter(kept), b.object.members.iter().filter(kept)) {
+        return true;
+    }
     same_member_lists(
         &by_hash(a.object.members.iter().filter(kept), member_hash),
         &by_hash(b.object.members.iter().filter(kept), member_hash),
     )
+}
+
+/// Whether two lists of members are the same in the same order: enough for them to be the
+/// same as IAM reads them, and told without hashing or sorting.
+fn in_same_order<'m>(a: impl Iterator<Item = &'m Member>, mut b: impl Iterator<Item = &'m Member>) -> bool {
+    for x in a {
+        let Some(y) = b.next() else { return false };
+        let same = x.key.value == y.key.value
+            && match (&x.value, &y.value) {
+                (Some(x), Some(y)) => same_value_in_order(x, y),
+                (None, None) => true,
+                _ => false,
+            };
+        if !same {
+            return false;
+        }
+    }
+    b.next().is_none()
+}
+
+/// [`same_value`] for values whose entries are in the same order; `false` says only that
+/// they are not (numbers included: they differ by place).
+fn same_value_in_order(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => x.value == y.value,
+        (Value::Array(x), Value::Array(y)) => {
+            x.items.len() == y.items.len() && x.items.iter().zip(&y.items).all(|(x, y)| same_value_in_order(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => in_same_order(x.members.iter(), y.members.iter()),
+        (Value::Bool(x, _), Value::Bool(y, _)) => x == y,
+        (Value::Null(_), Value::Null(_)) => true,
+        _ => false,
+    }
 }
 
 /// Items with their hashes, sorted by hash.

@@ -95,6 +95,9 @@ impl Tree {
         {
             return None;
         }
+        // The old item too must have been closed by its own `}`: after an unclosed one, the
+        // array went on from a different token than it will now.
+        parse_object_at(&self.text, old_range, ITEM_DEPTH)?;
         let new_range = TextRange::new(old_range.start, change.moved(old_range.end));
         let (item, found) = parse_object_at(text, new_range, ITEM_DEPTH)?;
         // The item's own diagnostics start inside it (past its `{`); the ones around it,
@@ -231,6 +234,17 @@ mod tests {
     }
 
     #[test]
+    fn an_edit_that_closes_an_unclosed_statement_reparses_the_document() {
+        // The statement's `{"b": 1}` ended it, unclosed: the `]` after it got a diagnostic.
+        let text = r#"{"Statement": [{"a": {"b": 1}]}"#;
+        let mut tree = Tree::new(text);
+        let edited = r#"{"Statement": [{"a": 1, "b": 1}]}"#;
+        assert_eq!(tree.update(edited), Reparse::Whole);
+        assert_eq!(describe(tree.root(), &tree.diagnostics()), full(edited));
+        assert!(tree.diagnostics().is_empty(), "{:?}", tree.diagnostics());
+    }
+
+    #[test]
     fn a_new_line_before_a_duplicate_key_renumbers_its_message() {
         let text = "{\"Statement\": [\n{\"Sid\": \"a\"},\n{\"Sid\": \"b\",\n\"Sid\": \"c\"}\n]}";
         let mut tree = Tree::new(text);
@@ -269,7 +283,7 @@ mod tests {
             "\"\\u00e9\"",
             "\"\\q\"",
         ]);
-        prop::collection::vec(pieces, 0..4).prop_map(|v| v.concat())
+        prop::collection::vec(pieces, 0..12).prop_map(|v| v.concat())
     }
 
     const EDITED: [&str; 4] = [
