@@ -8,12 +8,14 @@
 //! and one writer interleaves its messages with the publisher's, whole messages at a time.
 
 use serde::Serialize;
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
-use tokio::sync::mpsc;
+use std::io::Write;
+use std::sync::mpsc;
+
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
 
 /// Where complete messages (framed, see [`frame`]) are sent to be written.
 #[derive(Clone)]
-pub struct Outbox(mpsc::UnboundedSender<Vec<u8>>);
+pub struct Outbox(mpsc::Sender<Vec<u8>>);
 
 impl Outbox {
     /// Queues a framed message; after the writer stopped (the client sent `exit`), drops it.
@@ -52,38 +54,40 @@ pub fn frame(body: &[u8]) -> Vec<u8> {
 }
 
 /// The outbox, and the writer that empties it into `out` together with the messages framed
-/// on `from_lsp` (tower-lsp's side of a pipe). The writer ends when `from_lsp` does, after
-/// writing what was queued before then.
+/// on `from_lsp` (tower-lsp's side of a pipe). The writer is a thread of its own, blocked on
+/// the outbox between messages: a message is written as soon as it is queued (tokio's stdout
+/// hands each write to its blocking pool, a second thread hand-off per message). The returned
+/// future reads `from_lsp`; it ends when `from_lsp` does, once what was queued before then is
+/// written.
 pub fn writer(
     from_lsp: impl AsyncRead + Unpin,
-    mut out: impl AsyncWrite + Unpin,
+    mut out: impl Write + Send + 'static,
 ) -> (Outbox, impl std::future::Future<Output = ()>) {
-    let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
+    let (tx, rx) = mpsc::channel::<Vec<u8>>();
     let outbox = Outbox(tx.clone());
-    let write = async move {
-        let read = async move {
-            let mut from_lsp = BufReader::new(from_lsp);
-            while let Some(frame) = read_frame(&mut from_lsp).await {
-                if tx.send(frame).is_err() {
-                    return;
-                }
-            }
+    let (written, all_written) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::Builder::new().name("iam-lsp-output".into()).spawn(move || {
+        for frame in rx {
             // An empty message marks the end: what the publisher queues later is dropped.
-            let _ = tx.send(Vec::new());
-        };
-        let write = async move {
-            while let Some(frame) = rx.recv().await {
-                if frame.is_empty() {
-                    break;
-                }
-                if out.write_all(&frame).await.is_err() || out.flush().await.is_err() {
-                    break; // the client is gone
-                }
+            if frame.is_empty() || out.write_all(&frame).and_then(|()| out.flush()).is_err() {
+                break; // the end, or the client is gone
             }
-        };
-        tokio::join!(read, write);
+        }
+        let _ = written.send(());
+    });
+    let read = async move {
+        let mut from_lsp = BufReader::new(from_lsp);
+        while let Some(frame) = read_frame(&mut from_lsp).await {
+            if tx.send(frame).is_err() {
+                return;
+            }
+        }
+        let _ = tx.send(Vec::new());
+        if thread.is_ok() {
+            let _ = all_written.await;
+        }
     };
-    (outbox, write)
+    (outbox, read)
 }
 
 /// The next whole message (header and body) from a stream of framed messages; `None` at
@@ -130,13 +134,29 @@ mod tests {
         out
     }
 
+    /// What the client would read.
+    #[derive(Clone, Default)]
+    struct Received(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl Write for Received {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("not poisoned").extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
     #[test]
     fn messages_from_both_sources_arrive_whole_and_in_each_ones_order() {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         runtime.block_on(async {
+            use tokio::io::AsyncWriteExt;
             let (mut lsp_side, from_lsp) = tokio::io::duplex(64);
-            let (out, mut client_side) = tokio::io::duplex(1 << 20);
-            let (outbox, writer) = writer(from_lsp, out);
+            let received = Received::default();
+            let (outbox, writer) = writer(from_lsp, received.clone());
             let writer = tokio::spawn(writer);
             let (done, until_done) = tokio::sync::oneshot::channel::<()>();
             let lsp = tokio::spawn(async move {
@@ -159,8 +179,7 @@ mod tests {
             lsp.await.expect("lsp side");
             writer.await.expect("writer");
             outbox.notify("direct", &serde_json::json!({ "n": "after the end" }));
-            let mut bytes = Vec::new();
-            client_side.read_to_end(&mut bytes).await.expect("read");
+            let bytes = received.0.lock().expect("not poisoned").clone();
 
             let messages: Vec<serde_json::Value> =
                 messages(&bytes).iter().map(|m| serde_json::from_str(m).expect("whole JSON")).collect();

@@ -107,7 +107,7 @@ pub fn run() {
     };
     runtime.block_on(async {
         let (lsp_output, from_lsp) = tokio::io::duplex(1 << 16);
-        let (outbox, writer) = output::writer(from_lsp, tokio::io::stdout());
+        let (outbox, writer) = output::writer(from_lsp, std::io::stdout());
         let (service, socket) = LspService::build(move |client| Backend::new(client, outbox))
             .custom_method("iam-lsp/crashTest", Backend::crash_test)
             .finish();
