@@ -133,13 +133,18 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
 }
 
 #[cfg(test)]
-mod properties {
+pub(crate) mod properties {
     use proptest::prelude::*;
 
     use super::*;
 
     /// Text that looks like a policy being typed: JSON and policy tokens, broken at random.
-    fn policy_like() -> impl Strategy<Value = String> {
+    pub(crate) fn policy_like() -> impl Strategy<Value = String> {
+        typed(80)
+    }
+
+    /// Fewer than `count` JSON and policy tokens, broken JSON included.
+    pub(crate) fn typed(count: usize) -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
             "{",
             "}",
@@ -160,6 +165,7 @@ mod properties {
             "\"Statement\"",
             "\"Effect\"",
             "\"Allow\"",
+            "Allow",
             "\"Deny\"",
             "\"Action\"",
             "\"s3:Get*\"",
@@ -181,8 +187,24 @@ mod properties {
             "true",
             "null",
             "12",
+            "\u{a0}",
+            "\"\\u00e9\"",
+            "\"\\q\"",
         ]);
-        prop::collection::vec(pieces, 0..80).prop_map(|v| v.concat())
+        prop::collection::vec(pieces, 0..count).prop_map(|v| v.concat())
+    }
+
+    /// Replaces `delete` bytes at `at` (both moved out to character boundaries) with `insert`.
+    pub(crate) fn edit(text: &mut String, at: prop::sample::Index, delete: usize, insert: &str) {
+        let mut start = at.index(text.len() + 1);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + delete).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        text.replace_range(start..end, insert);
     }
 
     /// Policies with many statements of every family, to edit at random.
@@ -205,15 +227,7 @@ mod properties {
             let options = Options::default();
             analyze_incrementally(&text, &options, Some(&mut cache));
             for (at, delete, insert) in edits {
-                let mut start = at.index(text.len() + 1);
-                while !text.is_char_boundary(start) {
-                    start -= 1;
-                }
-                let mut end = (start + delete).min(text.len());
-                while !text.is_char_boundary(end) {
-                    end += 1;
-                }
-                text.replace_range(start..end, &insert);
+                edit(&mut text, at, delete, &insert);
                 let incremental = analyze_incrementally(&text, &options, Some(&mut cache));
                 prop_assert_eq!(incremental.diagnostics, analyze_with(&text, &options).diagnostics);
             }

@@ -58,15 +58,14 @@ pub fn frame(body: &[u8]) -> Vec<u8> {
 /// the outbox between messages: a message is written as soon as it is queued (tokio's stdout
 /// hands each write to its blocking pool, a second thread hand-off per message). The returned
 /// future reads `from_lsp`; it ends when `from_lsp` does, once what was queued before then is
-/// written.
+/// written. An error only if the thread cannot be started.
 pub fn writer(
     from_lsp: impl AsyncRead + Unpin,
     mut out: impl Write + Send + 'static,
-) -> (Outbox, impl std::future::Future<Output = ()>) {
+) -> std::io::Result<(Outbox, impl std::future::Future<Output = ()>)> {
     let (tx, rx) = mpsc::channel::<Vec<u8>>();
-    let outbox = Outbox(tx.clone());
     let (written, all_written) = tokio::sync::oneshot::channel::<()>();
-    let thread = std::thread::Builder::new().name("iam-lsp-output".into()).spawn(move || {
+    std::thread::Builder::new().name("iam-lsp-output".into()).spawn(move || {
         for frame in rx {
             // An empty message marks the end: what the publisher queues later is dropped.
             if frame.is_empty() || out.write_all(&frame).and_then(|()| out.flush()).is_err() {
@@ -74,7 +73,8 @@ pub fn writer(
             }
         }
         let _ = written.send(());
-    });
+    })?;
+    let outbox = Outbox(tx.clone());
     let read = async move {
         let mut from_lsp = BufReader::new(from_lsp);
         while let Some(frame) = read_frame(&mut from_lsp).await {
@@ -83,11 +83,9 @@ pub fn writer(
             }
         }
         let _ = tx.send(Vec::new());
-        if thread.is_ok() {
-            let _ = all_written.await;
-        }
+        let _ = all_written.await;
     };
-    (outbox, read)
+    Ok((outbox, read))
 }
 
 /// The next whole message (header and body) from a stream of framed messages; `None` at
@@ -156,7 +154,7 @@ mod tests {
             use tokio::io::AsyncWriteExt;
             let (mut lsp_side, from_lsp) = tokio::io::duplex(64);
             let received = Received::default();
-            let (outbox, writer) = writer(from_lsp, received.clone());
+            let (outbox, writer) = writer(from_lsp, received.clone()).expect("a writer thread");
             let writer = tokio::spawn(writer);
             let (done, until_done) = tokio::sync::oneshot::channel::<()>();
             let lsp = tokio::spawn(async move {

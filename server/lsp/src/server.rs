@@ -107,7 +107,13 @@ pub fn run() {
     };
     runtime.block_on(async {
         let (lsp_output, from_lsp) = tokio::io::duplex(1 << 16);
-        let (outbox, writer) = output::writer(from_lsp, std::io::stdout());
+        let (outbox, writer) = match output::writer(from_lsp, std::io::stdout()) {
+            Ok(writer) => writer,
+            Err(error) => {
+                eprintln!("iam-lsp: cannot start the output thread: {error}");
+                std::process::exit(1);
+            }
+        };
         let (service, socket) = LspService::build(move |client| Backend::new(client, outbox))
             .custom_method("iam-lsp/crashTest", Backend::crash_test)
             .finish();

@@ -216,7 +216,6 @@ fn source_arn_service(cx: &mut Ctx, statement: &Statement) {
     }
 }
 
-/// Policy-wide: companions of `bedrock:InvokeModel*` on inference profiles.
 /// Whether a statement allows invoking a model (`bedrock:InvokeModel`, by any pattern).
 pub fn invokes_models(statement: &Statement) -> bool {
     // Most policies have no Bedrock action: a cheap look at the prefixes first.
@@ -242,6 +241,7 @@ pub fn gets_profiles(statement: &Statement) -> bool {
         })
 }
 
+/// Policy-wide: companions of `bedrock:InvokeModel*` on inference profiles.
 pub fn check_policy(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
     let invoking = || policy.statements.iter().zip(summaries).filter(|(_, s)| s.invokes_models).map(|(st, _)| st);
     if invoking().next().is_none() {

@@ -26,33 +26,20 @@ pub(super) fn parse(text: &str) -> Parse {
     Parse { root, diagnostics }
 }
 
-/// String values move from the tokens into the tree (each token is consumed once) rather
-/// than being copied: the tokens stay borrowed, as the parser reads them.
-fn take_strings(tokens: &mut [Tok]) -> Vec<String> {
-    tokens
-        .iter_mut()
-        .map(|t| match &mut t.kind {
-            TokenKind::String { value, .. } => std::mem::take(value),
-            _ => String::new(),
-        })
-        .collect()
-}
-
 /// The tree and every syntax diagnostic, sorted by range, before [`drop_cascades`] (which
 /// needs the whole document's: see `incremental`).
 pub(super) fn parse_uncascaded(text: &str) -> (Option<Value>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut tokens = tokenize(text, &mut diagnostics);
-    let strings = take_strings(&mut tokens);
-    let mut parser = Parser { text, tokens: &tokens, strings, pos: 0, diagnostics, reached_end: Cell::new(false) };
+    let mut parser = Parser::new(text, &mut tokens, diagnostics);
     let root = parser.value(0);
-    if root.is_none() && parser.pos == 0 && !tokens.is_empty() {
-        let range = tokens[0].range;
+    if root.is_none() && parser.pos == 0 && !parser.tokens.is_empty() {
+        let range = parser.tokens[0].range;
         parser.error(range, "expected a JSON object: an IAM policy starts with `{`");
         parser.pos = 1;
     }
     if let Some(extra) = parser.peek() {
-        let range = TextRange::new(extra.range.start, tokens.last().map_or(extra.range.end, |t| t.range.end));
+        let range = TextRange::new(extra.range.start, parser.tokens.last().map_or(extra.range.end, |t| t.range.end));
         parser.error(range, "unexpected content after the end of the JSON document: a policy is one object");
     }
     let mut diagnostics = parser.diagnostics;
@@ -71,12 +58,11 @@ pub(super) fn parse_object_at(text: &str, range: TextRange, depth: usize) -> Opt
     if last.kind != TokenKind::CloseBrace || last.range.end != range.end || tokens[0].kind != TokenKind::OpenBrace {
         return None;
     }
-    let strings = take_strings(&mut tokens);
-    let mut parser = Parser { text, tokens: &tokens, strings, pos: 0, diagnostics, reached_end: Cell::new(false) };
+    let mut parser = Parser::new(text, &mut tokens, diagnostics);
     let value = parser.value(depth)?;
     // Whatever looked past the last token (an object never closed) would have seen the
     // rest of the document.
-    if parser.reached_end.get() || parser.pos != tokens.len() || value.range() != range {
+    if parser.reached_end.get() || parser.pos != parser.tokens.len() || value.range() != range {
         return None;
     }
     let mut diagnostics = parser.diagnostics;
@@ -115,6 +101,19 @@ struct Parser<'t> {
 }
 
 impl<'t> Parser<'t> {
+    fn new(text: &'t str, tokens: &'t mut [Tok], diagnostics: Vec<Diagnostic>) -> Parser<'t> {
+        // String values move from the tokens into the tree (each token is consumed once)
+        // rather than being copied: the tokens stay borrowed, as the parser reads them.
+        let strings = tokens
+            .iter_mut()
+            .map(|t| match &mut t.kind {
+                TokenKind::String { value, .. } => std::mem::take(value),
+                _ => String::new(),
+            })
+            .collect();
+        Parser { text, tokens, strings, pos: 0, diagnostics, reached_end: Cell::new(false) }
+    }
+
     fn peek(&self) -> Option<&'t Tok> {
         let tok = self.tokens.get(self.pos);
         if tok.is_none() {
