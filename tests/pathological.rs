@@ -1,6 +1,6 @@
 //! Hostile and huge inputs: each gets a clear result in bounded time, never a panic.
 
-use iam_analysis::{analyze, analyze_incrementally, hover, AnalysisCache, Code, Options};
+use iam_analysis::{analyze, hover, Code, Document};
 
 fn statement(i: usize) -> String {
     format!(r#"{{"Sid":"S{i}","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-{i}/*"}}"#)
@@ -48,12 +48,13 @@ fn deep_nesting_long_lines_many_statements_many_actions() {
     assert!(one_line.len() > 1_000_000 && !one_line.contains('\n'));
     let a = analyze(&one_line);
     assert!(a.is_policy && a.diagnostics.iter().all(|d| d.code != Code::JsonSyntax));
-    let _ = hover(&one_line, one_line.len() / 2, &Options::default());
-    // As the server analyses it, keeping each statement's findings for the next edit.
-    let mut cache = AnalysisCache::default();
+    let mut document = Document::from(one_line.as_str());
+    let _ = hover(&document, one_line.len() / 2);
+    // As the server analyses it, each version made from the last, keeping each statement's
+    // findings for the next edit.
     for _ in 0..2 {
-        let again = analyze_incrementally(&one_line, &Options::default(), Some(&mut cache));
-        assert_eq!(again.diagnostics, a.diagnostics);
+        assert_eq!(document.analysis().map(|again| &again.diagnostics), Some(&a.diagnostics));
+        document = document.edit(one_line.clone());
     }
 
     // 100,000 statements.

@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use iam_analysis::{analyze, analyze_incrementally, complete, hover, model, syntax, AnalysisCache, Catalog, Options};
+use iam_analysis::{analyze, complete, hover, model, syntax, Catalog, Document};
 
 // The bench runner's documents: the largest policy is the third below; the 1 MB document is
 // what the keystroke benchmark types into.
@@ -34,7 +34,7 @@ const POLICIES: [(&str, &str); 3] = [
 fn first_hover(text: &str) -> usize {
     text.match_indices('"')
         .map(|(i, _)| i + 3)
-        .find(|&offset| hover(text, offset, &Options::default()).is_some())
+        .find(|&offset| hover(&Document::from(text), offset).is_some())
         .expect("the policy has an action to hover")
 }
 
@@ -68,20 +68,24 @@ fn stages(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function("parse", |b| b.iter(|| syntax::parse(&big)));
     group.bench_function("analyse", |b| b.iter(|| analyze(&big)));
-    // As the server does after a keystroke: two versions one character apart, each analysed
-    // with the findings the other left, so that one statement is checked again.
+    // As the server does after a keystroke: two versions one character apart, each made from
+    // the other (one statement re-parsed) and checked with the findings the other left, so
+    // that one statement is checked again.
     let action = big.len() / 2 + big[big.len() / 2..].find("\"Action\":").expect("an Action in the second half");
     let value = action + "\"Action\":".len();
     let name = value + big[value..].find('"').expect("an action name") + 1;
     let mut typed = big.clone();
     typed.insert(name, 'x');
     let versions = [big.as_str(), typed.as_str()];
-    let mut cache = AnalysisCache::default();
+    let mut document = Some(Document::from(versions[0]));
     let mut turn = 0;
     group.bench_function("reanalyse", |b| {
         b.iter(|| {
             turn ^= 1;
-            analyze_incrementally(versions[turn], &Options::default(), Some(&mut cache))
+            let next = document.take().map(|d| d.edit(versions[turn].to_string()));
+            let found = next.as_ref().and_then(|d| d.analysis()).map(|a| a.diagnostics.len());
+            document = next;
+            found
         })
     });
     group.finish();
@@ -89,8 +93,9 @@ fn stages(c: &mut Criterion) {
     let mut group = c.benchmark_group("hover");
     for (name, text) in POLICIES {
         let offset = first_hover(text);
-        group.bench_with_input(BenchmarkId::from_parameter(name), text, |b, text| {
-            b.iter(|| hover(text, black_box(offset), &Options::default()))
+        let doc = Document::from(text);
+        group.bench_with_input(BenchmarkId::from_parameter(name), &doc, |b, doc| {
+            b.iter(|| hover(doc, black_box(offset)))
         });
     }
     group.finish();
@@ -99,8 +104,9 @@ fn stages(c: &mut Criterion) {
     let mut group = c.benchmark_group("completion");
     for (name, text) in POLICIES {
         let offset = first_hover(text);
-        group.bench_with_input(BenchmarkId::from_parameter(name), text, |b, text| {
-            b.iter(|| complete(text, black_box(offset)))
+        let doc = Document::from(text);
+        group.bench_with_input(BenchmarkId::from_parameter(name), &doc, |b, doc| {
+            b.iter(|| complete(doc, black_box(offset)))
         });
     }
     group.finish();

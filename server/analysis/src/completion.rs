@@ -4,9 +4,10 @@
 use crate::catalog::{AccessLevel, Catalog};
 use crate::checks::statement_actions;
 use crate::diagnostics::Edit;
-use crate::model::{Policy, Statement};
-use crate::syntax::{self, Member, Object, StringLit, Value};
+use crate::model::Statement;
+use crate::syntax::{Member, Object, StringLit, Value};
 use crate::text::TextRange;
+use crate::Document;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CompletionKind {
@@ -113,14 +114,14 @@ enum Level {
     Other,
 }
 
-pub fn complete(text: &str, offset: usize) -> Vec<CompletionItem> {
-    let parse = syntax::parse(text);
-    let Some(Value::Object(root)) = &parse.root else {
+pub fn complete(doc: &Document, offset: usize) -> Vec<CompletionItem> {
+    let text = doc.text();
+    let Some(Value::Object(root)) = doc.root() else {
         return Vec::new();
     };
     // A document that is becoming a policy gets completions too, so only the top level is
     // checked for being one.
-    let policy = Policy::new(parse.root.as_ref());
+    let policy = doc.policy();
     let statements = policy.as_ref().map(|p| p.statements.as_slice()).unwrap_or_default();
     let Some(place) = locate(text, root, offset, statements) else { return Vec::new() };
     let catalog = Catalog::get();
@@ -519,7 +520,7 @@ mod tests {
 
     fn complete_at(marked: &str) -> Vec<CompletionItem> {
         let offset = marked.find("$0").expect("cursor marker");
-        complete(&marked.replacen("$0", "", 1), offset)
+        complete(&Document::from(marked.replacen("$0", "", 1).as_str()), offset)
     }
 
     fn labels(items: &[CompletionItem]) -> Vec<&str> {

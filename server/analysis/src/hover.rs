@@ -5,9 +5,9 @@ use std::fmt::Write;
 use crate::catalog::{AccessLevel, Action, Catalog, ResourceType, Service};
 use crate::model::{Policy, Statement};
 use crate::pattern;
-use crate::syntax::{self, StringLit, Value};
+use crate::syntax::{StringLit, Value};
 use crate::text::TextRange;
-use crate::Options;
+use crate::{Document, Options};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hover {
@@ -19,10 +19,11 @@ pub struct Hover {
 /// How many action names a wildcard hover lists before it summarises.
 const LISTED: usize = 25;
 
-/// The hover at a byte offset. `options` give the policy kind (else it is inferred).
-pub fn hover(text: &str, offset: usize, options: &Options) -> Option<Hover> {
-    let parse = syntax::parse(text);
-    let policy = Policy::new(parse.root.as_ref())?;
+/// The hover at a byte offset. The document's options give the policy kind (else it is
+/// inferred).
+pub fn hover(doc: &Document, offset: usize) -> Option<Hover> {
+    let options = doc.options();
+    let policy = doc.policy()?;
     let catalog = Catalog::get();
     let root = policy.root;
     let on_brace = offset == root.range.start || offset + 1 == root.range.end;
@@ -419,7 +420,7 @@ mod tests {
     fn hover_at(marked: &str) -> Option<Hover> {
         let offset = marked.find("$0").expect("cursor marker");
         let text = marked.replacen("$0", "", 1);
-        hover(&text, offset, &Options::default())
+        hover(&Document::from(text.as_str()), offset)
     }
 
     #[test]

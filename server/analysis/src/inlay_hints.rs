@@ -2,9 +2,7 @@
 //! level, shown after the string.
 
 use crate::catalog::Catalog;
-use crate::model::Policy;
 use crate::pattern;
-use crate::syntax;
 use crate::text::TextRange;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,9 +13,10 @@ pub struct InlayHint {
 }
 
 /// Hints for the actions inside `range`.
-pub fn inlay_hints(text: &str, range: TextRange, access_levels: bool) -> Vec<InlayHint> {
-    let parse = syntax::parse(text);
-    let Some(policy) = Policy::new(parse.root.as_ref()) else { return Vec::new() };
+use crate::Document;
+
+pub fn inlay_hints(doc: &Document, range: TextRange, access_levels: bool) -> Vec<InlayHint> {
+    let Some(policy) = doc.policy() else { return Vec::new() };
     let catalog = Catalog::get();
     let mut hints = Vec::new();
     for statement in &policy.statements {
@@ -47,11 +46,11 @@ mod tests {
         let text = r#"{"Statement":{"Effect":"Allow","Action":["s3:Get*","s3:PutObject"],"Resource":"*"}}"#;
         let all = TextRange::new(0, text.len());
         let n = Catalog::get().matching_actions("s3:Get*").len();
-        let hints = inlay_hints(text, all, false);
+        let hints = inlay_hints(&Document::from(text), all, false);
         assert_eq!(hints, [InlayHint { offset: text.find("\",\"s3:Put").unwrap() + 1, label: format!("{n} actions") }]);
-        let with_levels = inlay_hints(text, all, true);
+        let with_levels = inlay_hints(&Document::from(text), all, true);
         assert_eq!(with_levels.len(), 2);
         assert_eq!(with_levels[1].label, "Write");
-        assert!(inlay_hints(text, TextRange::new(0, 5), true).is_empty());
+        assert!(inlay_hints(&Document::from(text), TextRange::new(0, 5), true).is_empty());
     }
 }

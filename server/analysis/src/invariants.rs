@@ -5,7 +5,7 @@
 
 use crate::text::TextRange;
 use crate::{analyze, apply_edits, completion, hover, inlay_hints, refactors, semantic_tokens, symbols};
-use crate::{Edit, Options};
+use crate::{Document, Edit, Options};
 
 /// Runs every analysis entry point on `text` (those that take a position at `offset`,
 /// clamped into the text) and panics if a promise is broken.
@@ -31,37 +31,38 @@ pub fn check(text: &str, offset: usize) {
         let _ = apply_edits(text, edits);
     };
 
+    let doc = Document::new(text.to_string(), Options::default());
     for diagnostic in &analyze(text).diagnostics {
         in_text(diagnostic.range, diagnostic);
         for fix in &diagnostic.fixes {
             check_edits(&fix.edits);
         }
     }
-    for item in completion::complete(text, offset) {
+    for item in completion::complete(&doc, offset) {
         in_text(item.edit.range, &item.label);
     }
-    if let Some(hover) = hover::hover(text, offset, &Options::default()) {
+    if let Some(hover) = hover::hover(&doc, offset) {
         in_text(hover.range, &hover.markdown);
     }
-    for range in symbols::selection_ranges(text, offset) {
+    for range in symbols::selection_ranges(&doc, offset) {
         in_text(range, &"selection range");
     }
-    for range in symbols::folding_ranges(text) {
+    for range in symbols::folding_ranges(&doc) {
         in_text(range, &"folding range");
     }
-    let mut symbols = symbols::document_symbols(text);
+    let mut symbols = symbols::document_symbols(&doc);
     while let Some(symbol) = symbols.pop() {
         in_text(symbol.range, &symbol.name);
         in_text(symbol.selection, &symbol.name);
         symbols.extend(symbol.children);
     }
-    for token in semantic_tokens::semantic_tokens(text) {
+    for token in semantic_tokens::semantic_tokens(&doc) {
         in_text(token.range, &token.token_type.as_str());
     }
-    for hint in inlay_hints::inlay_hints(text, whole, true) {
+    for hint in inlay_hints::inlay_hints(&doc, whole, true) {
         in_text(TextRange::empty(hint.offset), &hint.label);
     }
-    for fix in refactors::refactors(text, TextRange::empty(offset)) {
+    for fix in refactors::refactors(&doc, TextRange::empty(offset)) {
         check_edits(&fix.edits);
     }
 }

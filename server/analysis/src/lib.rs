@@ -2,14 +2,17 @@
 //! fixes out, as byte ranges. No LSP, no async: the language server and the CLI are thin
 //! adapters over this crate.
 //!
-//! The data's path: text → [`syntax`] (tolerant JSON parse) → [`model`] (policy elements)
-//! → [`checks`] (with the [`catalog`]) → [`diagnostics`] / [`hover`].
+//! The data's path: text → [`Document`] (one per version: text, line index, syntax tree) →
+//! [`syntax`] (tolerant JSON parse) → [`model`] (policy elements) → [`checks`] (with the
+//! [`catalog`]) → [`diagnostics`] / [`hover`] / [`completion`] / ... , each reading a
+//! `&Document`.
 
 pub mod arn;
 pub mod catalog;
 pub(crate) mod checks;
 pub mod completion;
 pub mod diagnostics;
+pub mod document;
 pub mod hover;
 pub mod inlay_hints;
 pub mod invariants;
@@ -26,13 +29,14 @@ pub mod text;
 pub use catalog::Catalog;
 pub use completion::{complete, CompletionItem, CompletionKind};
 pub use diagnostics::{Code, Diagnostic, Edit, Fix, Severity};
+pub use document::Document;
 pub use hover::{hover, Hover};
 pub use kind::{KindChoice, PolicyKind};
 pub use text::{Encoding, LineCol, LineIndex, TextRange};
 
 /// How to analyse a document: settings from the command line, the workspace's
 /// `.iam-lsp.toml` or the editor.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Options {
     /// The kind to check as; inferred from the content when `None`.
     pub kind: Option<KindChoice>,
@@ -58,63 +62,9 @@ pub fn analyze(text: &str) -> Analysis {
     analyze_with(text, &Options::default())
 }
 
-/// Parses and checks a document.
+/// Parses and checks a document once (an editor keeps a [`Document`] per version instead).
 pub fn analyze_with(text: &str, options: &Options) -> Analysis {
-    analyze_incrementally(text, options, None)
-}
-
-/// What the analysis of a document keeps for the analysis of its next version: the syntax
-/// tree (an edit inside one statement re-parses only that statement) and each statement's
-/// findings (only statements whose text changed are checked again). Plain data: the caller
-/// keeps one per document.
-#[derive(Default)]
-pub struct AnalysisCache {
-    tree: Option<syntax::Tree>,
-    findings: checks::Findings,
-}
-
-/// [`analyze_with`], reusing what an earlier analysis of the same document (with `cache`)
-/// found in the parts of the text that did not change. The result is the same either way.
-pub fn analyze_incrementally(text: &str, options: &Options, cache: Option<&mut AnalysisCache>) -> Analysis {
-    let Some(AnalysisCache { tree, findings }) = cache else {
-        let parse = syntax::parse(text);
-        return analyze_parsed(text, parse.root.as_ref(), parse.diagnostics, options, None);
-    };
-    let tree = match tree {
-        Some(tree) => {
-            tree.update(text);
-            tree
-        }
-        None => tree.insert(syntax::Tree::new(text)),
-    };
-    analyze_parsed(text, tree.root(), tree.diagnostics(), options, Some(findings))
-}
-
-fn analyze_parsed(
-    text: &str,
-    root: Option<&syntax::Value>,
-    syntax_diagnostics: Vec<Diagnostic>,
-    options: &Options,
-    findings: Option<&mut checks::Findings>,
-) -> Analysis {
-    let Some(policy) = model::Policy::new(root) else {
-        return Analysis { is_policy: false, kind: None, diagnostics: Vec::new() };
-    };
-    let kind = options.kind.clone().unwrap_or_else(|| kind::infer(&policy));
-    let mut diagnostics = syntax_diagnostics;
-    let mut findings = findings;
-    if let Some(findings) = findings.as_deref_mut() {
-        findings.begin();
-    }
-    checks::run(text, &policy, Catalog::get(), kind.kind, &mut diagnostics, findings);
-    diagnostics.retain(|d| !options.disabled.contains(&d.code));
-    for d in &mut diagnostics {
-        if let Some((_, severity)) = options.severity.iter().find(|(code, _)| *code == d.code) {
-            d.severity = *severity;
-        }
-    }
-    diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
-    Analysis { is_policy: true, kind: Some(kind), diagnostics }
+    Document::new(text.to_string(), options.clone()).into_analysis()
 }
 
 /// Applies non-overlapping edits to a text (for tests, and for clients that cannot).
@@ -223,13 +173,14 @@ pub(crate) mod properties {
             edits in prop::collection::vec((any::<prop::sample::Index>(), 0usize..4, policy_like()), 1..6),
         ) {
             let mut text = EDITED[which].to_string();
-            let mut cache = AnalysisCache::default();
             let options = Options::default();
-            analyze_incrementally(&text, &options, Some(&mut cache));
+            let mut document = Document::new(text.clone(), options.clone());
+            document.analysis();
             for (at, delete, insert) in edits {
                 edit(&mut text, at, delete, &insert);
-                let incremental = analyze_incrementally(&text, &options, Some(&mut cache));
-                prop_assert_eq!(incremental.diagnostics, analyze_with(&text, &options).diagnostics);
+                document = document.edit(text.clone());
+                let incremental = document.analysis().map(|a| a.diagnostics.clone());
+                prop_assert_eq!(incremental, Some(analyze_with(&text, &options).diagnostics));
             }
         }
 

@@ -7,13 +7,14 @@ use crate::checks::statement_actions;
 use crate::diagnostics::{Edit, Fix};
 use crate::model::{Policy, Statement, Strings};
 use crate::pattern;
-use crate::syntax::{self, Value};
+use crate::syntax::Value;
 use crate::text::TextRange;
+use crate::Document;
 
 /// The refactors available at `range`.
-pub fn refactors(text: &str, range: TextRange) -> Vec<Fix> {
-    let parse = syntax::parse(text);
-    let Some(policy) = Policy::new(parse.root.as_ref()) else { return Vec::new() };
+pub fn refactors(doc: &Document, range: TextRange) -> Vec<Fix> {
+    let text = doc.text();
+    let Some(policy) = doc.policy() else { return Vec::new() };
     let catalog = Catalog::get();
     let mut out = Vec::new();
     for statement in
@@ -245,7 +246,7 @@ mod tests {
     #[test]
     fn expand_a_wildcard_in_the_lists_layout() {
         let text = "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\n    \"bedrock:InvokeModel*\",\n    \"s3:GetObject\"\n  ],\"Resource\":\"*\"}]}";
-        let fixes = refactors(text, at(text, "bedrock:InvokeModel*"));
+        let fixes = refactors(&Document::from(text), at(text, "bedrock:InvokeModel*"));
         let expand = fixes.iter().find(|f| f.title.starts_with("Expand")).unwrap();
         let after = apply(text, expand);
         assert!(after.contains("[\n    \"bedrock:InvokeModel\",\n    \"bedrock:InvokeModelWithResponseStream\",\n    \"s3:GetObject\"\n  ]"), "{after}");
@@ -254,7 +255,7 @@ mod tests {
     #[test]
     fn sort_and_dedupe_actions() {
         let text = r#"{"Statement":[{"Effect":"Allow","Action":["s3:PutObject","s3:GetObject","s3:getobject"],"Resource":"*"}]}"#;
-        let fixes = refactors(text, at(text, "\"Action\""));
+        let fixes = refactors(&Document::from(text), at(text, "\"Action\""));
         let sort = fixes.iter().find(|f| f.title.starts_with("Sort")).unwrap();
         assert!(apply(text, sort).contains(r#""Action":["s3:GetObject","s3:PutObject"]"#), "{}", apply(text, sort));
     }
@@ -262,7 +263,7 @@ mod tests {
     #[test]
     fn split_by_access_level_keeps_the_rest_of_the_statement() {
         let text = "{\"Statement\": [\n  {\"Sid\": \"Reports\", \"Effect\": \"Allow\", \"Action\": [\"s3:ListBucket\", \"s3:PutObject\", \"s3:GetObject\"], \"Resource\": \"*\"}\n]}";
-        let fixes = refactors(text, at(text, "\"Effect\""));
+        let fixes = refactors(&Document::from(text), at(text, "\"Effect\""));
         let split = fixes.iter().find(|f| f.title.starts_with("Split")).unwrap();
         assert_eq!(split.title, "Split into one statement per access level (List, Read, Write)");
         let after = apply(text, split);
@@ -273,7 +274,7 @@ mod tests {
     #[test]
     fn scope_resource_star_to_arn_formats() {
         let text = r#"{"Statement":[{"Effect":"Allow","Action":"bedrock:InvokeAgent","Resource":"*"}]}"#;
-        let fixes = refactors(text, at(text, "\"*\""));
+        let fixes = refactors(&Document::from(text), at(text, "\"*\""));
         let scope = fixes.iter().find(|f| f.title.starts_with("Replace")).unwrap();
         assert!(
             apply(text, scope)

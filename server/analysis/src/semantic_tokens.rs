@@ -2,9 +2,9 @@
 //! parts, condition operators and keys, and policy elements.
 
 use crate::arn;
-use crate::model::Policy;
-use crate::syntax::{self, StringLit, Value};
+use crate::syntax::{StringLit, Value};
 use crate::text::TextRange;
+use crate::Document;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenType {
@@ -64,9 +64,9 @@ pub struct Token {
 }
 
 /// Tokens in document order; none spans a line.
-pub fn semantic_tokens(text: &str) -> Vec<Token> {
-    let parse = syntax::parse(text);
-    let Some(policy) = Policy::new(parse.root.as_ref()) else { return Vec::new() };
+pub fn semantic_tokens(doc: &Document) -> Vec<Token> {
+    let text = doc.text();
+    let Some(policy) = doc.policy() else { return Vec::new() };
     let mut out = Vec::new();
     for member in &policy.root.members {
         out.push(Token { range: member.key.range, token_type: TokenType::Property });
@@ -131,8 +131,10 @@ mod tests {
     #[test]
     fn prefixes_actions_arn_parts_operators_and_keys() {
         let text = r#"{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}}"#;
-        let tokens: Vec<(&str, TokenType)> =
-            semantic_tokens(text).iter().map(|t| (&text[t.range.start..t.range.end], t.token_type)).collect();
+        let tokens: Vec<(&str, TokenType)> = semantic_tokens(&Document::from(text))
+            .iter()
+            .map(|t| (&text[t.range.start..t.range.end], t.token_type))
+            .collect();
         assert!(tokens.contains(&("s3", TokenType::Namespace)));
         assert!(tokens.contains(&("GetObject", TokenType::Function)));
         assert!(tokens.contains(&("aws", TokenType::Keyword)));

@@ -1,8 +1,8 @@
 //! Document outline, folding and selection ranges: structure for the editor, from the tree.
 
-use crate::model::Policy;
-use crate::syntax::{self, Value};
+use crate::syntax::Value;
 use crate::text::TextRange;
+use crate::Document;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SymbolKind {
@@ -27,9 +27,8 @@ pub struct Symbol {
 }
 
 /// Statements (named by `Sid` or position) with their elements, actions and resources.
-pub fn document_symbols(text: &str) -> Vec<Symbol> {
-    let parse = syntax::parse(text);
-    let Some(policy) = Policy::new(parse.root.as_ref()) else { return Vec::new() };
+pub fn document_symbols(doc: &Document) -> Vec<Symbol> {
+    let Some(policy) = doc.policy() else { return Vec::new() };
     let statements = policy
         .statements
         .iter()
@@ -94,11 +93,10 @@ pub fn document_symbols(text: &str) -> Vec<Symbol> {
 }
 
 /// Every object and array that spans lines folds.
-pub fn folding_ranges(text: &str) -> Vec<TextRange> {
-    let parse = syntax::parse(text);
+pub fn folding_ranges(doc: &Document) -> Vec<TextRange> {
     let mut out = Vec::new();
-    if let Some(root) = &parse.root {
-        collect_folds(text, root, &mut out);
+    if let Some(root) = doc.root() {
+        collect_folds(doc.text(), root, &mut out);
     }
     out
 }
@@ -120,10 +118,9 @@ fn collect_folds(text: &str, value: &Value, out: &mut Vec<TextRange>) {
 
 /// The ranges that enclose `offset`, innermost first: the string, its member, the statement,
 /// the array, the policy.
-pub fn selection_ranges(text: &str, offset: usize) -> Vec<TextRange> {
-    let parse = syntax::parse(text);
+pub fn selection_ranges(doc: &Document, offset: usize) -> Vec<TextRange> {
     let mut chain = Vec::new();
-    if let Some(root) = &parse.root {
+    if let Some(root) = doc.root() {
         enclosing(root, offset, &mut chain);
     }
     chain.reverse();
@@ -167,7 +164,7 @@ mod tests {
 
     #[test]
     fn statements_are_named_by_sid_or_position() {
-        let symbols = document_symbols(POLICY);
+        let symbols = document_symbols(&Document::from(POLICY));
         let names: Vec<(&str, Option<&str>)> = symbols.iter().map(|s| (s.name.as_str(), s.detail.as_deref())).collect();
         assert_eq!(names, [("Read", Some("Allow")), ("Statement 2", Some("Deny"))]);
         let action = &symbols[0].children[0];
@@ -178,14 +175,14 @@ mod tests {
 
     #[test]
     fn multi_line_objects_and_arrays_fold() {
-        let folds = folding_ranges(POLICY);
+        let folds = folding_ranges(&Document::from(POLICY));
         assert_eq!(folds.len(), 3, "{folds:?}"); // the policy, the statement array, the first statement
     }
 
     #[test]
     fn selection_grows_from_the_string_to_the_policy() {
         let offset = POLICY.find("GetObject").unwrap();
-        let chain = selection_ranges(POLICY, offset);
+        let chain = selection_ranges(&Document::from(POLICY), offset);
         let texts: Vec<&str> = chain.iter().map(|r| &POLICY[r.start..r.end]).collect();
         assert_eq!(texts[0], "\"s3:GetObject\"");
         assert_eq!(texts[1], "[\"s3:GetObject\", \"s3:ListBucket\"]");

@@ -1,26 +1,24 @@
 //! Conversions between the analysis library's plain data and LSP types.
 
-use iam_analysis::{Encoding, LineCol, Severity, TextRange};
+use iam_analysis::{Analysis, Document, Encoding, LineCol, Severity, TextRange};
 use tower_lsp_server::ls_types::{self as lsp, NumberOrString, Position};
 
-use crate::documents::Snapshot;
-
-pub fn position(snapshot: &Snapshot, offset: usize, encoding: Encoding) -> Position {
-    let LineCol { line, col } = snapshot.line_index.line_col(&snapshot.text, offset, encoding);
+pub fn position(doc: &Document, offset: usize, encoding: Encoding) -> Position {
+    let LineCol { line, col } = doc.line_col(offset, encoding);
     Position { line, character: col }
 }
 
-pub fn range(snapshot: &Snapshot, range: TextRange, encoding: Encoding) -> lsp::Range {
-    lsp::Range { start: position(snapshot, range.start, encoding), end: position(snapshot, range.end, encoding) }
+pub fn range(doc: &Document, range: TextRange, encoding: Encoding) -> lsp::Range {
+    lsp::Range { start: position(doc, range.start, encoding), end: position(doc, range.end, encoding) }
 }
 
-pub fn offset(snapshot: &Snapshot, position: Position, encoding: Encoding) -> usize {
-    snapshot.line_index.offset(&snapshot.text, LineCol { line: position.line, col: position.character }, encoding)
+pub fn offset(doc: &Document, position: Position, encoding: Encoding) -> usize {
+    doc.offset(LineCol { line: position.line, col: position.character }, encoding)
 }
 
-pub fn text_range(snapshot: &Snapshot, range: lsp::Range, encoding: Encoding) -> TextRange {
-    let start = offset(snapshot, range.start, encoding);
-    let end = offset(snapshot, range.end, encoding).max(start);
+pub fn text_range(doc: &Document, range: lsp::Range, encoding: Encoding) -> TextRange {
+    let start = offset(doc, range.start, encoding);
+    let end = offset(doc, range.end, encoding).max(start);
     TextRange::new(start, end)
 }
 
@@ -33,9 +31,9 @@ pub fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
-pub fn diagnostic(snapshot: &Snapshot, d: &iam_analysis::Diagnostic, encoding: Encoding) -> lsp::Diagnostic {
+pub fn diagnostic(doc: &Document, d: &iam_analysis::Diagnostic, encoding: Encoding) -> lsp::Diagnostic {
     lsp::Diagnostic {
-        range: range(snapshot, d.range, encoding),
+        range: range(doc, d.range, encoding),
         severity: Some(severity(d.severity)),
         code: Some(NumberOrString::String(d.code.as_str().to_string())),
         source: Some("iam-lsp".to_string()),
@@ -44,15 +42,16 @@ pub fn diagnostic(snapshot: &Snapshot, d: &iam_analysis::Diagnostic, encoding: E
     }
 }
 
-pub fn diagnostics(snapshot: &Snapshot, encoding: Encoding) -> Vec<lsp::Diagnostic> {
-    match snapshot.analysis() {
-        Some(analysis) => analysis.diagnostics.iter().map(|d| diagnostic(snapshot, d, encoding)).collect(),
+/// The analysis's diagnostics; none when the checks failed (`None`, a bug reported apart).
+pub fn diagnostics(doc: &Document, analysis: Option<&Analysis>, encoding: Encoding) -> Vec<lsp::Diagnostic> {
+    match analysis {
+        Some(analysis) => analysis.diagnostics.iter().map(|d| diagnostic(doc, d, encoding)).collect(),
         None => Vec::new(),
     }
 }
 
 pub fn completion_item(
-    snapshot: &Snapshot,
+    doc: &Document,
     item: iam_analysis::CompletionItem,
     encoding: Encoding,
     snippets: bool,
@@ -89,7 +88,7 @@ pub fn completion_item(
             lsp::InsertTextFormat::PLAIN_TEXT
         }),
         text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
-            range: range(snapshot, item.edit.range, encoding),
+            range: range(doc, item.edit.range, encoding),
             new_text,
         })),
         ..Default::default()
@@ -97,7 +96,7 @@ pub fn completion_item(
 }
 
 #[allow(deprecated)] // `deprecated` is a required field of DocumentSymbol
-pub fn symbol(snapshot: &Snapshot, symbol: iam_analysis::symbols::Symbol, encoding: Encoding) -> lsp::DocumentSymbol {
+pub fn symbol(doc: &Document, symbol: iam_analysis::symbols::Symbol, encoding: Encoding) -> lsp::DocumentSymbol {
     use iam_analysis::symbols::SymbolKind as K;
     lsp::DocumentSymbol {
         name: symbol.name,
@@ -109,23 +108,23 @@ pub fn symbol(snapshot: &Snapshot, symbol: iam_analysis::symbols::Symbol, encodi
         },
         tags: None,
         deprecated: None,
-        range: range(snapshot, symbol.range, encoding),
-        selection_range: range(snapshot, symbol.selection, encoding),
-        children: Some(symbol.children.into_iter().map(|c| self::symbol(snapshot, c, encoding)).collect()),
+        range: range(doc, symbol.range, encoding),
+        selection_range: range(doc, symbol.selection, encoding),
+        children: Some(symbol.children.into_iter().map(|c| self::symbol(doc, c, encoding)).collect()),
     }
 }
 
 /// Tokens in LSP's relative encoding: each as (line delta, start delta, length, type, 0).
 pub fn semantic_tokens(
-    snapshot: &Snapshot,
+    doc: &Document,
     tokens: &[iam_analysis::semantic_tokens::Token],
     encoding: Encoding,
 ) -> Vec<lsp::SemanticToken> {
     let mut out = Vec::with_capacity(tokens.len());
     let (mut line, mut start) = (0, 0);
     for token in tokens {
-        let from = position(snapshot, token.range.start, encoding);
-        let to = position(snapshot, token.range.end, encoding);
+        let from = position(doc, token.range.start, encoding);
+        let to = position(doc, token.range.end, encoding);
         let delta_line = from.line - line;
         let delta_start = if delta_line == 0 { from.character - start } else { from.character };
         out.push(lsp::SemanticToken {

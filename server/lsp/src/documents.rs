@@ -1,75 +1,45 @@
-//! Open documents: a rope per URI for applying edits, and a snapshot of its latest version
-//! (text, line index, and its analysis, made on first use) for answering requests.
+//! Open documents: a rope per URI for applying edits, and the [`Document`] of its latest
+//! version (text, line index, syntax tree; the checks' findings once made), which every
+//! request reads.
 
-use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 use dashmap::DashMap;
-use iam_analysis::{Analysis, AnalysisCache, Encoding, LineIndex, Options};
+use iam_analysis::{Document, Encoding, Options};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range, Uri};
 
-pub struct Document {
-    pub rope: Rope,
-    pub version: i32,
-    pub snapshot: Arc<Snapshot>,
-    /// The last analysis's findings per statement: an edit re-checks only what it touched.
-    cache: Arc<Mutex<AnalysisCache>>,
+struct Entry {
+    rope: Rope,
+    /// Always present between calls: taken out while the next version is made from it.
+    snapshot: Option<Arc<Snapshot>>,
 }
 
-/// One version of a document. Its analysis is made when first asked for (by the
-/// background publisher or a request), once: a burst of edits analyses only the versions
-/// someone looks at.
+/// One version of a document as the server holds it.
 pub struct Snapshot {
-    /// Unique among snapshots: a settings change makes a new one of the same version.
+    /// Unique among snapshots (a settings change makes a new one of the same version): the
+    /// result id of pulled diagnostics, and how a check that finishes late knows whether
+    /// its version is still the current one.
     pub id: u64,
     pub version: i32,
-    pub text: String,
-    pub line_index: LineIndex,
-    options: Options,
-    cache: Arc<Mutex<AnalysisCache>>,
-    analysis: OnceLock<Option<Analysis>>,
+    pub document: Document,
 }
 
 impl Snapshot {
-    fn new(rope: &Rope, version: i32, options: &Options, cache: &Arc<Mutex<AnalysisCache>>) -> Snapshot {
-        // Sized up front: `to_string` grows the string a chunk at a time.
-        let mut text = String::with_capacity(rope.len_bytes());
-        for chunk in rope.chunks() {
-            text.push_str(chunk);
-        }
-        let line_index = LineIndex::new(&text);
+    fn new(version: i32, document: Document) -> Arc<Snapshot> {
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-        Snapshot {
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-            version,
-            text,
-            line_index,
-            options: options.clone(),
-            cache: cache.clone(),
-            analysis: OnceLock::new(),
-        }
+        Arc::new(Snapshot { id: NEXT_ID.fetch_add(1, Ordering::Relaxed), version, document })
     }
+}
 
-    /// The analysis of this version; `None` when it panicked (a bug): the text is kept,
-    /// and the next edit tries again.
-    pub fn analysis(&self) -> Option<&Analysis> {
-        self.analysis
-            .get_or_init(|| {
-                let mut cache = self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                let cache = &mut *cache;
-                let analysis = panic::catch_unwind(AssertUnwindSafe(|| {
-                    iam_analysis::analyze_incrementally(&self.text, &self.options, Some(&mut *cache))
-                }))
-                .ok();
-                if analysis.is_none() {
-                    *cache = AnalysisCache::default(); // it may be half updated
-                }
-                analysis
-            })
-            .as_ref()
+/// The rope's text in one string, sized up front (`to_string` grows it a chunk at a time).
+fn text_of(rope: &Rope) -> String {
+    let mut text = String::with_capacity(rope.len_bytes());
+    for chunk in rope.chunks() {
+        text.push_str(chunk);
     }
+    text
 }
 
 /// A change as the client sends it: a range (absent: the whole document) and new text.
@@ -80,19 +50,19 @@ pub struct Change {
 
 #[derive(Default)]
 pub struct Documents {
-    map: DashMap<Uri, Document>,
+    map: DashMap<Uri, Entry>,
 }
 
 impl Documents {
     pub fn open(&self, uri: Uri, text: &str, version: i32, options: &Options) -> Arc<Snapshot> {
         let rope = Rope::from_str(text);
-        let cache = Arc::new(Mutex::new(AnalysisCache::default()));
-        let snapshot = Arc::new(Snapshot::new(&rope, version, options, &cache));
-        self.map.insert(uri, Document { rope, version, snapshot: snapshot.clone(), cache });
+        let snapshot = Snapshot::new(version, Document::new(text.to_string(), options.clone()));
+        self.map.insert(uri, Entry { rope, snapshot: Some(snapshot.clone()) });
         snapshot
     }
 
-    /// Applies a `didChange`'s changes in order, each to the result of the previous one.
+    /// Applies a `didChange`'s changes in order, each to the result of the previous one,
+    /// and makes the new version from the last (its tree re-parsed where the text changed).
     /// `None` when the document is not open.
     pub fn change(
         &self,
@@ -102,30 +72,41 @@ impl Documents {
         encoding: Encoding,
         options: &Options,
     ) -> Option<Arc<Snapshot>> {
-        let mut doc = self.map.get_mut(uri)?;
+        let mut entry = self.map.get_mut(uri)?;
+        let entry = &mut *entry;
         for change in changes {
             match change.range {
                 Some(range) => {
-                    let start = char_index(&doc.rope, range.start, encoding);
-                    let end = char_index(&doc.rope, range.end, encoding).max(start);
-                    doc.rope.remove(start..end);
-                    doc.rope.insert(start, &change.text);
+                    let start = char_index(&entry.rope, range.start, encoding);
+                    let end = char_index(&entry.rope, range.end, encoding).max(start);
+                    entry.rope.remove(start..end);
+                    entry.rope.insert(start, &change.text);
                 }
-                None => doc.rope = Rope::from_str(&change.text),
+                None => entry.rope = Rope::from_str(&change.text),
             }
         }
-        doc.version = version;
-        let snapshot = Arc::new(Snapshot::new(&doc.rope, version, options, &doc.cache));
-        doc.snapshot = snapshot.clone();
+        let text = text_of(&entry.rope);
+        let document = match entry.snapshot.take() {
+            // The last holder (no request or check is reading it): its tree is taken over.
+            Some(previous) => match Arc::try_unwrap(previous) {
+                Ok(previous) => previous.document.edit(text),
+                Err(shared) => shared.document.edited(text),
+            },
+            None => Document::new(text, options.clone()),
+        };
+        let document = if document.options() == options { document } else { document.with_options(options.clone()) };
+        let snapshot = Snapshot::new(version, document);
+        entry.snapshot = Some(snapshot.clone());
         Some(snapshot)
     }
 
-    /// A new snapshot of the same version under new settings (analysed when first needed);
+    /// A new snapshot of the same version under new settings (checked when first needed);
     /// `None` when the document is not open.
     pub fn reanalyze(&self, uri: &Uri, options: &Options) -> Option<Arc<Snapshot>> {
-        let mut doc = self.map.get_mut(uri)?;
-        let snapshot = Arc::new(Snapshot::new(&doc.rope, doc.version, options, &doc.cache));
-        doc.snapshot = snapshot.clone();
+        let mut entry = self.map.get_mut(uri)?;
+        let previous = entry.snapshot.as_ref()?;
+        let snapshot = Snapshot::new(previous.version, previous.document.with_options(options.clone()));
+        entry.snapshot = Some(snapshot.clone());
         Some(snapshot)
     }
 
@@ -138,12 +119,13 @@ impl Documents {
     }
 
     pub fn snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
-        self.map.get(uri).map(|doc| doc.snapshot.clone())
+        self.map.get(uri).and_then(|entry| entry.snapshot.clone())
     }
 
-    /// The version the client last sent, to drop results computed for older ones.
-    pub fn version(&self, uri: &Uri) -> Option<i32> {
-        self.map.get(uri).map(|doc| doc.version)
+    /// Whether `snapshot` is still the document's latest (a check that finishes late is
+    /// not published over a newer version's).
+    pub fn is_current(&self, uri: &Uri, snapshot: &Snapshot) -> bool {
+        self.map.get(uri).and_then(|entry| entry.snapshot.as_ref().map(|s| s.id)) == Some(snapshot.id)
     }
 
     #[cfg(test)]
@@ -200,7 +182,7 @@ mod tests {
         let uri: Uri = "file:///p.json".parse().unwrap();
         docs.open(uri.clone(), text, 1, &Options::default());
         let change = Change { range: Some(Range { start: range.0, end: range.1 }), text: new_text.to_string() };
-        docs.change(&uri, 2, vec![change], encoding, &Options::default()).unwrap().text.clone()
+        docs.change(&uri, 2, vec![change], encoding, &Options::default()).unwrap().document.text().to_string()
     }
 
     #[test]
@@ -248,7 +230,7 @@ mod tests {
             Change { range: Some(Range { start: pos(0, 0), end: pos(0, 1) }), text: "R".into() },
         ];
         let snapshot = docs.change(&uri, 2, changes, Encoding::Utf16, &Options::default()).unwrap();
-        assert_eq!(snapshot.text, "Replaced");
+        assert_eq!(snapshot.document.text(), "Replaced");
         assert_eq!(snapshot.version, 2);
         docs.close(&uri);
         assert_eq!(docs.len(), 0);
@@ -335,8 +317,11 @@ pub mod invariants {
             }
             let version = 2 + i32::try_from(i).unwrap_or(i32::MAX - 2);
             let snapshot = docs.change(&uri, version, changes, encoding, &Options::default()).expect("open");
-            assert_eq!(snapshot.text, naive, "after batch {i}: {batch:?}");
-            assert!(snapshot.analysis().is_some(), "the analysis panicked on {:?}", snapshot.text);
+            assert_eq!(snapshot.document.text(), naive, "after batch {i}: {batch:?}");
+            let analysis = snapshot.document.analysis().map(|a| &a.diagnostics);
+            assert!(analysis.is_some(), "the analysis panicked on {:?}", snapshot.document.text());
+            // The kept tree and findings give what a fresh analysis gives.
+            assert_eq!(analysis, Some(&iam_analysis::analyze(&naive).diagnostics), "after batch {i}: {batch:?}");
         }
     }
 }

@@ -44,6 +44,32 @@ pub fn notification<P: Serialize>(method: &str, params: &P) -> Option<Vec<u8>> {
     Some(frame(&body))
 }
 
+/// A JSON-RPC response carrying `result`, framed, serialized here rather than through a
+/// `Value` (a pulled report of a large document is megabytes).
+pub fn response<R: Serialize>(id: &tower_lsp_server::jsonrpc::Id, result: &R) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Response<'a, R> {
+        jsonrpc: &'static str,
+        id: &'a tower_lsp_server::jsonrpc::Id,
+        result: &'a R,
+    }
+    let body = serde_json::to_vec(&Response { jsonrpc: "2.0", id, result }).ok()?;
+    Some(frame(&body))
+}
+
+/// A JSON-RPC error response, framed.
+pub fn error_response(id: &tower_lsp_server::jsonrpc::Id, error: &tower_lsp_server::jsonrpc::Error) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct ErrorResponse<'a> {
+        jsonrpc: &'static str,
+        id: &'a tower_lsp_server::jsonrpc::Id,
+        error: &'a tower_lsp_server::jsonrpc::Error,
+    }
+    let body = serde_json::to_vec(&ErrorResponse { jsonrpc: "2.0", id, error })
+        .unwrap_or_else(|_| br#"{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"iam-lsp"}}"#.to_vec());
+    frame(&body)
+}
+
 /// A message body with its `Content-Length` header, as LSP's base protocol frames it.
 pub fn frame(body: &[u8]) -> Vec<u8> {
     let header = format!("Content-Length: {}\r\n\r\n", body.len());

@@ -15,9 +15,10 @@ use crate::text::{common_prefix, common_suffix, TextRange};
 /// Where the items of an array at the top of a policy (`Statement`'s) are parsed.
 const ITEM_DEPTH: usize = 2;
 
-/// A document's latest text with its syntax tree, kept to re-parse the next version by parts.
+/// A document version's syntax tree, kept to re-parse the next version by parts. It does
+/// not keep the text: the [`crate::Document`] that holds it does, and hands it in.
+#[derive(Clone, Debug)]
 pub struct Tree {
-    text: String,
     root: Option<Value>,
     /// Every syntax diagnostic, sorted by range, before [`drop_cascades`] (which looks
     /// across statements, so it runs on the whole list each time).
@@ -36,32 +37,32 @@ pub enum Reparse {
 impl Tree {
     pub fn new(text: &str) -> Tree {
         let (root, diagnostics) = parse_uncascaded(text);
-        Tree { text: text.to_string(), root, diagnostics }
+        Tree { root, diagnostics }
     }
 
     pub fn root(&self) -> Option<&Value> {
         self.root.as_ref()
     }
 
-    /// The syntax diagnostics, as [`super::parse`] reports them.
-    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+    /// The syntax diagnostics of `text` (the text this tree was made for), as
+    /// [`super::parse`] reports them.
+    pub fn diagnostics(&self, text: &str) -> Vec<Diagnostic> {
         let mut diagnostics = self.diagnostics.clone();
-        drop_cascades(&self.text, &mut diagnostics);
+        drop_cascades(text, &mut diagnostics);
         diagnostics
     }
 
-    /// Brings the tree up to `text`, the document's next version.
-    pub fn update(&mut self, text: &str) -> Reparse {
-        let (old, new) = (self.text.as_bytes(), text.as_bytes());
+    /// Brings the tree made for `old` up to `text`, the document's next version.
+    pub fn update(&mut self, old: &str, text: &str) -> Reparse {
+        let (old_text, new) = (old, text.as_bytes());
+        let old = old_text.as_bytes();
         let prefix = common_prefix(old, new);
         if prefix == old.len() && prefix == new.len() {
             return Reparse::Unchanged;
         }
         let suffix = common_suffix(old, new, old.len().min(new.len()) - prefix);
         let change = Change { start: prefix, old_end: old.len() - suffix, new_end: new.len() - suffix };
-        if self.splice(text, change).is_some() {
-            self.text.clear();
-            self.text.push_str(text);
+        if self.splice(old_text, text, change).is_some() {
             return Reparse::Item;
         }
         *self = Tree::new(text);
@@ -71,7 +72,7 @@ impl Tree {
     /// Re-parses the array item that strictly contains the change (its `{` and `}` kept),
     /// and puts it in place of the old one; `None`, with nothing changed, where that does
     /// not give what a full parse would.
-    fn splice(&mut self, text: &str, change: Change) -> Option<()> {
+    fn splice(&mut self, old_text: &str, text: &str, change: Change) -> Option<()> {
         let Some(Value::Object(root)) = &self.root else { return None };
         let (member, index) = root.members.iter().enumerate().find_map(|(m, member)| match &member.value {
             Some(Value::Array(array)) if array.range.start < change.start && change.old_end < array.range.end => {
@@ -89,7 +90,7 @@ impl Tree {
         // "first on line N" in a duplicate key's message: a line break added or removed
         // moves the line of a key after the change.
         let lines = |bytes: &[u8]| memchr::memchr_iter(b'\n', bytes).count();
-        if lines(&self.text.as_bytes()[change.start..change.old_end])
+        if lines(&old_text.as_bytes()[change.start..change.old_end])
             != lines(&text.as_bytes()[change.start..change.new_end])
             && self.diagnostics.iter().any(|d| d.code == Code::JsonDuplicateKey && d.range.start >= change.old_end)
         {
@@ -97,7 +98,7 @@ impl Tree {
         }
         // The old item too must have been closed by its own `}`: after an unclosed one, the
         // array went on from a different token than it will now.
-        parse_object_at(&self.text, old_range, ITEM_DEPTH)?;
+        parse_object_at(old_text, old_range, ITEM_DEPTH)?;
         let new_range = TextRange::new(old_range.start, change.moved(old_range.end));
         let (item, found) = parse_object_at(text, new_range, ITEM_DEPTH)?;
         // The item's own diagnostics start inside it (past its `{`); the ones around it,
@@ -213,15 +214,17 @@ mod tests {
         let at = POLICY.find("bedrock:InvokeModel").expect("an action") + "bedrock:".len();
         let mut text = POLICY.to_string();
         for (i, ch) in "Xy\n \"z".chars().enumerate() {
+            let old = text.clone();
             text.insert(at + i, ch);
-            assert_eq!(tree.update(&text), Reparse::Item, "{ch:?}");
-            assert_eq!(describe(tree.root(), &tree.diagnostics()), full(&text));
+            assert_eq!(tree.update(&old, &text), Reparse::Item, "{ch:?}");
+            assert_eq!(describe(tree.root(), &tree.diagnostics(&text)), full(&text));
         }
-        assert_eq!(tree.update(&text), Reparse::Unchanged);
+        assert_eq!(tree.update(&text, &text), Reparse::Unchanged);
         // Before the first statement: the whole document.
+        let old = text.clone();
         text.insert(1, ' ');
-        assert_eq!(tree.update(&text), Reparse::Whole);
-        assert_eq!(describe(tree.root(), &tree.diagnostics()), full(&text));
+        assert_eq!(tree.update(&old, &text), Reparse::Whole);
+        assert_eq!(describe(tree.root(), &tree.diagnostics(&text)), full(&text));
     }
 
     #[test]
@@ -230,8 +233,8 @@ mod tests {
         let at = POLICY.find("\"Action\"").expect("an action");
         let mut text = POLICY.to_string();
         text.insert(at, '{');
-        assert_eq!(tree.update(&text), Reparse::Whole);
-        assert_eq!(describe(tree.root(), &tree.diagnostics()), full(&text));
+        assert_eq!(tree.update(POLICY, &text), Reparse::Whole);
+        assert_eq!(describe(tree.root(), &tree.diagnostics(&text)), full(&text));
     }
 
     #[test]
@@ -240,9 +243,9 @@ mod tests {
         let text = r#"{"Statement": [{"a": {"b": 1}]}"#;
         let mut tree = Tree::new(text);
         let edited = r#"{"Statement": [{"a": 1, "b": 1}]}"#;
-        assert_eq!(tree.update(edited), Reparse::Whole);
-        assert_eq!(describe(tree.root(), &tree.diagnostics()), full(edited));
-        assert!(tree.diagnostics().is_empty(), "{:?}", tree.diagnostics());
+        assert_eq!(tree.update(text, edited), Reparse::Whole);
+        assert_eq!(describe(tree.root(), &tree.diagnostics(edited)), full(edited));
+        assert!(tree.diagnostics(edited).is_empty(), "{:?}", tree.diagnostics(edited));
     }
 
     #[test]
@@ -250,9 +253,10 @@ mod tests {
         let text = "{\"Statement\": [\n{\"Sid\": \"a\"},\n{\"Sid\": \"b\",\n\"Sid\": \"c\"}\n]}";
         let mut tree = Tree::new(text);
         let edited = text.replacen("\"a\"}", "\"a\"\n}", 1);
-        tree.update(&edited);
-        assert_eq!(describe(tree.root(), &tree.diagnostics()), full(&edited));
-        assert!(tree.diagnostics().iter().any(|d| d.message.contains("first on line 4")), "{:?}", tree.diagnostics());
+        tree.update(text, &edited);
+        let diagnostics = tree.diagnostics(&edited);
+        assert_eq!(describe(tree.root(), &diagnostics), full(&edited));
+        assert!(diagnostics.iter().any(|d| d.message.contains("first on line 4")), "{diagnostics:?}");
     }
 
     const EDITED: [&str; 4] = [
@@ -274,9 +278,10 @@ mod tests {
             let mut text = EDITED[which].to_string();
             let mut tree = Tree::new(&text);
             for (at, delete, insert) in edits {
+                let old = text.clone();
                 edit(&mut text, at, delete, &insert);
-                tree.update(&text);
-                prop_assert_eq!(describe(tree.root(), &tree.diagnostics()), full(&text));
+                tree.update(&old, &text);
+                prop_assert_eq!(describe(tree.root(), &tree.diagnostics(&text)), full(&text));
             }
         }
     }

@@ -1,0 +1,171 @@
+//! One version of a document: its text, line index and syntax tree, made once when the
+//! version is. Every feature (diagnostics, hover, completion, code actions, semantic tokens,
+//! inlay hints, symbols, folding, selection ranges) reads a `&Document`; none parses again.
+//! The checks run once per version, when first asked for, so a version nobody looks at is
+//! never checked.
+//!
+//! The next version is made from this one ([`Document::edit`]): the tree is brought up to
+//! date by re-parsing the statement an edit touched, and the checks reuse the findings of
+//! every statement whose text did not change.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::checks::{self, Findings};
+use crate::kind::{self, KindChoice};
+use crate::model::Policy;
+use crate::syntax::{Tree, Value};
+use crate::text::{Encoding, LineCol, LineIndex};
+use crate::{Analysis, Catalog, Options};
+
+pub struct Document {
+    text: String,
+    line_index: LineIndex,
+    tree: Tree,
+    options: Options,
+    /// Each statement's findings from the last check of any version of this document:
+    /// shared by the versions, each verified against the statement's text before reuse.
+    findings: Arc<Mutex<Findings>>,
+    /// `None` inside when the checks panicked (a bug): the document keeps working, and the
+    /// next version checks again.
+    analysis: OnceLock<Option<Analysis>>,
+}
+
+/// A document with the default options (tests, one-off tools).
+impl From<&str> for Document {
+    fn from(text: &str) -> Document {
+        Document::new(text.to_string(), Options::default())
+    }
+}
+
+impl Document {
+    pub fn new(text: String, options: Options) -> Document {
+        let tree = Tree::new(&text);
+        Document::assemble(text, tree, options, Arc::default())
+    }
+
+    fn assemble(text: String, tree: Tree, options: Options, findings: Arc<Mutex<Findings>>) -> Document {
+        let line_index = LineIndex::new(&text);
+        Document { text, line_index, tree, options, findings, analysis: OnceLock::new() }
+    }
+
+    /// The next version of this document, whose text is `text`: the tree re-parses only
+    /// what changed, and the checks will reuse what this version's found elsewhere.
+    pub fn edit(self, text: String) -> Document {
+        let Document { text: old, mut tree, options, findings, .. } = self;
+        tree.update(&old, &text);
+        Document::assemble(text, tree, options, findings)
+    }
+
+    /// [`Document::edit`] for a version still in use elsewhere (its tree is copied).
+    pub fn edited(&self, text: String) -> Document {
+        let mut tree = self.tree.clone();
+        tree.update(&self.text, &text);
+        Document::assemble(text, tree, self.options.clone(), self.findings.clone())
+    }
+
+    /// The next version of a document that some other holder may still be reading: taken
+    /// over when this was the last holder, copied otherwise.
+    pub fn edit_shared(this: Arc<Document>, text: String) -> Document {
+        match Arc::try_unwrap(this) {
+            Ok(document) => document.edit(text),
+            Err(shared) => shared.edited(text),
+        }
+    }
+
+    /// The same text under other options (settings changed): checked again when asked.
+    pub fn with_options(&self, options: Options) -> Document {
+        Document::assemble(self.text.clone(), self.tree.clone(), options, self.findings.clone())
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn line_index(&self) -> &LineIndex {
+        &self.line_index
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// The syntax tree's root; `None` for an empty or hopeless document.
+    pub fn root(&self) -> Option<&Value> {
+        self.tree.root()
+    }
+
+    /// The policy view of the tree; `None` when the document is not an IAM policy.
+    pub fn policy(&self) -> Option<Policy<'_>> {
+        Policy::new(self.root())
+    }
+
+    /// The kind the policy is checked as (from the options, else inferred), and why.
+    pub fn kind(&self) -> Option<KindChoice> {
+        let policy = self.policy()?;
+        Some(self.options.kind.clone().unwrap_or_else(|| kind::infer(&policy)))
+    }
+
+    /// The position of a byte offset.
+    pub fn line_col(&self, offset: usize, encoding: Encoding) -> LineCol {
+        self.line_index.line_col(&self.text, offset, encoding)
+    }
+
+    /// The byte offset of a position (clamped: see [`LineIndex::offset`]).
+    pub fn offset(&self, position: LineCol, encoding: Encoding) -> usize {
+        self.line_index.offset(&self.text, position, encoding)
+    }
+
+    /// The checks' findings for this version, made on first use (which may take a few
+    /// milliseconds on a large document: callers that must not wait ask
+    /// [`Document::checked`] first). `None` when the checks panicked, a bug.
+    pub fn analysis(&self) -> Option<&Analysis> {
+        self.analysis
+            .get_or_init(|| {
+                let mut findings = self.findings.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let findings = &mut *findings;
+                let analysis = panic::catch_unwind(AssertUnwindSafe(|| self.check(Some(&mut *findings)))).ok();
+                if analysis.is_none() {
+                    *findings = Findings::default(); // it may be half updated
+                }
+                analysis
+            })
+            .as_ref()
+    }
+
+    /// Whether the checks have run (so [`Document::analysis`] returns at once).
+    pub fn checked(&self) -> bool {
+        self.analysis.get().is_some()
+    }
+
+    /// The checks' findings, computed without catching a panic (the CLI and tests, where
+    /// a panic is a bug to see), for a document used once.
+    pub fn into_analysis(mut self) -> Analysis {
+        match self.analysis.take() {
+            Some(Some(analysis)) => analysis,
+            _ => self.check(None),
+        }
+    }
+
+    fn check(&self, findings: Option<&mut Findings>) -> Analysis {
+        let Some(policy) = self.policy() else {
+            return Analysis { is_policy: false, kind: None, diagnostics: Vec::new() };
+        };
+        let options = &self.options;
+        let kind = options.kind.clone().unwrap_or_else(|| kind::infer(&policy));
+        let mut diagnostics = self.tree.diagnostics(&self.text);
+        let mut findings = findings;
+        if let Some(findings) = findings.as_deref_mut() {
+            findings.begin();
+        }
+        checks::run(&self.text, &policy, Catalog::get(), kind.kind, &mut diagnostics, findings);
+        diagnostics.retain(|d| !options.disabled.contains(&d.code));
+        for d in &mut diagnostics {
+            if let Some((_, severity)) = options.severity.iter().find(|(code, _)| *code == d.code) {
+                d.severity = *severity;
+            }
+        }
+        diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+        Analysis { is_policy: true, kind: Some(kind), diagnostics }
+    }
+}

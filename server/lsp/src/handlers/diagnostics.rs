@@ -1,0 +1,142 @@
+//! Diagnostics, pushed (`textDocument/publishDiagnostics`) or pulled
+//! (`textDocument/diagnostic`, what VS Code and Neovim 0.11 do), from one place: every new
+//! version is checked in the background, off the thread that reads messages when large, one
+//! check at a time, and a version superseded before its turn is never checked. A pull waits
+//! only for the checks of the version it asks about. Both are serialized straight to bytes
+//! on the thread that checked (see [`crate::output`]).
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tower_lsp_server::jsonrpc::Id;
+use tower_lsp_server::ls_types::*;
+
+use crate::convert;
+use crate::documents::Snapshot;
+use crate::output;
+use crate::server::{guard, not_open, Backend, CHECK_INLINE};
+
+pub(crate) const PUBLISH_DIAGNOSTICS: &str = "textDocument/publishDiagnostics";
+
+/// One background check at a time, server-wide: a burst of edits across documents queues
+/// at most one task per document (see [`check_in_background`]).
+static CHECKING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
+/// Runs `job` here for a small document, on a blocking thread for a large one (where it
+/// takes milliseconds that the messages behind it would wait); `None` if it panicked there.
+async fn sized<T: Send + 'static>(snapshot: &Snapshot, job: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    if snapshot.document.text().len() <= CHECK_INLINE {
+        Some(job())
+    } else {
+        tokio::task::spawn_blocking(job).await.ok()
+    }
+}
+
+/// The snapshot once its checks have run (at once when they have).
+pub(crate) async fn checked(snapshot: Arc<Snapshot>) -> Arc<Snapshot> {
+    if snapshot.document.checked() {
+        return snapshot;
+    }
+    let for_job = snapshot.clone();
+    let _ = sized(&snapshot, move || {
+        for_job.document.analysis();
+    })
+    .await;
+    snapshot
+}
+
+/// Queues the checks of the document's latest version, unless a queued task will already
+/// see it. The task holds only the URI while it waits: an edit meanwhile takes over the
+/// previous version's tree instead of copying it.
+pub(crate) fn check_in_background(backend: &Backend, uri: Uri) {
+    if backend.checks_queued.insert(uri.clone(), ()).is_some() {
+        return; // a queued task takes the latest version when its turn comes
+    }
+    let documents = backend.documents.clone();
+    let queued = backend.checks_queued.clone();
+    let client = backend.client.clone();
+    let outbox = backend.outbox.clone();
+    let push = !backend.support().pull_diagnostics;
+    let encoding = backend.encoding();
+    tokio::spawn(async move {
+        let turn = CHECKING.acquire().await;
+        queued.remove(&uri);
+        let (Ok(_turn), Some(snapshot)) = (turn, documents.snapshot(&uri)) else { return };
+        let job = {
+            let snapshot = snapshot.clone();
+            let uri = uri.clone();
+            move || {
+                let doc = &snapshot.document;
+                let analysis = doc.analysis();
+                let failed = analysis.is_none();
+                let message = push.then(|| {
+                    let diagnostics = convert::diagnostics(doc, analysis, encoding);
+                    let params = PublishDiagnosticsParams { uri, diagnostics, version: Some(snapshot.version) };
+                    output::notification(PUBLISH_DIAGNOSTICS, &params)
+                });
+                (message.flatten(), failed)
+            }
+        };
+        let Some((message, failed)) = sized(&snapshot, job).await else { return };
+        // Sent before anything is awaited, and only if no newer version or `didClose` came
+        // while this checked: those publish their own.
+        if let Some(message) = message {
+            if documents.is_current(&uri, &snapshot) {
+                outbox.send(message);
+            }
+        }
+        if failed {
+            let message = format!("iam-lsp: analysis of {} failed (a bug); edit the document to retry", uri.as_str());
+            client.log_message(MessageType::ERROR, message).await;
+        }
+    });
+}
+
+/// Answers `textDocument/diagnostic` with request id `id`: the current version's report, or
+/// "unchanged" when the client already has it (the result id names the snapshot it was made
+/// for). Written to the outbox; the returned future ends when it is.
+pub(crate) fn pull(backend: &Backend, id: Id, params: DocumentDiagnosticParams) -> impl Future<Output = ()> + Send {
+    let uri = params.text_document.uri;
+    let snapshot = backend.documents.snapshot(&uri);
+    let outbox = backend.outbox.clone();
+    let encoding = backend.encoding();
+    async move {
+        let Some(snapshot) = snapshot else {
+            outbox.send(output::error_response(&id, &not_open(&uri)));
+            return;
+        };
+        let result_id = snapshot.id.to_string();
+        if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
+            let report = DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Unchanged(
+                RelatedUnchangedDocumentDiagnosticReport {
+                    related_documents: None,
+                    unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport { result_id },
+                },
+            ));
+            outbox.send(output::response(&id, &report).unwrap_or_default());
+            return;
+        }
+        let job = {
+            let snapshot = snapshot.clone();
+            move || {
+                guard("diagnostics", || {
+                    let doc = &snapshot.document;
+                    let report = DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
+                        RelatedFullDocumentDiagnosticReport {
+                            related_documents: None,
+                            full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                                result_id: Some(result_id),
+                                items: convert::diagnostics(doc, doc.analysis(), encoding),
+                            },
+                        },
+                    ));
+                    output::response(&id, &report).unwrap_or_default()
+                })
+                .unwrap_or_else(|error| output::error_response(&id, &error))
+            }
+        };
+        if let Some(message) = sized(&snapshot, job).await {
+            outbox.send(message);
+        }
+    }
+}
