@@ -647,3 +647,46 @@ fn clients_that_pull_diagnostics_get_them_on_request_only() {
     );
     client.shutdown();
 }
+
+#[test]
+fn a_pull_client_gets_its_hover_while_a_large_document_is_being_checked() {
+    let mut client = Client::start();
+    client.initialize(json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}));
+    // About 4 MB of statements with findings of every family: its checks take far longer
+    // than a hover, which reads only the syntax tree.
+    let statement = POLICY
+        .split_once("\"Statement\": [")
+        .and_then(|(_, rest)| rest.rsplit_once(']'))
+        .map(|(statements, _)| statements.trim())
+        .expect("the policy's statement");
+    let statements = vec![statement; 16_000].join(",\n");
+    let text = format!("{{\n\"Version\": \"2012-10-17\",\n\"Statement\": [\n{statements}\n]\n}}");
+    let uri = "file:///work/large.json";
+    client.open(uri, &text);
+    let pull = client.next_id;
+    let hover = pull + 1;
+    client.next_id += 2;
+    client.send(json!({"jsonrpc": "2.0", "id": pull, "method": "textDocument/diagnostic",
+        "params": {"textDocument": {"uri": uri}}}));
+    let action = text.find("bedrock:InvokeModel").expect("an action") + "bedrock:Inv".len();
+    let line = text[..action].matches('\n').count();
+    let character = action - text[..action].rfind('\n').map_or(0, |i| i + 1);
+    client.send(json!({"jsonrpc": "2.0", "id": hover, "method": "textDocument/hover",
+        "params": {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}}));
+    let mut answered = Vec::new();
+    while answered.len() < 2 {
+        let message = client.messages.recv_timeout(WAIT * 3).expect("both answers");
+        if let Some(id) = message.get("id").filter(|_| message.get("method").is_none()) {
+            assert!(message.get("error").is_none(), "{message}");
+            if *id == json!(hover) {
+                let shown = message["result"]["contents"]["value"].as_str().unwrap_or_default();
+                assert!(shown.contains("InvokeModel"), "{message}");
+            } else {
+                assert!(message["result"]["items"].as_array().is_some_and(|items| items.len() >= 16_000));
+            }
+            answered.push(id.clone());
+        }
+    }
+    assert_eq!(answered, [json!(hover), json!(pull)], "the hover waited for the checks");
+    client.shutdown();
+}

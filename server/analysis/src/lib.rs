@@ -184,6 +184,41 @@ pub(crate) mod properties {
             }
         }
 
+        /// Every feature answered from a document kept across edits (its tree re-parsed by
+        /// parts, its findings reused) is what the same feature says of the final text
+        /// parsed afresh.
+        #[test]
+        fn every_feature_of_an_edited_document_equals_a_fresh_one(
+            which in 0..EDITED.len(),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), 0usize..4, policy_like()), 1..5),
+            cursor in any::<prop::sample::Index>(),
+        ) {
+            let mut text = EDITED[which].to_string();
+            let mut kept = Document::from(text.as_str());
+            kept.analysis();
+            for (at, delete, insert) in edits {
+                edit(&mut text, at, delete, &insert);
+                kept = kept.edit(text.clone());
+            }
+            let fresh = Document::from(text.as_str());
+            let mut offset = cursor.index(text.len() + 1);
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            let whole = TextRange::new(0, text.len());
+            let here = TextRange::empty(offset);
+            prop_assert_eq!(kept.analysis().map(|a| &a.diagnostics), fresh.analysis().map(|a| &a.diagnostics));
+            prop_assert_eq!(hover(&kept, offset), hover(&fresh, offset));
+            prop_assert_eq!(complete(&kept, offset), complete(&fresh, offset));
+            prop_assert_eq!(semantic_tokens::semantic_tokens(&kept), semantic_tokens::semantic_tokens(&fresh));
+            prop_assert_eq!(inlay_hints::inlay_hints(&kept, whole, true), inlay_hints::inlay_hints(&fresh, whole, true));
+            prop_assert_eq!(symbols::document_symbols(&kept), symbols::document_symbols(&fresh));
+            prop_assert_eq!(symbols::folding_ranges(&kept), symbols::folding_ranges(&fresh));
+            prop_assert_eq!(symbols::selection_ranges(&kept, offset), symbols::selection_ranges(&fresh, offset));
+            prop_assert_eq!(refactors::refactors(&kept, here), refactors::refactors(&fresh, here));
+            prop_assert_eq!(kept.kind(), fresh.kind());
+        }
+
         #[test]
         fn any_text_is_analysed_without_panics_and_ranges_stay_inside(text in any::<String>()) {
             invariants::check(&text, text.len() / 2);
