@@ -104,19 +104,35 @@ impl Client {
         out
     }
 
-    /// `initialize` (UTF-16 positions, as VS Code) and `initialized`; returns when the
-    /// `initialize` response arrived.
+    /// `initialize` (UTF-16 positions, as VS Code) and `initialized` as a client that takes
+    /// pushed diagnostics; returns when the `initialize` response arrived.
     pub fn handshake(&mut self) -> Instant {
-        let (at, response) = self.request(
-            "initialize",
-            json!({"processId": null, "rootUri": null, "capabilities": {
-                "general": {"positionEncodings": ["utf-16"]},
-                "textDocument": {"publishDiagnostics": {"versionSupport": true}},
-            }}),
-        );
+        self.handshake_as(Delivery::Push)
+    }
+
+    /// [`Client::handshake`] as a client that takes diagnostics the way `delivery` says: a
+    /// pull client sends what VS Code 1.100 and Neovim 0.11 send for it.
+    pub fn handshake_as(&mut self, delivery: Delivery) -> Instant {
+        let mut capabilities = json!({
+            "general": {"positionEncodings": ["utf-16"]},
+            "textDocument": {"publishDiagnostics": {"versionSupport": true}},
+        });
+        if delivery == Delivery::Pull {
+            capabilities["textDocument"]["diagnostic"] = json!({"dynamicRegistration": true, "relatedDocumentSupport": false});
+            capabilities["workspace"] = json!({"diagnostics": {"refreshSupport": true}});
+        }
+        let (at, response) =
+            self.request("initialize", json!({"processId": null, "rootUri": null, "capabilities": capabilities}));
         assert!(response.get("result").is_some(), "initialize failed: {response}");
         self.notify("initialized", json!({}));
         at
+    }
+
+    /// Sends a request without waiting; returns its id and when it was sent.
+    pub fn send_request(&mut self, method: &str, params: Value) -> (i64, Instant) {
+        let id = self.next_id;
+        self.next_id += 1;
+        (id, self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})))
     }
 
     pub fn open(&mut self, uri: &str, text: &str) -> Instant {
@@ -145,6 +161,34 @@ impl Client {
         drop(self.stdin);
         let _ = self.child.wait();
     }
+}
+
+/// How a client takes diagnostics: pushed to it (`publishDiagnostics`), or pulled with
+/// `textDocument/diagnostic` after each change (what VS Code and Neovim 0.11 do).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    Push,
+    Pull,
+}
+
+impl Delivery {
+    pub fn name(self) -> &'static str {
+        match self {
+            Delivery::Push => "push",
+            Delivery::Pull => "pull",
+        }
+    }
+}
+
+/// Whether `message` is the response to request `id`.
+pub fn response_to(message: &Value, id: i64) -> bool {
+    message.get("id") == Some(&json!(id)) && message.get("method").is_none()
+}
+
+/// Whether a pulled report is a full one (not an error, such as a server cancellation
+/// for a version superseded before its turn).
+pub fn full_report(message: &Value) -> bool {
+    message.get("result").and_then(|r| r.get("kind")).and_then(Value::as_str) == Some("full")
 }
 
 /// The document version a `publishDiagnostics` is for, if `message` is one for `uri`.
