@@ -10,3 +10,4 @@ pub mod convert;
 pub mod documents;
 pub mod output;
 pub mod server;
+pub mod transport;
