@@ -114,13 +114,21 @@ pub fn run() {
                 std::process::exit(1);
             }
         };
+        // Our own framing reader: tower-lsp's stops at the first malformed message.
+        let input = match crate::transport::stdin(outbox.clone()) {
+            Ok(input) => input,
+            Err(error) => {
+                eprintln!("iam-lsp: cannot start the input thread: {error}");
+                std::process::exit(1);
+            }
+        };
         let (service, socket) = LspService::build(move |client| Backend::new(client, outbox))
             .custom_method("iam-lsp/crashTest", Backend::crash_test)
             .finish();
         // One message at a time, in the order received: edits are applied and analysed in
         // order, so diagnostics are never published for an older version over a newer one.
         // A policy is analysed in well under a millisecond (a 1 MB document in a few).
-        let serve = Server::new(tokio::io::stdin(), lsp_output, socket).concurrency_level(1).serve(service);
+        let serve = Server::new(input, lsp_output, socket).concurrency_level(1).serve(service);
         tokio::join!(serve, writer);
     });
 }
