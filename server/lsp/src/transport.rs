@@ -169,6 +169,8 @@ struct Framer {
     state: State,
     events: VecDeque<Event>,
     max_body: usize,
+    /// Skipping noise since the last header block.
+    in_noise: bool,
 }
 
 #[derive(Debug)]
@@ -186,7 +188,7 @@ enum State {
 
 impl Framer {
     fn new(max_body: usize) -> Framer {
-        Framer { buf: Vec::new(), pos: 0, state: State::Header, events: VecDeque::new(), max_body }
+        Framer { buf: Vec::new(), pos: 0, state: State::Header, events: VecDeque::new(), max_body, in_noise: false }
     }
 
     fn push(&mut self, bytes: &[u8]) {
@@ -230,9 +232,11 @@ impl Framer {
                 }
                 Header::Complete { length, end } => (end, State::Body { length, searched: 0 }),
                 Header::Noise { skip } => {
-                    if data[..skip].iter().any(|b| !b.is_ascii_whitespace()) {
+                    // Once per stretch of noise, not once per piece of it.
+                    if !self.in_noise && data[..skip].iter().any(|b| !b.is_ascii_whitespace()) {
+                        self.in_noise = true;
                         let noise = String::from_utf8_lossy(&data[..skip.min(80)]).into_owned();
-                        self.events.push_back(Event::Log(format!("skipped bytes that are not a header: {noise:?}")));
+                        self.events.push_back(Event::Log(format!("skipping bytes that are not a header: {noise:?}")));
                     }
                     (skip, State::Resync)
                 }
@@ -318,6 +322,9 @@ impl Framer {
             },
         };
         self.pos += consumed;
+        if matches!(state, State::Body { .. } | State::Oversized { .. }) {
+            self.in_noise = false;
+        }
         self.state = state;
         true
     }
@@ -374,11 +381,10 @@ fn header(data: &[u8]) -> Header {
     let mut at = 0;
     loop {
         let rest = &data[at..];
-        let newline = memchr::memchr(b'\n', rest);
         // A header further on ends this line even without a line end.
         let next_header = rest.get(1..).and_then(|r| memmem::find(r, HEADER)).map(|i| i + 1);
+        let newline = memchr::memchr(b'\n', &rest[..next_header.unwrap_or(rest.len())]);
         let (line, next, ended) = match (newline, next_header) {
-            (Some(n), Some(h)) if h <= n => (&rest[..h], at + h, false),
             (Some(n), _) => (&rest[..n], at + n + 1, true),
             (None, Some(h)) => (&rest[..h], at + h, false),
             (None, None) if data.len() < MAX_HEADER => return Header::Incomplete,
@@ -922,6 +928,23 @@ mod tests {
         let events = events_in_pieces(&input, 0, max);
         assert_eq!(replies(&events[..1]), [error(json!(7), PARSE_ERROR)]);
         assert_eq!(events[1..], [message(HOVER)]);
+    }
+
+    #[test]
+    fn noise_made_of_header_names_takes_linear_time() {
+        let noise = "Content-Length".repeat(200_000); // 2.8 MB
+        let input = [noise.as_bytes(), &output::frame(HOVER.as_bytes())].concat();
+        let start = std::time::Instant::now();
+        let mut framer = Framer::new(MAX_BODY);
+        let mut events = Vec::new();
+        for bytes in input.chunks(1 << 16) {
+            framer.push(bytes);
+            events.extend(std::iter::from_fn(|| framer.next()));
+        }
+        assert_eq!(events.iter().filter(|e| matches!(e, Event::Log(_))).count(), 1, "logged once");
+        assert_eq!(events.last(), Some(&message(HOVER)));
+        // Generous (a debug build, a busy machine): quadratic would take minutes.
+        assert!(start.elapsed() < std::time::Duration::from_secs(10), "{:?}", start.elapsed());
     }
 
     #[test]
