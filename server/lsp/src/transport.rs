@@ -3,7 +3,7 @@
 //! tower-lsp-server answers a message it cannot decode with -32700 and then ends its input
 //! stream (tokio-util's `FramedRead` stops after a decoder error), so one malformed message
 //! ended the server. So a thread of ours reads stdin, cuts it into messages, checks that each
-//! body decodes as tower-lsp will decode it ([`check`] uses its own types), and passes on only
+//! body decodes as tower-lsp will decode it (`check` uses its own types), and passes on only
 //! those, framed again with a single `Content-Length` header (tower-lsp also fails on a third
 //! header, on `content-length` in lower case and on a `Content-Type` without
 //! `charset=utf-8`). The others are answered from here, through the [`Outbox`], so that
@@ -13,7 +13,7 @@
 //! - A body that is not UTF-8 or not JSON: -32700. JSON that is not one JSON-RPC message (not
 //!   an object, a batch, a wrong `jsonrpc`, no `method`, an id of the wrong type): -32600.
 //!   The answer carries the message's id when its top level has one, even in broken JSON
-//!   ([`IdScan`]); else null, as JSON-RPC says.
+//!   (`IdScan`); else null, as JSON-RPC says.
 //! - A header block without a usable `Content-Length` (missing, not a number, negative,
 //!   past `usize`, two that disagree, a line that never ends): -32700, with the id found in
 //!   the part of the body that arrived with the header; the body is then skipped up to the
@@ -31,8 +31,9 @@
 //!   is one), and reading resumes at the header, as soon as it has arrived. So a message
 //!   with a length too long is answered when the next message comes, not before.
 //! - A body over [`MAX_BODY`] is not held: exactly its bytes are skipped (searched on the way
-//!   for its id, and for a header as above), then answered -32600 with its id, or, if it was
-//!   a notification, reported with `window/logMessage`.
+//!   for its id), then answered -32600 with its id, or, if it was a notification, reported
+//!   with `window/logMessage`. If a header turns up in it (a length far too long), the skip
+//!   ends there and the answer is -32700.
 //! - The input ending in the middle of a message: the message is dropped, then tower-lsp's
 //!   input ends, and the server with it.
 
@@ -78,7 +79,7 @@ pub fn stdin(outbox: Outbox) -> std::io::Result<Input> {
 
 /// [`stdin`] for any input. A thread of its own, not tokio's stdin: a blocking read still
 /// pending when the server exits would keep the runtime from shutting down.
-pub fn reader(input: impl Read + Send + 'static, outbox: Outbox) -> std::io::Result<Input> {
+fn reader(input: impl Read + Send + 'static, outbox: Outbox) -> std::io::Result<Input> {
     // A few messages ahead: beyond that, the thread waits and the client's writes with it.
     let (tx, rx) = mpsc::channel(16);
     std::thread::Builder::new().name("iam-lsp-input".into()).spawn(move || read(input, &tx, &outbox))?;
@@ -265,16 +266,17 @@ impl Framer {
                             self.events.push_back(Event::Message(output::frame(body)));
                             (length, State::Header)
                         }
-                        // The body ends with the start of the next message's header.
-                        Err(_) if trailing_header(body).is_some() => {
-                            let at = trailing_header(body).unwrap_or(length);
-                            self.events.extend(before_header(&body[..at], length));
-                            (at, State::Header)
-                        }
-                        Err(invalid) => {
-                            self.events.push_back(reply(IdScan::of(body).id, invalid.code, &invalid.message));
-                            (length, State::Header)
-                        }
+                        Err(invalid) => match trailing_header(body) {
+                            // The body ends with the start of the next message's header.
+                            Some(at) => {
+                                self.events.extend(before_header(&body[..at], length));
+                                (at, State::Header)
+                            }
+                            None => {
+                                self.events.push_back(reply(IdScan::of(body).id, invalid.code, &invalid.message));
+                                (length, State::Header)
+                            }
+                        },
                     }
                 }
             }
