@@ -118,7 +118,8 @@ impl Client {
             "textDocument": {"publishDiagnostics": {"versionSupport": true}},
         });
         if delivery == Delivery::Pull {
-            capabilities["textDocument"]["diagnostic"] = json!({"dynamicRegistration": true, "relatedDocumentSupport": false});
+            capabilities["textDocument"]["diagnostic"] =
+                json!({"dynamicRegistration": true, "relatedDocumentSupport": false});
             capabilities["workspace"] = json!({"diagnostics": {"refreshSupport": true}});
         }
         let (at, response) =

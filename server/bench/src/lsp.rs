@@ -48,9 +48,8 @@ pub fn keystrokes(server: &Path, text: &str, interval: Option<Duration>, deliver
     let mut client = Client::start(server);
     client.handshake_as(delivery);
     client.open(uri, text);
-    let pull = |client: &mut Client| {
-        client.send_request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}})).0
-    };
+    let pull =
+        |client: &mut Client| client.send_request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}})).0;
     match delivery {
         Delivery::Push => drop(client.wait_for(|m| published_version(m, uri) == Some(1))),
         Delivery::Pull => {
@@ -102,7 +101,9 @@ pub fn keystrokes(server: &Path, text: &str, interval: Option<Duration>, deliver
         for (at, message) in client.drain() {
             let keystroke = match delivery {
                 Delivery::Push => published_version(&message, uri).filter(|v| (2..=last).contains(v)).map(|v| v - 2),
-                Delivery::Pull => pulls.iter().position(|&id| response_to(&message, id) && full_report(&message)).map(|i| i as i64),
+                Delivery::Pull => {
+                    pulls.iter().position(|&id| response_to(&message, id) && full_report(&message)).map(|i| i as i64)
+                }
             };
             if let Some(k) = keystroke {
                 arrivals[k as usize].get_or_insert(at);
@@ -218,7 +219,8 @@ fn latency_row(what: String, latency: &Latency, target: Duration) -> Row {
 fn spread_row(what: String, samples: &mut [Duration], target: Duration) -> Row {
     samples.sort();
     let p99 = percentile(samples, 0.99);
-    let measured = format!("{} / {} / {}", fmt_ms(percentile(samples, 0.5)), fmt_ms(p99), fmt_ms(samples[samples.len() - 1]));
+    let measured =
+        format!("{} / {} / {}", fmt_ms(percentile(samples, 0.5)), fmt_ms(p99), fmt_ms(samples[samples.len() - 1]));
     Row::new(what, measured, format!("p99 < {}", fmt_ms(target)), Some(p99 < target))
 }
 

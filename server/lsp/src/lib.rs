@@ -16,4 +16,5 @@ pub mod documents;
 pub mod handlers;
 pub mod output;
 pub mod server;
+pub mod transport;
 pub mod wire;

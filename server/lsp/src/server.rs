@@ -62,12 +62,18 @@ pub fn run() {
                 std::process::exit(1);
             }
         };
+        // Our own framing reader: tower-lsp's stops at the first malformed message.
+        let input = match crate::transport::stdin(outbox.clone()) {
+            Ok(input) => input,
+            Err(error) => {
+                eprintln!("iam-lsp: cannot start the input thread: {error}");
+                std::process::exit(1);
+            }
+        };
         let (service, socket) = LspService::build(move |client| Backend::new(client, outbox))
             .custom_method("iam-lsp/crashTest", Backend::crash_test)
             .finish();
-        let serve = Server::new(tokio::io::stdin(), lsp_output, socket)
-            .concurrency_level(CONCURRENCY)
-            .serve(InOrder::new(service));
+        let serve = Server::new(input, lsp_output, socket).concurrency_level(CONCURRENCY).serve(InOrder::new(service));
         tokio::join!(serve, writer);
     });
 }
