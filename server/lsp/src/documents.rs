@@ -122,10 +122,10 @@ impl Documents {
         self.map.get(uri).and_then(|entry| entry.snapshot.clone())
     }
 
-    /// Whether `snapshot` is still the document's latest (a check that finishes late is
+    /// Whether the snapshot `snapshot_id` is still the document's latest (a check that finishes late is
     /// not published over a newer version's).
-    pub fn is_current(&self, uri: &Uri, snapshot: &Snapshot) -> bool {
-        self.map.get(uri).and_then(|entry| entry.snapshot.as_ref().map(|s| s.id)) == Some(snapshot.id)
+    pub fn is_current(&self, uri: &Uri, snapshot_id: u64) -> bool {
+        self.map.get(uri).and_then(|entry| entry.snapshot.as_ref().map(|s| s.id)) == Some(snapshot_id)
     }
 
     #[cfg(test)]

@@ -8,7 +8,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use tower_lsp_server::jsonrpc::Id;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Id};
 use tower_lsp_server::ls_types::*;
 
 use crate::convert;
@@ -22,13 +22,19 @@ pub(crate) const PUBLISH_DIAGNOSTICS: &str = "textDocument/publishDiagnostics";
 /// at most one task per document (see [`check_in_background`]).
 static CHECKING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
-/// Runs `job` here for a small document, on a blocking thread for a large one (where it
-/// takes milliseconds that the messages behind it would wait); `None` if it panicked there.
-async fn sized<T: Send + 'static>(snapshot: &Snapshot, job: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+/// Runs `job` on `snapshot` here for a small document, on a blocking thread for a large one
+/// (where it takes milliseconds that the messages behind it would wait); `None` if it
+/// panicked there. The job owns the snapshot: when it was the last holder (a newer version
+/// came meanwhile), the version is dropped there too, which for a large document also
+/// takes milliseconds.
+async fn sized<T: Send + 'static>(
+    snapshot: Arc<Snapshot>,
+    job: impl FnOnce(Arc<Snapshot>) -> T + Send + 'static,
+) -> Option<T> {
     if snapshot.document.text().len() <= CHECK_INLINE {
-        Some(job())
+        Some(job(snapshot))
     } else {
-        tokio::task::spawn_blocking(job).await.ok()
+        tokio::task::spawn_blocking(move || job(snapshot)).await.ok()
     }
 }
 
@@ -37,12 +43,13 @@ pub(crate) async fn checked(snapshot: Arc<Snapshot>) -> Arc<Snapshot> {
     if snapshot.document.checked() {
         return snapshot;
     }
-    let for_job = snapshot.clone();
-    let _ = sized(&snapshot, move || {
-        for_job.document.analysis();
+    let fallback = snapshot.clone();
+    sized(snapshot, |snapshot| {
+        snapshot.document.analysis();
+        snapshot
     })
-    .await;
-    snapshot
+    .await
+    .unwrap_or(fallback)
 }
 
 /// Queues the checks of the document's latest version, unless a queued task will already
@@ -62,10 +69,10 @@ pub(crate) fn check_in_background(backend: &Backend, uri: Uri) {
         let turn = CHECKING.acquire().await;
         queued.remove(&uri);
         let (Ok(_turn), Some(snapshot)) = (turn, documents.snapshot(&uri)) else { return };
+        let id = snapshot.id;
         let job = {
-            let snapshot = snapshot.clone();
             let uri = uri.clone();
-            move || {
+            move |snapshot: Arc<Snapshot>| {
                 let doc = &snapshot.document;
                 let analysis = doc.analysis();
                 let failed = analysis.is_none();
@@ -77,11 +84,11 @@ pub(crate) fn check_in_background(backend: &Backend, uri: Uri) {
                 (message.flatten(), failed)
             }
         };
-        let Some((message, failed)) = sized(&snapshot, job).await else { return };
+        let Some((message, failed)) = sized(snapshot, job).await else { return };
         // Sent before anything is awaited, and only if no newer version or `didClose` came
         // while this checked: those publish their own.
         if let Some(message) = message {
-            if documents.is_current(&uri, &snapshot) {
+            if documents.is_current(&uri, id) {
                 outbox.send(message);
             }
         }
@@ -98,6 +105,7 @@ pub(crate) fn check_in_background(backend: &Backend, uri: Uri) {
 pub(crate) fn pull(backend: &Backend, id: Id, params: DocumentDiagnosticParams) -> impl Future<Output = ()> + Send {
     let uri = params.text_document.uri;
     let snapshot = backend.documents.snapshot(&uri);
+    let documents = backend.documents.clone();
     let outbox = backend.outbox.clone();
     let encoding = backend.encoding();
     async move {
@@ -116,9 +124,16 @@ pub(crate) fn pull(backend: &Backend, id: Id, params: DocumentDiagnosticParams) 
             outbox.send(output::response(&id, &report).unwrap_or_default());
             return;
         }
+        // Checks wait their turn with the background ones; a version that a newer one
+        // replaced meanwhile is not checked: the client is told to ask again (LSP 3.17's
+        // ServerCancelled, which VS Code and Neovim retrigger).
+        let _turn = if snapshot.document.checked() { None } else { CHECKING.acquire().await.ok() };
+        if !snapshot.document.checked() && !documents.is_current(&uri, snapshot.id) {
+            outbox.send(output::error_response(&id, &server_cancelled()));
+            return;
+        }
         let job = {
-            let snapshot = snapshot.clone();
-            move || {
+            move |snapshot: Arc<Snapshot>| {
                 guard("diagnostics", || {
                     let doc = &snapshot.document;
                     let report = DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
@@ -135,8 +150,17 @@ pub(crate) fn pull(backend: &Backend, id: Id, params: DocumentDiagnosticParams) 
                 .unwrap_or_else(|error| output::error_response(&id, &error))
             }
         };
-        if let Some(message) = sized(&snapshot, job).await {
+        if let Some(message) = sized(snapshot, job).await {
             outbox.send(message);
         }
+    }
+}
+
+/// LSP's `ServerCancelled` (-32802) with `retriggerRequest`: ask again, for the newer version.
+fn server_cancelled() -> Error {
+    Error {
+        code: ErrorCode::ServerError(-32802),
+        message: "iam-lsp: the document changed before its diagnostics were made; ask again".into(),
+        data: Some(serde_json::json!({ "retriggerRequest": true })),
     }
 }
