@@ -7,9 +7,9 @@
 // It opens tests/fixtures/bedrock/chatbot-agent-policy.json (a copy) and checks: the iam-lsp
 // diagnostics appear as squiggles and in the Problems panel, the same ones `iam-lsp check` finds;
 // a hover on an action shows its description; the quick fix on `bedrock:Converse` changes the
-// text (checked on screen and on disk after saving); the catalog-version command shows the
-// server's version; the settings reach the server (initializationOptions and
-// didChangeConfiguration, read from the protocol trace).
+// text (checked on screen and on disk after saving), leaves no duplicate action and brings no new
+// diagnostic; the catalog-version command shows the server's version; the settings reach the
+// server (initializationOptions and didChangeConfiguration, read from the protocol trace).
 // Screenshots go to --out. Every wait is bounded; code-server's process group is always killed.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -34,7 +34,10 @@ const TOTAL_TIMEOUT_MS = 300_000;
 
 const FIXTURE = 'chatbot-agent-policy.json';
 const CONVERSE_LINE = '      "Action": ["bedrock:Converse", "bedrock:InvokeModel"],';
-const FIXED_LINE = '      "Action": ["bedrock:InvokeModel", "bedrock:InvokeModel"],';
+// `bedrock:Converse` is authorised by `bedrock:InvokeModel`, which the list already has: the fix
+// removes it rather than renaming it to a duplicate. (Its title goes on to say why.)
+const CONVERSE_FIX = 'Remove `bedrock:Converse`';
+const FIXED_LINE = '      "Action": ["bedrock:InvokeModel"],';
 
 let failures = 0;
 let checks = 0;
@@ -301,13 +304,13 @@ try {
     20_000,
   );
   for (const a of actions) console.log(`  | ${a}`);
-  const title = 'Change to `bedrock:InvokeModel`';
-  check(actions.some((a) => a.includes(title)), `the quick fix menu offers "${title}"`);
+  const title = actions.find((a) => a.startsWith(CONVERSE_FIX)) ?? CONVERSE_FIX;
+  check(actions.some((a) => a.startsWith(CONVERSE_FIX)), `the quick fix menu offers "${title}"`);
   await page.screenshot({ path: path.join(outDir, '4-quick-fix.png') });
   // The menu is keyboard-driven (a pointer block covers it): move the focus to the fix, Enter.
   for (let i = 0; i < actions.length; i++) {
     const focused = await page.locator('.action-widget .monaco-list-row.focused').getAttribute('aria-label');
-    if (focused === title) break;
+    if (plain(focused ?? '').trim() === title) break;
     await page.keyboard.press('ArrowDown');
   }
   await page.keyboard.press('Enter');
@@ -330,6 +333,12 @@ try {
     15_000,
   ).catch(() => original);
   check(saved === original.replace(CONVERSE_LINE, FIXED_LINE), 'the saved file differs from the fixture by exactly that edit', saved);
+  const savedLine = saved.split('\n').find((line) => line.includes('"Action"') && line.includes('bedrock:InvokeModel')) ?? '';
+  const invokeModels = savedLine.split('"bedrock:InvokeModel"').length - 1;
+  check(invokeModels === 1, `the fixed list names bedrock:InvokeModel once, no duplicate: ${savedLine.trim()}`);
+  // Every entry but the fixed one stays (the other lines did not move), and no new one comes.
+  const converseRow = problems.find((row) => row.includes('`bedrock:Converse` is not an IAM action'));
+  const stays = problems.filter((row) => row !== converseRow);
   const remaining = await waitFor(
     'the Converse diagnostic to go',
     async () => {
@@ -339,6 +348,18 @@ try {
     15_000,
   ).catch(() => undefined);
   check(remaining !== undefined, 'the unknown-action diagnostic on bedrock:Converse is gone from Problems');
+  await sleep(1000); // a late diagnostic of the new text would show by now
+  const after = await iamProblems();
+  const added = after.filter((row) => !stays.includes(row));
+  const lost = stays.filter((row) => !after.includes(row));
+  check(added.length === 0, 'the fix brings no new diagnostic', added.join('\n'));
+  check(lost.length === 0, 'the other diagnostics stay', lost.join('\n'));
+  check(
+    JSON.stringify(after.map((row) => row.match(PROBLEM_END)[1]).sort()) ===
+      JSON.stringify(cliProblems(path.join(workspace, FIXTURE)).sort()),
+    'they are what iam-lsp check finds in the saved file',
+    after.join('\n'),
+  );
   await page.screenshot({ path: path.join(outDir, '5-fixed.png') });
 
   step('command "IAM: Show Catalog Version"');
