@@ -158,6 +158,52 @@ fn code_block<'a>(markdown: &'a str, heading: &str, lang: &str) -> &'a str {
     &section[start..end]
 }
 
+/// Keys and values Helix documents (25.01 and newer) for showing diagnostic messages in the text,
+/// in `config.toml`: `[editor] end-of-line-diagnostics` and `[editor.inline-diagnostics]`.
+const HELIX_DIAGNOSTIC_FILTERS: &[&str] = &["error", "warning", "info", "hint", "disable"];
+const HELIX_INLINE_DIAGNOSTICS_KEYS: &[&str] = &["cursor-line", "other-lines", "prefix-len", "max-wrap", "max-diagnostics"];
+
+/// The ```toml block under `heading` that sets `[editor]`: a Helix `config.toml`.
+fn helix_config_block<'a>(markdown: &'a str, heading: &str) -> &'a str {
+    let mut section = &markdown[markdown.find(heading).unwrap_or_else(|| panic!("no heading {heading:?}"))..];
+    loop {
+        let block = code_block(section, "", "toml");
+        if block.trim_start().starts_with("[editor]") {
+            return block;
+        }
+        let after = block.as_ptr() as usize - section.as_ptr() as usize + block.len();
+        section = &section[after..];
+    }
+}
+
+/// A Helix `config.toml` that shows diagnostic messages in the text, with documented keys only.
+fn check_helix_editor_config(config: &Table, what: &str) {
+    let editor = table(config.get("editor").unwrap_or_else(|| panic!("{what}: no [editor]")), "[editor]");
+    let eol = editor.get("end-of-line-diagnostics").and_then(Value::as_str);
+    assert!(eol.is_some_and(|v| HELIX_DIAGNOSTIC_FILTERS.contains(&v)), "{what}: end-of-line-diagnostics = {eol:?}");
+    let inline = table(editor.get("inline-diagnostics").expect("[editor.inline-diagnostics]"), "inline-diagnostics");
+    subset(&keys(inline), HELIX_INLINE_DIAGNOSTICS_KEYS, &format!("{what}: [editor.inline-diagnostics]"));
+    for key in ["cursor-line", "other-lines"] {
+        if let Some(v) = inline.get(key) {
+            let v = v.as_str().unwrap_or_default();
+            assert!(HELIX_DIAGNOSTIC_FILTERS.contains(&v), "{what}: {key} = {v:?}: not one of {HELIX_DIAGNOSTIC_FILTERS:?}");
+        }
+    }
+    assert!(inline.contains_key("cursor-line"), "{what}: cursor-line shows the cursor line's messages");
+}
+
+#[test]
+fn helix_diagnostic_display_in_the_readmes_uses_documented_keys() {
+    for (file, heading) in [("README.md", "### Helix"), ("editors/README.md", "## Helix")] {
+        let markdown = read(file);
+        let config: Table = helix_config_block(&markdown, heading).parse().expect("valid TOML");
+        check_helix_editor_config(&config, &format!("{file} config.toml block"));
+        // The red ✘ `hx --health json` shows for Helix's own JSON server, explained.
+        assert!(markdown.contains("npm i -g vscode-langservers-extracted"), "{file}: how to install vscode-json-language-server");
+        assert!(markdown.contains(r#"language-servers = ["iam-lsp"]"#), "{file}: how to run iam-lsp alone");
+    }
+}
+
 #[test]
 fn helix_languages_toml_configures_iam_lsp_with_accepted_keys() {
     let config: Table = read("editors/helix/languages.toml").parse().expect("languages.toml is valid TOML");

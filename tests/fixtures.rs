@@ -7,7 +7,8 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use iam_analysis::{
-    analyze_with, apply_edits, Code, Diagnostic, Encoding, KindChoice, LineIndex, Options, PolicyKind, Severity,
+    analyze_with, apply_edits, Code, Diagnostic, Encoding, Fix, KindChoice, LineIndex, Options, PolicyKind, Severity,
+    TextRange,
 };
 
 fn fixtures_dir() -> PathBuf {
@@ -81,9 +82,10 @@ fn render(text: &str, options: &Options) -> String {
     out
 }
 
-/// A fix must make its diagnostic go away: fewer diagnostics with its code and message on
-/// the same text afterwards.
-fn check_fixes(path: &Path, text: &str, options: &Options, diagnostics: &[Diagnostic]) {
+/// A fix must make its diagnostic go away (fewer diagnostics with its code and message on
+/// the same text afterwards) and must not bring any new one: what it breaks is pushed to
+/// `failures`.
+fn check_fixes(path: &Path, text: &str, options: &Options, diagnostics: &[Diagnostic], failures: &mut Vec<String>) {
     let covered = |text: &str, d: &Diagnostic| text[d.range.start..d.range.end].to_string();
     let count = |text: &str, all: &[Diagnostic], d: &Diagnostic, d_text: &str| {
         all.iter().filter(|a| a.code == d.code && a.message == d.message && covered(text, a) == d_text).count()
@@ -93,10 +95,87 @@ fn check_fixes(path: &Path, text: &str, options: &Options, diagnostics: &[Diagno
         let before = count(text, diagnostics, d, &d_text);
         for fix in &d.fixes {
             let fixed = apply_edits(text, &fix.edits);
-            let after = count(&fixed, &analyze_with(&fixed, options).diagnostics, d, &d_text);
-            assert!(after < before, "{}: fix `{}` leaves `{}` in place", path.display(), fix.title, d.message);
+            let after_fix = analyze_with(&fixed, options).diagnostics;
+            if count(&fixed, &after_fix, d, &d_text) >= before {
+                failures.push(format!("{}: fix `{}` leaves `{}` in place", path.display(), fix.title, d.message));
+            }
+            let new: Vec<String> = new_findings(diagnostics, d, fix, &after_fix)
+                .iter()
+                .map(|n| format!("\n  {}[{}] {}", n.severity.as_str(), n.code.as_str(), n.message))
+                .collect();
+            if !new.is_empty() {
+                failures.push(format!(
+                    "{}: fix `{}` of `{}` brings new findings:{}",
+                    path.display(),
+                    fix.title,
+                    d.message,
+                    new.concat()
+                ));
+            }
         }
     }
+}
+
+/// The findings after `fix` of `fixed` that were not there before it.
+///
+/// Each finding after the fix is matched with one before it (the fixed one excepted), first
+/// by code and message wherever they are (the edit moves what follows it), then by code and
+/// place, the place moved by the edit (a message that counts entries, `already listed (entry
+/// 3)`, changes when the fix removes an earlier one). Those left unmatched are new: a
+/// duplicate of an entry already listed, a finding about the text the fix wrote.
+///
+/// One kind is not the fix's doing: a fix that turns an entry naming nothing (an unknown
+/// action, service prefix or Region) into a real one lets the checks that need to know what
+/// it names run for the first time, and what they then find about the rest of the statement
+/// (`"Resource": "*"` where the action takes ARNs, a resource that does not fit the action,
+/// the Regions an inference profile reaches) was wrong before the fix; it is revealed, not
+/// created.
+fn new_findings<'a>(
+    before: &[Diagnostic],
+    fixed: &Diagnostic,
+    fix: &Fix,
+    after: &'a [Diagnostic],
+) -> Vec<&'a Diagnostic> {
+    const NAMES_NOTHING: [Code; 4] =
+        [Code::UnknownAction, Code::UnknownService, Code::ApiNameAsPrefix, Code::ArnRegionUnknown];
+    const REVEALED: [Code; 3] = [Code::ResourceStar, Code::ActionResourceMismatch, Code::BedrockCrossRegion];
+    let mut unmatched: Vec<&Diagnostic> = before.iter().filter(|d| *d != fixed).collect();
+    let mut new: Vec<&Diagnostic> = after
+        .iter()
+        .filter(|d| match unmatched.iter().position(|b| b.code == d.code && b.message == d.message) {
+            Some(i) => {
+                unmatched.swap_remove(i);
+                false
+            }
+            None => true,
+        })
+        .collect();
+    new.retain(|d| match unmatched.iter().position(|b| b.code == d.code && moved(b.range, fix) == d.range) {
+        Some(i) => {
+            unmatched.swap_remove(i);
+            false
+        }
+        None => true,
+    });
+    new.retain(|d| !(NAMES_NOTHING.contains(&fixed.code) && REVEALED.contains(&d.code)));
+    new
+}
+
+/// Where a range of the text before `fix` is after it: moved by the edits before each end,
+/// an end inside an edit moved to the end of the edit's new text.
+fn moved(range: TextRange, fix: &Fix) -> TextRange {
+    let offset = |at: usize| {
+        let mut moved = at as isize;
+        for edit in &fix.edits {
+            if edit.range.end <= at {
+                moved += edit.new_text.len() as isize - edit.range.len() as isize;
+            } else if edit.range.start < at {
+                moved += (edit.range.start + edit.new_text.len()) as isize - at as isize;
+            }
+        }
+        moved as usize
+    };
+    TextRange::new(offset(range.start), offset(range.end))
 }
 
 #[test]
@@ -110,7 +189,6 @@ fn fixtures_match_their_snapshots() {
         let text = std::fs::read_to_string(path).unwrap();
         let options = options_for(path);
         let actual = render(&text, &options);
-        check_fixes(path, &text, &options, &analyze_with(&text, &options).diagnostics);
         let snap = path.with_extension("snap");
         let expected = std::fs::read_to_string(&snap).ok();
         if expected.as_deref() != Some(actual.as_str()) {
@@ -131,6 +209,21 @@ fn fixtures_match_their_snapshots() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Every fix of every fixture's every diagnostic makes that diagnostic go away and brings
+/// no new one.
+#[test]
+fn fixes_resolve_their_finding_and_bring_no_new_one() {
+    let mut files = Vec::new();
+    fixture_files(&fixtures_dir(), &mut files);
+    let mut failures = Vec::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let options = options_for(path);
+        check_fixes(path, &text, &options, &analyze_with(&text, &options).diagnostics, &mut failures);
+    }
+    assert!(failures.is_empty(), "{} fix(es) fail:\n{}", failures.len(), failures.join("\n"));
 }
 
 /// Valid policies (under any `valid/` directory), AWS's own among them, must produce no

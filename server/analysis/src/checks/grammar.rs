@@ -405,16 +405,14 @@ fn unknown_elements(cx: &mut Ctx, object: &Object, known: &[&str], place: &str) 
         }
         let mut d = Diagnostic::new(Code::UnknownElement, member.key.range, message);
         if let Some(&k) = close.first() {
-            d = d.with_fix(
-                Fix::replace(format!("Change to \"{k}\""), member.key.range, format!("\"{k}\"")).preferred(true),
-            );
+            d = d.with_fixes(super::rename_member(cx.text, object, member, k));
         }
         cx.push(d);
     }
 }
 
 /// The fix that removes one member of an object, with its comma.
-fn remove_member(text: &str, object: &Object, member: &Member) -> Fix {
+pub(crate) fn remove_member(text: &str, object: &Object, member: &Member) -> Fix {
     let index = object.members.iter().position(|m| std::ptr::eq(m, member)).unwrap_or(0);
     let members = &object.members;
     let range = if index + 1 < members.len() {

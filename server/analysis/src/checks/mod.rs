@@ -15,10 +15,10 @@ use std::hash::BuildHasher;
 use std::rc::Rc;
 
 use crate::catalog::{Action, Catalog, Service};
-use crate::diagnostics::{Diagnostic, Edit};
+use crate::diagnostics::{Diagnostic, Edit, Fix};
 use crate::kind::PolicyKind;
 use crate::model::{Policy, Statement, Strings};
-use crate::syntax::{Array, Value};
+use crate::syntax::{Array, Member, Object, StringLit, Value};
 use crate::text::TextRange;
 
 /// What every check needs.
@@ -313,6 +313,87 @@ pub(crate) fn remove_item(array: &Array, index: usize) -> Edit {
         items[index].range()
     };
     Edit { range, new_text: String::new() }
+}
+
+/// `fix`, which rewrites entry `lit` of `list`; or, when the entry it would write is one the
+/// list already has (`has(other, written)`: the same entry, or a wildcard that covers it),
+/// the fix that removes `lit` instead: rewriting it would leave the list with a duplicate,
+/// a finding of its own, where removing it comes to the same policy.
+pub(crate) fn rewrite_entry(list: &Strings, lit: &StringLit, fix: Fix, has: impl Fn(&str, &str) -> bool) -> Fix {
+    let Some(written) = written_entry(lit, &fix) else { return fix };
+    let Some(other) = list.items.iter().find(|o| o.range != lit.range && has(&o.value, &written)) else {
+        return fix;
+    };
+    let array = array_of(list.member.value.as_ref());
+    let Some((array, index)) = array.and_then(|a| Some((a, a.items.iter().position(|v| v.range() == lit.range)?)))
+    else {
+        return fix;
+    };
+    let why = if other.value.eq_ignore_ascii_case(&written) {
+        format!("`{written}` is already listed")
+    } else {
+        format!("`{}` already covers `{written}`", other.value)
+    };
+    Fix {
+        title: format!("Remove `{}` ({why})", lit.value),
+        edits: vec![remove_item(array, index)],
+        preferred: fix.preferred,
+    }
+}
+
+/// The string `fix` makes of `lit`, if its edits are all inside the string's content (and
+/// the content is the value, without escapes).
+pub(crate) fn written_entry(lit: &StringLit, fix: &Fix) -> Option<String> {
+    let content = lit.content_range();
+    if !lit.verbatim || !lit.quoted || !fix.edits.iter().all(|e| content.contains_range(e.range)) {
+        return None;
+    }
+    let local: Vec<Edit> = fix
+        .edits
+        .iter()
+        .map(|e| Edit {
+            range: TextRange::new(e.range.start - content.start, e.range.end - content.start),
+            new_text: e.new_text.clone(),
+        })
+        .collect();
+    Some(crate::apply_edits(&lit.value, &local))
+}
+
+/// The fix that renames `member` of `object` to `key`. Where the object has a `key` already,
+/// renaming would make it a key twice, of which IAM reads one: the fix then moves the
+/// member's strings into that one's (those it does not have yet) and removes the member;
+/// there is none unless both values are strings or arrays of strings.
+pub(crate) fn rename_member(text: &str, object: &Object, member: &Member, key: &str) -> Option<Fix> {
+    let title = format!("Change to \"{key}\"");
+    let Some(target) = object.members.iter().find(|m| !std::ptr::eq(*m, member) && m.key.value == key) else {
+        return Some(Fix::replace(title, member.key.range, format!("\"{key}\"")).preferred(true));
+    };
+    fn strings(value: Option<&Value>) -> Option<Vec<&StringLit>> {
+        match value? {
+            Value::String(s) => Some(vec![s]),
+            Value::Array(a) => a.items.iter().map(Value::as_str).collect(),
+            _ => None,
+        }
+    }
+    let (moved, kept) = (strings(member.value.as_ref())?, strings(target.value.as_ref())?);
+    let source = |s: &StringLit| &text[s.range.start..s.range.end];
+    let new: Vec<&str> = moved.iter().filter(|m| !kept.iter().any(|k| k.value == m.value)).map(|m| source(m)).collect();
+    let mut edits = vec![grammar::remove_member(text, object, member).edits.remove(0)];
+    if !new.is_empty() {
+        let new = new.join(", ");
+        edits.push(match target.value.as_ref()? {
+            Value::String(s) => Edit { range: s.range, new_text: format!("[{}, {new}]", source(s)) },
+            Value::Array(a) => match a.items.last() {
+                Some(last) => Edit { range: TextRange::empty(last.range().end), new_text: format!(", {new}") },
+                None if a.range.len() >= 2 => {
+                    Edit { range: TextRange::new(a.range.start + 1, a.range.end - 1), new_text: new }
+                }
+                None => return None,
+            },
+            _ => return None,
+        });
+    }
+    Some(Fix { title: format!("Merge into \"{key}\""), edits, preferred: true })
 }
 
 /// The edit that adds `item` (a JSON string's content) to a string-or-array element: after

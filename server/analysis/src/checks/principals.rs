@@ -40,10 +40,7 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
                             ),
                         );
                         if let Some(&k) = close.first() {
-                            d = d.with_fix(
-                                Fix::replace(format!("Change to \"{k}\""), entry.key.range, format!("\"{k}\""))
-                                    .preferred(true),
-                            );
+                            d = d.with_fixes(super::rename_member(cx.text, object, entry, k));
                         }
                         cx.push(d);
                         continue;

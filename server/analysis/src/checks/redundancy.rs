@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHasher};
 use super::{array_of, remove_item, Ctx, Summary};
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::model::{Policy, Statement};
-use crate::syntax::{Member, Value};
+use crate::syntax::{Array, Member, Value};
 use crate::text::TextRange;
 
 /// Resources listed twice in one statement.
@@ -97,11 +97,13 @@ fn hash_value(value: &Value) -> u64 {
     match value {
         Value::String(s) => (0u8, &s.value).hash(&mut hasher),
         Value::Array(a) => {
+            // A set: entries in any order, each counted once.
             let mut items: Vec<u64> = a.items.iter().map(hash_value).collect();
+            items.sort_unstable();
+            items.dedup();
             if let [one] = items.as_slice() {
                 return *one;
             }
-            items.sort_unstable();
             (1u8, items).hash(&mut hasher);
         }
         Value::Object(o) => {
@@ -154,7 +156,8 @@ fn duplicate_resources(cx: &mut Ctx, statement: &Statement) {
 }
 
 /// Whether two statements have the same members but `skip`, as IAM reads them: members and
-/// list entries in any order, a lone string the same as a one-entry list.
+/// list entries in any order, an entry listed twice the same as once, a lone string the
+/// same as a one-entry list.
 fn same_members(a: &Statement, b: &Statement, skip: &[&str]) -> bool {
     let kept = |m: &&Member| !skip.contains(&m.key.value.as_str());
     // Copies, the usual duplicates, have their members and entries in the same order.
@@ -210,12 +213,24 @@ where
     items
 }
 
-/// A one-entry list is its entry.
+/// A list of one entry (perhaps listed more than once) is that entry.
 fn single(value: &Value) -> Option<&Value> {
     match value {
-        Value::Array(array) if array.items.len() == 1 => array.items.first(),
+        Value::Array(array) => {
+            let (first, rest) = array.items.split_first()?;
+            rest.iter().all(|v| same_value(first, v)).then_some(first)
+        }
         _ => None,
     }
+}
+
+/// A list's entries as IAM reads them, a set: sorted by hash, each once. (Should two
+/// different ones collide between two equal ones, one of those stays twice: the lists then
+/// differ, a duplicate missed, never invented.)
+fn entries(array: &Array) -> Vec<(u64, &Value)> {
+    let mut items = by_hash(array.items.iter(), hash_value);
+    items.dedup_by(|a, b| a.0 == b.0 && same_value(a.1, b.1));
+    items
 }
 
 fn member_hash(m: &Member) -> u64 {
@@ -249,7 +264,7 @@ fn same_value(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::String(x), Value::String(y)) => x.value == y.value,
         (Value::Array(x), Value::Array(y)) => {
-            let (x, y) = (by_hash(x.items.iter(), hash_value), by_hash(y.items.iter(), hash_value));
+            let (x, y) = (entries(x), entries(y));
             x.len() == y.len() && x.iter().zip(&y).all(|((hx, vx), (hy, vy))| hx == hy && same_value(vx, vy))
         }
         (Value::Object(x), Value::Object(y)) => {
@@ -283,6 +298,9 @@ mod tests {
         // One condition value differs: not a duplicate.
         let c = b.replace("vpc-1", "vpc-2");
         assert_eq!(duplicates(&format!("{a}, {c}")), 0);
+        // An entry listed twice is listed once (and still not a list of two).
+        let twice = a.replace(r#""arn:aws:s3:::b/*""#, r#"["arn:aws:s3:::b/*", "arn:aws:s3:::b/*"]"#);
+        assert_eq!(duplicates(&format!("{a}, {twice}")), 1);
         // A list of two is not one of its entries.
         let d = a.replace(r#""arn:aws:s3:::b/*""#, r#"["arn:aws:s3:::b/*", "arn:aws:s3:::c/*"]"#);
         assert_eq!(duplicates(&format!("{a}, {d}")), 0);

@@ -5,18 +5,24 @@ use std::collections::BTreeSet;
 
 use rustc_hash::FxHashSet as HashSet;
 
-use super::{list, nearest, Ctx};
+use super::{list, nearest, rewrite_entry, Ctx};
 use crate::arn::{self, PARTITIONS};
 use crate::catalog::{Action, ArnFormat, ResourceType, Service};
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::kind::PolicyKind;
-use crate::model::{Effect, Statement};
+use crate::model::{Effect, Statement, Strings};
 use crate::pattern;
 use crate::syntax::StringLit;
 
 pub fn check(cx: &mut Ctx, statement: &Statement) {
-    for resource in statement.resource_strings() {
-        check_resource(cx, resource);
+    for list in [&statement.resource, &statement.not_resource].into_iter().flatten() {
+        for &resource in &list.items {
+            let before = cx.out.len();
+            check_resource(cx, resource);
+            for d in &mut cx.out[before..] {
+                d.fixes = std::mem::take(&mut d.fixes).into_iter().map(|fix| rewrite(list, resource, fix)).collect();
+            }
+        }
     }
     if statement.effect == Some(Effect::Allow) {
         if let Some(resources) = &statement.resource {
@@ -29,6 +35,12 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
             }
         }
     }
+}
+
+/// A fix that rewrites a resource entry, or removes it where the list already has the ARN it
+/// would write (`redundancy` reports the same resource twice).
+fn rewrite(list: &Strings, lit: &StringLit, fix: Fix) -> Fix {
+    rewrite_entry(list, lit, fix, |entry, written| entry == written)
 }
 
 fn check_resource(cx: &mut Ctx, lit: &StringLit) {
@@ -216,7 +228,6 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
                     account_range,
                     format!("{} name the owning account, and this one has none, so it matches only resources AWS owns: put the 12-digit account id before the resource (or `*` for any)", what()),
                 )
-                .with_fix(Fix::replace("Insert an account id to fill in (`ACCOUNT_ID`)", account_range, "ACCOUNT_ID"))
                 .with_fix(Fix::replace("Use any account (`*`)", account_range, "*")),
             );
         }
@@ -334,7 +345,13 @@ fn action_resource_pairing(cx: &mut Ctx, statement: &Statement, resources: &[&St
                     let (_, kind, _) = cx.catalog.resource_types_matching(parsed.service.text, &pattern).next()?;
                     Some(format!("`{}` is {} `{}`, and ", parsed.resource.text, an(kind.name), kind.name))
                 });
-                fixes.extend(resources.iter().filter_map(|r| invoke_agent_fix(&name, r)));
+                fixes.extend(resources.iter().filter_map(|r| {
+                    let fix = invoke_agent_fix(&name, r)?;
+                    Some(match &statement.resource {
+                        Some(list) => rewrite(list, r, fix),
+                        None => fix,
+                    })
+                }));
                 format!(
                     "{}`{name}` acts on {}{more}, so this statement never grants it",
                     is.unwrap_or_else(|| "none of this statement's resources fits: ".to_string()),
