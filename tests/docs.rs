@@ -1,12 +1,32 @@
 //! The README tells the truth: its diagnostics table lists every code with its severity,
-//! and its first screen has the two commands.
+//! its first screen has the two commands, and the first one, run, prints its demo.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use iam_analysis::Code;
 
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
 fn readme() -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md")).unwrap()
+    std::fs::read_to_string(root().join("README.md")).unwrap()
+}
+
+/// The README's first command, as written on its first screen.
+fn run_command(readme: &str) -> String {
+    let first_screen = readme.lines().take(20);
+    let found = first_screen.map(str::trim).find(|l| l.starts_with("cargo run --release -- check "));
+    found.expect("the first screen has a `cargo run --release -- check` command").to_string()
+}
+
+/// The lines of the fenced block after a heading.
+fn block_after<'r>(readme: &'r str, heading: &str) -> Vec<&'r str> {
+    let mut lines = readme.lines().skip_while(|l| *l != heading).skip(1);
+    let fence = lines.find(|l| l.starts_with("```")).unwrap_or_else(|| panic!("no block after {heading}"));
+    assert!(fence.len() > 3, "the block after {heading} names its language");
+    lines.take_while(|l| !l.starts_with("```")).collect()
 }
 
 #[test]
@@ -31,6 +51,56 @@ fn first_screen_has_the_run_and_test_commands() {
     let first_screen: String = readme.lines().take(20).collect::<Vec<_>>().join("\n");
     assert!(first_screen.contains("cargo run --release -- check tests/fixtures/bedrock/chatbot-agent-policy.json"));
     assert!(first_screen.contains("cargo test --workspace --locked"));
-    let ci = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.ci/run")).unwrap();
+    let ci = std::fs::read_to_string(root().join(".ci/run")).unwrap();
     assert!(ci.contains("cargo test --workspace --locked"), ".ci/run runs the README's test command");
+}
+
+/// The demo block is what the first command prints on a fresh clone, as a terminal shows it:
+/// the command, the findings (stdout), then the summary (stderr).
+///
+/// `cargo run --release -- ARGS` is `iam-lsp ARGS` in two steps, checked separately (running
+/// cargo from a test would build the release profile and wait for the build directory this
+/// test's own build holds): cargo runs the one binary of the workspace's default members
+/// (`cargo_run_runs_iam_lsp`), and this runs that binary, as built for the tests, with the
+/// command's arguments, from the root of the checkout.
+#[test]
+fn first_command_prints_the_demo() {
+    let readme = readme();
+    let command = run_command(&readme);
+    let args: Vec<&str> = command.strip_prefix("cargo run --release -- ").unwrap().split_whitespace().collect();
+    let output = Command::new(env!("CARGO_BIN_EXE_iam-lsp")).args(&args).current_dir(root()).output().unwrap();
+    let printed = format!("{}{}", String::from_utf8(output.stdout).unwrap(), String::from_utf8(output.stderr).unwrap());
+    let mut expected = vec![format!("$ {command}")];
+    expected.extend(printed.lines().map(str::to_string));
+    let demo = block_after(&readme, "## What you get (the 20-second demo)");
+    assert_eq!(demo, expected, "the README's demo block is not what `{command}` prints");
+    assert_eq!(output.status.code(), Some(1), "the sample policy has errors");
+}
+
+/// `cargo run` at the root (no `-p`) runs `iam-lsp`: cargo runs the binary of the workspace's
+/// default members when there is exactly one, and fails ("could not determine which binary to
+/// run") when there are more. Cargo itself says which those are (`cargo metadata`, which
+/// builds nothing).
+#[test]
+fn cargo_run_runs_iam_lsp() {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .args(["metadata", "--no-deps", "--format-version", "1", "--offline"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let default_members: Vec<&str> =
+        metadata["workspace_default_members"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+    let binaries: Vec<&str> = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| default_members.contains(&p["id"].as_str().unwrap()))
+        .flat_map(|p| p["targets"].as_array().unwrap())
+        .filter(|t| t["kind"].as_array().unwrap().iter().any(|k| k == "bin"))
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(binaries, ["iam-lsp"], "the binaries of the default members: {default_members:?}");
 }

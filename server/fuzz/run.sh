@@ -12,6 +12,10 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(analyze_bytes analyze_json document_sync)
 export RUSTC_BOOTSTRAP=1
+# cargo fuzz has no `--locked`, and would rewrite a stale server/fuzz/Cargo.lock: resolving
+# with `--locked` first fails instead (refresh the lock with `cargo metadata --manifest-path
+# server/fuzz/Cargo.toml`, which changes only what the manifests changed, and commit it).
+cargo metadata --locked --manifest-path server/fuzz/Cargo.toml --format-version 1 >/dev/null
 fuzz=(cargo fuzz run --fuzz-dir server/fuzz --sanitizer none --release)
 # Build first: a target that does not build fails the run (a finding does not, see below).
 cargo fuzz build --fuzz-dir server/fuzz --sanitizer none --release

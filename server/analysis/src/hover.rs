@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use crate::catalog::{AccessLevel, Action, Catalog, ResourceType, Service};
+use crate::diagnostics::Code;
 use crate::model::{Policy, Statement};
 use crate::pattern;
 use crate::syntax::{StringLit, Value};
@@ -44,7 +45,9 @@ pub fn hover(doc: &Document, offset: usize) -> Option<Hover> {
             continue;
         }
         if let Some(lit) = statement.action_strings().find(|l| l.range.touches(offset)) {
-            return prefix_hover(lit, offset, catalog).or_else(|| action_hover(lit, catalog));
+            return prefix_hover(lit, offset, catalog)
+                .or_else(|| action_hover(lit, catalog))
+                .or_else(|| unknown_action_hover(statement, lit, catalog));
         }
         if let Some(lit) = statement.resource_strings().find(|l| l.range.touches(offset)) {
             return arn_hover(lit, statement, catalog);
@@ -335,6 +338,48 @@ fn action_hover(lit: &StringLit, catalog: &Catalog) -> Option<Hover> {
     Some(Hover { range: lit.range, markdown })
 }
 
+/// An entry that names no action: what is wrong with it (the finding the checks report on
+/// it), and the real actions it may mean, with what they do.
+fn unknown_action_hover(statement: &Statement, lit: &StringLit, catalog: &Catalog) -> Option<Hover> {
+    let list = [&statement.action, &statement.not_action]
+        .into_iter()
+        .flatten()
+        .find(|list| list.items.iter().any(|item| item.range == lit.range))?;
+    let (finding, written) = crate::checks::actions::unknown_action(list, lit, catalog)?;
+    let what = match finding.code {
+        Code::UnknownAction => "not an IAM action",
+        Code::UnknownService => "unknown service prefix",
+        Code::ApiNameAsPrefix => "API name used as a service prefix",
+        Code::ActionSyntax => "not an action",
+        Code::LegacyAction => "not in the current IAM catalog",
+        Code::WildcardMatchesNothing => "matches no action",
+        other => other.as_str(),
+    };
+    let mut md = format!("**{}** · {what}\n\n{}", lit.value, finding.message);
+    if !written.is_empty() {
+        md.push_str("\n\nNearest real actions:\n");
+        for entry in &written {
+            match catalog.action(entry) {
+                Some((service, action)) => {
+                    let _ = write!(
+                        md,
+                        "\n- `{}:{}` · {} · {}",
+                        service.prefix,
+                        action.name,
+                        action.access_level.as_str(),
+                        action.description
+                    );
+                }
+                None => {
+                    let n = catalog.matching_actions(entry).len();
+                    let _ = write!(md, "\n- `{entry}` ({n} action{})", if n == 1 { "" } else { "s" });
+                }
+            }
+        }
+    }
+    Some(Hover { range: lit.range, markdown: md })
+}
+
 pub fn action_markdown(service: &Service, action: &Action) -> String {
     let mut md = String::new();
     let _ =
@@ -482,8 +527,54 @@ mod tests {
     }
 
     #[test]
-    fn no_hover_outside_policies_or_on_unknown_actions() {
+    fn no_hover_outside_policies() {
         assert!(hover_at(r#"{"name": "x$0"}"#).is_none());
-        assert!(hover_at(r#"{"Statement":{"Action":"bedrock:Conv$0erse"}}"#).is_none());
+    }
+
+    #[test]
+    fn unknown_action_hover_says_what_is_wrong_and_names_the_real_actions() {
+        // An API operation that IAM authorises with another action, already listed: the
+        // hover still names it.
+        let h = hover_at(
+            r#"{"Statement":{"Effect":"Allow","Action":["bedrock:Conv$0erse","bedrock:InvokeModel"],"Resource":"*"}}"#,
+        )
+        .unwrap();
+        assert!(h.markdown.starts_with("**bedrock:Converse** · not an IAM action\n\n`bedrock:Converse` is not an IAM action: the Converse API is authorised by `bedrock:InvokeModel`"), "{}", h.markdown);
+        assert!(h.markdown.contains("Nearest real actions:\n\n- `bedrock:InvokeModel` · Read · "), "{}", h.markdown);
+        // A typo: the nearest names, best first.
+        let text = r#"{"Statement":{"Effect":"Allow","Action":"s3:Get$0Objects","Resource":"*"}}"#;
+        let h = hover_at(text).unwrap();
+        assert!(
+            h.markdown.starts_with("**s3:GetObjects** · not an IAM action\n\n`s3` has no action `GetObjects`"),
+            "{}",
+            h.markdown
+        );
+        let listed: Vec<&str> = h.markdown.lines().filter_map(|l| l.strip_prefix("- `")?.split('`').next()).collect();
+        assert_eq!(listed, ["s3:GetObject", "s3:GetObjectAcl", "s3:PutObject"]);
+        assert_eq!(h.range, TextRange::new(text.find("\"s3:").unwrap(), text.find(",\"Resource").unwrap() - 2));
+        // An API endpoint name as the prefix (the cursor on it), and a misspelt prefix.
+        let h = hover_at(
+            r#"{"Statement":{"Effect":"Allow","Action":"bedrock-agent-run$0time:InvokeAgent","Resource":"*"}}"#,
+        )
+        .unwrap();
+        assert!(
+            h.markdown.starts_with("**bedrock-agent-runtime:InvokeAgent** · API name used as a service prefix"),
+            "{}",
+            h.markdown
+        );
+        assert!(h.markdown.contains("\n- `bedrock:InvokeAgent` · Read · "), "{}", h.markdown);
+        let h = hover_at(r#"{"Statement":{"Effect":"Allow","Action":"dynamodbb:Get$0Item","Resource":"*"}}"#).unwrap();
+        assert!(h.markdown.starts_with("**dynamodbb:GetItem** · unknown service prefix"), "{}", h.markdown);
+        assert!(h.markdown.contains("\n- `dynamodb:GetItem` · Read · "), "{}", h.markdown);
+        // Nothing close: what is wrong, and no list.
+        let h = hover_at(r#"{"Statement":{"Effect":"Allow","Action":"zzzzzz:Frob$0nicate","Resource":"*"}}"#).unwrap();
+        assert_eq!(
+            h.markdown,
+            "**zzzzzz:Frobnicate** · unknown service prefix\n\n`zzzzzz` is not the prefix of any AWS service"
+        );
+        // A service prefix without an action: the wildcard over the service.
+        let h = hover_at(r#"{"Statement":{"Effect":"Allow","Action":["s$0qs"],"Resource":"*"}}"#).unwrap();
+        let n = Catalog::get().matching_actions("sqs:*").len();
+        assert!(h.markdown.ends_with(&format!("Nearest real actions:\n\n- `sqs:*` ({n} actions)")), "{}", h.markdown);
     }
 }

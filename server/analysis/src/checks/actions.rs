@@ -2,7 +2,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{array_of, list, nearest, remove_item, rewrite_entry, Ctx};
+use super::{array_of, list, nearest, remove_item, rewrite_entry, written_entry, Ctx};
 use crate::catalog::{Action, Catalog, Service};
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::kind::{is_trust_action, PolicyKind};
@@ -153,6 +153,19 @@ fn not_in_kind(cx: &mut Ctx, lit: &StringLit) {
         }
         _ => {}
     }
+}
+
+/// The finding `check` reports on an action entry of `list` that names no action, with the
+/// entries its fixes would write, best first: what a hover on the entry says.
+pub(crate) fn unknown_action(list: &Strings, lit: &StringLit, catalog: &Catalog) -> Option<(Diagnostic, Vec<String>)> {
+    // Alone in its list, the entry's fixes rewrite it (rather than remove it where the list
+    // has what they would write already), so that they name what it may mean.
+    let alone = Strings { member: list.member, items: vec![lit] };
+    let mut found = Vec::new();
+    check_action(&alone, lit, catalog, &mut found);
+    let d = found.pop()?;
+    let written = d.fixes.iter().filter_map(|fix| written_entry(lit, fix)).collect();
+    Some((d, written))
 }
 
 /// Reports an entry that names no real action; returns the action an exact entry names.

@@ -1,7 +1,7 @@
 //! The checks: each looks at the policy model and reports diagnostics. One file per
 //! element family; each diagnostic's code is in `diagnostics::Code`.
 
-mod actions;
+pub(crate) mod actions;
 mod bedrock;
 mod conditions;
 mod grammar;
