@@ -2,7 +2,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{array_of, list, nearest, remove_item, Ctx};
+use super::{array_of, list, nearest, remove_item, CloseActions, Ctx};
 use crate::catalog::{Action, Catalog, Service};
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::kind::{is_trust_action, PolicyKind};
@@ -14,7 +14,7 @@ use crate::text::{split_colon, IgnoreCase};
 
 pub fn check(cx: &mut Ctx, statement: &Statement) {
     for action in statement.action_strings() {
-        if let Some(found) = check_action(action, cx.catalog, cx.out) {
+        if let Some(found) = check_action(action, cx.catalog, &cx.close_actions, cx.out) {
             check_case(cx, action, found);
         }
     }
@@ -131,6 +131,7 @@ fn not_in_kind(cx: &mut Ctx, lit: &StringLit) {
 fn check_action<'c>(
     lit: &StringLit,
     catalog: &'c Catalog,
+    close_actions: &CloseActions<'c>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<(&'c Service, &'c Action)> {
     let value = lit.value.as_str();
@@ -212,7 +213,11 @@ fn check_action<'c>(
         out.push(legacy(spelling, lit));
         return None;
     }
-    let close = nearest(name, service.actions.iter().map(|a| a.name), 3);
+    let close = close_actions
+        .borrow_mut()
+        .entry((service.prefix, name.to_ascii_lowercase()))
+        .or_insert_with(|| nearest(name, service.actions.iter().map(|a| a.name), 3))
+        .clone();
     let mut message = format!("`{}` has no action `{name}`", service.prefix);
     if close.is_empty() {
         message.push_str(&format!(": see the {} actions in the Service Authorization Reference", service.name));
