@@ -161,7 +161,8 @@ fn code_block<'a>(markdown: &'a str, heading: &str, lang: &str) -> &'a str {
 /// Keys and values Helix documents (25.01 and newer) for showing diagnostic messages in the text,
 /// in `config.toml`: `[editor] end-of-line-diagnostics` and `[editor.inline-diagnostics]`.
 const HELIX_DIAGNOSTIC_FILTERS: &[&str] = &["error", "warning", "info", "hint", "disable"];
-const HELIX_INLINE_DIAGNOSTICS_KEYS: &[&str] = &["cursor-line", "other-lines", "prefix-len", "max-wrap", "max-diagnostics"];
+const HELIX_INLINE_DIAGNOSTICS_KEYS: &[&str] =
+    &["cursor-line", "other-lines", "prefix-len", "max-wrap", "max-diagnostics"];
 
 /// The ```toml block under `heading` that sets `[editor]`: a Helix `config.toml`.
 fn helix_config_block<'a>(markdown: &'a str, heading: &str) -> &'a str {
@@ -186,7 +187,10 @@ fn check_helix_editor_config(config: &Table, what: &str) {
     for key in ["cursor-line", "other-lines"] {
         if let Some(v) = inline.get(key) {
             let v = v.as_str().unwrap_or_default();
-            assert!(HELIX_DIAGNOSTIC_FILTERS.contains(&v), "{what}: {key} = {v:?}: not one of {HELIX_DIAGNOSTIC_FILTERS:?}");
+            assert!(
+                HELIX_DIAGNOSTIC_FILTERS.contains(&v),
+                "{what}: {key} = {v:?}: not one of {HELIX_DIAGNOSTIC_FILTERS:?}"
+            );
         }
     }
     assert!(inline.contains_key("cursor-line"), "{what}: cursor-line shows the cursor line's messages");
@@ -199,7 +203,10 @@ fn helix_diagnostic_display_in_the_readmes_uses_documented_keys() {
         let config: Table = helix_config_block(&markdown, heading).parse().expect("valid TOML");
         check_helix_editor_config(&config, &format!("{file} config.toml block"));
         // The red ✘ `hx --health json` shows for Helix's own JSON server, explained.
-        assert!(markdown.contains("npm i -g vscode-langservers-extracted"), "{file}: how to install vscode-json-language-server");
+        assert!(
+            markdown.contains("npm i -g vscode-langservers-extracted"),
+            "{file}: how to install vscode-json-language-server"
+        );
         assert!(markdown.contains(r#"language-servers = ["iam-lsp"]"#), "{file}: how to run iam-lsp alone");
     }
 }

@@ -73,3 +73,90 @@ fn deep_nesting_long_lines_many_statements_many_actions() {
     let a = analyze(&wide);
     assert_eq!(a.diagnostics.iter().filter(|d| d.code == Code::UnknownAction).count(), 10_000);
 }
+
+/// A statement of the one-line document below, with a mistake of most kinds: each finding's
+/// message, fix and position must cost the same on one long line as on short ones.
+fn mixed_statement(i: usize) -> String {
+    match i % 8 {
+        0 => statement(i),
+        // An unknown action (suggestions), non-ASCII text (UTF-16 columns).
+        1 => format!(
+            r#"{{"Sid":"W{i}","Effect":"Allow","Action":["s3:PutObjekt","s3:GetObject"],"Resource":"arn:aws:s3:::b-{i}/ț❤️/🫣𐐀/*"}}"#
+        ),
+        // A malformed ARN, a resource wildcard.
+        2 => format!(
+            r#"{{"Sid":"T{i}","Effect":"Allow","Action":"dynamodb:Query","Resource":"arn:aws:dynamodb:eu-west-1:1234:table/t{i}"}}"#
+        ),
+        // A duplicate key ("first on line N"), an unknown element (a removal fix).
+        3 => format!(
+            r#"{{"Sid":"D{i}","Effect":"Allow","Effect":"Allow","Actions":"s3:GetObject","Action":"s3:ListBucket","Resource":"*"}}"#
+        ),
+        // A service principal without a source condition (a fix indented as its line).
+        4 => format!(
+            r#"{{"Sid":"P{i}","Effect":"Allow","Principal":{{"Service":"bedrock.amazonaws.com"}},"Action":"sts:AssumeRole"}}"#
+        ),
+        // Syntax errors on the same line as the first: a comment, a bad escape, a missing comma.
+        5 => format!(r#"{{"Sid":"C{i}" /* a comment */,"Effect":"Allow","Action":"s3:Get\q","Resource":"*"}}"#),
+        6 => format!(r#"{{"Sid":"M{i}","Effect":"Allow" "Action":"s3:GetObject","Resource":"arn:aws:s3:::m-{i}"}}"#),
+        _ => format!(r#"{{"Sid":"A{i}","Effect":"Allow","Action":"iam:*","Resource":"*"}}"#),
+    }
+}
+
+#[test]
+fn a_two_megabyte_policy_on_one_line_through_every_entry_point() {
+    use iam_analysis::{analyze_with, complete, inlay_hints, refactors, semantic_tokens, symbols};
+    use iam_analysis::{Encoding, KindChoice, LineCol, LineIndex, Options, PolicyKind, TextRange};
+
+    let statements: Vec<String> = (0..20_000).map(mixed_statement).collect();
+    let text = format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, statements.join(","));
+    assert!(text.len() > 2_000_000 && !text.contains('\n'), "{}", text.len());
+    // With a scan from the start of the line per finding, token or position (as before), this
+    // takes minutes; in one pass each, well under a second.
+    // As a resource policy: principals are checked too.
+    let options =
+        Options { kind: Some(KindChoice { kind: PolicyKind::Resource, reason: "test".into() }), ..Options::default() };
+    let a = analyze_with(&text, &options);
+    for code in
+        [Code::JsonSyntax, Code::JsonDuplicateKey, Code::UnknownAction, Code::ConfusedDeputy, Code::UnknownElement]
+    {
+        assert!(a.diagnostics.iter().any(|d| d.code == code), "no {code:?}");
+    }
+    // One mistake, one syntax diagnostic: the rest of the line's are its cascade.
+    assert_eq!(a.diagnostics.iter().filter(|d| d.code == Code::JsonSyntax).count(), 1);
+    let duplicate = a.diagnostics.iter().find(|d| d.code == Code::JsonDuplicateKey).unwrap();
+    assert!(duplicate.message.contains("first on line 1"), "{}", duplicate.message);
+    // As the editor holds it: one document, which every feature below reads.
+    let doc = Document::new(text.clone(), options.clone());
+    assert_eq!(doc.analysis().map(|again| &again.diagnostics), Some(&a.diagnostics));
+
+    // Every range as an editor gets it, there and back.
+    let index = LineIndex::new(&text);
+    let last = index.line_col(&text, text.len(), Encoding::Utf16);
+    assert_eq!(last, LineCol { line: 0, col: text.encode_utf16().count() as u32 });
+    let round_trip = |range: TextRange| {
+        for offset in [range.start, range.end] {
+            for encoding in [Encoding::Utf16, Encoding::Utf8] {
+                let pos = index.line_col(&text, offset, encoding);
+                assert_eq!(index.offset(&text, pos, encoding), offset);
+            }
+        }
+    };
+    for d in &a.diagnostics {
+        round_trip(d.range);
+        for fix in &d.fixes {
+            fix.edits.iter().for_each(|e| round_trip(e.range));
+        }
+    }
+    let tokens = semantic_tokens::semantic_tokens(&doc);
+    assert!(tokens.len() > 100_000, "{}", tokens.len());
+    tokens.iter().for_each(|t| round_trip(t.range));
+    let whole = TextRange::new(0, text.len());
+    inlay_hints::inlay_hints(&doc, whole, true).iter().for_each(|h| round_trip(TextRange::empty(h.offset)));
+    assert!(symbols::document_symbols(&doc).iter().map(|s| s.children.len()).sum::<usize>() > 0);
+    symbols::folding_ranges(&doc).into_iter().for_each(round_trip);
+    let middle = text[..text.len() / 2].rfind("\"s3:").unwrap() + 3;
+    symbols::selection_ranges(&doc, middle).into_iter().for_each(round_trip);
+    assert!(hover(&doc, middle).is_some());
+    assert!(!complete(&doc, middle).is_empty());
+    let _ = refactors::refactors(&doc, TextRange::empty(middle));
+}

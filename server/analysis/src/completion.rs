@@ -121,7 +121,7 @@ pub fn complete(doc: &Document, offset: usize) -> Vec<CompletionItem> {
     };
     // A document that is becoming a policy gets completions too, so only the top level is
     // checked for being one.
-    let policy = doc.policy();
+    let policy = doc.policy_around(offset);
     let statements = policy.as_ref().map(|p| p.statements.as_slice()).unwrap_or_default();
     let Some(place) = locate(text, root, offset, statements) else { return Vec::new() };
     let catalog = Catalog::get();

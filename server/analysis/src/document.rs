@@ -100,6 +100,11 @@ impl Document {
         Policy::new(self.root())
     }
 
+    /// [`Document::policy`] with only the statements at `offset` (see [`Policy::around`]).
+    pub fn policy_around(&self, offset: usize) -> Option<Policy<'_>> {
+        Policy::around(self.root(), offset)
+    }
+
     /// The kind the policy is checked as (from the options, else inferred), and why.
     pub fn kind(&self) -> Option<KindChoice> {
         let policy = self.policy()?;

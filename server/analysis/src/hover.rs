@@ -24,20 +24,21 @@ const LISTED: usize = 25;
 /// inferred).
 pub fn hover(doc: &Document, offset: usize) -> Option<Hover> {
     let options = doc.options();
-    let policy = doc.policy()?;
+    // The statements at the cursor; all of them only for the policy's own hover (its kind).
+    let policy = doc.policy_around(offset)?;
     let catalog = Catalog::get();
     let root = policy.root;
     let on_brace = offset == root.range.start || offset + 1 == root.range.end;
     if let Some(member) = root.members.iter().find(|m| m.key.range.touches(offset)) {
         return Some(Hover {
             range: member.key.range,
-            markdown: top_level_markdown(&policy, options, Some(&member.key.value)),
+            markdown: top_level_markdown(&doc.policy()?, options, Some(&member.key.value)),
         });
     }
     if on_brace {
         return Some(Hover {
             range: TextRange::new(root.range.start, root.range.start + 1),
-            markdown: top_level_markdown(&policy, options, None),
+            markdown: top_level_markdown(&doc.policy()?, options, None),
         });
     }
     for statement in &policy.statements {

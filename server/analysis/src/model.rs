@@ -94,6 +94,17 @@ impl<'a> Policy<'a> {
 
     /// The policy view of a parsed document, if it is a policy.
     pub fn new(root: Option<&'a Value>) -> Option<Policy<'a>> {
+        Policy::of_statements(root, None)
+    }
+
+    /// [`Policy::new`] with only the statements whose object touches `offset` (each with
+    /// its index in the document): what a request at a position needs, without modelling
+    /// the thousands of other statements of a large document on each keystroke.
+    pub fn around(root: Option<&'a Value>, offset: usize) -> Option<Policy<'a>> {
+        Policy::of_statements(root, Some(offset))
+    }
+
+    fn of_statements(root: Option<&'a Value>, around: Option<usize>) -> Option<Policy<'a>> {
         if !is_policy(root) {
             return None;
         }
@@ -101,12 +112,17 @@ impl<'a> Policy<'a> {
         let statement = root.get("Statement");
         let statements = match statement.and_then(|m| m.value.as_ref()) {
             Some(Value::Object(object)) => vec![Statement::new(object, 0)],
-            Some(Value::Array(array)) => array
-                .items
-                .iter()
-                .enumerate()
-                .filter_map(|(i, v)| v.as_object().map(|o| Statement::new(o, i)))
-                .collect(),
+            Some(Value::Array(array)) => {
+                // The items are in document order and do not overlap: the ones that touch
+                // `offset` start at the first that does not end before it.
+                let first = around.map_or(0, |offset| array.items.partition_point(|v| v.range().end < offset));
+                array.items[first..]
+                    .iter()
+                    .enumerate()
+                    .take_while(|(_, v)| around.is_none_or(|offset| v.range().start <= offset))
+                    .filter_map(|(i, v)| v.as_object().map(|o| Statement::new(o, first + i)))
+                    .collect()
+            }
             _ => Vec::new(),
         };
         Some(Policy { root, version: root.get("Version"), id: root.get("Id"), statement, statements })

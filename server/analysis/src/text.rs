@@ -55,11 +55,19 @@ pub struct LineCol {
     pub col: u32,
 }
 
-/// Line starts of one text, for converting byte offsets to positions and back.
-/// Line breaks are `\n`, `\r\n` and a lone `\r`, as in LSP.
+/// Line starts and the characters wider than one byte of one text, for converting byte
+/// offsets to positions and back in O(log n): no conversion scans a line, so a minified
+/// (one-line) document costs what a formatted one does. Line breaks are `\n`, `\r\n` and a
+/// lone `\r`, as in LSP. (rust-analyzer's `line-index` crate works the same way, but breaks
+/// lines on `\n` alone.)
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// The offset of each character of more than one byte, in order.
+    wide: Vec<usize>,
+    /// `extra[k]`: how many more UTF-8 bytes than UTF-16 units the first `k` wide
+    /// characters take (one more element than `wide`).
+    extra: Vec<usize>,
     len: usize,
 }
 
@@ -81,11 +89,33 @@ impl LineIndex {
                 line_starts.push(i + 1);
             }
         }
-        LineIndex { line_starts, len: text.len() }
+        let (mut wide, mut extra) = (Vec::new(), vec![0]);
+        let (mut i, mut total) = (0, 0);
+        while i < bytes.len() {
+            // ASCII a block at a time (`is_ascii` reads a word at a time).
+            if bytes.get(i..i + 32).is_some_and(<[u8]>::is_ascii) {
+                i += 32;
+                continue;
+            }
+            // A character's first byte is not a UTF-8 continuation byte (0b10xx_xxxx).
+            if bytes[i] >= 0xC0 {
+                let width = utf8_width(bytes[i]);
+                total += width - utf16_width(width);
+                wide.push(i);
+                extra.push(total);
+            }
+            i += 1;
+        }
+        LineIndex { line_starts, wide, extra, len: text.len() }
     }
 
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
+    }
+
+    /// How many wide characters start before `offset`.
+    fn wide_before(&self, offset: usize) -> usize {
+        self.wide.partition_point(|&at| at < offset)
     }
 
     /// The position of a byte offset; offsets past the end (or inside a character) clamp
@@ -93,10 +123,12 @@ impl LineIndex {
     pub fn line_col(&self, text: &str, offset: usize, encoding: Encoding) -> LineCol {
         let offset = floor_char_boundary(text, offset.min(self.len));
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let segment = &text[self.line_starts[line]..offset];
+        let start = self.line_starts[line];
         let col = match encoding {
-            Encoding::Utf8 => segment.len(),
-            Encoding::Utf16 => segment.chars().map(char::len_utf16).sum(),
+            Encoding::Utf8 => offset - start,
+            Encoding::Utf16 => {
+                offset - start - (self.extra[self.wide_before(offset)] - self.extra[self.wide_before(start)])
+            }
         };
         LineCol { line: line as u32, col: col as u32 }
     }
@@ -111,20 +143,32 @@ impl LineIndex {
         }
         let start = self.line_starts[line];
         let end = self.line_content_end(text, line);
-        let mut remaining = pos.col as usize;
-        let mut offset = start;
-        for ch in text[start..end].chars() {
-            let width = match encoding {
-                Encoding::Utf8 => ch.len_utf8(),
-                Encoding::Utf16 => ch.len_utf16(),
-            };
-            if remaining < width {
-                break;
+        let col = pos.col as usize;
+        let offset = match encoding {
+            Encoding::Utf8 => start.saturating_add(col),
+            Encoding::Utf16 => {
+                // The line's wide characters are `first..last`; the UTF-16 column of the
+                // k-th starts at `at - start - (extra[k] - extra[first])`.
+                let (first, last) = (self.wide_before(start), self.wide_before(end));
+                let column = |k: usize| self.wide[k] - start - (self.extra[k] - self.extra[first]);
+                // The first wide character at or after the column.
+                let (mut lo, mut hi) = (first, last);
+                while lo < hi {
+                    let mid = lo + (hi - lo) / 2;
+                    if column(mid) < col {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                match lo.checked_sub(1).filter(|&k| k >= first) {
+                    // Inside the wide character before it (the second unit of a pair).
+                    Some(k) if col < column(k) + utf16_width(utf8_width(text.as_bytes()[self.wide[k]])) => self.wide[k],
+                    _ => start.saturating_add(col).saturating_add(self.extra[lo] - self.extra[first]),
+                }
             }
-            remaining -= width;
-            offset += ch.len_utf8();
-        }
-        offset
+        };
+        floor_char_boundary(text, offset.min(end))
     }
 
     /// The end of a line's content, before its line break.
@@ -139,6 +183,25 @@ impl LineIndex {
             _ => 1,
         };
         next - break_len
+    }
+}
+
+/// The length of the UTF-8 sequence that starts with `first`.
+fn utf8_width(first: u8) -> usize {
+    match first {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
+}
+
+/// UTF-16 units of a character of `utf8_width` bytes.
+fn utf16_width(utf8_width: usize) -> usize {
+    if utf8_width == 4 {
+        2
+    } else {
+        1
     }
 }
 
@@ -321,6 +384,142 @@ mod tests {
         assert_eq!(index.offset(text, LineCol { line: 1, col: 99 }, Encoding::Utf16), 6);
         assert_eq!(index.offset(text, LineCol { line: 3, col: 0 }, Encoding::Utf16), text.len());
         assert_eq!(index.offset(text, LineCol { line: 9, col: 0 }, Encoding::Utf16), text.len());
+    }
+
+    /// The conversions as a scan from the line's start (what `LineIndex` did before it
+    /// indexed wide characters): the reference the index must agree with.
+    mod naive {
+        use super::*;
+
+        pub fn line_col(text: &str, offset: usize, encoding: Encoding) -> LineCol {
+            let index = LineIndex::new(text);
+            let offset = floor_char_boundary(text, offset.min(text.len()));
+            let line = index.line_starts.partition_point(|&start| start <= offset) - 1;
+            let segment = &text[index.line_starts[line]..offset];
+            let col = match encoding {
+                Encoding::Utf8 => segment.len(),
+                Encoding::Utf16 => segment.chars().map(char::len_utf16).sum(),
+            };
+            LineCol { line: line as u32, col: col as u32 }
+        }
+
+        pub fn offset(text: &str, pos: LineCol, encoding: Encoding) -> usize {
+            let index = LineIndex::new(text);
+            let line = pos.line as usize;
+            if line >= index.line_starts.len() {
+                return text.len();
+            }
+            let start = index.line_starts[line];
+            let end = index.line_content_end(text, line);
+            let mut remaining = pos.col as usize;
+            let mut offset = start;
+            for ch in text[start..end].chars() {
+                let width = match encoding {
+                    Encoding::Utf8 => ch.len_utf8(),
+                    Encoding::Utf16 => ch.len_utf16(),
+                };
+                if remaining < width {
+                    break;
+                }
+                remaining -= width;
+                offset += ch.len_utf8();
+            }
+            offset
+        }
+    }
+
+    #[test]
+    fn conversion_table() {
+        use Encoding::{Utf16, Utf8};
+        let at = |line, col| LineCol { line, col };
+        // (text, offset, encoding, position, offset of that position)
+        let text = "ț❤️𐐀🫣x\r\ny\rz\n\n";
+        // ț: 2 bytes, 1 unit; ❤️: U+2764 U+FE0F, 3 + 3 bytes, 2 units; 𐐀 and 🫣: 4 bytes, 2 units.
+        let cases = [
+            (0, Utf16, at(0, 0), 0),
+            (2, Utf16, at(0, 1), 2),
+            (1, Utf16, at(0, 0), 0), // inside ț
+            (5, Utf16, at(0, 2), 5), // between U+2764 and U+FE0F
+            (8, Utf16, at(0, 3), 8),
+            (10, Utf16, at(0, 3), 8), // inside 𐐀
+            (12, Utf16, at(0, 5), 12),
+            (16, Utf16, at(0, 7), 16), // x
+            (17, Utf16, at(0, 8), 17), // the \r of \r\n
+            (19, Utf16, at(1, 0), 19), // y
+            (21, Utf16, at(2, 0), 21), // z, after a lone \r
+            (23, Utf16, at(3, 0), 23),
+            (24, Utf16, at(4, 0), 24), // the end: an empty last line
+            (99, Utf16, at(4, 0), 24), // past the end
+            (16, Utf8, at(0, 16), 16),
+            (10, Utf8, at(0, 8), 8),
+        ];
+        let index = LineIndex::new(text);
+        for (offset, encoding, pos, back) in cases {
+            assert_eq!(index.line_col(text, offset, encoding), pos, "line_col({offset}, {encoding:?})");
+            assert_eq!(index.offset(text, pos, encoding), back, "offset({pos:?}, {encoding:?})");
+        }
+        // Positions that are not a character's start.
+        let positions = [
+            (at(0, 9), Utf16, 17), // past the end of line 0: before its \r\n
+            (at(0, 4), Utf16, 8),  // the second unit of 𐐀
+            (at(0, 6), Utf16, 12), // the second unit of 🫣
+            (at(0, 3), Utf8, 2),   // inside U+2764
+            (at(1, 5), Utf16, 20), // past the end of line 1: before its lone \r
+            (at(4, 3), Utf16, 24), // past the end of the last line
+            (at(5, 0), Utf16, 24), // a line past the end
+            (at(0, u32::MAX), Utf16, 17),
+            (at(0, u32::MAX), Utf8, 17),
+        ];
+        for (pos, encoding, offset) in positions {
+            assert_eq!(index.offset(text, pos, encoding), offset, "offset({pos:?}, {encoding:?})");
+        }
+    }
+
+    fn text_of_pieces() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let pieces = prop::sample::select(vec!["a", "{", " ", "ț", "é", "❤️", "中", "𐐀", "🫣", "\r", "\n", "\r\n"]);
+        prop::collection::vec(pieces, 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn conversions_agree_with_a_scan_from_the_line_start(
+            text in text_of_pieces(),
+            offsets in proptest::collection::vec(0usize..260, 1..8),
+            positions in proptest::collection::vec((0u32..12, 0u32..80), 1..8),
+        ) {
+            let index = LineIndex::new(&text);
+            for encoding in [Encoding::Utf8, Encoding::Utf16] {
+                for &offset in &offsets {
+                    let pos = index.line_col(&text, offset, encoding);
+                    proptest::prop_assert_eq!(pos, naive::line_col(&text, offset, encoding), "line_col({})", offset);
+                    // A character's start goes there and back.
+                    let start = floor_char_boundary(&text, offset.min(text.len()));
+                    if index.offset(&text, pos, encoding) != start {
+                        // Only an offset inside a line break (between \r and \n) does not.
+                        proptest::prop_assert!(text[..start].ends_with('\r') && text[start..].starts_with('\n'));
+                    }
+                }
+                for &(line, col) in &positions {
+                    let pos = LineCol { line, col };
+                    proptest::prop_assert_eq!(index.offset(&text, pos, encoding), naive::offset(&text, pos, encoding), "offset({:?})", pos);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn wide_characters_past_the_ascii_blocks() {
+        // Wide characters after, inside and across the 32-byte blocks the index skips.
+        for lead in [0, 1, 31, 32, 33, 63, 64] {
+            let text = format!("{}ț{}🫣\n{}❤️x", "a".repeat(lead), "b".repeat(40), "c".repeat(lead));
+            let index = LineIndex::new(&text);
+            for offset in 0..=text.len() {
+                for encoding in [Encoding::Utf8, Encoding::Utf16] {
+                    assert_eq!(index.line_col(&text, offset, encoding), naive::line_col(&text, offset, encoding));
+                }
+            }
+        }
     }
 
     #[test]

@@ -9,11 +9,12 @@ mod client;
 mod documents;
 mod lsp;
 mod micro;
+mod scale;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-const USAGE: &str = "usage: iam-bench [--server PATH] [--corpus DIR] [--python PATH] [--criterion DIR] [--only lsp|batch|micro] [--quick]
+const USAGE: &str = "usage: iam-bench [--server PATH] [--corpus DIR] [--python PATH] [--criterion DIR] [--only lsp|batch|micro|scale] [--quick]
 
   --server PATH     the iam-lsp binary (default: target/release/iam-lsp)
   --corpus DIR      a directory of policies for the batch benchmark (skipped without it)
@@ -151,6 +152,9 @@ fn main() {
             Some(corpus) => rows.extend(batch::rows(&server, corpus, python.as_deref(), quick)),
             None => eprintln!("bench: no --corpus: batch benchmark skipped"),
         }
+    }
+    if wants("scale") {
+        rows.extend(scale::rows(&server, &workspace.join("target/bench"), quick));
     }
     if wants("micro") {
         rows.extend(micro::rows(&criterion));

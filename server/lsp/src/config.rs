@@ -183,24 +183,39 @@ pub fn glob_matches(glob: &str, path: &str) -> bool {
 }
 
 fn segments_match(glob: &[&str], path: &[&str]) -> bool {
-    match glob.split_first() {
-        None => path.is_empty(),
-        Some((&"**", rest)) => (0..=path.len()).any(|skip| segments_match(rest, &path[skip..])),
-        Some((first, rest)) => {
-            !path.is_empty()
-                && segment_matches(first.as_bytes(), path[0].as_bytes())
-                && segments_match(rest, &path[1..])
-        }
-    }
+    wildcard_match(glob, path, |g| *g == "**", |g, p| segment_matches(g.as_bytes(), p.as_bytes()))
 }
 
 fn segment_matches(glob: &[u8], name: &[u8]) -> bool {
-    match glob.split_first() {
-        None => name.is_empty(),
-        Some((b'*', rest)) => (0..=name.len()).any(|skip| segment_matches(rest, &name[skip..])),
-        Some((b'?', rest)) => !name.is_empty() && segment_matches(rest, &name[1..]),
-        Some((c, rest)) => name.first() == Some(c) && segment_matches(rest, &name[1..]),
+    wildcard_match(glob, name, |g| *g == b'*', |g, n| *g == b'?' || g == n)
+}
+
+/// Whether `glob` matches all of `name`: a star (`is_star`) matches any run of units, any
+/// other unit of the glob matches one unit of the name (`one`). Only the latest star is
+/// retried when a match fails (any earlier star's choice can be absorbed by it), so a
+/// match takes at most `glob.len() × name.len()` steps: retrying every star, as a plain
+/// recursion does, is exponential (`a*a*a*a*a*b` against a long run of `a`).
+fn wildcard_match<G, N>(glob: &[G], name: &[N], is_star: impl Fn(&G) -> bool, one: impl Fn(&G, &N) -> bool) -> bool {
+    let (mut g, mut n) = (0, 0);
+    // After the latest star: where the glob goes on, and where its run in the name ends.
+    let mut retry: Option<(usize, usize)> = None;
+    while n < name.len() {
+        if g < glob.len() && is_star(&glob[g]) {
+            g += 1;
+            retry = Some((g, n));
+        } else if g < glob.len() && one(&glob[g], &name[n]) {
+            g += 1;
+            n += 1;
+        } else if let Some((after, run_end)) = retry {
+            // The star takes one more unit.
+            g = after;
+            n = run_end + 1;
+            retry = Some((after, n));
+        } else {
+            return false;
+        }
     }
+    glob[g..].iter().all(is_star)
 }
 
 #[cfg(test)]
@@ -215,6 +230,51 @@ mod tests {
         assert!(glob_matches("org/**/*.json", "org/deny.json"));
         assert!(glob_matches("*-trust.json", "roles/app-trust.json"));
         assert!(glob_matches("p?.json", "p1.json"));
+        assert!(glob_matches("**", "a/b/c.json") && glob_matches("a/**", "a/b/c.json") && !glob_matches("b/**", "a/b"));
+        assert!(glob_matches("*", "x.json") && glob_matches("**/x.json", "x.json") && !glob_matches("?", "xy"));
+    }
+
+    /// The matcher as a recursion that retries every star: exponential, the reference.
+    fn reference(glob: &str, path: &str) -> bool {
+        fn segments(glob: &[&str], path: &[&str]) -> bool {
+            match glob.split_first() {
+                None => path.is_empty(),
+                Some((&"**", rest)) => (0..=path.len()).any(|skip| segments(rest, &path[skip..])),
+                Some((first, rest)) => {
+                    !path.is_empty() && segment(first.as_bytes(), path[0].as_bytes()) && segments(rest, &path[1..])
+                }
+            }
+        }
+        fn segment(glob: &[u8], name: &[u8]) -> bool {
+            match glob.split_first() {
+                None => name.is_empty(),
+                Some((b'*', rest)) => (0..=name.len()).any(|skip| segment(rest, &name[skip..])),
+                Some((b'?', rest)) => !name.is_empty() && segment(rest, &name[1..]),
+                Some((c, rest)) => name.first() == Some(c) && segment(rest, &name[1..]),
+            }
+        }
+        if !glob.contains('/') {
+            return segment(glob.as_bytes(), path.rsplit('/').next().unwrap_or(path).as_bytes());
+        }
+        segments(&glob.split('/').collect::<Vec<_>>(), &path.split('/').collect::<Vec<_>>())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn globs_match_as_the_recursion_does(glob in "[ab*?/]{0,10}", path in "[ab/]{0,10}") {
+            proptest::prop_assert_eq!(glob_matches(&glob, &path), reference(&glob, &path), "{} {}", glob, path);
+        }
+    }
+
+    #[test]
+    fn globs_that_backtrack_take_no_time() {
+        // Each takes forever retrying every star (billions of ways to split the run of `a`).
+        let name = "a".repeat(200);
+        assert!(!glob_matches(&format!("{}b", "a*".repeat(30)), &name));
+        assert!(glob_matches(&format!("{}a", "*a".repeat(30)), &name));
+        let deep = "a/".repeat(200) + "x.json";
+        assert!(!glob_matches(&format!("{}y.json", "**/a/".repeat(30)), &deep));
+        assert!(glob_matches(&format!("{}x.json", "**/a/".repeat(30)), &deep));
     }
 
     #[test]

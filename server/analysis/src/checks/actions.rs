@@ -2,7 +2,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{array_of, list, nearest, remove_item, rewrite_entry, written_entry, Ctx};
+use super::{array_of, list, nearest, remove_item, rewrite_entry, written_entry, CloseActions, Ctx};
 use crate::catalog::{Action, Catalog, Service};
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::kind::{is_trust_action, PolicyKind};
@@ -15,7 +15,7 @@ use crate::text::{split_colon, IgnoreCase};
 pub fn check(cx: &mut Ctx, statement: &Statement) {
     for list in [&statement.action, &statement.not_action].into_iter().flatten() {
         for &action in &list.items {
-            if let Some(found) = check_action(list, action, cx.catalog, cx.out) {
+            if let Some(found) = check_action(list, action, cx.catalog, &cx.close_actions, cx.out) {
                 check_case(cx, list, action, found);
             }
         }
@@ -162,7 +162,7 @@ pub(crate) fn unknown_action(list: &Strings, lit: &StringLit, catalog: &Catalog)
     // has what they would write already), so that they name what it may mean.
     let alone = Strings { member: list.member, items: vec![lit] };
     let mut found = Vec::new();
-    check_action(&alone, lit, catalog, &mut found);
+    check_action(&alone, lit, catalog, &CloseActions::default(), &mut found);
     let d = found.pop()?;
     let written = d.fixes.iter().filter_map(|fix| written_entry(lit, fix)).collect();
     Some((d, written))
@@ -173,6 +173,7 @@ fn check_action<'c>(
     entries: &Strings,
     lit: &StringLit,
     catalog: &'c Catalog,
+    close_actions: &CloseActions<'c>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<(&'c Service, &'c Action)> {
     let value = lit.value.as_str();
@@ -256,7 +257,11 @@ fn check_action<'c>(
         out.push(legacy(spelling, lit));
         return None;
     }
-    let close = nearest(name, service.actions.iter().map(|a| a.name), 3);
+    let close = close_actions
+        .borrow_mut()
+        .entry((service.prefix, name.to_ascii_lowercase()))
+        .or_insert_with(|| nearest(name, service.actions.iter().map(|a| a.name), 3))
+        .clone();
     let mut message = format!("`{}` has no action `{name}`", service.prefix);
     if close.is_empty() {
         message.push_str(&format!(": see the {} actions in the Service Authorization Reference", service.name));

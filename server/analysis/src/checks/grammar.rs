@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{indentation_at, nearest, Ctx, Summary};
+use super::{nearest, Ctx, Summary};
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::kind::PolicyKind;
 use crate::model::{Policy, Statement, POLICY_VERSIONS};
@@ -21,7 +21,7 @@ pub fn check_policy(cx: &mut Ctx, policy: &Policy) {
 
     match policy.version.and_then(|m| m.value.as_ref().map(|v| (m, v))) {
         None => {
-            let indent = policy.root.members.first().map_or("  ", |m| indentation_at(cx.text, m.key.range.start));
+            let indent = policy.root.members.first().map_or("  ", |m| cx.indentation_at(m.key.range.start));
             let insert = format!("\n{indent}\"Version\": \"2012-10-17\",");
             let fix = Fix::replace("Add `\"Version\": \"2012-10-17\"`", TextRange::empty(root.start + 1), insert);
             let range = policy.version.map_or(brace, |m| m.key.range);
@@ -431,10 +431,10 @@ pub(crate) fn remove_member(text: &str, object: &Object, member: &Member) -> Fix
 /// Moves an offset back to its line's start when only whitespace precedes it, so that a
 /// removed member takes its line with it.
 fn line_start_if_blank(text: &str, offset: usize) -> usize {
-    let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    if text[line_start..offset].trim().is_empty() {
-        line_start
-    } else {
-        offset
+    // Back over the blanks only: the line may be a whole minified document.
+    let blank_start = text[..offset].trim_end_matches(|c: char| c.is_whitespace() && c != '\n' && c != '\r').len();
+    match text[..blank_start].chars().next_back() {
+        None | Some('\n' | '\r') => blank_start,
+        Some(_) => offset,
     }
 }

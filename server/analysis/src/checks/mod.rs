@@ -32,7 +32,14 @@ pub struct Ctx<'a> {
     /// The catalog actions of the statement being checked, per `Action` entry: several
     /// checks need them, and a wildcard's expansion is worth doing once.
     matched: RefCell<Option<(usize, Rc<Matched<'a>>)>>,
+    /// The offset of every `\n` and `\r`, found when a fix first needs an indentation.
+    breaks: std::cell::OnceCell<Vec<usize>>,
+    /// The close names of each unknown action, by service prefix and lower-cased name: a
+    /// typo repeated in a thousand statements is compared with the service's actions once.
+    pub close_actions: CloseActions<'a>,
 }
+
+pub type CloseActions<'a> = RefCell<rustc_hash::FxHashMap<(&'a str, String), Vec<&'a str>>>;
 
 /// What each `Action` entry of a statement matches in the catalog (nothing for an entry
 /// that matches nothing).
@@ -92,6 +99,15 @@ impl<'a> Ctx<'a> {
         *slot = Some((statement.index, matched.clone()));
         Some(matched)
     }
+
+    /// [`indentation_at`], without searching back for the line's start: a one-line
+    /// document may need thousands of fixes' indentations.
+    pub fn indentation_at(&self, offset: usize) -> &'a str {
+        let text = self.text;
+        let breaks = self.breaks.get_or_init(|| memchr::memchr2_iter(b'\n', b'\r', text.as_bytes()).collect());
+        let line_start = breaks.partition_point(|&at| at < offset).checked_sub(1).map_or(0, |i| breaks[i] + 1);
+        indentation_of(&text[line_start..])
+    }
 }
 
 pub fn run(
@@ -103,7 +119,16 @@ pub fn run(
     mut cache: Option<&mut Findings>,
 ) {
     let variables = policy.version_value() == Some("2012-10-17");
-    let mut cx = Ctx { text, catalog, kind, variables, out, matched: RefCell::new(None) };
+    let mut cx = Ctx {
+        text,
+        catalog,
+        kind,
+        variables,
+        out,
+        matched: RefCell::new(None),
+        breaks: Default::default(),
+        close_actions: Default::default(),
+    };
     grammar::check_policy(&mut cx, policy);
     let mut lines = LineStarts::default();
     let mut summaries = Vec::with_capacity(policy.statements.len());
@@ -424,8 +449,12 @@ pub(crate) fn array_of(value: Option<&Value>) -> Option<&Array> {
 
 /// The indentation of the line `offset` is on.
 pub fn indentation_at(text: &str, offset: usize) -> &str {
-    let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let line = &text[line_start..];
+    let line_start = memchr::memrchr2(b'\n', b'\r', &text.as_bytes()[..offset]).map_or(0, |i| i + 1);
+    indentation_of(&text[line_start..])
+}
+
+/// The blanks a line starts with.
+fn indentation_of(line: &str) -> &str {
     &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
 }
 

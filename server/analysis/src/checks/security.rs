@@ -1,6 +1,6 @@
 //! Security warnings: grants broader than they look, and the policy's size quota.
 
-use super::{indentation_at, Ctx};
+use super::Ctx;
 use crate::arn;
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::kind::PolicyKind;
@@ -124,7 +124,7 @@ fn confused_deputy(cx: &mut Ctx, statement: &Statement, keys: &[String]) {
     );
     if statement.condition.is_none() {
         if let Some(last) = statement.object.members.last() {
-            let indent = indentation_at(cx.text, last.key.range.start);
+            let indent = cx.indentation_at(last.key.range.start);
             let service = first.value.split('.').next().unwrap_or("SERVICE");
             let insert = format!(
                 ",\n{indent}\"Condition\": {{\n{indent}  \"StringEquals\": {{\"aws:SourceAccount\": \"ACCOUNT_ID\"}},\n{indent}  \"ArnLike\": {{\"aws:SourceArn\": \"arn:aws:{service}:REGION:ACCOUNT_ID:*\"}}\n{indent}}}"

@@ -149,7 +149,10 @@ fn tokenize_with(text: &str, from: usize, until: usize, diagnostics: &mut Vec<Di
                     }
                     // The scanner read past the line: the string ends there, unterminated,
                     // whatever the next lines hold (a bad escape or a closing quote).
-                    ParseErrorKind::String(_) if error_start >= line_end(text, start) => {
+                    ParseErrorKind::String(_)
+                        if error_start >= text.len()
+                            || memchr::memchr2(b'\n', b'\r', &text.as_bytes()[start..error_start]).is_some() =>
+                    {
                         unterminated(text, start, &mut tokens, diagnostics)
                     }
                     ParseErrorKind::String(kind) => {
@@ -311,10 +314,14 @@ fn check_whitespace(text: &str, start: usize, end: usize, diagnostics: &mut Vec<
 }
 
 fn comment_diagnostic(text: &str, range: TextRange) -> Diagnostic {
-    // Remove the whole line when the comment is alone on it.
-    let line_start = text[..range.start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let after = line_end(text, range.end);
-    let alone = text[line_start..range.start].trim().is_empty() && text[range.end..after].trim().is_empty();
+    // Remove the whole line when the comment is alone on it: only the blanks on either
+    // side are looked at (a one-line document may have thousands of comments).
+    let is_break = |c: char| c == '\n' || c == '\r';
+    let blank = |c: char| c.is_whitespace() && !is_break(c);
+    let line_start = text[..range.start].trim_end_matches(blank).len();
+    let after = range.end + (text.len() - range.end - text[range.end..].trim_start_matches(blank).len());
+    let alone = text[..line_start].chars().next_back().is_none_or(is_break)
+        && text[after..].chars().next().is_none_or(is_break);
     let removal = if alone {
         let mut end = after;
         if text[end..].starts_with("\r\n") {
@@ -325,7 +332,7 @@ fn comment_diagnostic(text: &str, range: TextRange) -> Diagnostic {
         TextRange::new(line_start, end)
     } else {
         let mut start = range.start;
-        while start > line_start && matches!(text.as_bytes()[start - 1], b' ' | b'\t') {
+        while start > 0 && matches!(text.as_bytes()[start - 1], b' ' | b'\t') {
             start -= 1;
         }
         TextRange::new(start, range.end)

@@ -74,17 +74,24 @@ pub(super) fn parse_object_at(text: &str, range: TextRange, depth: usize) -> Opt
 /// almost always a consequence of it (an unterminated string swallows the `,` and the
 /// next key), and it goes away when the first is fixed.
 pub(super) fn drop_cascades(text: &str, diagnostics: &mut Vec<Diagnostic>) {
-    let mut last_syntax_start: Option<usize> = None;
+    // The start of the last syntax error kept, and how far from it the text has no line
+    // break: each byte is searched once, however many errors one long line has.
+    let mut last: Option<(usize, usize)> = None;
     diagnostics.retain(|d| {
         if d.code != Code::JsonSyntax {
             return true;
         }
-        if let Some(start) = last_syntax_start {
-            if !text[start..d.range.start.max(start)].contains(['\n', '\r']) {
+        if let Some((start, unbroken)) = &mut last {
+            let until = d.range.start.max(*start);
+            if until <= *unbroken {
+                return false;
+            }
+            if memchr::memchr2(b'\n', b'\r', &text.as_bytes()[*unbroken..until]).is_none() {
+                *unbroken = until;
                 return false;
             }
         }
-        last_syntax_start = Some(d.range.start);
+        last = Some((d.range.start, d.range.start));
         true
     });
 }
@@ -98,6 +105,9 @@ struct Parser<'t> {
     diagnostics: Vec<Diagnostic>,
     /// Whether the parser looked for a token after the last one.
     reached_end: Cell<bool>,
+    /// The offset of each `\n` in the text, found when a duplicate key's message first
+    /// needs a line number.
+    newlines: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'t> Parser<'t> {
@@ -111,7 +121,15 @@ impl<'t> Parser<'t> {
                 _ => String::new(),
             })
             .collect();
-        Parser { text, tokens, strings, pos: 0, diagnostics, reached_end: Cell::new(false) }
+        Parser {
+            text,
+            tokens,
+            strings,
+            pos: 0,
+            diagnostics,
+            reached_end: Cell::new(false),
+            newlines: Default::default(),
+        }
     }
 
     fn peek(&self) -> Option<&'t Tok> {
@@ -309,7 +327,8 @@ impl<'t> Parser<'t> {
                 None => members.iter().find(|m| m.key.value == key.value).map(|m| m.key.range),
             };
             if let Some(first) = first {
-                let first_line = 1 + self.text[..first.start].matches('\n').count();
+                let newlines = self.newlines.get_or_init(|| memchr::memchr_iter(b'\n', self.text.as_bytes()).collect());
+                let first_line = 1 + newlines.partition_point(|&at| at < first.start);
                 self.diagnostics.push(Diagnostic::new(
                     Code::JsonDuplicateKey,
                     key.range,
