@@ -7,17 +7,20 @@
 //! Pulled diagnostics are answered here too: tower-lsp would turn the report into a
 //! `serde_json::Value` on the thread that reads messages (milliseconds for a large
 //! document); here it is serialized on the thread that checked, and written to the outbox.
+//! So are the requests whose answers grow with the document (symbols, semantic tokens: 15 MB
+//! of JSON for a 2 MB one-line policy, 0.6 s through a `Value`): serialized straight to bytes.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use serde::de::DeserializeOwned;
-use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::jsonrpc::{Error, Id, Request, Response};
 use tower_lsp_server::{ExitedError, LspService};
 use tower_service::Service;
 
-use crate::handlers::{diagnostics, text_document_sync};
+use crate::handlers::{diagnostics, document_symbol, semantic_tokens, text_document_sync};
+use crate::output;
 use crate::server::Backend;
 
 pub struct InOrder {
@@ -37,6 +40,17 @@ fn params<P: DeserializeOwned>(request: &Request) -> Option<P> {
 }
 
 type Answer = Pin<Box<dyn Future<Output = Result<Option<Response>, ExitedError>> + Send>>;
+
+/// Writes a handler's answer to request `id` to the outbox, serialized without a `Value`;
+/// tower-lsp then has nothing to send.
+fn answered<T: serde::Serialize>(backend: &Backend, id: &Id, answer: tower_lsp_server::jsonrpc::Result<T>) -> Answer {
+    let frame = match answer {
+        Ok(result) => output::response(id, &result),
+        Err(error) => Some(output::error_response(id, &error)),
+    };
+    backend.outbox.send(frame.unwrap_or_else(|| output::error_response(id, &Error::internal_error())));
+    Box::pin(async { Ok(None) })
+}
 
 impl Service<Request> for InOrder {
     type Response = Option<Response>;
@@ -74,6 +88,16 @@ impl Service<Request> for InOrder {
                             answer.await;
                             Ok(None) // written to the outbox already
                         });
+                    }
+                }
+                "textDocument/documentSymbol" => {
+                    if let (Some(id), Some(params)) = (request.id(), params(&request)) {
+                        return answered(backend, id, document_symbol::document_symbol(backend, params));
+                    }
+                }
+                "textDocument/semanticTokens/full" => {
+                    if let (Some(id), Some(params)) = (request.id(), params(&request)) {
+                        return answered(backend, id, semantic_tokens::semantic_tokens_full(backend, params));
                     }
                 }
                 _ => {}

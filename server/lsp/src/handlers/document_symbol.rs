@@ -6,7 +6,7 @@ use tower_lsp_server::ls_types::*;
 use crate::convert;
 use crate::server::{guard, Backend};
 
-pub(super) fn document_symbol(
+pub(crate) fn document_symbol(
     backend: &Backend,
     params: DocumentSymbolParams,
 ) -> Result<Option<DocumentSymbolResponse>> {

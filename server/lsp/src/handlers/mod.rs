@@ -1,17 +1,18 @@
 //! One file per LSP request or concern; this file only routes tower-lsp's calls to them.
-//! Document notifications and pulled diagnostics are handled before tower-lsp sees them,
-//! in the order they arrive ([`crate::wire`]): their methods here are the fallbacks.
+//! Document notifications, pulled diagnostics, symbols and semantic tokens are handled
+//! before tower-lsp sees them, in the order they arrive ([`crate::wire`]): their methods
+//! here are reached only before `initialize` or after `shutdown`.
 
 mod code_action;
 mod completion;
 pub(crate) mod diagnostics;
-mod document_symbol;
+pub(crate) mod document_symbol;
 mod folding_range;
 mod hover;
 mod inlay_hint;
 mod lifecycle;
 mod selection_range;
-mod semantic_tokens;
+pub(crate) mod semantic_tokens;
 pub(crate) mod text_document_sync;
 mod workspace;
 

@@ -6,7 +6,7 @@ use tower_lsp_server::ls_types::*;
 use crate::convert;
 use crate::server::{guard, Backend};
 
-pub(super) fn semantic_tokens_full(
+pub(crate) fn semantic_tokens_full(
     backend: &Backend,
     params: SemanticTokensParams,
 ) -> Result<Option<SemanticTokensResult>> {
