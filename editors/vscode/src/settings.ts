@@ -69,7 +69,7 @@ export interface Lookup {
 }
 
 export const INSTALL_HINT =
-  'Install it with `cargo install --path server/lsp` from the iam-lsp repository so that `iam-lsp` is on your PATH, ' +
+  'Install it with `cargo install --locked --path server/lsp` from the iam-lsp repository so that `iam-lsp` is on your PATH, ' +
   'or set `iamLsp.server.path` to the binary.';
 
 function defaultIsExecutable(file: string): boolean {

@@ -104,7 +104,7 @@ void test('a missing binary gives a message that says how to fix it', () => {
   assert.match(!wrongSetting.ok ? wrongSetting.message : '', /iamLsp\.server\.path is "\/nowhere\/iam-lsp"/);
   const none = resolveServer({ ...base, configured: undefined });
   assert.equal(none.ok, false);
-  assert.match(!none.ok ? none.message : '', /cargo install --path server\/lsp.*iamLsp\.server\.path/);
+  assert.match(!none.ok ? none.message : '', /cargo install --locked --path server\/lsp.*iamLsp\.server\.path/);
 });
 
 void test('on Windows the binary is iam-lsp.exe', () => {
