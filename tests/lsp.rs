@@ -9,6 +9,10 @@ use serde_json::{json, Value};
 
 #[path = "support/framing.rs"]
 mod framing;
+#[path = "support/policy.rs"]
+mod policy;
+
+use policy::POLICY;
 
 /// Generous: a bound on waiting for a message that should come, not a timing assertion.
 const WAIT: Duration = Duration::from_secs(20);
@@ -150,18 +154,6 @@ fn codes(diagnostics: &Value) -> Vec<String> {
 fn range(line: u32, start: u32, end_line: u32, end: u32) -> Value {
     json!({"start": {"line": line, "character": start}, "end": {"line": end_line, "character": end}})
 }
-
-const POLICY: &str = r#"{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "Docs",
-      "Effect": "Allow",
-      "Action": ["bedrock:InvokeModel", "bedrock:Converse"],
-      "Resource": "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"
-    }
-  ]
-}"#;
 
 #[test]
 fn initialize_advertises_capabilities_and_defaults_to_utf16() {

@@ -15,6 +15,10 @@ use serde_json::{json, Value};
 
 #[path = "support/framing.rs"]
 mod framing;
+#[path = "support/policy.rs"]
+mod policy;
+
+use policy::POLICY;
 
 /// Generous: a bound on waiting for a message that should come, not a timing assertion.
 const WAIT: Duration = Duration::from_secs(20);
@@ -25,18 +29,6 @@ const METHOD_NOT_FOUND: i64 = -32601;
 const INVALID_PARAMS: i64 = -32602;
 
 const URI: &str = "file:///work/protocol.json";
-
-const POLICY: &str = r#"{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "Docs",
-      "Effect": "Allow",
-      "Action": ["bedrock:InvokeModel", "bedrock:Converse"],
-      "Resource": "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"
-    }
-  ]
-}"#;
 
 /// What a case makes the server send before it answers the hover that follows the case.
 #[derive(Debug, PartialEq)]

@@ -18,8 +18,8 @@ fn files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Wall time of `iam-lsp check --jobs N DIR`, and its summary line.
-fn check(server: &Path, corpus: &Path, jobs: usize) -> (Duration, String) {
+/// Wall time of `iam-lsp check --jobs N PATH` (a directory or a file), and its summary line.
+pub fn check(server: &Path, corpus: &Path, jobs: usize) -> (Duration, String) {
     let start = Instant::now();
     let output = Command::new(server)
         .args(["check", "--jobs", &jobs.to_string()])

@@ -4,7 +4,6 @@
 //! kind, through the library's entry points and over LSP.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use iam_analysis::{analyze, complete, hover, inlay_hints, refactors, semantic_tokens, symbols, Document, TextRange};
@@ -16,21 +15,6 @@ use crate::{fmt_bytes, fmt_ms, percentile, Row};
 
 const STATEMENTS: [usize; 3] = [50_000, 100_000, 200_000];
 const DOCUMENT_BYTES: usize = 2_000_000;
-
-/// Wall time of `iam-lsp check --jobs 1 FILE`.
-fn check(server: &Path, file: &Path) -> Duration {
-    let start = Instant::now();
-    let output = Command::new(server)
-        .args(["check", "--jobs", "1"])
-        .arg(file)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .expect("run iam-lsp check");
-    let wall = start.elapsed();
-    assert!(matches!(output.status.code(), Some(0 | 1)), "iam-lsp check failed: {}", output.status);
-    wall
-}
 
 /// The median of `runs` runs of `f`, and what the last returned.
 fn median<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
@@ -56,9 +40,7 @@ fn check_rows(server: &Path, scratch: &Path, quick: bool) -> Vec<Row> {
         let text = one_line_policy(n);
         std::fs::write(&file, &text).expect("write a one-line policy");
         eprintln!("bench: iam-lsp check on {n} statements on one line ({})...", fmt_bytes(text.len() as u64));
-        let (wall, ()) = median(runs, || {
-            check(server, &file);
-        });
+        let (wall, _) = median(runs, || crate::batch::check(server, &file, 1));
         per_statement.push(wall.as_secs_f64() / n as f64);
         let target = (n == 200_000).then(|| Duration::from_secs(5));
         rows.push(Row::new(
