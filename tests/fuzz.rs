@@ -36,3 +36,18 @@ fn analyze_json_findings() {
 fn document_sync_findings() {
     replay("document_sync", iam_lsp::documents::invariants::check_sync_bytes);
 }
+
+/// The fuzz crate is outside the workspace, with a lock file of its own: a dependency added
+/// to the server must be added there too (`cargo metadata --manifest-path
+/// server/fuzz/Cargo.toml` does it, changing nothing else), or CI's fuzz run stops on it.
+#[test]
+fn the_fuzz_lock_file_is_current() {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/Cargo.toml");
+    let output = std::process::Command::new(cargo)
+        .args(["metadata", "--locked", "--format-version", "1", "--manifest-path"])
+        .arg(&manifest)
+        .output()
+        .expect("run cargo metadata");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
