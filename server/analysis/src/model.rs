@@ -1,7 +1,12 @@
 //! The policy view of a syntax tree: IAM's elements with their ranges. Elements with the
 //! wrong shape are left out here; the checks that care report them.
 
+use std::cell::OnceCell;
+
+use rustc_hash::FxHashMap;
+
 use crate::syntax::{Member, Object, StringLit, Value};
+use crate::text::IgnoreCase;
 
 /// The policy language versions IAM accepts.
 pub const POLICY_VERSIONS: [&str; 2] = ["2012-10-17", "2008-10-17"];
@@ -35,9 +40,9 @@ pub struct Statement<'a> {
     pub condition: Option<&'a Member>,
 }
 
-impl Statement<'_> {
+impl<'a> Statement<'a> {
     /// Every action string in `Action` and `NotAction`.
-    pub fn action_strings(&self) -> impl Iterator<Item = &StringLit> {
+    pub fn action_strings(&self) -> impl Iterator<Item = &'a StringLit> + '_ {
         self.action.iter().chain(&self.not_action).flat_map(|s| s.items.iter().copied())
     }
 
@@ -50,7 +55,7 @@ impl Statement<'_> {
     }
 
     /// Every string in `Resource` and `NotResource`.
-    pub fn resource_strings(&self) -> impl Iterator<Item = &StringLit> {
+    pub fn resource_strings(&self) -> impl Iterator<Item = &'a StringLit> + '_ {
         self.resource.iter().chain(&self.not_resource).flat_map(|s| s.items.iter().copied())
     }
 }
@@ -59,16 +64,48 @@ impl Statement<'_> {
 pub struct Strings<'a> {
     pub member: &'a Member,
     pub items: Vec<&'a StringLit>,
+    /// The entries by value ignoring case, and the wildcard entries: made on first need, so
+    /// that a list of thousands of entries is not searched again for each fix of one.
+    index: OnceCell<EntryIndex<'a>>,
+}
+
+struct EntryIndex<'a> {
+    by_value: FxHashMap<IgnoreCase<'a>, Vec<&'a StringLit>>,
+    wildcards: Vec<&'a StringLit>,
 }
 
 impl<'a> Strings<'a> {
+    pub fn new(member: &'a Member, items: Vec<&'a StringLit>) -> Strings<'a> {
+        Strings { member, items, index: OnceCell::new() }
+    }
+
     fn of(member: &'a Member) -> Strings<'a> {
         let items = match &member.value {
             Some(Value::String(s)) => vec![s],
             Some(Value::Array(array)) => array.items.iter().filter_map(Value::as_str).collect(),
             _ => Vec::new(),
         };
-        Strings { member, items }
+        Strings::new(member, items)
+    }
+
+    /// The entries that equal `value` ignoring case, and every entry with a wildcard (which
+    /// may cover it), in list order: all that can name what `value` names.
+    pub fn same_or_wildcard(&self, value: &str) -> Vec<&'a StringLit> {
+        let index = self.index.get_or_init(|| {
+            let mut index = EntryIndex { by_value: FxHashMap::default(), wildcards: Vec::new() };
+            for &item in &self.items {
+                index.by_value.entry(IgnoreCase(&item.value)).or_default().push(item);
+                if crate::pattern::has_wildcard(&item.value) {
+                    index.wildcards.push(item);
+                }
+            }
+            index
+        });
+        let same = index.by_value.get(&IgnoreCase(value)).map(Vec::as_slice).unwrap_or_default();
+        let mut found: Vec<&'a StringLit> = same.iter().chain(&index.wildcards).copied().collect();
+        found.sort_by_key(|lit| lit.range.start);
+        found.dedup_by_key(|lit| lit.range.start);
+        found
     }
 }
 

@@ -160,7 +160,7 @@ fn not_in_kind(cx: &mut Ctx, lit: &StringLit) {
 pub(crate) fn unknown_action(list: &Strings, lit: &StringLit, catalog: &Catalog) -> Option<(Diagnostic, Vec<String>)> {
     // Alone in its list, the entry's fixes rewrite it (rather than remove it where the list
     // has what they would write already), so that they name what it may mean.
-    let alone = Strings { member: list.member, items: vec![lit] };
+    let alone = Strings::new(list.member, vec![lit]);
     let mut found = Vec::new();
     check_action(&alone, lit, catalog, &CloseActions::default(), &mut found);
     let d = found.pop()?;

@@ -343,10 +343,12 @@ pub(crate) fn remove_item(array: &Array, index: usize) -> Edit {
 /// `fix`, which rewrites entry `lit` of `list`; or, when the entry it would write is one the
 /// list already has (`has(other, written)`: the same entry, or a wildcard that covers it),
 /// the fix that removes `lit` instead: rewriting it would leave the list with a duplicate,
-/// a finding of its own, where removing it comes to the same policy.
+/// a finding of its own, where removing it comes to the same policy. `has` holds only for
+/// entries equal to `written` ignoring case or with a wildcard: only those are asked.
 pub(crate) fn rewrite_entry(list: &Strings, lit: &StringLit, fix: Fix, has: impl Fn(&str, &str) -> bool) -> Fix {
     let Some(written) = written_entry(lit, &fix) else { return fix };
-    let Some(other) = list.items.iter().find(|o| o.range != lit.range && has(&o.value, &written)) else {
+    let candidates = list.same_or_wildcard(&written);
+    let Some(other) = candidates.iter().find(|o| o.range != lit.range && has(&o.value, &written)) else {
         return fix;
     };
     let array = array_of(list.member.value.as_ref());
