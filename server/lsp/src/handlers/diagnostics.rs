@@ -121,7 +121,7 @@ pub(crate) fn pull(backend: &Backend, id: Id, params: DocumentDiagnosticParams) 
                     unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport { result_id },
                 },
             ));
-            outbox.send(output::response(&id, &report).unwrap_or_default());
+            outbox.send(framed_or_error(&id, output::response(&id, &report)));
             return;
         }
         // Checks wait their turn with the background ones; a version that a newer one
@@ -133,6 +133,7 @@ pub(crate) fn pull(backend: &Backend, id: Id, params: DocumentDiagnosticParams) 
             return;
         }
         let job = {
+            let id = id.clone();
             move |snapshot: Arc<Snapshot>| {
                 guard("diagnostics", || {
                     let doc = &snapshot.document;
@@ -145,15 +146,21 @@ pub(crate) fn pull(backend: &Backend, id: Id, params: DocumentDiagnosticParams) 
                             },
                         },
                     ));
-                    output::response(&id, &report).unwrap_or_default()
+                    framed_or_error(&id, output::response(&id, &report))
                 })
                 .unwrap_or_else(|error| output::error_response(&id, &error))
             }
         };
-        if let Some(message) = sized(snapshot, job).await {
-            outbox.send(message);
-        }
+        // Every request gets an answer: an error if the job died on its blocking thread.
+        let message = sized(snapshot, job).await;
+        outbox.send(message.unwrap_or_else(|| output::error_response(&id, &Error::internal_error())));
     }
+}
+
+/// The framed response, or an internal error for `id` when it could not be serialized (an
+/// empty frame would end the outbox's writer).
+fn framed_or_error(id: &Id, frame: Option<Vec<u8>>) -> Vec<u8> {
+    frame.unwrap_or_else(|| output::error_response(id, &Error::internal_error()))
 }
 
 /// LSP's `ServerCancelled` (-32802) with `retriggerRequest`: ask again, for the newer version.
