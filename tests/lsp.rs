@@ -1,7 +1,7 @@
 //! End-to-end: the built `iam-lsp` binary over stdio, driven as an editor drives it.
 
 use std::io::{BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin};
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
@@ -11,6 +11,8 @@ use serde_json::{json, Value};
 mod framing;
 #[path = "support/policy.rs"]
 mod policy;
+#[path = "support/server.rs"]
+mod server;
 
 use policy::POLICY;
 
@@ -28,12 +30,7 @@ struct Client {
 
 impl Client {
     fn start() -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_iam-lsp"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start iam-lsp");
+        let mut child = server::spawn();
         let stdin = child.stdin.take().unwrap();
         let stdout = child.stdout.take().unwrap();
         let (tx, messages) = mpsc::channel();

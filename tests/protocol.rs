@@ -7,7 +7,7 @@
 //! diagnostics still there and a clean `shutdown` / `exit`.
 
 use std::io::{BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin};
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
@@ -17,6 +17,8 @@ use serde_json::{json, Value};
 mod framing;
 #[path = "support/policy.rs"]
 mod policy;
+#[path = "support/server.rs"]
+mod server;
 
 use policy::POLICY;
 
@@ -335,12 +337,7 @@ struct Session {
 
 impl Session {
     fn start() -> Session {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_iam-lsp"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start iam-lsp");
+        let mut child = server::spawn();
         let stdin = child.stdin.take();
         let stdout = child.stdout.take().expect("piped stdout");
         let (tx, messages) = mpsc::channel();

@@ -24,8 +24,17 @@ local CONVERSE_FIXED = '      "Action": ["bedrock:InvokeModel"],'
 local PREFIX_FIX = 'Change the prefix to `bedrock`'
 local PREFIX_FIXED = '      "Action": ["bedrock:InvokeAgent"],'
 
+-- Findings as { line, code, ... }, in order of line, then code.
+local function by_line_then_code(a, b)
+  if a[1] ~= b[1] then
+    return a[1] < b[1]
+  end
+  return a[2] < b[2]
+end
+
 -- What `iam-lsp check` finds in these lines (written next to the buffer's file, so that the same
 -- .iam-lsp.toml applies): { line, code } pairs, the diagnostics to expect in the editor.
+
 local function cli_findings(lines)
   local file = vim.fs.dirname(vim.api.nvim_buf_get_name(0)) .. '/.e2e-check.json'
   vim.fn.writefile(lines, file)
@@ -35,12 +44,7 @@ local function cli_findings(lines)
   for _, f in ipairs(vim.json.decode(out or '')) do
     table.insert(list, { f.range.start.line + 1, f.code })
   end
-  table.sort(list, function(a, b)
-    if a[1] ~= b[1] then
-      return a[1] < b[1]
-    end
-    return a[2] < b[2]
-  end)
+  table.sort(list, by_line_then_code)
   return list
 end
 
@@ -49,12 +53,7 @@ local function diagnostics_list(buf)
   for _, d in ipairs(vim.diagnostic.get(buf)) do
     table.insert(list, { d.lnum + 1, d.code, d.source })
   end
-  table.sort(list, function(a, b)
-    if a[1] ~= b[1] then
-      return a[1] < b[1]
-    end
-    return a[2] < b[2]
-  end)
+  table.sort(list, by_line_then_code)
   return list
 end
 
