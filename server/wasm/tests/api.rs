@@ -1,0 +1,202 @@
+//! The playground's WebAssembly API, called natively: the same methods the Web Worker calls,
+//! their JSON answers parsed back, positions checked in the editor's encoding.
+
+use iam_wasm::{Playground, Position, Range};
+use serde_json::Value;
+
+const CHATBOT: &str = include_str!("../../../tests/fixtures/bedrock/chatbot-agent-policy.json");
+
+fn playground(text: &str) -> Playground {
+    let mut playground = Playground::new("utf-16").expect("utf-16 is an encoding");
+    playground.set_text(text.to_string());
+    playground
+}
+
+fn range(start: (u32, u32), end: (u32, u32)) -> Range {
+    Range { start: Position { line: start.0, col: start.1 }, end: Position { line: end.0, col: end.1 } }
+}
+
+/// The byte offset of a position, by walking the text (a test may scan; the product may not).
+fn offset(text: &str, at: Position, utf16: bool) -> usize {
+    let mut line_start = 0;
+    for _ in 0..at.line {
+        line_start += text[line_start..].find('\n').expect("the line exists") + 1;
+    }
+    let mut units = 0;
+    for (i, c) in text[line_start..].char_indices() {
+        if units == at.col as usize {
+            return line_start + i;
+        }
+        units += if utf16 { c.len_utf16() } else { c.len_utf8() };
+    }
+    text.len()
+}
+
+fn apply(text: &str, edits: &[iam_wasm::Edit]) -> String {
+    let mut edits: Vec<_> =
+        edits.iter().map(|e| (offset(text, e.range.start, true), offset(text, e.range.end, true), &e.text)).collect();
+    edits.sort();
+    let mut out = text.to_string();
+    for (start, end, new) in edits.into_iter().rev() {
+        out.replace_range(start..end, new);
+    }
+    out
+}
+
+#[test]
+fn the_chatbot_policy_gets_its_diagnostics_at_the_cli_positions() {
+    let report = playground(CHATBOT).report();
+    assert!(report.is_policy && !report.failed);
+    assert_eq!(report.kind.as_ref().map(|k| k.name), Some("identity"));
+    let found: Vec<(&str, Range)> = report.diagnostics.iter().map(|d| (d.code, d.range)).collect();
+    // The snapshot's 1-based 8:19-8:40, 14:27-14:45 and 20:27-20:35, zero-based.
+    assert!(found.contains(&("api-name-as-prefix", range((7, 18), (7, 39)))), "{found:?}");
+    assert!(found.contains(&("unknown-action", range((13, 26), (13, 44)))), "{found:?}");
+    assert!(found.contains(&("unknown-action", range((19, 26), (19, 34)))), "{found:?}");
+    let prefix = report.diagnostics.iter().find(|d| d.code == "api-name-as-prefix").expect("found above");
+    assert_eq!(prefix.fixes[0].title, "Change the prefix to `bedrock`");
+    assert!(prefix.fixes[0].preferred);
+}
+
+#[test]
+fn the_json_answers_are_what_the_typed_ones_say() {
+    let playground = playground(CHATBOT);
+    let report: Value = serde_json::from_str(&playground.diagnostics()).expect("JSON");
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["diagnostics"].as_array().map(Vec::len), Some(playground.report().diagnostics.len()));
+    assert_eq!(report["diagnostics"][1]["code"], "api-name-as-prefix");
+    assert_eq!(report["diagnostics"][1]["range"]["start"], serde_json::json!({"line": 7, "col": 18}));
+    assert_eq!(serde_json::from_str::<Value>(&playground.hover(0, 0)).expect("JSON")["range"]["start"]["line"], 0);
+    assert_eq!(playground.hover(2, 0), "null");
+    let kinds: Value = serde_json::from_str(&Playground::kinds()).expect("JSON");
+    let names: Vec<&str> = kinds.as_array().expect("array").iter().filter_map(|k| k["name"].as_str()).collect();
+    assert_eq!(names, ["identity", "resource", "trust", "scp", "rcp", "boundary"]);
+    assert_eq!(Playground::api_version(), iam_wasm::API_VERSION);
+    assert!(Playground::about().starts_with("iam-analysis "));
+}
+
+#[test]
+fn columns_count_utf16_units_or_bytes_after_non_ascii_text() {
+    // One line, CRLF before it: `é` is 2 bytes and 1 unit, `🫣` 4 bytes and 2 units.
+    let text = "{\r\n\"Statement\":[{\"Effect\":\"Allow\",\"Resource\":\"arn:aws:s3:::été-🫣/*\",\"Action\":\"bedrock:Converse\"}]}";
+    let name = text.find("Converse").expect("in the text");
+    let line_start = text.find("\"Statement").expect("in the text");
+    let utf16_col = text[line_start..name].encode_utf16().count() as u32;
+    let utf8_col = (name - line_start) as u32;
+    assert_eq!(utf8_col - utf16_col, 1 + 1 + 2, "é twice, 🫣 once");
+
+    let unknown = |playground: &Playground| {
+        playground
+            .report()
+            .diagnostics
+            .into_iter()
+            .find(|d| d.code == "unknown-action")
+            .expect("bedrock:Converse")
+            .range
+    };
+    let utf16 = playground(text);
+    assert_eq!(unknown(&utf16), range((1, utf16_col), (1, utf16_col + 8)));
+    let mut utf8 = Playground::new("utf-8").expect("an encoding");
+    utf8.set_text(text.to_string());
+    assert_eq!(unknown(&utf8), range((1, utf8_col), (1, utf8_col + 8)));
+
+    // Asking at a UTF-16 column lands on the same action.
+    let hover = utf16.hover_at(1, utf16_col + 2).expect("a hover on the action");
+    assert!(hover.markdown.contains("Converse"), "{}", hover.markdown);
+    assert_eq!(hover.range.start.line, 1);
+
+    // The fix's edits, applied in UTF-16 columns, remove the finding.
+    let fix = &utf16.report().diagnostics.into_iter().find(|d| d.code == "unknown-action").expect("above").fixes[0];
+    let fixed = apply(text, &fix.edits);
+    assert!(fixed.contains("bedrock:InvokeModel") && fixed.contains("été-🫣"), "{fixed}");
+    assert!(playground(&fixed).report().diagnostics.iter().all(|d| d.code != "unknown-action"));
+}
+
+#[test]
+fn each_version_is_made_from_the_last_and_answers_as_a_fresh_one() {
+    let mut kept = playground(CHATBOT);
+    let mut text = CHATBOT.to_string();
+    for (from, to) in [
+        ("bedrock:Converse", "bedrock:Conver"),
+        ("\"Resource\": \"*\",", "\"Resource\": \"*\""),
+        ("Conver\"", "ConverseStream\""),
+    ] {
+        text = text.replacen(from, to, 1);
+        kept.set_text(text.clone());
+        assert_eq!(kept.report().diagnostics, playground(&text).report().diagnostics);
+    }
+    assert_eq!(kept.version(), 4);
+}
+
+#[test]
+fn the_quick_fix_on_converse_removes_it_and_leaves_no_new_finding() {
+    let playground = playground(CHATBOT);
+    let actions = playground.actions_at(19, 28, 19, 28);
+    let fix = actions.iter().find(|a| a.kind == "quickfix" && a.code == Some("unknown-action")).expect("a fix");
+    assert_eq!(fix.title, "Remove `bedrock:Converse` (`bedrock:InvokeModel` is already listed)");
+    let fixed = apply(CHATBOT, &fix.edits);
+    let before = playground.report().diagnostics.len();
+    let after = self::playground(&fixed).report().diagnostics;
+    assert_eq!(after.len(), before - 1, "{after:?}");
+    assert!(after.iter().all(|d| !d.message.contains("bedrock:Converse")));
+    // Refactors come after the fixes: on `"Resource": "*"`, the ARN formats of the actions.
+    let star = CHATBOT.lines().nth(20).and_then(|l| l.find('*')).expect("line 21") as u32;
+    let actions = playground.actions_at(20, star, 20, star);
+    let scope = actions.iter().find(|a| a.kind == "refactor").expect("a refactor on *");
+    assert!(scope.edits.iter().all(|e| e.range.start.line == 20), "{scope:?}");
+    assert!(apply(CHATBOT, &scope.edits).contains("arn:"), "{scope:?}");
+}
+
+#[test]
+fn hover_completion_tokens_and_outline() {
+    let playground = playground(CHATBOT);
+    let hover = playground.hover_at(19, 48).expect("a hover on bedrock:InvokeModel");
+    assert!(hover.markdown.contains("InvokeModel"), "{}", hover.markdown);
+
+    let half_typed = CHATBOT.replacen("\"bedrock:Retrieve\"", "\"bedrock:Retr\"", 1);
+    let completing = self::playground(&half_typed);
+    let col = half_typed.lines().nth(13).and_then(|l| l.find("Retr\"")).expect("line 14") as u32 + 4;
+    let items = completing.completions_at(13, col);
+    let retrieve = items.iter().find(|i| i.label.contains("RetrieveAndGenerate")).expect("a completion");
+    assert_eq!(retrieve.range.start.line, 13);
+    assert_eq!(retrieve.kind, "function");
+
+    let tokens = playground.semantic_tokens();
+    assert_eq!(tokens.len() % 4, 0);
+    let types: Vec<String> = serde_json::from_str(&Playground::token_types()).expect("JSON");
+    let namespace = types.iter().position(|t| t == "namespace").expect("a type") as u32;
+    // `bedrock` of `bedrock:InvokeModel` on line 20 (zero-based 19), columns 38..45.
+    assert!(tokens.chunks(4).any(|t| t == [19, 38, 45, namespace]), "{tokens:?}");
+
+    let outline = playground.outline_items();
+    let names: Vec<&str> = outline.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["InvokeTheAgent", "QueryTheKnowledgeBase", "ChatWithClaude"]);
+    assert_eq!(outline[2].range.start.line, 16);
+}
+
+#[test]
+fn the_kind_selector_checks_as_the_kind_chosen_and_rejects_others() {
+    let mut playground = playground(CHATBOT);
+    assert_eq!(playground.set_kind("trust"), Ok(2));
+    let report = playground.report();
+    assert_eq!(report.kind.as_ref().map(|k| k.name), Some("trust"));
+    assert!(report.diagnostics.iter().any(|d| d.code == "principal-missing"), "{:?}", report.diagnostics);
+    assert_eq!(playground.set_kind(""), Ok(3));
+    assert!(playground.report().kind.is_some_and(|k| k.name == "identity" && k.reason.starts_with("inferred")));
+    let err = playground.set_kind("organization").expect_err("not a kind");
+    assert!(err.contains("identity, resource, trust, scp, rcp, boundary"), "{err}");
+    assert!(Playground::new("utf-32").is_err());
+}
+
+#[test]
+fn no_text_and_not_a_policy_give_empty_answers() {
+    let empty = Playground::new("utf-16").expect("an encoding");
+    assert!(empty.report().diagnostics.is_empty() && !empty.report().is_policy);
+    assert!(empty.hover_at(0, 0).is_none() && empty.completions_at(0, 0).is_empty());
+    assert!(empty.semantic_tokens().is_empty() && empty.outline_items().is_empty());
+    let package = playground("{\"name\": \"x\", \"version\": \"1.0.0\"}");
+    assert!(!package.report().is_policy && package.report().diagnostics.is_empty());
+    // Broken text: diagnostics, no panic.
+    let broken = playground("{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:Get");
+    assert!(broken.report().diagnostics.iter().any(|d| d.code == "json-syntax"));
+}
