@@ -1,0 +1,35 @@
+// The messages between the page and the analysis worker.
+//
+// page → worker, a request:   {protocol, id, method, params}
+// worker → page, its answer:  {protocol, id, result} or {protocol, id, error}
+// worker → page, unasked:     {protocol, method: 'report', params}  (after every new version)
+//
+// Versioned: a page and a worker from different builds refuse each other instead of misreading
+// each other. New features are new methods: `initialize` answers which methods and which hosts
+// the worker has, and the page shows a panel only when the worker answers what it needs (a
+// "simulate" panel would need a `simulate` method; CloudFormation or Terraform text would be
+// a new host, which finds the policies inside a template).
+export const PROTOCOL = 1;
+
+/** The requests the page may send, with their params. */
+export const METHODS = {
+  // {encoding: 'utf-16'} → {about, kinds: [{name, description}], tokenTypes, methods, hosts}
+  initialize: 'initialize',
+  // {seq, host, text, kind} → null; a report follows. `kind` '' means inferred.
+  open: 'open',
+  // {seq, text} → null; a report follows.
+  update: 'update',
+  // {seq, kind} → null; a report follows.
+  setKind: 'setKind',
+  // {seq, line, col} → {range, markdown} or null
+  hover: 'hover',
+  // {seq, line, col} → [{label, kind, detail, documentation, range, text, snippet, filter_text}]
+  completion: 'completion',
+  // {seq, range: {start, end}} → [{title, kind: 'quickfix'|'refactor', code, preferred, edits}]
+  codeActions: 'codeActions',
+  // {seq} → [{name, detail, kind, range, selection, children}] (asked by the outline panel when idle)
+  outline: 'outline',
+};
+
+/** The report that follows every new version: {seq, report, tokens: Uint32Array, elapsed}. */
+export const REPORT = 'report';
