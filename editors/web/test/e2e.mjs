@@ -1,0 +1,179 @@
+// The playground, end to end in a real Chromium: the built site from a local static server;
+// paste the README's chatbot policy, see its diagnostics where the CLI puts them, hover
+// bedrock:InvokeModel, apply the quick fix on bedrock:Converse and see that diagnostic go,
+// the kind selector, completion, the outline, semantic tokens, the share link, and no network
+// request after load.
+//   node test/e2e.mjs [--site DIR] [--out DIR] [--update-screenshot]
+// --update-screenshot writes editors/web/playground.png (the README's picture); CI does not.
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch, serve, siteDir } from './browser.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../../..');
+const site = siteDir();
+const outIndex = process.argv.indexOf('--out');
+const out = path.resolve(outIndex >= 0 ? process.argv[outIndex + 1] : path.join(repo, 'target/playground/e2e'));
+const chatbot = await readFile(path.join(repo, 'tests/fixtures/bedrock/chatbot-agent-policy.json'), 'utf8');
+
+let failures = 0;
+const check = (ok, what) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures += 1;
+};
+
+await mkdir(out, { recursive: true });
+const server = await serve(site);
+const browser = await launch();
+const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+page.setDefaultTimeout(15_000);
+const requests = [];
+page.on('request', (r) => requests.push(r.url()));
+const errors = [];
+page.on('pageerror', (e) => errors.push(String(e)));
+page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+
+// The 1-based line:col the problems list shows for a code, in order.
+const problems = (code) =>
+  page.$$eval(`.problem[data-code="${code}"] .where`, (rows) => rows.map((r) => r.textContent.replace(/^\D+/, '')));
+// The page's coordinates of the `nth` occurrence of `needle` in the editor's text (+ `into` chars).
+const coordsOf = (needle, into = 1) =>
+  page.evaluate(([needle, into]) => {
+    const view = window.playground.view;
+    const at = view.state.doc.toString().indexOf(needle);
+    const box = view.coordsAtPos(at + into);
+    return box && { x: box.left + 1, y: (box.top + box.bottom) / 2, at };
+  }, [needle, into]);
+// Resolves when the page's current version is in the editor and the panels.
+const settled = () =>
+  page.waitForFunction(() => window.playground?.report?.seq === window.playground.seq && window.playground.panelsSeq === window.playground.seq);
+
+try {
+  await page.goto(server.url);
+  await page.waitForSelector('.problem', { timeout: 30_000 });
+  await settled();
+  const loaded = requests.length;
+  check(
+    requests.some((u) => u.endsWith('iam_wasm_bg.wasm')) && requests.every((u) => u.startsWith(server.url)),
+    `loaded from the local server only (${loaded} requests: ${requests.map((u) => u.slice(server.url.length) || '/').join(', ')})`,
+  );
+  check((await page.textContent('#privacy')).includes('Nothing is sent anywhere'), 'the page says nothing is sent anywhere');
+
+  // Paste the chatbot policy into an emptied editor, as a user would (a real paste event).
+  await page.click('.cm-content');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await settled();
+  check((await page.textContent('.summary')).startsWith('Not an IAM policy'), 'an empty editor is not a policy');
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    document.querySelector('.cm-content').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, chatbot);
+  await settled();
+  check((await page.evaluate(() => window.playground.view.state.doc.toString())) === chatbot, 'the pasted policy is the editor text');
+  // Where `iam-lsp check` puts them (README's demo): 8:19, 14:27, 20:27.
+  check(JSON.stringify(await problems('api-name-as-prefix')) === '["8:19"]', `api-name-as-prefix at 8:19 (${await problems('api-name-as-prefix')})`);
+  check(JSON.stringify(await problems('unknown-action')) === '["14:27","20:27"]', `unknown-action at 14:27 and 20:27 (${await problems('unknown-action')})`);
+  const squiggles = await page.$$eval('.cm-lintRange-error', (els) => els.map((e) => e.textContent));
+  check(squiggles.includes('bedrock-agent-runtime') && squiggles.includes('Converse'), `squiggles under the prefix and Converse (${squiggles.join(' | ')})`);
+  const link = await page.getAttribute('.problem[data-code="api-name-as-prefix"] a.code', 'href');
+  check(link === 'rules.html#api-name-as-prefix', `the code links to its row of the rule table (${link})`);
+  check((await page.$$eval('.cm-iam-function', (els) => els.map((e) => e.textContent))).includes('InvokeModel'), 'semantic tokens: InvokeModel is marked an action');
+  const outline = await page.$$eval('.outline .symbol.object', (els) => els.map((e) => e.textContent));
+  check(outline.some((t) => t.startsWith('ChatWithClaude')), `the outline lists the statements (${outline.join(', ')})`);
+
+  // Hover bedrock:InvokeModel with the mouse.
+  const invoke = await coordsOf('bedrock:InvokeModel', 10);
+  await page.mouse.move(invoke.x, invoke.y);
+  const hover = await page.waitForSelector('.cm-iam-hover');
+  const hoverText = await hover.textContent();
+  check(hoverText.includes('bedrock:InvokeModel') && hoverText.includes('Read'), `hover on bedrock:InvokeModel: ${hoverText.slice(0, 80)}…`);
+  await page.screenshot({ path: path.join(out, 'hover.png') });
+
+  // The quick fix on bedrock:Converse, from the Ctrl+. menu.
+  await page.mouse.move(5, 5);
+  const converse = await coordsOf('bedrock:Converse', 11);
+  await page.mouse.click(converse.x, converse.y);
+  await page.keyboard.press('Control+.');
+  const fix = await page.waitForSelector('#actions button:has-text("Remove `bedrock:Converse`")');
+  const titles = await page.$$eval('#actions button', (els) => els.map((e) => e.textContent));
+  check(titles.some((t) => t.includes('Remove `bedrock:Converse` (`bedrock:InvokeModel` is already listed)')), `the fix is offered (${titles.join(' | ')})`);
+  await fix.click();
+  await settled();
+  const fixed = await page.evaluate(() => window.playground.view.state.doc.toString());
+  check(fixed.includes('"Action": ["bedrock:InvokeModel"]'), 'the fix removed bedrock:Converse from the list');
+  check(JSON.stringify(await problems('unknown-action')) === '["14:27"]', `the diagnostic on Converse is gone (unknown-action at ${await problems('unknown-action')})`);
+  const messages = await page.$$eval('.problem .message', (els) => els.map((e) => e.textContent));
+  check(!messages.some((m) => m.includes('bedrock:Converse')), 'no diagnostic names bedrock:Converse');
+
+  // Completion: type the start of an action, ask, accept.
+  const retrieve = await coordsOf('"bedrock:Retrieve"', 1);
+  await page.evaluate((at) => {
+    const view = window.playground.view;
+    view.dispatch({ changes: { from: at + 1, to: at + 17, insert: 'bedrock:RetrieveAnd' }, selection: { anchor: at + 20 } });
+    view.focus();
+  }, retrieve.at);
+  await settled();
+  await page.keyboard.press('Control+Space');
+  // (RetrieveAndGenerateStream is offered too: pick the one by its exact label.)
+  const option = page.locator('.cm-tooltip-autocomplete .cm-completionLabel', { hasText: /^(bedrock:)?RetrieveAndGenerate$/ });
+  await option.waitFor();
+  check((await option.count()) === 1, 'completion offers bedrock:RetrieveAndGenerate');
+  await option.click();
+  await settled();
+  const completed = await page.evaluate(() => window.playground.view.state.doc.toString());
+  check(completed.includes('"bedrock:RetrieveAndGenerate"'), 'accepting it writes the action');
+
+  // The kind selector: as a trust policy the statements need a Principal.
+  await page.selectOption('#kind', 'trust');
+  await settled();
+  check((await problems('principal-missing')).length === 3, 'checked as a trust policy: principal-missing on each statement');
+  check((await page.textContent('#kind-reason')).includes('role trust policy'), 'the page says which kind');
+  await page.selectOption('#kind', '');
+  await settled();
+  check((await problems('principal-missing')).length === 0 && (await page.textContent('#kind-reason')).includes('inferred'), 'back to the inferred kind');
+
+  // An example: the SCP, checked as an SCP.
+  await page.selectOption('#example', 'scp');
+  await settled();
+  check((await page.textContent('#kind-reason')).includes('service control policy'), 'the SCP example is checked as an SCP');
+
+  // Nothing went out after load: every request so far was the initial one.
+  const after = requests.slice(loaded);
+  check(after.length === 0, `no network request after load (${after.length}: ${after.join(', ')})`);
+
+  // The share link opens the same policy and kind in a new page.
+  await page.click('#share');
+  const shared = await page.inputValue('#share-link');
+  check(shared.startsWith(server.url) && shared.includes('#policy=') && shared.includes('kind=scp'), 'the share link carries the policy in its fragment');
+  const second = await browser.newPage();
+  await second.goto(shared);
+  await second.waitForFunction(() => window.playground?.report?.seq === window.playground.seq);
+  const same = await second.evaluate(() => [window.playground.view.state.doc.toString(), document.querySelector('#kind').value]);
+  const original = await page.evaluate(() => window.playground.view.state.doc.toString());
+  check(same[0] === original && same[1] === 'scp', 'the shared link opens the same text and kind');
+  await second.close();
+
+  // The picture for the README: a fresh page (the chatbot policy), its problems and a hover.
+  await page.goto(server.url);
+  await settled();
+  const again = await coordsOf('bedrock:InvokeModel', 10);
+  await page.mouse.move(again.x, again.y);
+  await page.waitForSelector('.cm-iam-hover');
+  await page.screenshot({ path: path.join(out, 'playground.png') });
+  if (process.argv.includes('--update-screenshot')) {
+    await copyFile(path.join(out, 'playground.png'), path.join(repo, 'editors/web/playground.png'));
+  }
+  check(errors.length === 0, `no error in the page (${errors.join(' | ')})`);
+} catch (error) {
+  failures += 1;
+  console.log(`FAIL ${error.stack ?? error}`);
+  await page.screenshot({ path: path.join(out, 'failure.png') }).catch(() => {});
+} finally {
+  await browser.close();
+  await server.close();
+}
+console.log(failures ? `playground e2e: ${failures} FAILED (screenshots in ${out})` : `playground e2e: all passed (screenshots in ${out})`);
+process.exit(failures ? 1 : 0);
