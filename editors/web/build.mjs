@@ -76,6 +76,6 @@ await esbuild.build({
   alias: { 'iam-wasm': path.join(pkg, 'iam_wasm.js') },
 });
 await copyFile(path.join(pkg, 'iam_wasm_bg.wasm'), path.join(out, 'iam_wasm_bg.wasm'));
-for (const file of ['index.html', 'style.css']) await copyFile(path.join(here, 'src', file), path.join(out, file));
+for (const file of ['index.html', 'style.css', 'boot.js']) await copyFile(path.join(here, 'src', file), path.join(out, file));
 await writeFile(path.join(out, 'rules.html'), await rulesPage());
 console.log(`playground: ${out}`);

@@ -13,7 +13,9 @@ export class Analysis {
   }
 
   start() {
-    this.worker = new Worker('worker.js', { type: 'module' });
+    // The first worker is boot.js's, already loading; a restart makes a new one.
+    this.worker = window.analysisWorker ?? new Worker('worker.js', { type: 'module' });
+    window.analysisWorker = null;
     this.worker.onmessage = ({ data }) => this.receive(data);
     this.worker.onerror = (event) => this.onStatus(`the analysis worker failed: ${event.message}`);
     this.info = this.request(METHODS.initialize, { encoding: 'utf-16' });

@@ -1,0 +1,129 @@
+// The playground's size and speed, measured in this machine's Chromium (the README's
+// "Playground" numbers come from here):
+//   node measure.mjs [--site DIR] [--runs N] [--keys N] [--json]
+// - the .wasm, raw and gzipped (level 9), and the whole site gzipped;
+// - page load → first diagnostics on screen (navigation start to the frame after the first
+//   report was drawn), the median of N fresh pages;
+// - a keystroke on server/bench/policies/inline-10k.json → its diagnostics on screen (the key's
+//   event time to the frame after the report for that version), median and worst of N keys,
+//   each typing or deleting one letter of an action name (so the diagnostics change), and
+//   the worker's own share (text in → report out).
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpus, loadavg } from 'node:os';
+import { gzipSync } from 'node:zlib';
+import { launch, serve, siteDir } from './test/browser.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../..');
+const site = siteDir();
+const option = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const runs = option('--runs', 5);
+const keys = option('--keys', 40);
+const policy = await readFile(path.join(repo, 'server/bench/policies/inline-10k.json'), 'utf8');
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+
+const wasm = await readFile(path.join(site, 'iam_wasm_bg.wasm'));
+const wasmGzip = gzipSync(wasm, { level: 9 }).length;
+let siteGzip = 0;
+for (const name of await readdir(site)) {
+  if ((await stat(path.join(site, name))).isFile()) siteGzip += gzipSync(await readFile(path.join(site, name)), { level: 9 }).length;
+}
+
+const loadBefore = loadavg()[0];
+const server = await serve(site);
+const browser = await launch();
+const waitShown = (page) =>
+  page.waitForFunction(() => window.playground.firstShown !== null, null, { timeout: 30_000 });
+
+const loads = [];
+for (let i = 0; i < runs; i++) {
+  const page = await browser.newPage();
+  await page.goto(server.url);
+  await waitShown(page);
+  loads.push(await page.evaluate(() => window.playground.firstShown));
+  await page.close();
+}
+
+const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+await page.goto(server.url);
+await waitShown(page);
+const setup = await page.evaluate((text) => {
+  const view = window.playground.view;
+  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+  // The end of the last action name of the document: typing there changes its diagnostics.
+  const open = text.indexOf('"', text.indexOf('[', text.lastIndexOf('"Action"')) + 1);
+  const at = text.indexOf('"', open + 1);
+  return { at, length: text.length };
+}, policy);
+await page.waitForFunction(() => window.playground.report?.seq === window.playground.seq);
+const diagnosticsIn10k = await page.evaluate(() => window.playground.report.report.diagnostics.length);
+await page.evaluate((at) => {
+  const view = window.playground.view;
+  view.dispatch({ selection: { anchor: at } });
+  view.focus();
+  // key event time → the frame after the report for the version it made
+  window.keyTimes = [];
+  let pending = null;
+  view.contentDOM.addEventListener('keydown', (e) => (pending = e.timeStamp), true);
+  window.playground.on((event, detail) => {
+    if (event === 'report' && pending !== null) pending = { key: pending, seq: detail.seq, worker: detail.elapsed };
+    if (event === 'shown' && pending?.seq === detail.seq) {
+      window.keyTimes.push({ total: detail.at - pending.key, worker: pending.worker });
+      pending = null;
+    }
+  });
+}, setup.at);
+for (let i = 0; i < keys; i++) {
+  const count = await page.evaluate(() => window.keyTimes.length);
+  await page.keyboard.press(i % 2 ? 'Backspace' : 'x');
+  await page.waitForFunction((n) => window.keyTimes.length > n, count, { timeout: 10_000 });
+  await page.waitForTimeout(30);
+}
+const times = await page.evaluate(() => window.keyTimes);
+const browserVersion = browser.version();
+await browser.close();
+await server.close();
+
+const total = times.map((t) => t.total);
+const worker = times.map((t) => t.worker);
+// Timings are only as good as the machine is idle: say how busy it was.
+const machine = `${cpus().length} cores, load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after`;
+const result = {
+  machine,
+  wasm: { raw: wasm.length, gzip: wasmGzip },
+  siteGzip,
+  loadToFirstDiagnosticsMs: { median: median(loads), runs: loads },
+  keystroke10k: {
+    policyBytes: setup.length,
+    diagnostics: diagnosticsIn10k,
+    medianMs: median(total),
+    worstMs: Math.max(...total),
+    workerMedianMs: median(worker),
+    keys: total.length,
+  },
+};
+if (process.argv.includes('--json')) {
+  console.log(JSON.stringify(result, null, 2));
+} else {
+  const f = (ms) => `${ms.toFixed(1)} ms`;
+  console.log('| what | measured | target |');
+  console.log('|---|---|---|');
+  console.log(`| \`.wasm\` (analysis + whole catalog) | ${mb(wasm.length)} raw, ${mb(wasmGzip)} gzipped | ≤ 2 MB gzipped |`);
+  console.log(`| whole site (page, worker, .wasm, code table) | ${mb(siteGzip)} gzipped | |`);
+  console.log(`| page load → first diagnostics on screen | ${f(median(loads))} (median of ${runs}) | < 1 s |`);
+  console.log(
+    `| keystroke → diagnostics on screen, ${kb(setup.length)} policy (${diagnosticsIn10k} diagnostics) | ${f(median(total))} median, ${f(Math.max(...total))} worst of ${total.length} keys; worker ${f(median(worker))} | < 16 ms |`,
+  );
+  console.log(`\nChromium ${browserVersion}, ${machine}.`);
+}
