@@ -359,6 +359,7 @@ async function main() {
   const kindSelect = $('kind');
   for (const kind of info.kinds) kindSelect.append(new Option(`${kind.name}: ${kind.description}`, kind.name));
   kindSelect.value = initial.kind;
+  if (kindSelect.selectedIndex < 0) kindSelect.value = ''; // a link's unknown kind: the worker says so
   kindSelect.onchange = () => {
     seq += 1;
     analysis.setKind(seq, kindSelect.value);

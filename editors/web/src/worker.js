@@ -58,13 +58,20 @@ const handlers = {
     if (!make) throw new Error(`no host \`${host}\`: this worker has ${Object.keys(hosts).join(', ')}`);
     const started = performance.now();
     doc = make.create(encoding);
-    doc.setKind(kind ?? '');
+    let badKind = null; // a shared link's unknown kind: checked as inferred, and said
+    try {
+      doc.setKind(kind ?? '');
+    } catch (error) {
+      badKind = error;
+    }
     doc.setText(text);
     seq = at;
     report(started);
+    if (badKind) throw badKind;
     return null;
   },
   [METHODS.update]({ seq: at, text }) {
+    if (!doc) throw new Error('no document is open');
     const started = performance.now();
     doc.setText(text);
     seq = at;
@@ -72,6 +79,7 @@ const handlers = {
     return null;
   },
   [METHODS.setKind]({ seq: at, kind }) {
+    if (!doc) throw new Error('no document is open');
     const started = performance.now();
     doc.setKind(kind);
     seq = at;

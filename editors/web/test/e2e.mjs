@@ -96,6 +96,9 @@ try {
   await page.mouse.move(5, 5);
   const converse = await coordsOf('bedrock:Converse', 11);
   await page.mouse.click(converse.x, converse.y);
+  // The mouse away, and its hover gone, before the menu is opened over the text.
+  await page.mouse.move(5, 5);
+  await page.waitForSelector('.cm-tooltip-hover', { state: 'detached' });
   await page.keyboard.press('Control+.');
   const fix = await page.waitForSelector('#actions button:has-text("Remove `bedrock:Converse`")');
   const titles = await page.$$eval('#actions button', (els) => els.map((e) => e.textContent));
@@ -155,6 +158,19 @@ try {
   const original = await page.evaluate(() => window.playground.view.state.doc.toString());
   check(same[0] === original && same[1] === 'scp', 'the shared link opens the same text and kind');
   await second.close();
+
+  // Non-ASCII text before a finding on its line: the squiggle is exactly under the action name
+  // (CodeMirror counts UTF-16 units, the analysis bytes; `é` is 2 bytes, `🫣` 4 bytes, 2 units).
+  await page.selectOption('#kind', '');
+  await page.evaluate(() => {
+    const view = window.playground.view;
+    const text = '{"Statement":[{"Effect":"Allow","Resource":"arn:aws:s3:::été-🫣/*","Action":"bedrock:Converse"}]}';
+    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+  });
+  await settled();
+  const wide = await page.$$eval('.cm-lintRange-error', (els) => els.map((e) => e.textContent));
+  check(JSON.stringify(wide) === '["Converse"]', `after é and 🫣 the squiggle is under Converse (${wide.join(' | ')})`);
+  check(JSON.stringify(await problems('unknown-action')) === '["1:86"]', `and the problems list says 1:86, in UTF-16 columns (${await problems('unknown-action')})`);
 
   // The picture for the README: a fresh page (the chatbot policy), its problems and a hover.
   await page.goto(server.url);
