@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the web playground into target/playground/site/ (a static folder: serve it with any
-# static server, e.g. `python3 -m http.server -d target/playground/site`):
+# Builds the web playground into editors/web/dist/ (a static folder: serve it with any static
+# server, e.g. `python3 -m http.server -d editors/web/dist`; server/release.sh ships it):
 #   1. server/wasm for wasm32-unknown-unknown (profile wasm-release: small, full LTO);
 #   2. wasm-bindgen --target web (the CLI, the same version as the crate, installed once under
 #      target/tools/ if it is missing);
@@ -30,6 +30,6 @@ rm -rf "$out/pkg"
 cd editors/web
 [ -d node_modules/@codemirror/view ] && [ node_modules/.package-lock.json -nt package-lock.json ] \
   || npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-rm -rf "$out/site"
-node build.mjs --pkg "$out/pkg" --out "$out/site"
-ls -l "$out/site"
+rm -rf dist
+node build.mjs --pkg "$out/pkg" --out dist
+ls -l dist

@@ -53,9 +53,9 @@ export function launch(executablePath = process.env.CHROMIUM ?? '/usr/bin/chromi
   });
 }
 
-/** The site folder: --site DIR, else build.sh's output (target/playground/site). */
+/** The site folder: --site DIR, else build.sh's output (editors/web/dist). */
 export function siteDir() {
   const i = process.argv.indexOf('--site');
-  const built = fileURLToPath(new URL('../../../target/playground/site', import.meta.url));
+  const built = fileURLToPath(new URL('../dist', import.meta.url));
   return path.resolve(i >= 0 ? process.argv[i + 1] : built);
 }
