@@ -145,17 +145,23 @@ for f in build.rs catalog/catalog.bin.gz knowledge/api-names.json knowledge/cros
 done
 
 section "cargo install of the packaged iam-lsp"
-# As crates.io would: the packaged iam-lsp, its iam-analysis dependency being the packaged one
-# (the patch stands in for the registry), into a root of its own.
+# As from crates.io, offline: a directory source stands in for the registry, with the
+# workspace's dependencies (`cargo vendor`) and the packaged iam-analysis, whose checksum must be
+# the one in the packaged iam-lsp's Cargo.lock (--locked).
 install="$repo/target/release-install"
-rm -rf "$install/src" "$install/root"
+rm -rf "$install/src" "$install/vendor" "$install/root"
 mkdir -p "$install/src"
+cargo vendor --locked --quiet "$install/vendor" >/dev/null
 for crate in iam-analysis iam-lsp; do
   tar xzf "$dist/$crate-$version.crate" -C "$install/src"
 done
-cargo install --locked --path "$install/src/iam-lsp-$version" --root "$install/root" \
+cp -r "$install/src/iam-analysis-$version" "$install/vendor/iam-analysis"
+checksum=$(sha256sum "$dist/iam-analysis-$version.crate" | cut -d' ' -f1)
+echo "{\"files\": {}, \"package\": \"$checksum\"}" >"$install/vendor/iam-analysis/.cargo-checksum.json"
+cargo install --locked --offline --path "$install/src/iam-lsp-$version" --root "$install/root" \
   --target-dir "$install/target" \
-  --config "patch.crates-io.iam-analysis.path=\"$install/src/iam-analysis-$version\""
+  --config 'source.crates-io.replace-with="release-vendor"' \
+  --config "source.release-vendor.directory=\"$install/vendor\""
 "$install/root/bin/iam-lsp" --version
 prints_the_demo "$install/root/bin/iam-lsp"
 
