@@ -75,13 +75,14 @@ export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
 
 build x86_64-unknown-linux-musl
 linux_x64="$dist/iam-lsp-$version-x86_64-unknown-linux-musl"
-file "$linux_x64" | grep -q 'statically linked' || { echo "release: $linux_x64 is not static" >&2; exit 1; }
-ldd "$linux_x64" 2>&1 | grep -q 'not a dynamic executable' || { echo "release: ldd finds libraries in $linux_x64" >&2; exit 1; }
+# Static (a static PIE, by default): no interpreter, no libraries for the loader to find.
+file "$linux_x64" | grep -Eq 'static(-pie|ally) linked' || { echo "release: $linux_x64 is not static" >&2; exit 1; }
+ldd "$linux_x64" 2>&1 | grep -Eq 'statically linked|not a dynamic executable' || { echo "release: ldd finds libraries in $linux_x64" >&2; exit 1; }
 prints_the_demo "$linux_x64"
 
 build aarch64-unknown-linux-musl
 linux_arm64="$dist/iam-lsp-$version-aarch64-unknown-linux-musl"
-file "$linux_arm64" | grep -q 'ARM aarch64.*statically linked' || { echo "release: $linux_arm64 is not a static aarch64 binary" >&2; exit 1; }
+file "$linux_arm64" | grep -Eq 'ARM aarch64.*static(-pie|ally) linked' || { echo "release: $linux_arm64 is not a static aarch64 binary" >&2; exit 1; }
 prints_the_demo qemu-aarch64-static "$linux_arm64"
 
 build x86_64-pc-windows-gnu
