@@ -88,6 +88,13 @@ prints_the_demo qemu-aarch64-static "$linux_arm64"
 build x86_64-pc-windows-gnu
 win32_x64="$dist/iam-lsp-$version-x86_64-pc-windows-gnu.exe"
 file "$win32_x64" | grep -q 'PE32+ executable (console) x86-64' || { echo "release: $win32_x64 is not a 64-bit Windows program" >&2; exit 1; }
+# It needs only DLLs that come with Windows (MinGW's libgcc and winpthread are linked in).
+dlls=$(x86_64-w64-mingw32-objdump -p "$win32_x64" | sed -n 's/^\tDLL Name: //p')
+echo "imports: $(echo $dlls)"
+if grep -Eiv '^(kernel32|ntdll|msvcrt|bcryptprimitives|api-ms-win-[a-z0-9-]+)\.dll$' <<<"$dlls"; then
+  echo "release: $win32_x64 needs the DLLs above, which Windows does not have" >&2
+  exit 1
+fi
 if command -v wine >/dev/null; then
   prints_the_demo wine "$win32_x64"
 else
@@ -149,20 +156,22 @@ section "cargo install of the packaged iam-lsp"
 # As from crates.io, offline: a directory source stands in for the registry, with the
 # workspace's dependencies (`cargo vendor`) and the packaged iam-analysis, whose checksum must be
 # the one in the packaged iam-lsp's Cargo.lock (--locked).
-install="$repo/target/release-install"
-rm -rf "$install/src" "$install/vendor" "$install/root"
-mkdir -p "$install/src"
+# Unpacked outside the checkout (cargo would take the packages for members of its workspace);
+# the build directory stays in target/, for the next run.
+install=$(mktemp -d)
+trap 'rm -rf "$install"' EXIT
 cargo vendor --locked --quiet "$install/vendor" >/dev/null
+mkdir "$install/src"
 for crate in iam-analysis iam-lsp; do
   tar xzf "$dist/$crate-$version.crate" -C "$install/src"
 done
 cp -r "$install/src/iam-analysis-$version" "$install/vendor/iam-analysis"
 checksum=$(sha256sum "$dist/iam-analysis-$version.crate" | cut -d' ' -f1)
 echo "{\"files\": {}, \"package\": \"$checksum\"}" >"$install/vendor/iam-analysis/.cargo-checksum.json"
-cargo install --locked --offline --path "$install/src/iam-lsp-$version" --root "$install/root" \
-  --target-dir "$install/target" \
+(cd "$install/src/iam-lsp-$version" && cargo install --locked --offline --path . --root "$install/root" \
+  --target-dir "$repo/target/release-install" \
   --config 'source.crates-io.replace-with="release-vendor"' \
-  --config "source.release-vendor.directory=\"$install/vendor\""
+  --config "source.release-vendor.directory=\"$install/vendor\"")
 "$install/root/bin/iam-lsp" --version
 prints_the_demo "$install/root/bin/iam-lsp"
 
