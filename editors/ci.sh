@@ -47,6 +47,9 @@ npm run --silent check
 npm run --silent package
 vsix="$repo/editors/vscode/$(node -p "'dist/iam-lsp-' + process.platform + '-' + process.arch + '-' + require('./package.json').version + '.vsix'")"
 ls -l "$vsix"
+# The package is for this platform and its server is the binary just built (the other
+# platforms' packages are made and checked by server/release.sh).
+node scripts/vsix.mjs "$vsix" --expect "$(node -p "process.platform + '-' + process.arch")" --binary "$server"
 cd "$repo"
 
 failed=()
