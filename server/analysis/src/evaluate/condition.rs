@@ -184,6 +184,22 @@ fn check_one(c: &Condition, context: &[(String, ContextValue)], variables: bool)
     }))
 }
 
+/// What the request held for each condition of a statement that applied: "`aws:RequestedRegion`
+/// is `us-west-2` (`StringNotEquals` [`us-east-1`])".
+pub fn describe(conditions: &[Condition], context: &[(String, ContextValue)]) -> Vec<String> {
+    conditions
+        .iter()
+        .map(|c| {
+            let value = match lookup(context, &c.key) {
+                None => "not in the request".to_string(),
+                Some(v) if v.multi => format!("is {}", list(&v.values)),
+                Some(v) => format!("is `{}`", v.values.first().map_or("", String::as_str)),
+            };
+            format!("`{}` {value} (`{}` {})", c.key, c.operator, list(&c.values))
+        })
+        .collect()
+}
+
 fn list(values: &[String]) -> String {
     let items: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
     format!("[{}]", items.join(", "))

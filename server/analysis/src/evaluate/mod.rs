@@ -163,6 +163,9 @@ pub struct StatementReport {
     pub condition: Check,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition_failure: Option<ConditionFailure>,
+    /// For a statement that applies: what the request held for each of its conditions.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions_held: Vec<String>,
     /// For a resource policy's `Allow`: how its principal names the caller.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub named: Option<Named>,
@@ -512,7 +515,7 @@ pub fn look_elsewhere(action: &str, resource: &str) -> Vec<String> {
     {
         out.push("the policies allow this; if AWS still denies it, look at model access: the foundation model must be enabled in the account and every Region the request reaches (https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html)".to_string());
     }
-    if lower.starts_with("kms:") || lower.starts_with("s3:") || lower.starts_with("bedrock:") {
+    if lower.starts_with("kms:") || lower.starts_with("s3:") {
         out.push("a KMS key policy or grant must also allow the key the data is encrypted with".to_string());
     }
     if lower.starts_with("s3:") {
@@ -643,6 +646,10 @@ fn evaluate_statement(
         resource,
         principal,
         condition,
+        conditions_held: match (&statement.condition, applies) {
+            (Some(Ok(conditions)), true) => condition::describe(conditions, ask.context),
+            _ => Vec::new(),
+        },
         condition_failure,
         named: if applies && kind == PolicyType::Resource { named } else { None },
     }
