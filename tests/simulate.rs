@@ -74,7 +74,8 @@ fn json_output_has_the_decision_the_blocking_types_and_every_statement() {
     assert_eq!(resource["named"], "role");
     let boundary = statements.iter().find(|s| s["policyType"] == "boundary").unwrap();
     assert_eq!(boundary["action"]["matched"], false);
-    assert_eq!(boundary["action"]["reason"], "`s3:GetObject` is not in `Action`");
+    assert_eq!(boundary["action"]["reason"], "the action is not in `Action`");
+    assert!(boundary.get("resource").is_none(), "the rest is not evaluated when the action does not match");
 }
 
 #[test]

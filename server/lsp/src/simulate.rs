@@ -421,7 +421,7 @@ pub fn explain(args: &[String]) -> i32 {
             );
         }
         code = if e.decision == Decision::Allowed { 0 } else { 1 };
-        evaluation = Some(e);
+        evaluation = serde_json::to_value(&e).ok();
     }
     match format {
         Format::Text => print!("{out}"),
@@ -486,7 +486,7 @@ fn workspace_policies(dir: &Path, request: &Request) -> Result<(PolicySet, Vec<S
         let applies = |p: &Policy| {
             let probe = PolicySet { resource: Some(p.clone()), ..PolicySet::default() };
             let e = evaluate::evaluate(request, &probe);
-            e.statements.iter().any(|s| s.action.matched && s.resource.matched)
+            e.statements.iter().any(|s| s.action.matched && s.resource.as_ref().is_some_and(|r| r.matched))
         };
         match kind {
             PolicyKind::Identity => set.identity.push(policy),

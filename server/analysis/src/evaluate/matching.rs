@@ -154,6 +154,11 @@ pub fn resource_matches(
     if pattern == "*" {
         return Ok(true);
     }
+    // The common case, no variable in the pattern and no wildcard in the request: compare
+    // the strings as they are, without building patterns.
+    if !(pattern::has_wildcard(resource) || variables && pattern::has_variable(pattern)) {
+        return Ok(plain_resource_matches(pattern, resource));
+    }
     let policy_parts = crate::arn::split_outside_variables(pattern, b':', 6);
     let request_parts: Vec<&str> = resource.splitn(6, ':').collect();
     if policy_parts.len() == 6 && request_parts.len() == 6 && request_parts[0] == "arn" {
@@ -171,6 +176,56 @@ pub fn resource_matches(
     }
     let tokens = expand(pattern, context, variables, true)?;
     Ok(compare(&tokens, &request_pattern(resource), side))
+}
+
+/// [`resource_matches`] for a pattern without variables and a request without wildcards.
+fn plain_resource_matches(pattern: &str, resource: &str) -> bool {
+    let is_arn = |s: &str| s.starts_with("arn:") && s.bytes().filter(|&b| b == b':').count() >= 5;
+    if is_arn(resource) {
+        if !pattern.starts_with("arn:") {
+            return glob(pattern, resource);
+        }
+        let (mut p, mut r) = (pattern.splitn(6, ':'), resource.splitn(6, ':'));
+        for _ in 0..6 {
+            match (p.next(), r.next()) {
+                (Some(a), Some(b)) if glob(a, b) => {}
+                _ => return false,
+            }
+        }
+        return true;
+    }
+    glob(pattern, resource)
+}
+
+/// Whether `text` matches a wildcard pattern (`*`, `?`), case-sensitively.
+pub fn glob(pattern: &str, text: &str) -> bool {
+    if !(pattern.is_ascii() && text.is_ascii()) {
+        return pattern::intersects(&request_pattern(pattern), &pattern::literal(text));
+    }
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while j < t.len() {
+        match p.get(i) {
+            Some(b'*') => {
+                star = Some((i + 1, j));
+                i += 1;
+            }
+            Some(&c) if c == b'?' || c == t[j] => {
+                i += 1;
+                j += 1;
+            }
+            _ => match star {
+                Some((si, sj)) => {
+                    i = si;
+                    j = sj + 1;
+                    star = Some((si, sj + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[i..].iter().all(|&c| c == b'*')
 }
 
 /// How a resource policy's principal names the caller, which decides what else must allow.

@@ -17,6 +17,8 @@ pub mod scenario;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 pub use condition::ConditionFailure;
@@ -128,7 +130,7 @@ impl Decision {
 pub struct Check {
     pub matched: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<Cow<'static, str>>,
 }
 
 impl Check {
@@ -136,7 +138,7 @@ impl Check {
         Check { matched: true, reason: None }
     }
 
-    fn no(reason: impl Into<String>) -> Check {
+    fn no(reason: impl Into<Cow<'static, str>>) -> Check {
         Check { matched: false, reason: Some(reason.into()) }
     }
 }
@@ -144,23 +146,27 @@ impl Check {
 /// What one statement of one policy did with the request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct StatementReport {
+pub struct StatementReport<'p> {
     pub policy_type: PolicyType,
     /// For SCPs and RCPs: the level (0 the root, the last the account).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<usize>,
-    pub policy: String,
+    pub policy: &'p str,
     pub index: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sid: Option<String>,
+    pub sid: Option<&'p str>,
     pub effect: Option<&'static str>,
     /// Whether every element matched: the statement applies to the request.
     pub applies: bool,
     pub action: Check,
-    pub resource: Check,
+    /// The other elements are evaluated only when the action matched (absent otherwise);
+    /// `principal` only in policies that name principals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<Check>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub principal: Option<Check>,
-    pub condition: Check,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Check>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition_failure: Option<ConditionFailure>,
     /// For a statement that applies: what the request held for each of its conditions.
@@ -171,10 +177,10 @@ pub struct StatementReport {
     pub named: Option<Named>,
 }
 
-impl StatementReport {
+impl StatementReport<'_> {
     /// "statement `DenyOtherRegions` of the SCP `deny-regions.json` at level 2".
     pub fn describe(&self) -> String {
-        let statement = match &self.sid {
+        let statement = match self.sid {
             Some(sid) if !sid.is_empty() => format!("statement `{sid}`"),
             _ => format!("statement {}", self.index + 1),
         };
@@ -184,7 +190,7 @@ impl StatementReport {
 
     /// Why the statement does not apply: the first element that did not match.
     pub fn why_not(&self) -> Option<&str> {
-        [Some(&self.action), Some(&self.resource), self.principal.as_ref(), Some(&self.condition)]
+        [Some(&self.action), self.resource.as_ref(), self.principal.as_ref(), self.condition.as_ref()]
             .into_iter()
             .flatten()
             .find(|c| !c.matched)
@@ -195,26 +201,26 @@ impl StatementReport {
 /// The answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Evaluation {
+pub struct Evaluation<'p> {
     pub decision: Decision,
     /// Every policy type that denied, or failed to allow where an allow was needed.
     pub blocked_by: Vec<PolicyType>,
     /// Every statement of every policy that applies to the request, in evaluation order.
-    pub statements: Vec<StatementReport>,
+    pub statements: Vec<StatementReport<'p>>,
     /// Rules beyond the policy text that decided, and what else AWS checks.
     pub notes: Vec<String>,
     /// Whether the principal and the resource are in the same account.
     pub same_account: bool,
 }
 
-impl Evaluation {
+impl<'p> Evaluation<'p> {
     /// The statements that explicitly deny.
-    pub fn denying(&self) -> impl Iterator<Item = &StatementReport> {
+    pub fn denying(&self) -> impl Iterator<Item = &StatementReport<'p>> {
         self.statements.iter().filter(|s| s.applies && s.effect == Some("Deny"))
     }
 
     /// The statements that allow.
-    pub fn allowing(&self) -> impl Iterator<Item = &StatementReport> {
+    pub fn allowing(&self) -> impl Iterator<Item = &StatementReport<'p>> {
         self.statements.iter().filter(|s| s.applies && s.effect == Some("Allow"))
     }
 }
@@ -233,7 +239,7 @@ struct Ask<'r> {
 }
 
 /// Evaluates a request against the policies that apply to it.
-pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
+pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p> {
     let caller = Caller::read(&request.principal, &request.context);
     let mut context = request.context.clone();
     for (key, value) in caller.implied_context() {
@@ -284,9 +290,18 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
         });
     }
 
-    let mut statements = Vec::new();
+    let count = |list: &[Policy]| list.iter().map(|p| p.statements.len()).sum::<usize>();
+    let mut statements = Vec::with_capacity(
+        count(&policies.identity)
+            + [&policies.boundary, &policies.session, &policies.resource, &policies.vpc_endpoint]
+                .into_iter()
+                .flatten()
+                .map(|p| p.statements.len())
+                .sum::<usize>()
+            + policies.scp.iter().chain(&policies.rcp).map(|l| count(l)).sum::<usize>(),
+    );
     let caller_side = caller.has_identity_policies();
-    let run = |kind: PolicyType, level: Option<usize>, policy: &Policy, out: &mut Vec<StatementReport>| {
+    let run = |kind: PolicyType, level: Option<usize>, policy: &'p Policy, out: &mut Vec<StatementReport<'p>>| {
         for statement in &policy.statements {
             out.push(evaluate_statement(statement, policy, kind, level, &ask));
         }
@@ -525,13 +540,13 @@ pub fn look_elsewhere(action: &str, resource: &str) -> Vec<String> {
     out
 }
 
-fn evaluate_statement(
-    statement: &Statement,
-    policy: &Policy,
+fn evaluate_statement<'p>(
+    statement: &'p Statement,
+    policy: &'p Policy,
     kind: PolicyType,
     level: Option<usize>,
     ask: &Ask<'_>,
-) -> StatementReport {
+) -> StatementReport<'p> {
     let effect = statement.effect;
     // An Allow applies to a set of actions or resources when it overlaps it; a Deny when
     // it covers it.
@@ -542,7 +557,8 @@ fn evaluate_statement(
             if list.iter().any(|p| matching::action_matches(p, ask.action, side)) {
                 Check::yes()
             } else {
-                Check::no(format!("`{}` is not in `Action`", ask.action))
+                // Static text: most statements of a large policy end here.
+                Check::no("the action is not in `Action`")
             }
         }
         (None, Some(list)) => match list.iter().find(|p| matching::action_matches(p, ask.action, flip)) {
@@ -551,6 +567,32 @@ fn evaluate_statement(
         },
         (None, None) => Check::no("the statement has no `Action` or `NotAction`"),
     };
+    let effect_name = match effect {
+        Some(Effect::Allow) => Some("Allow"),
+        Some(Effect::Deny) => Some("Deny"),
+        None => None,
+    };
+    let mut report = StatementReport {
+        policy_type: kind,
+        level,
+        policy: &policy.name,
+        index: statement.index,
+        sid: statement.sid.as_deref(),
+        effect: effect_name,
+        applies: false,
+        action,
+        resource: None,
+        principal: None,
+        condition: None,
+        condition_failure: None,
+        conditions_held: Vec::new(),
+        named: None,
+    };
+    // The rest only matters for a statement that names the action: most do not, and a
+    // simulation over large policies is mostly this.
+    if !report.action.matched {
+        return report;
+    }
     let resource_check = |list: &[String], side: Side| -> Result<Option<String>, String> {
         // The action takes no resource: only `*` names what it acts on.
         if ask.takes_no_resource {
@@ -611,7 +653,6 @@ fn evaluate_statement(
             (None, None) => Check::no("the statement has no `Principal` or `NotPrincipal`"),
         }
     });
-    let mut condition_failure = None;
     let condition = match &statement.condition {
         None => Check::yes(),
         Some(Err(problem)) => Check::no(problem.clone()),
@@ -619,38 +660,23 @@ fn evaluate_statement(
             Ok(()) => Check::yes(),
             Err(failure) => {
                 let reason = failure.reason.clone();
-                condition_failure = Some(failure);
+                report.condition_failure = Some(failure);
                 Check::no(reason)
             }
         },
     };
-    let effect_name = match effect {
-        Some(Effect::Allow) => Some("Allow"),
-        Some(Effect::Deny) => Some("Deny"),
-        None => None,
-    };
-    let applies = effect.is_some()
-        && action.matched
-        && resource.matched
-        && principal.as_ref().is_none_or(|p| p.matched)
-        && condition.matched;
-    StatementReport {
-        policy_type: kind,
-        level,
-        policy: policy.name.clone(),
-        index: statement.index,
-        sid: statement.sid.clone(),
-        effect: effect_name,
-        applies,
-        action,
-        resource,
-        principal,
-        condition,
-        conditions_held: match (&statement.condition, applies) {
-            (Some(Ok(conditions)), true) => condition::describe(conditions, ask.context),
-            _ => Vec::new(),
-        },
-        condition_failure,
-        named: if applies && kind == PolicyType::Resource { named } else { None },
+    report.applies =
+        effect.is_some() && resource.matched && principal.as_ref().is_none_or(|p| p.matched) && condition.matched;
+    if report.applies {
+        if let Some(Ok(conditions)) = &statement.condition {
+            report.conditions_held = condition::describe(conditions, ask.context);
+        }
+        if kind == PolicyType::Resource {
+            report.named = named;
+        }
     }
+    report.resource = Some(resource);
+    report.principal = principal;
+    report.condition = Some(condition);
+    report
 }

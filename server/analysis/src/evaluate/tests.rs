@@ -321,7 +321,7 @@ fn actions_that_take_no_resource_match_only_resource_star() {
     let set = PolicySet { identity: vec![allow("s3:ListAllMyBuckets", "arn:aws:s3:::*")], ..PolicySet::default() };
     let e = evaluate(&request(USER, "s3:ListAllMyBuckets", "*"), &set);
     assert_eq!(e.decision, Decision::ImplicitlyDenied);
-    assert!(e.statements[0].resource.reason.as_deref().unwrap_or("").contains("takes no resource"));
+    assert!(e.statements[0].why_not().unwrap_or("").contains("takes no resource"));
     let set = PolicySet { identity: vec![allow("s3:ListAllMyBuckets", "*")], ..PolicySet::default() };
     assert_eq!(decide(&request(USER, "s3:ListAllMyBuckets", "*"), &set).0, Decision::Allowed);
 }
@@ -491,7 +491,7 @@ fn a_report_says_which_condition_failed_and_why() {
     ask.context.push(("aws:RequestedRegion".into(), one("us-east-1")));
     let e = evaluate(&ask, &set);
     assert_eq!(e.decision, Decision::Allowed);
-    let statement = e.statements.iter().find(|s| s.sid.as_deref() == Some("DenyOtherRegions")).unwrap();
+    let statement = e.statements.iter().find(|s| s.sid == Some("DenyOtherRegions")).unwrap();
     let failure = statement.condition_failure.as_ref().unwrap();
     assert_eq!((failure.operator.as_str(), failure.key.as_str()), ("StringNotEquals", "aws:RequestedRegion"));
     assert_eq!(failure.reason, "`aws:RequestedRegion` is `us-east-1`; `StringNotEquals` [`us-east-1`]");
@@ -663,5 +663,17 @@ proptest! {
             management_account: None,
         };
         let _ = evaluate(&request, &set);
+    }
+}
+
+#[test]
+fn the_plain_glob_agrees_with_the_pattern_matcher() {
+    let patterns = ["", "*", "a*", "*b", "a?c", "a*b*c", "abc", "?", "**", "a:*", "*:*", "é*", "a?é"];
+    let texts = ["", "a", "abc", "ab", "aXbYc", "a:b", ":", "é", "éx", "aéé", "abé"];
+    for p in patterns {
+        for t in texts {
+            let expected = crate::pattern::intersects(&matching::request_pattern(p), &crate::pattern::literal(t));
+            assert_eq!(matching::glob(p, t), expected, "{p:?} {t:?}");
+        }
     }
 }
