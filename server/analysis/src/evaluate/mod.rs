@@ -361,10 +361,12 @@ pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p
         return finish(Decision::ExplicitlyDenied, denied, notes, statements);
     }
 
-    // Rules of the services themselves, which no policy overrides.
+    // Rules of the services themselves, which no policy overrides. No statement denies
+    // them, so the denial is not an explicit deny in AWS's sense, and no policy type is to
+    // blame.
     if let Some(rule) = unmodifiable(&request.action, &request.resource) {
         notes.push(rule);
-        return finish(Decision::ExplicitlyDenied, Vec::new(), notes, statements);
+        return finish(Decision::ImplicitlyDenied, Vec::new(), notes, statements);
     }
 
     let allows =
@@ -494,7 +496,7 @@ pub fn needs_resource_policy(action: &str) -> bool {
 /// A service rule that denies whatever the policies say: AWS managed policies and the
 /// roles under `aws-reserved` cannot be changed, nor the `alias/aws/` KMS aliases.
 /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html#aws-managed-policies>
-/// <https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html>
+/// <https://repost.aws/knowledge-center/identity-center-aws-reserved-sso>
 /// <https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html>
 fn unmodifiable(action: &str, resource: &str) -> Option<String> {
     let (service, name) = crate::text::split_colon(action)?;

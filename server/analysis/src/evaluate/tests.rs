@@ -469,15 +469,15 @@ fn rules_beyond_the_policies() {
     assert_eq!(decide(&request(USER, "sts:GetCallerIdentity", "*"), &deny_all).0, Decision::Allowed);
     let admin = PolicySet { identity: vec![allow("*", "*")], ..PolicySet::default() };
     let managed = request(USER, "iam:CreatePolicyVersion", "arn:aws:iam::aws:policy/AdministratorAccess");
-    assert_eq!(decide(&managed, &admin).0, Decision::ExplicitlyDenied);
+    assert_eq!(decide(&managed, &admin).0, Decision::ImplicitlyDenied);
     let reserved = request(
         USER,
         "iam:DeleteRole",
         "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_1",
     );
-    assert_eq!(decide(&reserved, &admin).0, Decision::ExplicitlyDenied);
+    assert_eq!(decide(&reserved, &admin).0, Decision::ImplicitlyDenied);
     let alias = request(USER, "kms:CreateAlias", "arn:aws:kms:us-east-1:111122223333:alias/aws/s3");
-    assert_eq!(decide(&alias, &admin).0, Decision::ExplicitlyDenied);
+    assert_eq!(decide(&alias, &admin).0, Decision::ImplicitlyDenied);
 }
 
 #[test]
