@@ -395,7 +395,6 @@ pub fn explain(args: &[String]) -> i32 {
             if encoded.len() > 16 { format!("{}...", &encoded[..16]) } else { encoded.clone() }
         ));
     }
-    let mut evaluation = None;
     let mut code = 0;
     if let Some(dir) = &workspace {
         let request = Request {
@@ -421,16 +420,15 @@ pub fn explain(args: &[String]) -> i32 {
             );
         }
         code = if e.decision == Decision::Allowed { 0 } else { 1 };
-        evaluation = serde_json::to_value(&e).ok();
     }
     match format {
         Format::Text => print!("{out}"),
         Format::Json => {
-            let json = serde_json::json!({
-                "message": parsed,
-                "meaning": meaning(&parsed),
-                "evaluation": evaluation,
-            });
+            // The same answer as the server's `iam-lsp.explain` command.
+            let json = match explain_value(&text, workspace.as_deref()) {
+                Ok(json) => json,
+                Err(e) => return bad_input(&e),
+            };
             match serde_json::to_string_pretty(&json) {
                 Ok(text) => println!("{text}"),
                 Err(e) => return bad_input(&format!("cannot write JSON: {e}")),
@@ -438,6 +436,37 @@ pub fn explain(args: &[String]) -> i32 {
         }
     }
     code
+}
+
+/// `iam-lsp.simulate`'s answer: a scenario (policies inline, or paths relative to `base`)
+/// evaluated, as `simulate --format json` prints it.
+pub fn simulate_value(scenario: &serde_json::Value, base: &Path) -> Result<serde_json::Value, String> {
+    let text = serde_json::to_string(scenario).map_err(|e| e.to_string())?;
+    let mut resolve = |p: &str| std::fs::read_to_string(base.join(p)).map_err(|e| e.to_string());
+    let s = scenario::parse(&text, &mut resolve).map_err(|e| e.to_string())?;
+    let evaluation = evaluate::evaluate(&s.request, &s.policies);
+    serde_json::to_value(&evaluation).map_err(|e| e.to_string())
+}
+
+/// `iam-lsp.explain`'s answer, as `explain --format json` prints it: the message read back,
+/// what it means, and with a workspace the evaluation against its policies.
+pub fn explain_value(text: &str, workspace: Option<&Path>) -> Result<serde_json::Value, String> {
+    let parsed = message::parse(text).ok_or_else(|| {
+        "the message is not an AccessDenied message AWS writes (`User: ARN is not authorized to perform: ACTION ...`)"
+            .to_string()
+    })?;
+    let mut evaluation = None;
+    if let Some(dir) = workspace {
+        let request = Request {
+            principal: parsed.principal.clone(),
+            action: parsed.action.clone(),
+            resource: parsed.resource.clone().unwrap_or_else(|| "*".to_string()),
+            ..Request::default()
+        };
+        let (policies, _) = workspace_policies(dir, &request)?;
+        evaluation = serde_json::to_value(evaluate::evaluate(&request, &policies)).ok();
+    }
+    Ok(serde_json::json!({ "message": parsed, "meaning": meaning(&parsed), "evaluation": evaluation }))
 }
 
 /// What the message says, and the one change that would allow the request.
