@@ -201,3 +201,48 @@ fn explain_reads_the_message_and_evaluates_the_workspace() {
     let output = run(&["explain", "something else"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn explain_uses_the_workspace_config_for_which_policies_apply_together() {
+    let dir = scratch("config");
+    for sub in ["roles", "org/root", "org/workloads", "other"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    write(
+        &dir.join("roles"),
+        "agent.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:InvokeModel","Resource":"*"}]}"#,
+    );
+    // Another role's policy, which must not count for the agent.
+    write(
+        &dir.join("other"),
+        "admin.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"#,
+    );
+    write(
+        &dir.join("org/root"),
+        "full.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+    );
+    write(
+        &dir.join("org/workloads"),
+        "regions.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Sid":"DenyOtherRegions","Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"}}}]}"#,
+    );
+    write(
+        &dir,
+        ".iam-lsp.toml",
+        "[[principal]]\narn = \"arn:aws:sts::111122223333:assumed-role/AgentRole/*\"\nidentity = [\"roles/*.json\"]\n\n[organization]\nscp = [[\"org/root/*.json\"], [\"org/workloads/*.json\"]]\n",
+    );
+    let message = "User: arn:aws:sts::111122223333:assumed-role/AgentRole/s is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-west-2::foundation-model/m with an explicit deny in a service control policy";
+    let output = run(&["explain", message, "--workspace", dir.to_str().unwrap()]);
+    let out = stdout(&output);
+    assert!(
+        out.contains("roles/agent.json (identity), org/root/full.json (scp), org/workloads/regions.json (scp)"),
+        "{out}"
+    );
+    assert!(!out.contains("admin.json"), "{out}");
+    // The message has no request context: the Region is not in it, so the Deny applies.
+    assert!(out.contains("denied by statement `DenyOtherRegions` of the service control policy `org/workloads/regions.json` at level 1"), "{out}");
+    assert_eq!(output.status.code(), Some(1));
+}

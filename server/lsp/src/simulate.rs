@@ -7,6 +7,8 @@ use iam_analysis::evaluate::{
 };
 use iam_analysis::{Catalog, Document, PolicyKind};
 
+use crate::config::{self, Config};
+
 const USAGE: &str = "usage: iam-lsp simulate SCENARIO.json [--format text|json]
        iam-lsp simulate --principal ARN --action A... [--resource R...] [--resource-account ID]
                         [--identity FILE...] [--boundary FILE] [--session FILE] [--resource-policy FILE]
@@ -502,6 +504,11 @@ fn workspace_policies(dir: &Path, request: &Request) -> Result<(PolicySet, Vec<S
     let mut files = Vec::new();
     collect(dir, &mut files).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     files.sort();
+    if let Some(config) = Config::read_in(dir)? {
+        if !config.principals.is_empty() || config.organization.is_some() || !config.resources.is_empty() {
+            return configured_policies(dir, &files, &config, request);
+        }
+    }
     let mut set = PolicySet::default();
     let (mut scps, mut rcps) = (Vec::new(), Vec::new());
     let mut used = Vec::new();
@@ -535,6 +542,66 @@ fn workspace_policies(dir: &Path, request: &Request) -> Result<(PolicySet, Vec<S
     }
     if !rcps.is_empty() {
         set.rcp.push(rcps);
+    }
+    Ok((set, used))
+}
+
+/// The policies `.iam-lsp.toml` says apply: the first `[[principal]]` whose ARN pattern
+/// matches the caller, `[organization]`'s levels, the first `[[resource]]` whose ARN
+/// pattern matches the resource. Globs are relative to the workspace.
+fn configured_policies(
+    dir: &Path,
+    files: &[PathBuf],
+    config: &Config,
+    request: &Request,
+) -> Result<(PolicySet, Vec<String>), String> {
+    let mut used = Vec::new();
+    let mut read = |glob: &str, kind: &str| -> Result<Vec<Policy>, String> {
+        let mut out = Vec::new();
+        for path in files {
+            let relative = path.strip_prefix(dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
+            if config::glob_matches(glob, &relative) {
+                out.push(read_policy(path).map(|mut p| {
+                    p.name = relative.clone();
+                    p
+                })?);
+                used.push(format!("{relative} ({kind})"));
+            }
+        }
+        Ok(out)
+    };
+    let mut set = PolicySet::default();
+    let matches = |pattern: &str, text: &str| evaluate::matching::glob(pattern, text);
+    if let Some(principal) = config.principals.iter().find(|p| matches(&p.arn, &request.principal)) {
+        for glob in &principal.identity {
+            set.identity.extend(read(glob, "identity")?);
+        }
+        if let Some(glob) = &principal.boundary {
+            set.boundary = read(glob, "boundary")?.into_iter().next();
+        }
+        if let Some(glob) = &principal.session {
+            set.session = read(glob, "session")?.into_iter().next();
+        }
+    }
+    if let Some(org) = &config.organization {
+        set.management_account = org.management_account.clone();
+        for level in &org.scp {
+            let mut policies = Vec::new();
+            for glob in level {
+                policies.extend(read(glob, "scp")?);
+            }
+            set.scp.push(policies);
+        }
+        for level in &org.rcp {
+            let mut policies = Vec::new();
+            for glob in level {
+                policies.extend(read(glob, "rcp")?);
+            }
+            set.rcp.push(policies);
+        }
+    }
+    if let Some(resource) = config.resources.iter().find(|r| matches(&r.arn, &request.resource)) {
+        set.resource = read(&resource.policy, "resource")?.into_iter().next();
     }
     Ok((set, used))
 }
