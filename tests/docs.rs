@@ -104,3 +104,66 @@ fn cargo_run_runs_iam_lsp() {
         .collect();
     assert_eq!(binaries, ["iam-lsp"], "the binaries of the default members: {default_members:?}");
 }
+
+/// Splits a shell command line as a POSIX shell would for the README's commands: words
+/// separated by spaces, single or double quotes around a word with spaces.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote = None;
+    let mut in_word = false;
+    for c in line.chars() {
+        match (quote, c) {
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (Some(q), c) if c == q => quote = None,
+            (None, ' ') => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            (_, c) => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+/// Every `$ iam-lsp ...` example in the "Why AccessDenied?" section prints what the README
+/// shows under it.
+#[test]
+fn the_simulate_and_explain_examples_print_what_the_readme_shows() {
+    let readme = readme();
+    let section: Vec<&str> = readme
+        .lines()
+        .skip_while(|l| *l != "## Why AccessDenied? (simulate and explain)")
+        .skip(1)
+        .take_while(|l| !l.starts_with("## "))
+        .collect();
+    assert!(!section.is_empty(), "the README has the simulate and explain section");
+    let mut examples = 0;
+    let mut lines = section.iter();
+    while let Some(line) = lines.next() {
+        if *line != "```console" {
+            continue;
+        }
+        let block: Vec<&str> = lines.by_ref().take_while(|l| !l.starts_with("```")).copied().collect();
+        let command = block[0].strip_prefix("$ ").expect("a console block starts with its command");
+        let words = shell_words(command);
+        assert_eq!(words[0], "iam-lsp", "{command}");
+        let output =
+            Command::new(env!("CARGO_BIN_EXE_iam-lsp")).args(&words[1..]).current_dir(root()).output().unwrap();
+        let expected: String = block[1..].iter().map(|l| format!("{l}\n")).collect();
+        assert_eq!(String::from_utf8_lossy(&output.stdout), expected, "{command}");
+        examples += 1;
+    }
+    assert_eq!(examples, 3, "the section's three examples were run");
+}

@@ -683,3 +683,37 @@ fn a_pull_client_gets_its_hover_while_a_large_document_is_being_checked() {
     assert_eq!(answered, [json!(hover), json!(pull)], "the hover waited for the checks");
     client.shutdown();
 }
+
+#[test]
+fn execute_command_simulates_a_scenario_and_explains_a_message() {
+    let mut client = Client::start();
+    let result = client.initialize(json!({}));
+    assert_eq!(
+        result["capabilities"]["executeCommandProvider"]["commands"],
+        json!(["iam-lsp.simulate", "iam-lsp.explain"])
+    );
+    let scenario = json!({
+        "request": {"principal": "arn:aws:iam::111122223333:user/alice", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k"},
+        "policies": {
+            "identity": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}],
+            "boundary": {"Version": "2012-10-17", "Statement": [{"Sid": "OnlyEc2", "Effect": "Allow", "Action": "ec2:*", "Resource": "*"}]}
+        }
+    });
+    let response =
+        client.request("workspace/executeCommand", json!({"command": "iam-lsp.simulate", "arguments": [scenario]}));
+    assert_eq!(response["result"]["decision"], "ImplicitlyDenied", "{response}");
+    assert_eq!(response["result"]["blockedBy"], json!(["boundary"]));
+
+    let message = "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k with an explicit deny in a permissions boundary";
+    let response =
+        client.request("workspace/executeCommand", json!({"command": "iam-lsp.explain", "arguments": [message]}));
+    assert_eq!(response["result"]["message"]["policyType"], "boundary", "{response}");
+    assert_eq!(response["result"]["message"]["explicit"], true);
+
+    let bad = client
+        .request("workspace/executeCommand", json!({"command": "iam-lsp.simulate", "arguments": [{"request": {}}]}));
+    assert_eq!(bad["error"]["message"], "`request.principal`: is missing", "{bad}");
+    let unknown = client.request("workspace/executeCommand", json!({"command": "iam-lsp.nope", "arguments": []}));
+    assert!(unknown["error"]["message"].as_str().unwrap().contains("unknown command"), "{unknown}");
+    client.shutdown();
+}

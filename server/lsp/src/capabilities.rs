@@ -115,6 +115,10 @@ pub fn server_capabilities(support: ClientSupport) -> ServerCapabilities {
             code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR_REWRITE]),
             ..Default::default()
         })),
+        execute_command_provider: Some(ExecuteCommandOptions {
+            commands: crate::handlers::COMMANDS.iter().map(|c| c.to_string()).collect(),
+            ..Default::default()
+        }),
         ..Default::default()
     }
 }

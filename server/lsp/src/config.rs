@@ -9,6 +9,21 @@
 //! [rules]
 //! disabled = ["resource-star"]
 //! severity = { "legacy-action" = "error" }
+//!
+//! # Which policies apply together, for `iam-lsp explain` and `iam-lsp.explain`:
+//! [[principal]]                 # the first whose ARN pattern matches the caller
+//! arn = "arn:aws:sts::111122223333:assumed-role/AgentRole/*"
+//! identity = ["roles/agent/*.json"]
+//! boundary = "boundaries/agents.json"
+//!
+//! [organization]                # SCP and RCP files per level, root first
+//! managementAccount = "999999999999"
+//! scp = [["org/scp/root/*.json"], ["org/scp/workloads/*.json"]]
+//! rcp = [["org/rcp/*.json"]]
+//!
+//! [[resource]]                  # the first whose ARN pattern matches the resource
+//! arn = "arn:aws:s3:::amzn-s3-demo-bucket*"
+//! policy = "buckets/demo.json"
 //! ```
 
 use std::collections::BTreeMap;
@@ -28,6 +43,42 @@ struct RawConfig {
     rules: RawRules,
     #[serde(default)]
     inlay_hints: Option<RawInlayHints>,
+    #[serde(default)]
+    principal: Vec<PrincipalFiles>,
+    #[serde(default)]
+    organization: Option<Organization>,
+    #[serde(default)]
+    resource: Vec<ResourceFiles>,
+}
+
+/// `[[principal]]`: the policy files (globs) that apply to callers matching `arn`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PrincipalFiles {
+    pub arn: String,
+    #[serde(default)]
+    pub identity: Vec<String>,
+    pub boundary: Option<String>,
+    pub session: Option<String>,
+}
+
+/// `[organization]`: SCP and RCP files (globs) per level, root first.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Organization {
+    pub management_account: Option<String>,
+    #[serde(default)]
+    pub scp: Vec<Vec<String>>,
+    #[serde(default)]
+    pub rcp: Vec<Vec<String>>,
+}
+
+/// `[[resource]]`: the resource policy file of the resources matching `arn`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ResourceFiles {
+    pub arn: String,
+    pub policy: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -60,6 +111,9 @@ pub struct Config {
     pub inlay_hints: Option<bool>,
     /// Whether inlay hints also show each action's access level (default off).
     pub access_levels: Option<bool>,
+    pub principals: Vec<PrincipalFiles>,
+    pub organization: Option<Organization>,
+    pub resources: Vec<ResourceFiles>,
 }
 
 impl Config {
@@ -122,6 +176,9 @@ impl Config {
             severity,
             inlay_hints: raw.inlay_hints.as_ref().and_then(|h| h.enabled),
             access_levels: raw.inlay_hints.as_ref().and_then(|h| h.access_levels),
+            principals: raw.principal,
+            organization: raw.organization,
+            resources: raw.resource,
         })
     }
 

@@ -16,5 +16,6 @@ pub mod documents;
 pub mod handlers;
 pub mod output;
 pub mod server;
+pub mod simulate;
 pub mod transport;
 pub mod wire;

@@ -1,7 +1,7 @@
 //! `iam-lsp`: with no arguments (or `serve`), a language server over stdio; `check`
 //! lints files from the command line.
 
-use iam_lsp::{cli, server};
+use iam_lsp::{cli, server, simulate};
 
 const HELP: &str = "iam-lsp: language server and linter for AWS IAM policy documents
 
@@ -9,6 +9,10 @@ usage:
   iam-lsp [serve]                           speak LSP over stdio (what editors run)
   iam-lsp check [--format text|json] [--kind KIND] [--jobs N] PATH...
                                             lint policy files and directories
+  iam-lsp simulate SCENARIO.json [--format text|json]
+                                            evaluate a request against its policies (--help: the flags)
+  iam-lsp explain \"MESSAGE\" [--workspace DIR]
+                                            say why AWS denied a request
   iam-lsp --version";
 
 #[allow(clippy::print_stdout)]
@@ -26,6 +30,8 @@ fn main() {
             0
         }
         Some("check") => cli::check(&args[1..]),
+        Some("simulate") => simulate::simulate(&args[1..]),
+        Some("explain") => simulate::explain(&args[1..]),
         Some("-V" | "--version") => {
             println!("iam-lsp {}", server::server_version());
             0

@@ -141,7 +141,7 @@ impl Backend {
         let _ = self.root.set(root);
     }
 
-    fn root(&self) -> Option<PathBuf> {
+    pub(crate) fn root(&self) -> Option<PathBuf> {
         self.root.get().cloned().flatten()
     }
 

@@ -7,6 +7,7 @@ mod code_action;
 mod completion;
 pub(crate) mod diagnostics;
 pub(crate) mod document_symbol;
+mod execute_command;
 mod folding_range;
 mod hover;
 mod inlay_hint;
@@ -21,6 +22,9 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::LanguageServer;
 
 use crate::server::Backend;
+
+/// The commands `workspace/executeCommand` runs.
+pub const COMMANDS: [&str; 2] = execute_command::COMMANDS;
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
@@ -88,5 +92,9 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         code_action::code_action(self, params).await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        execute_command::execute_command(self, params)
     }
 }

@@ -1,0 +1,386 @@
+//! The `Condition` element: every operator, `...IfExists`, `Null`, and the set operators
+//! `ForAllValues`/`ForAnyValue`.
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html>
+
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use super::matching::expand;
+use super::policy::Condition;
+use super::request::{lookup, ContextValue};
+use crate::pattern::{self, Tok};
+
+/// Why a condition did not hold: enough to say "`aws:RequestedRegion` is `us-west-2`, not
+/// in [`us-east-1`]".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ConditionFailure {
+    pub operator: String,
+    pub key: String,
+    /// The policy's values.
+    pub values: Vec<String>,
+    /// The request's values; `None` when the request has no such key.
+    pub request: Option<Vec<String>>,
+    pub reason: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Base {
+    StringEquals,
+    StringEqualsIgnoreCase,
+    StringLike,
+    NumericEquals,
+    NumericLessThan,
+    NumericLessThanEquals,
+    NumericGreaterThan,
+    NumericGreaterThanEquals,
+    DateEquals,
+    DateLessThan,
+    DateLessThanEquals,
+    DateGreaterThan,
+    DateGreaterThanEquals,
+    Bool,
+    BinaryEquals,
+    IpAddress,
+    /// `ArnEquals` and `ArnLike` are the same test: each of the six parts, with wildcards.
+    ArnLike,
+    Null,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Set {
+    None,
+    ForAllValues,
+    ForAnyValue,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Operator {
+    base: Base,
+    /// `StringNotEquals`, `NotIpAddress`, ...: true when no policy value matches.
+    negated: bool,
+    if_exists: bool,
+    set: Set,
+}
+
+fn operator(name: &str) -> Option<Operator> {
+    let strip_prefix_ci = |s: &'_ str, prefix: &str| -> Option<usize> {
+        (s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes()))
+            .then_some(prefix.len())
+    };
+    let mut rest = name;
+    let mut set = Set::None;
+    if let Some(n) = strip_prefix_ci(rest, "ForAllValues:") {
+        set = Set::ForAllValues;
+        rest = &rest[n..];
+    } else if let Some(n) = strip_prefix_ci(rest, "ForAnyValue:") {
+        set = Set::ForAnyValue;
+        rest = &rest[n..];
+    }
+    let mut if_exists = false;
+    if rest.len() > 8 && rest.as_bytes()[rest.len() - 8..].eq_ignore_ascii_case(b"IfExists") {
+        if_exists = true;
+        rest = &rest[..rest.len() - 8];
+    }
+    let (base, negated) = match rest.to_ascii_lowercase().as_str() {
+        "stringequals" => (Base::StringEquals, false),
+        "stringnotequals" => (Base::StringEquals, true),
+        "stringequalsignorecase" => (Base::StringEqualsIgnoreCase, false),
+        "stringnotequalsignorecase" => (Base::StringEqualsIgnoreCase, true),
+        "stringlike" => (Base::StringLike, false),
+        "stringnotlike" => (Base::StringLike, true),
+        "numericequals" => (Base::NumericEquals, false),
+        "numericnotequals" => (Base::NumericEquals, true),
+        "numericlessthan" => (Base::NumericLessThan, false),
+        "numericlessthanequals" => (Base::NumericLessThanEquals, false),
+        "numericgreaterthan" => (Base::NumericGreaterThan, false),
+        "numericgreaterthanequals" => (Base::NumericGreaterThanEquals, false),
+        "dateequals" => (Base::DateEquals, false),
+        "datenotequals" => (Base::DateEquals, true),
+        "datelessthan" => (Base::DateLessThan, false),
+        "datelessthanequals" => (Base::DateLessThanEquals, false),
+        "dategreaterthan" => (Base::DateGreaterThan, false),
+        "dategreaterthanequals" => (Base::DateGreaterThanEquals, false),
+        "bool" => (Base::Bool, false),
+        "binaryequals" => (Base::BinaryEquals, false),
+        "ipaddress" => (Base::IpAddress, false),
+        "notipaddress" => (Base::IpAddress, true),
+        "arnequals" | "arnlike" => (Base::ArnLike, false),
+        "arnnotequals" | "arnnotlike" => (Base::ArnLike, true),
+        // `Null` takes no `IfExists` and no set operator.
+        "null" if !if_exists && set == Set::None => (Base::Null, false),
+        _ => return None,
+    };
+    Some(Operator { base, negated, if_exists, set })
+}
+
+/// Whether every condition holds (they are ANDed: operators, and keys within one); the
+/// first that does not, otherwise.
+pub fn check(
+    conditions: &[Condition],
+    context: &[(String, ContextValue)],
+    variables: bool,
+) -> Result<(), ConditionFailure> {
+    for condition in conditions {
+        check_one(condition, context, variables)?;
+    }
+    Ok(())
+}
+
+fn check_one(c: &Condition, context: &[(String, ContextValue)], variables: bool) -> Result<(), ConditionFailure> {
+    let found = lookup(context, &c.key);
+    // An empty set is no value: `ForAllValues` holds on it, `ForAnyValue` does not.
+    let present = found.filter(|v| !v.values.is_empty());
+    let fail = |reason: String| ConditionFailure {
+        operator: c.operator.clone(),
+        key: c.key.clone(),
+        values: c.values.clone(),
+        request: found.map(|v| v.values.clone()),
+        reason,
+    };
+    let Some(op) = operator(&c.operator) else {
+        return Err(fail(format!("`{}` is not a condition operator: the condition never holds", c.operator)));
+    };
+    if op.base == Base::Null {
+        // `"Null": {"key": "true"}` holds when the key is absent, `"false"` when present.
+        let wants_absent = c.values.iter().any(|v| v.eq_ignore_ascii_case("true"));
+        let wants_present = c.values.iter().any(|v| v.eq_ignore_ascii_case("false"));
+        let ok = if present.is_none() { wants_absent } else { wants_present };
+        return if ok {
+            Ok(())
+        } else if present.is_none() {
+            Err(fail(format!("`{}` is not in the request", c.key)))
+        } else {
+            Err(fail(format!("`{}` is in the request", c.key)))
+        };
+    }
+    let holds = match present {
+        None => match op.set {
+            _ if op.if_exists => true,
+            Set::ForAllValues => true,
+            Set::ForAnyValue => false,
+            // A negated operator holds when the key is absent ("the condition is true").
+            Set::None => op.negated,
+        },
+        Some(value) => {
+            let each = |v: &String| value_holds(op, v, &c.values, context, variables);
+            match op.set {
+                Set::ForAllValues => value.values.iter().all(each),
+                Set::ForAnyValue => value.values.iter().any(each),
+                Set::None if op.negated => value.values.iter().all(each),
+                Set::None => value.values.iter().any(each),
+            }
+        }
+    };
+    if holds {
+        return Ok(());
+    }
+    let wants = list(&c.values);
+    Err(fail(match present {
+        None => format!("`{}` is not in the request; `{}` needs it", c.key, c.operator),
+        Some(v) if v.multi => format!("`{}` is {}; `{}` {}", c.key, list(&v.values), c.operator, wants),
+        Some(v) => format!("`{}` is `{}`; `{}` {}", c.key, v.values[0], c.operator, wants),
+    }))
+}
+
+/// What the request held for each condition of a statement that applied: "`aws:RequestedRegion`
+/// is `us-west-2` (`StringNotEquals` [`us-east-1`])".
+pub fn describe(conditions: &[Condition], context: &[(String, ContextValue)]) -> Vec<String> {
+    conditions
+        .iter()
+        .map(|c| {
+            let value = match lookup(context, &c.key) {
+                None => "not in the request".to_string(),
+                Some(v) if v.multi => format!("is {}", list(&v.values)),
+                Some(v) => format!("is `{}`", v.values.first().map_or("", String::as_str)),
+            };
+            format!("`{}` {value} (`{}` {})", c.key, c.operator, list(&c.values))
+        })
+        .collect()
+}
+
+fn list(values: &[String]) -> String {
+    let items: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// Whether one request value passes against the policy's values: some value matches, or,
+/// for a negated operator, none does (a value of the wrong type matches neither way).
+fn value_holds(
+    op: Operator,
+    value: &str,
+    policy: &[String],
+    context: &[(String, ContextValue)],
+    variables: bool,
+) -> bool {
+    let results = policy.iter().map(|p| compare(op.base, value, p, context, variables));
+    if op.negated {
+        results.into_iter().all(|r| r == Some(false))
+    } else {
+        results.into_iter().any(|r| r == Some(true))
+    }
+}
+
+fn compare(base: Base, value: &str, policy: &str, context: &[(String, ContextValue)], variables: bool) -> Option<bool> {
+    match base {
+        Base::StringEquals => Some(literal(expand(policy, context, variables, false).ok()?) == value),
+        Base::StringEqualsIgnoreCase => {
+            Some(literal(expand(policy, context, variables, false).ok()?).to_lowercase() == value.to_lowercase())
+        }
+        Base::StringLike => {
+            let tokens = expand(policy, context, variables, true).ok()?;
+            Some(pattern::intersects(&tokens, &pattern::literal(value)))
+        }
+        Base::NumericEquals
+        | Base::NumericLessThan
+        | Base::NumericLessThanEquals
+        | Base::NumericGreaterThan
+        | Base::NumericGreaterThanEquals => {
+            let (a, b) = (value.trim().parse::<f64>().ok()?, policy.trim().parse::<f64>().ok()?);
+            Some(ordered(base, a.partial_cmp(&b)?))
+        }
+        Base::DateEquals
+        | Base::DateLessThan
+        | Base::DateLessThanEquals
+        | Base::DateGreaterThan
+        | Base::DateGreaterThanEquals => {
+            let (a, b) = (date(value)?, date(policy)?);
+            Some(ordered(base, a.partial_cmp(&b)?))
+        }
+        Base::Bool => {
+            let read = |s: &str| match s.to_ascii_lowercase().as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            };
+            let policy = literal(expand(policy, context, variables, false).ok()?);
+            Some(read(value)? == read(&policy)?)
+        }
+        Base::BinaryEquals => Some(value == policy),
+        Base::IpAddress => Some(in_range(value.trim().parse().ok()?, policy.trim())?),
+        Base::ArnLike => arn_like(value, policy, context, variables),
+        Base::Null => None,
+    }
+}
+
+fn ordered(base: Base, ordering: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering::*;
+    match base {
+        Base::NumericEquals | Base::DateEquals => ordering == Equal,
+        Base::NumericLessThan | Base::DateLessThan => ordering == Less,
+        Base::NumericLessThanEquals | Base::DateLessThanEquals => ordering != Greater,
+        Base::NumericGreaterThan | Base::DateGreaterThan => ordering == Greater,
+        _ => ordering != Less,
+    }
+}
+
+fn literal(tokens: Vec<Tok>) -> String {
+    tokens
+        .into_iter()
+        .map(|t| match t {
+            Tok::Lit(c) => c,
+            Tok::Any => '?',
+            _ => '*',
+        })
+        .collect()
+}
+
+/// `ArnEquals`/`ArnLike`: "each of the six colon-delimited components of the ARN is
+/// checked separately and each can include multi-character match wildcards (*) or
+/// single-character match wildcards (?)".
+fn arn_like(value: &str, policy: &str, context: &[(String, ContextValue)], variables: bool) -> Option<bool> {
+    let policy_parts = crate::arn::split_outside_variables(policy, b':', 6);
+    let value_parts: Vec<&str> = value.splitn(6, ':').collect();
+    if policy.starts_with("arn:") && policy_parts.len() != 6 {
+        return Some(false);
+    }
+    if policy_parts.len() != 6 || value_parts.len() != 6 {
+        // Not an ARN: compared as one string.
+        let tokens = expand(policy, context, variables, true).ok()?;
+        return Some(pattern::intersects(&tokens, &pattern::literal(value)));
+    }
+    for (p, v) in policy_parts.iter().zip(&value_parts) {
+        let tokens = expand(p.text, context, variables, true).ok()?;
+        if !pattern::intersects(&tokens, &pattern::literal(v)) {
+            return Some(false);
+        }
+    }
+    Some(true)
+}
+
+/// Whether an address is in a CIDR range (`203.0.113.0/24`, `2001:DB8::/32`) or equals an
+/// address written without one.
+fn in_range(address: IpAddr, range: &str) -> Option<bool> {
+    let (base, bits) = match range.split_once('/') {
+        Some((base, bits)) => (base.parse::<IpAddr>().ok()?, Some(bits.parse::<u32>().ok()?)),
+        None => (range.parse::<IpAddr>().ok()?, None),
+    };
+    Some(match (address, base) {
+        (IpAddr::V4(a), IpAddr::V4(b)) => {
+            let bits = bits.unwrap_or(32).min(32);
+            let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
+            u32::from(a) & mask == u32::from(b) & mask
+        }
+        (IpAddr::V6(a), IpAddr::V6(b)) => {
+            let bits = bits.unwrap_or(128).min(128);
+            let mask = if bits == 0 { 0 } else { u128::MAX << (128 - bits) };
+            u128::from(a) & mask == u128::from(b) & mask
+        }
+        _ => false,
+    })
+}
+
+/// A date as seconds since 1970: ISO 8601 (`2019-07-16`, `2019-07-16T12:00:00Z`, with
+/// fractions or an offset) or epoch seconds, the forms the date operators take.
+pub fn date(s: &str) -> Option<f64> {
+    let s = s.trim();
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return s.parse().ok();
+    }
+    let (day, time) = match s.find(['T', 't']) {
+        Some(at) => (&s[..at], &s[at + 1..]),
+        None => (s, ""),
+    };
+    let mut ymd = day.splitn(3, '-');
+    let year: i64 = ymd.next()?.parse().ok()?;
+    let month: i64 = ymd.next().map_or(Some(1), |m| m.parse().ok())?;
+    let day: i64 = ymd.next().map_or(Some(1), |d| d.parse().ok())?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let (clock, offset) = split_offset(time)?;
+    let mut hms = clock.splitn(3, ':');
+    let hour: f64 = hms.next().filter(|h| !h.is_empty()).map_or(Some(0.0), |h| h.parse().ok())?;
+    let minute: f64 = hms.next().map_or(Some(0.0), |m| m.parse().ok())?;
+    let second: f64 = hms.next().map_or(Some(0.0), |x| x.parse().ok())?;
+    Some((days_from_civil(year, month, day) * 86_400) as f64 + hour * 3600.0 + minute * 60.0 + second - offset)
+}
+
+/// The time of day and its offset from UTC in seconds (`Z`, `+01:00`, `-0500`).
+fn split_offset(time: &str) -> Option<(&str, f64)> {
+    if let Some(clock) = time.strip_suffix(['Z', 'z']) {
+        return Some((clock, 0.0));
+    }
+    match time.rfind(['+', '-']) {
+        Some(at) => {
+            let sign = if time.as_bytes()[at] == b'-' { -1.0 } else { 1.0 };
+            let zone = time[at + 1..].replace(':', "");
+            let hours: f64 = zone.get(..2)?.parse().ok()?;
+            let minutes: f64 = zone.get(2..).filter(|m| !m.is_empty()).map_or(Some(0.0), |m| m.parse().ok())?;
+            Some((&time[..at], sign * (hours * 3600.0 + minutes * 60.0)))
+        }
+        None => Some((time, 0.0)),
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}

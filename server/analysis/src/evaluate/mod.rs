@@ -1,0 +1,684 @@
+//! An offline policy evaluator: whether AWS would allow a request, given the policies that
+//! apply to it, and which statement of which policy decides. Plain data in (a [`Request`]
+//! and a [`PolicySet`]), plain data out (an [`Evaluation`]).
+//!
+//! It follows AWS's documented evaluation logic; each rule cites its page:
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>,
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html>,
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html>.
+//! "The denyallow page" below is the second of these.
+
+pub mod condition;
+pub mod matching;
+pub mod message;
+pub mod policy;
+pub mod request;
+pub mod scenario;
+#[cfg(test)]
+mod tests;
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+pub use condition::ConditionFailure;
+pub use matching::Named;
+pub use policy::{Policy, Statement};
+pub use request::{Caller, ContextValue, PrincipalKind, Request};
+
+use crate::model::Effect;
+use matching::Side;
+
+/// The policy types, as scenario files and reports name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PolicyType {
+    Identity,
+    Boundary,
+    Session,
+    Resource,
+    Scp,
+    Rcp,
+    VpcEndpoint,
+}
+
+impl PolicyType {
+    pub const ALL: [PolicyType; 7] = [
+        PolicyType::Identity,
+        PolicyType::Boundary,
+        PolicyType::Session,
+        PolicyType::Resource,
+        PolicyType::Scp,
+        PolicyType::Rcp,
+        PolicyType::VpcEndpoint,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyType::Identity => "identity",
+            PolicyType::Boundary => "boundary",
+            PolicyType::Session => "session",
+            PolicyType::Resource => "resource",
+            PolicyType::Scp => "scp",
+            PolicyType::Rcp => "rcp",
+            PolicyType::VpcEndpoint => "vpcEndpoint",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<PolicyType> {
+        PolicyType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
+    /// How messages name a policy of this type.
+    pub fn describe(self) -> &'static str {
+        match self {
+            PolicyType::Identity => "identity-based policy",
+            PolicyType::Boundary => "permissions boundary",
+            PolicyType::Session => "session policy",
+            PolicyType::Resource => "resource-based policy",
+            PolicyType::Scp => "service control policy",
+            PolicyType::Rcp => "resource control policy",
+            PolicyType::VpcEndpoint => "VPC endpoint policy",
+        }
+    }
+}
+
+/// The policies that apply to a request.
+#[derive(Clone, Debug, Default)]
+pub struct PolicySet {
+    pub identity: Vec<Policy>,
+    pub boundary: Option<Policy>,
+    pub session: Option<Policy>,
+    /// The resource's policy; for `sts:AssumeRole*` the role's trust policy, for `kms:*`
+    /// the key policy.
+    pub resource: Option<Policy>,
+    pub vpc_endpoint: Option<Policy>,
+    /// The SCPs attached at each level of the organization, root first, account last.
+    /// Empty: no organization.
+    pub scp: Vec<Vec<Policy>>,
+    /// The RCPs likewise (without the AWS-managed `RCPFullAWSAccess`, which every level has).
+    pub rcp: Vec<Vec<Policy>>,
+    /// The organization's management account, to which SCPs and RCPs do not apply.
+    pub management_account: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Decision {
+    Allowed,
+    ExplicitlyDenied,
+    ImplicitlyDenied,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allowed => "Allowed",
+            Decision::ExplicitlyDenied => "ExplicitlyDenied",
+            Decision::ImplicitlyDenied => "ImplicitlyDenied",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Decision> {
+        [Decision::Allowed, Decision::ExplicitlyDenied, Decision::ImplicitlyDenied]
+            .into_iter()
+            .find(|d| d.as_str() == name)
+    }
+}
+
+/// Whether one element of a statement matched, and why not.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub matched: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Cow<'static, str>>,
+}
+
+impl Check {
+    fn yes() -> Check {
+        Check { matched: true, reason: None }
+    }
+
+    fn no(reason: impl Into<Cow<'static, str>>) -> Check {
+        Check { matched: false, reason: Some(reason.into()) }
+    }
+}
+
+/// What one statement of one policy did with the request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatementReport<'p> {
+    pub policy_type: PolicyType,
+    /// For SCPs and RCPs: the level (0 the root, the last the account).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<usize>,
+    pub policy: &'p str,
+    pub index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<&'p str>,
+    pub effect: Option<&'static str>,
+    /// Whether every element matched: the statement applies to the request.
+    pub applies: bool,
+    pub action: Check,
+    /// The other elements are evaluated only when the action matched (absent otherwise);
+    /// `principal` only in policies that name principals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<Check>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub principal: Option<Check>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Check>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition_failure: Option<ConditionFailure>,
+    /// For a statement that applies: what the request held for each of its conditions.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions_held: Vec<String>,
+    /// For a resource policy's `Allow`: how its principal names the caller.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub named: Option<Named>,
+}
+
+impl StatementReport<'_> {
+    /// "statement `DenyOtherRegions` of the SCP `deny-regions.json` at level 2".
+    pub fn describe(&self) -> String {
+        let statement = match self.sid {
+            Some(sid) if !sid.is_empty() => format!("statement `{sid}`"),
+            _ => format!("statement {}", self.index + 1),
+        };
+        let level = self.level.map(|l| format!(" at level {l}")).unwrap_or_default();
+        format!("{statement} of the {} `{}`{level}", self.policy_type.describe(), self.policy)
+    }
+
+    /// Why the statement does not apply: the first element that did not match.
+    pub fn why_not(&self) -> Option<&str> {
+        [Some(&self.action), self.resource.as_ref(), self.principal.as_ref(), self.condition.as_ref()]
+            .into_iter()
+            .flatten()
+            .find(|c| !c.matched)
+            .and_then(|c| c.reason.as_deref())
+    }
+}
+
+/// The answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Evaluation<'p> {
+    pub decision: Decision,
+    /// Every policy type that denied, or failed to allow where an allow was needed.
+    pub blocked_by: Vec<PolicyType>,
+    /// Every statement of every policy that applies to the request, in evaluation order.
+    pub statements: Vec<StatementReport<'p>>,
+    /// Rules beyond the policy text that decided, and what else AWS checks.
+    pub notes: Vec<String>,
+    /// Whether the principal and the resource are in the same account.
+    pub same_account: bool,
+}
+
+impl<'p> Evaluation<'p> {
+    /// The statements that explicitly deny.
+    pub fn denying(&self) -> impl Iterator<Item = &StatementReport<'p>> {
+        self.statements.iter().filter(|s| s.applies && s.effect == Some("Deny"))
+    }
+
+    /// The statements that allow.
+    pub fn allowing(&self) -> impl Iterator<Item = &StatementReport<'p>> {
+        self.statements.iter().filter(|s| s.applies && s.effect == Some("Allow"))
+    }
+}
+
+/// What evaluating a statement needs to know about the request.
+struct Ask<'r> {
+    caller: &'r Caller,
+    action: &'r str,
+    resource: &'r str,
+    context: &'r [(String, ContextValue)],
+    /// The action can only be granted on `"Resource": "*"` (the catalog lists no resource
+    /// type for it): a statement naming ARNs does not match it.
+    /// <https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html>
+    takes_no_resource: bool,
+    has_boundary: bool,
+}
+
+/// Evaluates a request against the policies that apply to it.
+pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p> {
+    let caller = Caller::read(&request.principal, &request.context);
+    let mut context = request.context.clone();
+    for (key, value) in caller.implied_context() {
+        if request::lookup(&context, &key).is_none() {
+            context.push((key, value));
+        }
+    }
+    let takes_no_resource = !crate::pattern::has_wildcard(&request.action)
+        && crate::Catalog::get().action(&request.action).is_some_and(|(_, a)| a.resource_types.is_empty());
+    let ask = Ask {
+        caller: &caller,
+        action: &request.action,
+        resource: &request.resource,
+        context: &context,
+        takes_no_resource,
+        has_boundary: policies.boundary.is_some(),
+    };
+    let resource_account = resource_account(request).or_else(|| caller.account.clone());
+    let same_account = caller.account.is_some() && caller.account == resource_account;
+    let management = policies.management_account.as_deref();
+    let mut notes = Vec::new();
+
+    // SCPs restrict the principals of member accounts, not the management account's, not
+    // service-linked roles; RCPs restrict the resources of member accounts, not
+    // service-linked roles. <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html>
+    // <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html>
+    let slr = caller.is_service_linked_role();
+    let scp_applies = !policies.scp.is_empty()
+        && caller.account.is_some()
+        && caller.account.as_deref() != management
+        && !slr
+        && caller.kind != PrincipalKind::Service;
+    let rcp_applies = !policies.rcp.is_empty() && resource_account.as_deref() != management && !slr;
+    if !policies.scp.is_empty() && !scp_applies {
+        notes.push(if slr {
+            "SCPs do not apply to service-linked roles".to_string()
+        } else if caller.kind == PrincipalKind::Service {
+            "SCPs do not apply to service principals".to_string()
+        } else {
+            "SCPs do not apply to the organization's management account".to_string()
+        });
+    }
+    if !policies.rcp.is_empty() && !rcp_applies {
+        notes.push(if slr {
+            "RCPs do not apply to service-linked roles".to_string()
+        } else {
+            "RCPs do not apply to resources in the organization's management account".to_string()
+        });
+    }
+
+    let count = |list: &[Policy]| list.iter().map(|p| p.statements.len()).sum::<usize>();
+    let mut statements = Vec::with_capacity(
+        count(&policies.identity)
+            + [&policies.boundary, &policies.session, &policies.resource, &policies.vpc_endpoint]
+                .into_iter()
+                .flatten()
+                .map(|p| p.statements.len())
+                .sum::<usize>()
+            + policies.scp.iter().chain(&policies.rcp).map(|l| count(l)).sum::<usize>(),
+    );
+    let caller_side = caller.has_identity_policies();
+    let run = |kind: PolicyType, level: Option<usize>, policy: &'p Policy, out: &mut Vec<StatementReport<'p>>| {
+        for statement in &policy.statements {
+            out.push(evaluate_statement(statement, policy, kind, level, &ask));
+        }
+    };
+    if rcp_applies {
+        for (level, list) in policies.rcp.iter().enumerate() {
+            for policy in list {
+                run(PolicyType::Rcp, Some(level), policy, &mut statements);
+            }
+        }
+    }
+    if scp_applies {
+        for (level, list) in policies.scp.iter().enumerate() {
+            for policy in list {
+                run(PolicyType::Scp, Some(level), policy, &mut statements);
+            }
+        }
+    }
+    if let Some(policy) = &policies.resource {
+        run(PolicyType::Resource, None, policy, &mut statements);
+    }
+    if caller_side {
+        for policy in &policies.identity {
+            run(PolicyType::Identity, None, policy, &mut statements);
+        }
+        if let Some(policy) = &policies.boundary {
+            run(PolicyType::Boundary, None, policy, &mut statements);
+        }
+        if let Some(policy) = &policies.session {
+            run(PolicyType::Session, None, policy, &mut statements);
+        }
+    }
+    if let Some(policy) = &policies.vpc_endpoint {
+        run(PolicyType::VpcEndpoint, None, policy, &mut statements);
+    }
+
+    let finish = |decision: Decision, mut blocked_by: Vec<PolicyType>, mut notes: Vec<String>, statements| {
+        blocked_by.sort();
+        blocked_by.dedup();
+        if decision == Decision::Allowed {
+            notes.extend(look_elsewhere(&request.action, &request.resource));
+        }
+        Evaluation { decision, blocked_by, statements, notes, same_account }
+    };
+
+    // "You do not need permission to perform this operation": not even an explicit deny
+    // stops it. <https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html>
+    if request.action.eq_ignore_ascii_case("sts:GetCallerIdentity") {
+        notes.push("sts:GetCallerIdentity is always allowed, whatever the policies say".to_string());
+        return finish(Decision::Allowed, Vec::new(), notes, statements);
+    }
+
+    // 1. An explicit deny in any policy that applies ends it. (denyallow page, "Deny evaluation")
+    let denied: Vec<PolicyType> =
+        statements.iter().filter(|s| s.applies && s.effect == Some("Deny")).map(|s| s.policy_type).collect();
+    if !denied.is_empty() {
+        return finish(Decision::ExplicitlyDenied, denied, notes, statements);
+    }
+
+    // Rules of the services themselves, which no policy overrides. No statement denies
+    // them, so the denial is not an explicit deny in AWS's sense, and no policy type is to
+    // blame.
+    if let Some(rule) = unmodifiable(&request.action, &request.resource) {
+        notes.push(rule);
+        return finish(Decision::ImplicitlyDenied, Vec::new(), notes, statements);
+    }
+
+    let allows =
+        |kind: PolicyType| statements.iter().any(|s| s.policy_type == kind && s.applies && s.effect == Some("Allow"));
+    let mut blocked = Vec::new();
+
+    // 2. RCPs: an Allow at every level; `RCPFullAWSAccess` is attached at each and cannot be
+    // detached, so every level allows and RCPs only ever deny. (denyallow page, "AWS Organizations RCPs")
+    // 3. SCPs: an Allow at every level, root, each OU, the account. (denyallow page, "AWS Organizations SCPs")
+    if scp_applies {
+        for level in 0..policies.scp.len() {
+            let allowed = statements.iter().any(|s| {
+                s.policy_type == PolicyType::Scp && s.level == Some(level) && s.applies && s.effect == Some("Allow")
+            });
+            if !allowed {
+                blocked.push(PolicyType::Scp);
+                notes.push(format!("no SCP at level {level} allows the action"));
+            }
+        }
+    }
+    // A VPC endpoint policy must allow what goes through the endpoint.
+    // <https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html>
+    if policies.vpc_endpoint.is_some() && !allows(PolicyType::VpcEndpoint) {
+        blocked.push(PolicyType::VpcEndpoint);
+    }
+
+    // How the resource policy names the caller, at best.
+    let named = statements
+        .iter()
+        .filter(|s| s.policy_type == PolicyType::Resource && s.applies && s.effect == Some("Allow"))
+        .filter_map(|s| s.named)
+        .max();
+    // The account root has full access in its own account; it has no identity policies.
+    // (denyallow page, "with the exception of the AWS account root user")
+    let identity = caller.kind == PrincipalKind::Root || allows(PolicyType::Identity);
+    let boundary = caller.kind == PrincipalKind::Root || policies.boundary.is_none() || allows(PolicyType::Boundary);
+    let session = caller.kind == PrincipalKind::Root || policies.session.is_none() || allows(PolicyType::Session);
+    let mut caller_failures = Vec::new();
+    if !identity {
+        caller_failures.push(PolicyType::Identity);
+    }
+    if !boundary {
+        caller_failures.push(PolicyType::Boundary);
+    }
+    if !session {
+        caller_failures.push(PolicyType::Session);
+    }
+    // Role trust policies and KMS key policies must allow the principal themselves.
+    // (denyallow page, "IAM role trust policies and KMS key policies are exceptions")
+    let must_be_named = needs_resource_policy(&request.action);
+
+    if !caller_side && caller.kind != PrincipalKind::Root {
+        // A service or anonymous caller has no identity policies: the resource policy alone.
+        if named.is_none() {
+            blocked.push(PolicyType::Resource);
+        }
+    } else if !same_account {
+        // Cross-account: the caller's account (identity, boundary, session, SCPs) and the
+        // resource's (its policy, RCPs) must both allow.
+        // <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html>
+        blocked.extend(caller_failures);
+        if named.is_none() {
+            blocked.push(PolicyType::Resource);
+        }
+    } else {
+        // Same account. (denyallow page, "Resource-based policies"; and
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html,
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session)
+        // A resource policy naming the user, the session or the federated user grants
+        // whatever the boundary and the session policy say; one naming the role ARN is
+        // limited by both; one naming the account delegates to the identity policies.
+        let granted = match named {
+            Some(Named::Directly | Named::Everyone) => true,
+            Some(Named::Role) => boundary && session,
+            Some(Named::Account) | None => false,
+        };
+        let through_identity = identity && boundary && session && (!must_be_named || named.is_some());
+        if !granted && !through_identity {
+            match named {
+                Some(Named::Role) => blocked.extend(caller_failures.into_iter().filter(|&t| t != PolicyType::Identity)),
+                _ => blocked.extend(caller_failures),
+            }
+            // The resource policy failed too when it had to allow, or when nothing else did.
+            if named.is_none() && (must_be_named || (!identity && policies.resource.is_some())) {
+                blocked.push(PolicyType::Resource);
+            }
+        }
+    }
+    if must_be_named && named.is_none() && policies.resource.is_none() {
+        notes.push(format!(
+            "`{}` needs the resource's own policy (a role's trust policy, a KMS key policy) to allow the principal; none was given",
+            request.action
+        ));
+    }
+    if named == Some(Named::Account) && same_account {
+        notes.push("the resource policy names the account: it delegates to the identity-based policies".to_string());
+    }
+
+    if blocked.is_empty() {
+        finish(Decision::Allowed, blocked, notes, statements)
+    } else {
+        finish(Decision::ImplicitlyDenied, blocked, notes, statements)
+    }
+}
+
+/// The resource's account: `resourceAccount` when given, else the ARN's account part.
+fn resource_account(request: &Request) -> Option<String> {
+    if let Some(account) = &request.resource_account {
+        return Some(account.clone());
+    }
+    let parts: Vec<&str> = request.resource.splitn(6, ':').collect();
+    let account =
+        parts.get(4).copied().filter(|a| parts.len() == 6 && !a.is_empty() && *a != "aws" && !a.contains('*'))?;
+    Some(account.to_string())
+}
+
+/// Whether the resource's own policy must allow the action: role trust policies for
+/// `sts:AssumeRole*` (and the session tags and source identity set with it), key
+/// policies for `kms:*`.
+pub fn needs_resource_policy(action: &str) -> bool {
+    let lower = action.to_ascii_lowercase();
+    lower.starts_with("kms:")
+        || lower.starts_with("sts:assumerole")
+        || matches!(lower.as_str(), "sts:tagsession" | "sts:setsourceidentity" | "sts:setcontext")
+}
+
+/// A service rule that denies whatever the policies say: AWS managed policies and the
+/// roles under `aws-reserved` cannot be changed, nor the `alias/aws/` KMS aliases.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html#aws-managed-policies>
+/// <https://repost.aws/knowledge-center/identity-center-aws-reserved-sso>
+/// <https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html>
+fn unmodifiable(action: &str, resource: &str) -> Option<String> {
+    let (service, name) = crate::text::split_colon(action)?;
+    let name = name.to_ascii_lowercase();
+    let changes = ["create", "delete", "update", "put", "attach", "detach", "set", "tag", "untag", "add", "remove"]
+        .iter()
+        .any(|verb| name.starts_with(verb));
+    if service.eq_ignore_ascii_case("iam") && changes {
+        if resource.contains(":iam::aws:policy/") {
+            return Some("AWS managed policies cannot be changed, whatever the policies allow".to_string());
+        }
+        if resource.contains(":role/aws-reserved/") {
+            return Some(
+                "roles under the `aws-reserved` path cannot be changed, whatever the policies allow".to_string(),
+            );
+        }
+    }
+    if service.eq_ignore_ascii_case("kms")
+        && matches!(name.as_str(), "createalias" | "updatealias" | "deletealias")
+        && resource.contains(":alias/aws/")
+    {
+        return Some("aliases that begin with `alias/aws/` are reserved for AWS managed keys and cannot be created, changed or deleted".to_string());
+    }
+    None
+}
+
+/// What else AWS checks once the policies allow a request.
+pub fn look_elsewhere(action: &str, resource: &str) -> Vec<String> {
+    let lower = action.to_ascii_lowercase();
+    let mut out = Vec::new();
+    if lower.starts_with("bedrock:")
+        && (resource.contains(":foundation-model/") || resource.contains(":inference-profile/"))
+    {
+        out.push("the policies allow this; if AWS still denies it, look at model access: the foundation model must be enabled in the account and every Region the request reaches (https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html)".to_string());
+    }
+    if lower.starts_with("kms:") || lower.starts_with("s3:") {
+        out.push("a KMS key policy or grant must also allow the key the data is encrypted with".to_string());
+    }
+    if lower.starts_with("s3:") {
+        out.push("S3 Block Public Access overrides policies that grant public access".to_string());
+    }
+    out.push("a VPC endpoint policy applies to requests that go through the endpoint".to_string());
+    out
+}
+
+fn evaluate_statement<'p>(
+    statement: &'p Statement,
+    policy: &'p Policy,
+    kind: PolicyType,
+    level: Option<usize>,
+    ask: &Ask<'_>,
+) -> StatementReport<'p> {
+    let effect = statement.effect;
+    // An Allow applies to a set of actions or resources when it overlaps it; a Deny when
+    // it covers it.
+    let side = if effect == Some(Effect::Deny) { Side::Covers } else { Side::Overlaps };
+    let flip = if side == Side::Covers { Side::Overlaps } else { Side::Covers };
+    let action = match (&statement.action, &statement.not_action) {
+        (Some(list), _) => {
+            if list.iter().any(|p| matching::action_matches(p, ask.action, side)) {
+                Check::yes()
+            } else {
+                // Static text: most statements of a large policy end here.
+                Check::no("the action is not in `Action`")
+            }
+        }
+        (None, Some(list)) => match list.iter().find(|p| matching::action_matches(p, ask.action, flip)) {
+            None => Check::yes(),
+            Some(p) => Check::no(format!("`NotAction` `{p}` leaves `{}` out", ask.action)),
+        },
+        (None, None) => Check::no("the statement has no `Action` or `NotAction`"),
+    };
+    let effect_name = match effect {
+        Some(Effect::Allow) => Some("Allow"),
+        Some(Effect::Deny) => Some("Deny"),
+        None => None,
+    };
+    let mut report = StatementReport {
+        policy_type: kind,
+        level,
+        policy: &policy.name,
+        index: statement.index,
+        sid: statement.sid.as_deref(),
+        effect: effect_name,
+        applies: false,
+        action,
+        resource: None,
+        principal: None,
+        condition: None,
+        condition_failure: None,
+        conditions_held: Vec::new(),
+        named: None,
+    };
+    // The rest only matters for a statement that names the action: most do not, and a
+    // simulation over large policies is mostly this.
+    if !report.action.matched {
+        return report;
+    }
+    let resource_check = |list: &[String], side: Side| -> Result<Option<String>, String> {
+        // The action takes no resource: only `*` names what it acts on.
+        if ask.takes_no_resource {
+            return Ok(list.iter().find(|p| crate::arn::is_all_wildcard(p)).cloned());
+        }
+        for p in list {
+            if matching::resource_matches(p, ask.resource, ask.context, policy.variables, side)? {
+                return Ok(Some(p.clone()));
+            }
+        }
+        Ok(None)
+    };
+    let resource = match (&statement.resource, &statement.not_resource) {
+        (Some(list), _) => match resource_check(list, side) {
+            Ok(Some(_)) => Check::yes(),
+            Ok(None) if ask.takes_no_resource => {
+                Check::no(format!("`{}` takes no resource: only `\"Resource\": \"*\"` matches it", ask.action))
+            }
+            Ok(None) => Check::no(format!("`{}` is not in `Resource`", ask.resource)),
+            Err(reason) => Check::no(reason),
+        },
+        (None, Some(list)) => match resource_check(list, flip) {
+            Ok(None) => Check::yes(),
+            Ok(Some(p)) => Check::no(format!("`NotResource` `{p}` leaves `{}` out", ask.resource)),
+            Err(reason) => Check::no(reason),
+        },
+        // A resource policy (and a trust policy) applies to the resource it is attached to.
+        (None, None) if matches!(kind, PolicyType::Resource | PolicyType::VpcEndpoint) => Check::yes(),
+        (None, None) => Check::no("the statement has no `Resource` or `NotResource`"),
+    };
+    let mut named = None;
+    let principal = matches!(kind, PolicyType::Resource | PolicyType::Rcp | PolicyType::VpcEndpoint).then(|| {
+        match (&statement.principal, &statement.not_principal) {
+            (Some(p), _) => match matching::principal_named(p, ask.caller) {
+                Some(how) => {
+                    named = Some(how);
+                    Check::yes()
+                }
+                None => Check::no(format!("`Principal` does not name `{}`", ask.caller.arn)),
+            },
+            // `NotPrincipal` with `Deny` always denies principals with a permissions
+            // boundary, whatever it lists.
+            // <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>
+            (None, Some(_)) if effect == Some(Effect::Deny) && ask.has_boundary => Check::yes(),
+            (None, Some(p)) => {
+                if matching::not_principal_excludes(p, ask.caller) {
+                    Check::no(format!("`NotPrincipal` leaves `{}` out", ask.caller.arn))
+                } else {
+                    named = Some(Named::Everyone);
+                    Check::yes()
+                }
+            }
+            // A VPC endpoint policy without a principal applies to everyone.
+            (None, None) if kind == PolicyType::VpcEndpoint => {
+                named = Some(Named::Everyone);
+                Check::yes()
+            }
+            (None, None) => Check::no("the statement has no `Principal` or `NotPrincipal`"),
+        }
+    });
+    let condition = match &statement.condition {
+        None => Check::yes(),
+        Some(Err(problem)) => Check::no(problem.clone()),
+        Some(Ok(conditions)) => match condition::check(conditions, ask.context, policy.variables) {
+            Ok(()) => Check::yes(),
+            Err(failure) => {
+                let reason = failure.reason.clone();
+                report.condition_failure = Some(failure);
+                Check::no(reason)
+            }
+        },
+    };
+    report.applies =
+        effect.is_some() && resource.matched && principal.as_ref().is_none_or(|p| p.matched) && condition.matched;
+    if report.applies {
+        if let Some(Ok(conditions)) = &statement.condition {
+            report.conditions_held = condition::describe(conditions, ask.context);
+        }
+        if kind == PolicyType::Resource {
+            report.named = named;
+        }
+    }
+    report.resource = Some(resource);
+    report.principal = principal;
+    report.condition = Some(condition);
+    report
+}

@@ -1,0 +1,623 @@
+//! `iam-lsp simulate` and `iam-lsp explain`: the evaluator from the command line.
+
+use std::path::{Path, PathBuf};
+
+use iam_analysis::evaluate::{
+    self, message, scenario, ContextValue, Decision, Evaluation, Policy, PolicySet, PolicyType, Request,
+};
+use iam_analysis::{Catalog, Document, PolicyKind};
+
+use crate::config::{self, Config};
+
+const USAGE: &str = "usage: iam-lsp simulate SCENARIO.json [--format text|json]
+       iam-lsp simulate --principal ARN --action A... [--resource R...] [--resource-account ID]
+                        [--identity FILE...] [--boundary FILE] [--session FILE] [--resource-policy FILE]
+                        [--vpc-endpoint FILE] [--scp FILE... | --scp-level FILE...] [--rcp FILE... | --rcp-level FILE...]
+                        [--management-account ID] [--context KEY=VALUE...] [--format text|json]";
+
+const EXPLAIN_USAGE: &str = "usage: iam-lsp explain \"MESSAGE\" [--workspace DIR] [--format text|json]";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn usage_error(usage: &str, message: &str) -> i32 {
+    eprintln!("iam-lsp: {message}\n{usage}");
+    2
+}
+
+fn bad_input(message: &str) -> i32 {
+    eprintln!("iam-lsp: {message}");
+    2
+}
+
+/// Runs `simulate`; the exit code: 0 allowed (every request of a table), 1 denied, 2 bad input.
+#[allow(clippy::print_stdout)]
+pub fn simulate(args: &[String]) -> i32 {
+    let mut format = Format::Text;
+    let mut scenario_path: Option<PathBuf> = None;
+    let mut principal = None;
+    let mut actions: Vec<String> = Vec::new();
+    let mut resources: Vec<String> = Vec::new();
+    let mut resource_account = None;
+    let mut management_account = None;
+    let mut context: Vec<(String, ContextValue)> = Vec::new();
+    let mut files: Vec<(PolicyType, PathBuf)> = Vec::new();
+    let mut scp_levels: Vec<Vec<PathBuf>> = Vec::new();
+    let mut rcp_levels: Vec<Vec<PathBuf>> = Vec::new();
+    let mut scp_flat: Vec<PathBuf> = Vec::new();
+    let mut rcp_flat: Vec<PathBuf> = Vec::new();
+
+    let mut i = 0;
+    // The values after a flag, up to the next flag: `--identity a.json b.json`.
+    let values = |i: &mut usize| -> Vec<String> {
+        let mut out = Vec::new();
+        while *i + 1 < args.len() && !args[*i + 1].starts_with("--") {
+            *i += 1;
+            out.push(args[*i].clone());
+        }
+        out
+    };
+    while i < args.len() {
+        let arg = args[i].as_str();
+        let one = |i: &mut usize, what: &str| -> Result<String, String> {
+            match args.get(*i + 1) {
+                Some(value) if !value.starts_with("--") => {
+                    *i += 1;
+                    Ok(value.clone())
+                }
+                _ => Err(format!("{arg} takes {what}")),
+            }
+        };
+        let result: Result<(), String> = (|| {
+            match arg {
+                "--format" => {
+                    format = match one(&mut i, "`text` or `json`")?.as_str() {
+                        "text" => Format::Text,
+                        "json" => Format::Json,
+                        other => return Err(format!("--format takes `text` or `json`, not `{other}`")),
+                    }
+                }
+                "--principal" => principal = Some(one(&mut i, "an ARN")?),
+                "--action" => actions.extend(non_empty(values(&mut i), arg)?),
+                "--resource" => resources.extend(non_empty(values(&mut i), arg)?),
+                "--resource-account" => resource_account = Some(one(&mut i, "an account ID")?),
+                "--management-account" => management_account = Some(one(&mut i, "an account ID")?),
+                "--identity" => {
+                    files.extend(non_empty(values(&mut i), arg)?.into_iter().map(|f| (PolicyType::Identity, f.into())))
+                }
+                "--boundary" => files.push((PolicyType::Boundary, one(&mut i, "a file")?.into())),
+                "--session" => files.push((PolicyType::Session, one(&mut i, "a file")?.into())),
+                "--resource-policy" => files.push((PolicyType::Resource, one(&mut i, "a file")?.into())),
+                "--vpc-endpoint" => files.push((PolicyType::VpcEndpoint, one(&mut i, "a file")?.into())),
+                "--scp" => scp_flat.extend(non_empty(values(&mut i), arg)?.into_iter().map(PathBuf::from)),
+                "--rcp" => rcp_flat.extend(non_empty(values(&mut i), arg)?.into_iter().map(PathBuf::from)),
+                "--scp-level" => {
+                    scp_levels.push(non_empty(values(&mut i), arg)?.into_iter().map(PathBuf::from).collect())
+                }
+                "--rcp-level" => {
+                    rcp_levels.push(non_empty(values(&mut i), arg)?.into_iter().map(PathBuf::from).collect())
+                }
+                "--context" => {
+                    for pair in non_empty(values(&mut i), arg)? {
+                        let Some((key, value)) = pair.split_once('=') else {
+                            return Err(format!("--context takes KEY=VALUE, not `{pair}`"));
+                        };
+                        context.push((key.to_string(), context_value(value)));
+                    }
+                }
+                flag if flag.starts_with("--") => return Err(format!("unknown option `{flag}`")),
+                path if scenario_path.is_none() => scenario_path = Some(PathBuf::from(path)),
+                extra => return Err(format!("one scenario file at a time (`{extra}` too)")),
+            }
+            Ok(())
+        })();
+        if let Err(message) = result {
+            return usage_error(USAGE, &message);
+        }
+        i += 1;
+    }
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}\n\nSimulates a request against the policies that apply to it and says which statement decides.\nExit code: 0 allowed, 1 denied, 2 bad input.");
+        return 0;
+    }
+
+    let (base, policies) = if let Some(path) = &scenario_path {
+        if principal.is_some() || !actions.is_empty() || !files.is_empty() {
+            return usage_error(USAGE, "give a scenario file or the request flags, not both");
+        }
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) => return bad_input(&format!("cannot read {}: {e}", path.display())),
+        };
+        let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let mut resolve = |p: &str| std::fs::read_to_string(dir.join(p)).map_err(|e| e.to_string());
+        match scenario::parse(&text, &mut resolve) {
+            Ok(s) => (s.request, s.policies),
+            Err(e) => return bad_input(&format!("{}: {e}", path.display())),
+        }
+    } else {
+        let Some(principal) = principal else {
+            return usage_error(USAGE, "give a scenario file, or --principal and --action");
+        };
+        if actions.is_empty() {
+            return usage_error(USAGE, "--action is missing");
+        }
+        let mut set = PolicySet { management_account, ..PolicySet::default() };
+        if !scp_flat.is_empty() {
+            scp_levels.insert(0, std::mem::take(&mut scp_flat));
+        }
+        if !rcp_flat.is_empty() {
+            rcp_levels.insert(0, std::mem::take(&mut rcp_flat));
+        }
+        for (kind, path) in &files {
+            let policy = match read_policy(path) {
+                Ok(p) => p,
+                Err(e) => return bad_input(&e),
+            };
+            match kind {
+                PolicyType::Identity => set.identity.push(policy),
+                PolicyType::Boundary => set.boundary = Some(policy),
+                PolicyType::Session => set.session = Some(policy),
+                PolicyType::Resource => set.resource = Some(policy),
+                _ => set.vpc_endpoint = Some(policy),
+            }
+        }
+        for (levels, out) in [(&scp_levels, &mut set.scp), (&rcp_levels, &mut set.rcp)] {
+            for level in levels {
+                let mut policies = Vec::new();
+                for path in level {
+                    match read_policy(path) {
+                        Ok(p) => policies.push(p),
+                        Err(e) => return bad_input(&e),
+                    }
+                }
+                out.push(policies);
+            }
+        }
+        let request = Request {
+            principal,
+            action: actions[0].clone(),
+            resource: resources.first().cloned().unwrap_or_else(|| "*".to_string()),
+            resource_account,
+            context,
+        };
+        (request, set)
+    };
+
+    // The questions: every concrete action a wildcard stands for, on every resource.
+    let asked_actions = if actions.is_empty() { vec![base.action.clone()] } else { actions };
+    let mut concrete = Vec::new();
+    for action in &asked_actions {
+        if action.contains(['*', '?']) {
+            let found = Catalog::get().matching_actions(action);
+            if found.is_empty() {
+                return bad_input(&format!("`{action}` matches no action the catalog knows"));
+            }
+            concrete.extend(found.iter().map(|(s, a)| format!("{}:{}", s.prefix, a.name)));
+        } else {
+            concrete.push(action.clone());
+        }
+    }
+    let asked_resources = if resources.is_empty() { vec![base.resource.clone()] } else { resources };
+    let mut results = Vec::new();
+    for action in &concrete {
+        for resource in &asked_resources {
+            let request = Request { action: action.clone(), resource: resource.clone(), ..base.clone() };
+            let evaluation = evaluate::evaluate(&request, &policies);
+            results.push((request, evaluation));
+        }
+    }
+    let all_allowed = results.iter().all(|(_, e)| e.decision == Decision::Allowed);
+    match format {
+        Format::Json => {
+            let json = if let [(_, only)] = results.as_slice() {
+                serde_json::to_value(only)
+            } else {
+                let rows: Vec<serde_json::Value> = results
+                    .iter()
+                    .map(|(r, e)| {
+                        let mut value = serde_json::to_value(e).unwrap_or_default();
+                        if let Some(object) = value.as_object_mut() {
+                            object.insert("action".into(), r.action.clone().into());
+                            object.insert("resource".into(), r.resource.clone().into());
+                        }
+                        value
+                    })
+                    .collect();
+                Ok(serde_json::json!({ "results": rows }))
+            };
+            match json.and_then(|j| serde_json::to_string_pretty(&j)) {
+                Ok(text) => println!("{text}"),
+                Err(e) => return bad_input(&format!("cannot write JSON: {e}")),
+            }
+        }
+        Format::Text if results.len() == 1 => print!("{}", render(&results[0].0, &results[0].1)),
+        Format::Text => print!("{}", table(&results)),
+    }
+    if all_allowed {
+        0
+    } else {
+        1
+    }
+}
+
+fn non_empty(values: Vec<String>, flag: &str) -> Result<Vec<String>, String> {
+    if values.is_empty() {
+        Err(format!("{flag} takes at least one value"))
+    } else {
+        Ok(values)
+    }
+}
+
+/// A `--context` value: JSON when it reads as a JSON list (`["a","b"]`), else the text.
+fn context_value(text: &str) -> ContextValue {
+    if let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(text) {
+        let values = items
+            .iter()
+            .map(|v| match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect();
+        return ContextValue { values, multi: true };
+    }
+    ContextValue::single(text)
+}
+
+fn read_policy(path: &Path) -> Result<Policy, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let policy = Policy::parse(path.display().to_string(), &text);
+    match &policy.problem {
+        Some(problem) => Err(format!("{}: {problem}", path.display())),
+        None => Ok(policy),
+    }
+}
+
+/// The answer for one request, as a person reads it: the decision, what decides, and why
+/// the statements that came close did not apply.
+pub fn render(request: &Request, e: &Evaluation) -> String {
+    let mut out = String::new();
+    let blocked: Vec<&str> = e.blocked_by.iter().map(|t| t.as_str()).collect();
+    out.push_str(&format!("{} {} on {}\n", request.principal, request.action, request.resource));
+    if blocked.is_empty() {
+        out.push_str(&format!("decision: {}\n", e.decision.as_str()));
+    } else {
+        out.push_str(&format!("decision: {} (blocked by {})\n", e.decision.as_str(), blocked.join(", ")));
+    }
+    match e.decision {
+        Decision::ExplicitlyDenied => {
+            for s in e.denying() {
+                out.push_str(&format!("  denied by {}\n", s.describe()));
+                for held in &s.conditions_held {
+                    out.push_str(&format!("    {held}\n"));
+                }
+            }
+        }
+        Decision::ImplicitlyDenied => {
+            for &kind in &e.blocked_by {
+                out.push_str(&format!("  no {} allows it\n", kind.describe()));
+                let close: Vec<_> = e
+                    .statements
+                    .iter()
+                    .filter(|s| s.policy_type == kind && s.effect == Some("Allow") && !s.applies)
+                    .collect();
+                // The statements that name the action first: the closest to allowing.
+                let naming: Vec<_> = close.iter().filter(|s| s.action.matched).collect();
+                let shown: Vec<_> = if naming.is_empty() { close.iter().collect() } else { naming };
+                for s in shown.iter().take(5) {
+                    out.push_str(&format!("    {}: {}\n", s.describe(), s.why_not().unwrap_or("does not apply")));
+                }
+            }
+        }
+        Decision::Allowed => {
+            for s in e.allowing() {
+                out.push_str(&format!("  allowed by {}\n", s.describe()));
+            }
+        }
+    }
+    for note in &e.notes {
+        out.push_str(&format!("  note: {note}\n"));
+    }
+    out
+}
+
+/// Several requests (a wildcard question): one row each.
+fn table(results: &[(Request, Evaluation)]) -> String {
+    let width = |f: &dyn Fn(&(Request, Evaluation)) -> usize| results.iter().map(f).max().unwrap_or(0);
+    let action_width = width(&|(r, _)| r.action.len()).max("ACTION".len());
+    let resource_width = width(&|(r, _)| r.resource.len()).max("RESOURCE".len());
+    let mut out = format!("{:action_width$}  {:resource_width$}  DECISION          BLOCKED BY\n", "ACTION", "RESOURCE");
+    for (r, e) in results {
+        let blocked: Vec<&str> = e.blocked_by.iter().map(|t| t.as_str()).collect();
+        out.push_str(
+            format!(
+                "{:action_width$}  {:resource_width$}  {:16}  {}",
+                r.action,
+                r.resource,
+                e.decision.as_str(),
+                blocked.join(", ")
+            )
+            .trim_end(),
+        );
+        out.push('\n');
+    }
+    let allowed = results.iter().filter(|(_, e)| e.decision == Decision::Allowed).count();
+    out.push_str(&format!("{allowed} of {} allowed\n", results.len()));
+    out
+}
+
+/// Runs `explain`: reads an AccessDenied message, says what it means, and with
+/// `--workspace` evaluates the request against the workspace's policies.
+#[allow(clippy::print_stdout)]
+pub fn explain(args: &[String]) -> i32 {
+    let mut message_text = None;
+    let mut workspace = None;
+    let mut format = Format::Text;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--workspace" => match args.next() {
+                Some(dir) => workspace = Some(PathBuf::from(dir)),
+                None => return usage_error(EXPLAIN_USAGE, "--workspace takes a directory"),
+            },
+            "--format" => match args.next().map(String::as_str) {
+                Some("text") => format = Format::Text,
+                Some("json") => format = Format::Json,
+                _ => return usage_error(EXPLAIN_USAGE, "--format takes `text` or `json`"),
+            },
+            "-h" | "--help" => {
+                println!("{EXPLAIN_USAGE}\n\nReads an AccessDenied message and says which policy decides; with --workspace,\nevaluates the request against the policy files in DIR.");
+                return 0;
+            }
+            flag if flag.starts_with("--") => return usage_error(EXPLAIN_USAGE, &format!("unknown option `{flag}`")),
+            text if message_text.is_none() => message_text = Some(text.to_string()),
+            _ => return usage_error(EXPLAIN_USAGE, "give the message as one argument, in quotes"),
+        }
+    }
+    let Some(text) = message_text else {
+        return usage_error(EXPLAIN_USAGE, "no message to explain");
+    };
+    let Some(parsed) = message::parse(&text) else {
+        return bad_input(
+            "the message is not an AccessDenied message AWS writes (`User: ARN is not authorized to perform: ACTION ...`)",
+        );
+    };
+    let mut out = String::new();
+    out.push_str(&format!("principal: {}\naction:    {}\n", parsed.principal, parsed.action));
+    if let Some(resource) = &parsed.resource {
+        out.push_str(&format!("resource:  {resource}\n"));
+    }
+    out.push_str(&format!("meaning:   {}\n", meaning(&parsed)));
+    if let Some(encoded) = &parsed.encoded {
+        out.push_str(&format!(
+            "the message carries an encoded reason: `aws sts decode-authorization-message --encoded-message {}` reads it\n",
+            if encoded.len() > 16 { format!("{}...", &encoded[..16]) } else { encoded.clone() }
+        ));
+    }
+    let mut code = 0;
+    if let Some(dir) = &workspace {
+        let request = Request {
+            principal: parsed.principal.clone(),
+            action: parsed.action.clone(),
+            resource: parsed.resource.clone().unwrap_or_else(|| "*".to_string()),
+            ..Request::default()
+        };
+        let (policies, used) = match workspace_policies(dir, &request) {
+            Ok(found) => found,
+            Err(e) => return bad_input(&e),
+        };
+        out.push_str(&format!(
+            "policies from {}: {}\n",
+            dir.display(),
+            if used.is_empty() { "none".to_string() } else { used.join(", ") }
+        ));
+        let e = evaluate::evaluate(&request, &policies);
+        out.push_str(&render(&request, &e));
+        if e.decision == Decision::Allowed {
+            out.push_str(
+                "the workspace's policies allow this request: what denies it is not among them (see the notes above)\n",
+            );
+        }
+        code = if e.decision == Decision::Allowed { 0 } else { 1 };
+    }
+    match format {
+        Format::Text => print!("{out}"),
+        Format::Json => {
+            // The same answer as the server's `iam-lsp.explain` command.
+            let json = match explain_value(&text, workspace.as_deref()) {
+                Ok(json) => json,
+                Err(e) => return bad_input(&e),
+            };
+            match serde_json::to_string_pretty(&json) {
+                Ok(text) => println!("{text}"),
+                Err(e) => return bad_input(&format!("cannot write JSON: {e}")),
+            }
+        }
+    }
+    code
+}
+
+/// `iam-lsp.simulate`'s answer: a scenario (policies inline, or paths relative to `base`)
+/// evaluated, as `simulate --format json` prints it.
+pub fn simulate_value(scenario: &serde_json::Value, base: &Path) -> Result<serde_json::Value, String> {
+    let text = serde_json::to_string(scenario).map_err(|e| e.to_string())?;
+    let mut resolve = |p: &str| std::fs::read_to_string(base.join(p)).map_err(|e| e.to_string());
+    let s = scenario::parse(&text, &mut resolve).map_err(|e| e.to_string())?;
+    let evaluation = evaluate::evaluate(&s.request, &s.policies);
+    serde_json::to_value(&evaluation).map_err(|e| e.to_string())
+}
+
+/// `iam-lsp.explain`'s answer, as `explain --format json` prints it: the message read back,
+/// what it means, and with a workspace the evaluation against its policies.
+pub fn explain_value(text: &str, workspace: Option<&Path>) -> Result<serde_json::Value, String> {
+    let parsed = message::parse(text).ok_or_else(|| {
+        "the message is not an AccessDenied message AWS writes (`User: ARN is not authorized to perform: ACTION ...`)"
+            .to_string()
+    })?;
+    let mut evaluation = None;
+    if let Some(dir) = workspace {
+        let request = Request {
+            principal: parsed.principal.clone(),
+            action: parsed.action.clone(),
+            resource: parsed.resource.clone().unwrap_or_else(|| "*".to_string()),
+            ..Request::default()
+        };
+        let (policies, _) = workspace_policies(dir, &request)?;
+        evaluation = serde_json::to_value(evaluate::evaluate(&request, &policies)).ok();
+    }
+    Ok(serde_json::json!({ "message": parsed, "meaning": meaning(&parsed), "evaluation": evaluation }))
+}
+
+/// What the message says, and the one change that would allow the request.
+fn meaning(m: &message::DeniedMessage) -> String {
+    let on = m.resource.as_deref().unwrap_or("*");
+    match (m.policy_type, m.explicit) {
+        (Some(kind), true) => format!(
+            "a Deny statement in {} matches the request; no Allow can override it: narrow that statement (its Action, Resource or Condition) so that it leaves `{}` on `{on}` out",
+            article(kind.describe()),
+            m.action
+        ),
+        (Some(PolicyType::Scp), false) => format!("an SCP at some level (root, an OU, the account) allows nothing that matches: every level needs an Allow for `{}`", m.action),
+        (Some(PolicyType::Identity), false) => format!("no identity-based policy of the principal allows it: add an Allow for `{}` on `{on}` to one", m.action),
+        (Some(PolicyType::Resource), false) => format!("the resource's policy does not allow the principal (cross-account, or a trust or key policy, which must): add a statement naming it for `{}`", m.action),
+        (Some(kind), false) => format!("the {} does not allow it: it must allow `{}` on `{on}` too, as it only limits", kind.describe(), m.action),
+        (None, _) => "the older form of the message: it does not say which policy type denies; simulate with --workspace to find out".to_string(),
+    }
+}
+
+fn article(s: &str) -> String {
+    if s.starts_with(['a', 'e', 'i', 'o', 'u', 'V']) {
+        format!("an {s}")
+    } else {
+        format!("a {s}")
+    }
+}
+
+/// The workspace's policies for a request: every `*.json` policy file, by its kind (the
+/// kind `check` infers, or `.iam-lsp.toml`'s): identity policies and boundaries apply to
+/// the principal, SCPs and RCPs as one level, and the resource or trust policies whose
+/// statements name the request's resource (trust policies for `sts:AssumeRole*`).
+fn workspace_policies(dir: &Path, request: &Request) -> Result<(PolicySet, Vec<String>), String> {
+    let mut files = Vec::new();
+    collect(dir, &mut files).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    files.sort();
+    if let Some(config) = Config::read_in(dir)? {
+        if !config.principals.is_empty() || config.organization.is_some() || !config.resources.is_empty() {
+            return configured_policies(dir, &files, &config, request);
+        }
+    }
+    let mut set = PolicySet::default();
+    let (mut scps, mut rcps) = (Vec::new(), Vec::new());
+    let mut used = Vec::new();
+    let assume = request.action.to_ascii_lowercase().starts_with("sts:assumerole");
+    for path in files {
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let document = Document::from(text.as_str());
+        let Some(kind) = document.kind().map(|k| k.kind) else { continue };
+        let name = path.strip_prefix(dir).unwrap_or(&path).display().to_string();
+        let policy = Policy::parse(name.clone(), &text);
+        let applies = |p: &Policy| {
+            let probe = PolicySet { resource: Some(p.clone()), ..PolicySet::default() };
+            let e = evaluate::evaluate(request, &probe);
+            e.statements.iter().any(|s| s.action.matched && s.resource.as_ref().is_some_and(|r| r.matched))
+        };
+        match kind {
+            PolicyKind::Identity => set.identity.push(policy),
+            PolicyKind::Boundary if set.boundary.is_none() => set.boundary = Some(policy),
+            PolicyKind::Scp => scps.push(policy),
+            PolicyKind::Rcp => rcps.push(policy),
+            PolicyKind::Trust if assume && set.resource.is_none() && applies(&policy) => set.resource = Some(policy),
+            PolicyKind::Resource if !assume && set.resource.is_none() && applies(&policy) => {
+                set.resource = Some(policy)
+            }
+            _ => continue,
+        }
+        used.push(format!("{name} ({})", kind.as_str()));
+    }
+    if !scps.is_empty() {
+        set.scp.push(scps);
+    }
+    if !rcps.is_empty() {
+        set.rcp.push(rcps);
+    }
+    Ok((set, used))
+}
+
+/// The policies `.iam-lsp.toml` says apply: the first `[[principal]]` whose ARN pattern
+/// matches the caller, `[organization]`'s levels, the first `[[resource]]` whose ARN
+/// pattern matches the resource. Globs are relative to the workspace.
+fn configured_policies(
+    dir: &Path,
+    files: &[PathBuf],
+    config: &Config,
+    request: &Request,
+) -> Result<(PolicySet, Vec<String>), String> {
+    let mut used = Vec::new();
+    let mut read = |glob: &str, kind: &str| -> Result<Vec<Policy>, String> {
+        let mut out = Vec::new();
+        for path in files {
+            let relative = path.strip_prefix(dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
+            if config::glob_matches(glob, &relative) {
+                out.push(read_policy(path).map(|mut p| {
+                    p.name = relative.clone();
+                    p
+                })?);
+                used.push(format!("{relative} ({kind})"));
+            }
+        }
+        Ok(out)
+    };
+    let mut set = PolicySet::default();
+    let matches = |pattern: &str, text: &str| evaluate::matching::glob(pattern, text);
+    if let Some(principal) = config.principals.iter().find(|p| matches(&p.arn, &request.principal)) {
+        for glob in &principal.identity {
+            set.identity.extend(read(glob, "identity")?);
+        }
+        if let Some(glob) = &principal.boundary {
+            set.boundary = read(glob, "boundary")?.into_iter().next();
+        }
+        if let Some(glob) = &principal.session {
+            set.session = read(glob, "session")?.into_iter().next();
+        }
+    }
+    if let Some(org) = &config.organization {
+        set.management_account = org.management_account.clone();
+        for level in &org.scp {
+            let mut policies = Vec::new();
+            for glob in level {
+                policies.extend(read(glob, "scp")?);
+            }
+            set.scp.push(policies);
+        }
+        for level in &org.rcp {
+            let mut policies = Vec::new();
+            for glob in level {
+                policies.extend(read(glob, "rcp")?);
+            }
+            set.rcp.push(policies);
+        }
+    }
+    if let Some(resource) = config.resources.iter().find(|r| matches(&r.arn, &request.resource)) {
+        set.resource = read(&resource.policy, "resource")?.into_iter().next();
+    }
+    Ok((set, used))
+}
+
+fn collect(path: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(path)? {
+        let entry = entry?;
+        let path = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if entry.file_type()?.is_dir() {
+            if !hidden {
+                collect(&path, files)?;
+            }
+        } else if path.extension().is_some_and(|e| e == "json") {
+            files.push(path);
+        }
+    }
+    Ok(())
+}

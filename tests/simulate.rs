@@ -1,0 +1,248 @@
+//! `iam-lsp simulate` and `iam-lsp explain` as a user runs them: text and JSON output,
+//! exit codes, the flag form, wildcard questions, and bad input named by file and field.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn scenarios() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios/evaluator")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_iam-lsp")).args(args).output().expect("run iam-lsp")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("iam-lsp-simulate-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+const ALLOW_S3_READ: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::amzn-s3-demo-bucket/*"}]}"#;
+
+#[test]
+fn an_scp_deny_is_named_with_the_condition_values_and_exits_1() {
+    let path = scenarios().join("31-scp-blocks-cross-region-inference.json");
+    let output = run(&["simulate", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(out.contains("decision: ExplicitlyDenied (blocked by scp)"), "{out}");
+    assert!(
+        out.contains("denied by statement `DenyOutsideUsEast1` of the service control policy `scp[1][1]` at level 1"),
+        "{out}"
+    );
+    assert!(out.contains("`aws:RequestedRegion` is `us-west-2` (`StringNotEquals` [`us-east-1`])"), "{out}");
+}
+
+#[test]
+fn allowed_exits_0_and_points_at_model_access() {
+    let path = scenarios().join("32-agent-role-allowed-model-access.json");
+    let output = run(&["simulate", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(out.contains("decision: Allowed"), "{out}");
+    assert!(out.contains("allowed by statement `InvokeThroughProfile` of the identity-based policy"), "{out}");
+    assert!(out.contains("model access"), "{out}");
+}
+
+#[test]
+fn json_output_has_the_decision_the_blocking_types_and_every_statement() {
+    let path = scenarios().join("15-boundary-role-arn-in-resource-policy.json");
+    let output = run(&["simulate", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["decision"], "ImplicitlyDenied");
+    assert_eq!(json["blockedBy"], serde_json::json!(["boundary"]));
+    let statements = json["statements"].as_array().unwrap();
+    let resource = statements.iter().find(|s| s["policyType"] == "resource").unwrap();
+    assert_eq!(resource["applies"], true);
+    assert_eq!(resource["named"], "role");
+    let boundary = statements.iter().find(|s| s["policyType"] == "boundary").unwrap();
+    assert_eq!(boundary["action"]["matched"], false);
+    assert_eq!(boundary["action"]["reason"], "the action is not in `Action`");
+    assert!(boundary.get("resource").is_none(), "the rest is not evaluated when the action does not match");
+}
+
+#[test]
+fn policies_given_as_paths_are_read_relative_to_the_scenario() {
+    let dir = scratch("paths");
+    std::fs::create_dir_all(dir.join("policies")).unwrap();
+    write(&dir.join("policies"), "read.json", ALLOW_S3_READ);
+    let scenario = write(
+        &dir,
+        "s.json",
+        r#"{"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"arn:aws:s3:::amzn-s3-demo-bucket/a"},
+            "policies":{"identity":["policies/read.json"]},"comment":"unknown keys are ignored"}"#,
+    );
+    let output = run(&["simulate", &scenario]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("allowed by statement `Read` of the identity-based policy `policies/read.json`"));
+}
+
+#[test]
+fn the_flag_form_and_a_wildcard_question_answer_as_a_table() {
+    let dir = scratch("flags");
+    let identity = write(&dir, "identity.json", ALLOW_S3_READ);
+    let output = run(&[
+        "simulate",
+        "--principal",
+        "arn:aws:iam::111122223333:user/alice",
+        "--action",
+        "s3:GetObject",
+        "s3:PutObject",
+        "--resource",
+        "arn:aws:s3:::amzn-s3-demo-bucket/a",
+        "--identity",
+        &identity,
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let out = stdout(&output);
+    let rows: Vec<&str> = out.lines().collect();
+    assert!(rows[0].starts_with("ACTION"), "{out}");
+    assert!(rows[1].starts_with("s3:GetObject") && rows[1].contains("Allowed"), "{out}");
+    assert!(rows[2].starts_with("s3:PutObject") && rows[2].ends_with("ImplicitlyDenied  identity"), "{out}");
+    assert_eq!(rows.last(), Some(&"1 of 2 allowed"));
+
+    let wildcard = run(&[
+        "simulate",
+        "--principal",
+        "arn:aws:iam::111122223333:user/alice",
+        "--action",
+        "s3:GetObjectT*",
+        "--resource",
+        "arn:aws:s3:::amzn-s3-demo-bucket/a",
+        "--identity",
+        &identity,
+        "--context",
+        "aws:RequestedRegion=us-east-1",
+    ]);
+    let out = stdout(&wildcard);
+    assert!(out.contains("s3:GetObjectTagging"), "{out}");
+    assert!(out.contains("s3:GetObjectTorrent"), "{out}");
+    assert_eq!(wildcard.status.code(), Some(0), "{out}");
+}
+
+#[test]
+fn bad_input_exits_2_naming_the_file_and_the_field() {
+    let dir = scratch("bad");
+    let missing = write(&dir, "missing-action.json", r#"{"request":{"principal":"arn:aws:iam::1:user/a"}}"#);
+    let output = run(&["simulate", &missing]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stderr(&output).trim(), format!("iam-lsp: {missing}: `request.action`: is missing"));
+
+    let bad_level = write(
+        &dir,
+        "bad-level.json",
+        r#"{"request":{"principal":"p","action":"s3:GetObject"},"policies":{"scp":[{"Statement":[]}]}}"#,
+    );
+    let output = run(&["simulate", &bad_level]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("`policies.scp[0]`: each level (root, each OU, the account) is a list of policies")
+    );
+
+    let unreadable = write(
+        &dir,
+        "unreadable.json",
+        r#"{"request":{"principal":"p","action":"s3:GetObject"},"policies":{"identity":["nowhere.json"]}}"#,
+    );
+    let output = run(&["simulate", &unreadable]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("`policies.identity[0]`: cannot read `nowhere.json`"), "{}", stderr(&output));
+
+    let not_json = write(&dir, "not-json.json", "{");
+    assert_eq!(run(&["simulate", &not_json]).status.code(), Some(2));
+    assert_eq!(run(&["simulate", "--format", "yaml", &not_json]).status.code(), Some(2));
+    assert_eq!(run(&["simulate"]).status.code(), Some(2));
+    let output = run(&["simulate", "--principal", "p", "--action", "nosuch:*"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("`nosuch:*` matches no action the catalog knows"));
+}
+
+#[test]
+fn explain_reads_the_message_and_evaluates_the_workspace() {
+    let message = "An error occurred (AccessDeniedException) when calling the InvokeModel operation: User: arn:aws:sts::111122223333:assumed-role/AgentRole/s is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-west-2::foundation-model/m with an explicit deny in a service control policy";
+    let output = run(&["explain", message]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(out.contains("principal: arn:aws:sts::111122223333:assumed-role/AgentRole/s"), "{out}");
+    assert!(out.contains("meaning:   a Deny statement in a service control policy matches the request"), "{out}");
+
+    let dir = scratch("explain");
+    write(
+        &dir,
+        "identity.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::other/*"}]}"#,
+    );
+    let message = "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::amzn-s3-demo-bucket/a because no identity-based policy allows the s3:GetObject action";
+    let output = run(&["explain", message, "--workspace", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(out.contains("policies from"), "{out}");
+    assert!(out.contains("identity.json (identity)"), "{out}");
+    assert!(out.contains("decision: ImplicitlyDenied (blocked by identity)"), "{out}");
+    assert!(out.contains("`arn:aws:s3:::amzn-s3-demo-bucket/a` is not in `Resource`"), "{out}");
+
+    let output = run(&["explain", "something else"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn explain_uses_the_workspace_config_for_which_policies_apply_together() {
+    let dir = scratch("config");
+    for sub in ["roles", "org/root", "org/workloads", "other"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    write(
+        &dir.join("roles"),
+        "agent.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:InvokeModel","Resource":"*"}]}"#,
+    );
+    // Another role's policy, which must not count for the agent.
+    write(
+        &dir.join("other"),
+        "admin.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"#,
+    );
+    write(
+        &dir.join("org/root"),
+        "full.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+    );
+    write(
+        &dir.join("org/workloads"),
+        "regions.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Sid":"DenyOtherRegions","Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"}}}]}"#,
+    );
+    write(
+        &dir,
+        ".iam-lsp.toml",
+        "[[principal]]\narn = \"arn:aws:sts::111122223333:assumed-role/AgentRole/*\"\nidentity = [\"roles/*.json\"]\n\n[organization]\nscp = [[\"org/root/*.json\"], [\"org/workloads/*.json\"]]\n",
+    );
+    let message = "User: arn:aws:sts::111122223333:assumed-role/AgentRole/s is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-west-2::foundation-model/m with an explicit deny in a service control policy";
+    let output = run(&["explain", message, "--workspace", dir.to_str().unwrap()]);
+    let out = stdout(&output);
+    assert!(
+        out.contains("roles/agent.json (identity), org/root/full.json (scp), org/workloads/regions.json (scp)"),
+        "{out}"
+    );
+    assert!(!out.contains("admin.json"), "{out}");
+    // The message has no request context: the Region is not in it, so the Deny applies.
+    assert!(out.contains("denied by statement `DenyOtherRegions` of the service control policy `org/workloads/regions.json` at level 1"), "{out}");
+    assert_eq!(output.status.code(), Some(1));
+}
