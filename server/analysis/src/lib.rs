@@ -13,6 +13,7 @@ pub(crate) mod checks;
 pub mod completion;
 pub mod diagnostics;
 pub mod document;
+pub mod embedded;
 pub mod hover;
 pub mod inlay_hints;
 pub mod invariants;
