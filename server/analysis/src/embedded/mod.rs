@@ -103,3 +103,107 @@ pub trait HostWriter: Sync {
     /// Removes the entry whose key is at `key` and value at `value` from the mapping at `mapping`.
     fn remove_entry(&self, text: &str, mapping: Range<usize>, key: Range<usize>, value: Range<usize>) -> Option<Edit>;
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use crate::{Document, Language, Options, TextRange};
+
+    /// Text that looks like a template being typed: YAML, intrinsics and policy tokens.
+    fn template_like() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "\n",
+            "  ",
+            "- ",
+            ": ",
+            "[",
+            "]",
+            "{",
+            "}",
+            ",",
+            "'",
+            "\"",
+            "!Sub ",
+            "!Ref ",
+            "!GetAtt ",
+            "!If ",
+            "!Join ",
+            "!Split ",
+            "!Select ",
+            "!FindInMap ",
+            "!ImportValue ",
+            "Fn::Sub",
+            "${",
+            "}",
+            "${AWS::Region}",
+            "${!x}",
+            "Type: AWS::IAM::Role\n",
+            "Properties:\n",
+            "PolicyDocument:\n",
+            "AssumeRolePolicyDocument:\n",
+            "Policies:\n",
+            "Statement:\n",
+            "Effect: Allow",
+            "Action: s3:GetObject",
+            "Resource: '*'",
+            "Version: '2012-10-17'",
+            "Parameters:\n",
+            "Mappings:\n",
+            "Default: x",
+            "AllowedValues: [a, b]",
+            "é",
+            "🫣",
+            "\r\n",
+            "#",
+            "&a ",
+            "*a",
+            "|\n",
+            ">\n",
+            "?",
+            "%",
+            "@",
+        ]);
+        prop::collection::vec(pieces, 0..120)
+            .prop_map(|v| format!("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  R:\n{}", v.concat()))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Any template-like YAML is analysed without panics, and every range (diagnostics,
+        /// fixes, hover, completion, tokens, symbols) lies inside the text on character
+        /// boundaries.
+        #[test]
+        fn half_typed_templates_are_analysed_without_panics(text in template_like(), cursor in any::<prop::sample::Index>()) {
+            let doc = Document::in_language(text.clone(), Options::default(), Language::Yaml);
+            let inside = |r: TextRange| r.start <= r.end && r.end <= text.len()
+                && text.is_char_boundary(r.start) && text.is_char_boundary(r.end);
+            let analysis = doc.analysis().expect("no panic");
+            for d in &analysis.diagnostics {
+                prop_assert!(inside(d.range), "{:?}", d);
+                for fix in &d.fixes {
+                    for e in &fix.edits {
+                        prop_assert!(inside(e.range), "{:?}", e);
+                    }
+                }
+            }
+            let mut offset = cursor.index(text.len() + 1);
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            if let Some(h) = crate::hover(&doc, offset) {
+                prop_assert!(inside(h.range));
+            }
+            for item in crate::complete(&doc, offset) {
+                prop_assert!(inside(item.edit.range));
+            }
+            for t in crate::semantic_tokens::semantic_tokens(&doc) {
+                prop_assert!(inside(t.range));
+            }
+            for s in crate::symbols::document_symbols(&doc) {
+                prop_assert!(inside(s.range));
+            }
+        }
+    }
+}

@@ -121,7 +121,9 @@ pub fn parse_yaml(text: &str) -> (Option<Node>, Vec<HostError>) {
             Ok(e) => e,
             Err(e) => {
                 let at = offsets.byte(e.marker().index());
-                errors.push(HostError { range: at..(at + 1).min(text.len()).max(at), message: e.info().to_string() });
+                // the character at the error (none at the end of the text)
+                let end = at + text.get(at..).and_then(|t| t.chars().next()).map_or(0, char::len_utf8);
+                errors.push(HostError { range: at..end, message: e.info().to_string() });
                 // What is still open ends at the error: a policy holding it is not checked.
                 while let Some(open) = stack.pop() {
                     let node = close(open, at);
