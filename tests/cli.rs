@@ -99,7 +99,7 @@ fn bad_usage_and_unreadable_files_exit_2() {
 
     let bad_format = check(&["--format", "xml", "x.json"]);
     assert_eq!(bad_format.status.code(), Some(2));
-    assert!(stderr(&bad_format).contains("--format takes `text` or `json`, not `xml`"));
+    assert!(stderr(&bad_format).contains("--format takes `text`, `json`, `sarif` or `github`, not `xml`"));
 
     let missing = check(&["/no/such/policy.json"]);
     assert_eq!(missing.status.code(), Some(2));
@@ -204,4 +204,35 @@ fn a_50_mb_file_is_checked_not_refused() {
     let codes: Vec<&str> = findings.as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["policy-size"]);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Templates are checked like policies, at template positions, in SARIF 2.1.0 (rules with
+/// their summaries and a link to the rule table) and as GitHub workflow annotations.
+#[test]
+fn templates_in_sarif_and_github_formats() {
+    let template = "tests/fixtures/cloudformation/bedrock-agent-stack.yaml";
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let path = root.join(template);
+    let path = path.to_str().unwrap();
+
+    let sarif = check(&["--format", "sarif", path]);
+    assert_eq!(sarif.status.code(), Some(1), "errors found");
+    let log: serde_json::Value = serde_json::from_str(&stdout(&sarif)).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.iter().any(|r| r["id"] == "yaml-syntax" && r["helpUri"] == "README.md#diagnostics"));
+    let results = run["results"].as_array().unwrap();
+    let prefix = results.iter().find(|r| r["ruleId"] == "api-name-as-prefix").expect("the runtime prefix");
+    assert_eq!(prefix["level"], "error");
+    let region = &prefix["locations"][0]["physicalLocation"]["region"];
+    assert_eq!((region["startLine"].as_u64(), region["startColumn"].as_u64()), (Some(62), Some(26)));
+    let index = prefix["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[index]["id"], "api-name-as-prefix");
+
+    let github = check(&["--format", "github", path]);
+    let line = stdout(&github).lines().find(|l| l.contains("title=api-name-as-prefix")).map(str::to_string);
+    let line = line.expect("an annotation for the runtime prefix");
+    assert!(line.starts_with("::error file="), "{line}");
+    assert!(line.contains(",line=62,col=26,endLine=62,endColumn=47,"), "{line}");
 }

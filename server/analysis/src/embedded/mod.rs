@@ -1,0 +1,209 @@
+//! Policies inside host files: CloudFormation and SAM templates, Serverless services,
+//! Terraform modules. Each policy found is re-written as a JSON policy document (a
+//! [`VirtualJson`]) with a map from its pieces back to the host text; the whole analysis runs
+//! on that JSON and its ranges are mapped back.
+
+pub mod cloudformation;
+pub mod host;
+pub mod node;
+pub(crate) mod sam;
+pub mod serverless;
+pub mod virtual_json;
+pub mod writer;
+
+use std::ops::Range;
+
+use crate::diagnostics::Edit;
+use crate::PolicyKind;
+
+pub use virtual_json::{VirtualJson, VirtualJsonBuilder, UNKNOWN};
+
+/// One policy found in a host file.
+#[derive(Clone, Debug)]
+pub struct EmbeddedPolicy {
+    pub kind: PolicyKind,
+    /// Where it sits and why it has its kind, for hover and symbols:
+    /// e.g. "AWS::IAM::Role `AgentRole` AssumeRolePolicyDocument (a trust policy)",
+    /// "aws_iam_role.agent assume_role_policy (a trust policy)".
+    pub origin: String,
+    /// The name shown in the outline: the logical id / resource address.
+    pub name: String,
+    /// The host range of the whole policy document node.
+    pub host: Range<usize>,
+    pub json: VirtualJson,
+}
+
+/// A host syntax error, reported once, as such.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostError {
+    pub range: Range<usize>,
+    pub message: String,
+}
+
+/// What a host file holds: its policies (in host order) and its syntax errors.
+#[derive(Clone, Debug, Default)]
+pub struct Extraction {
+    pub policies: Vec<EmbeddedPolicy>,
+    pub errors: Vec<HostError>,
+    /// Host ranges that stand for text that is not in the file (a SAM policy template's
+    /// name stands for AWS's definition): findings there are not the user's, and dropped.
+    pub generated: Vec<Range<usize>>,
+}
+
+/// The languages of host files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HostFormat {
+    /// A CloudFormation or SAM template in YAML.
+    CloudFormationYaml,
+    /// A CloudFormation or SAM template in JSON (a CDK `*.template.json`).
+    CloudFormationJson,
+    /// A Serverless Framework service (`serverless.yml`).
+    Serverless,
+}
+
+impl HostFormat {
+    /// How fixes write this host's syntax.
+    pub fn writer(self) -> &'static dyn HostWriter {
+        match self {
+            HostFormat::CloudFormationYaml | HostFormat::Serverless => &writer::Yaml,
+            HostFormat::CloudFormationJson => &writer::Json,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            HostFormat::CloudFormationYaml => "CloudFormation template (YAML)",
+            HostFormat::CloudFormationJson => "CloudFormation template (JSON)",
+            HostFormat::Serverless => "Serverless service",
+        }
+    }
+}
+
+/// The policies of a YAML file: a Serverless service or a CloudFormation/SAM template;
+/// `None` (found in microseconds for most) when it is neither.
+pub fn extract_yaml(text: &str) -> Option<(HostFormat, Extraction)> {
+    if let Some(extraction) = serverless::extract(text) {
+        return Some((HostFormat::Serverless, extraction));
+    }
+    cloudformation::extract_yaml(text).map(|e| (HostFormat::CloudFormationYaml, e))
+}
+
+/// Edits that need the host's syntax (quoting, indentation, list style), for fixes whose
+/// JSON edit is more than a change inside one exact piece. Ranges are host byte ranges as
+/// the policy's [`VirtualJson::to_host`] gives them; `None` when the host cannot take the
+/// edit (the fix is then not offered).
+pub trait HostWriter: Sync {
+    /// Replaces the whole scalar at `scalar` (its quotes included) with one whose value is
+    /// `value`, quoted as the host needs.
+    fn replace_scalar(&self, text: &str, scalar: Range<usize>, value: &str) -> Option<Edit>;
+    /// Removes `items[index]` from the list at `list` whose items are at `items`.
+    fn remove_item(&self, text: &str, list: Range<usize>, items: &[Range<usize>], index: usize) -> Option<Edit>;
+    /// Adds a string item whose value is `value` after the last of `items` in the list at `list`.
+    fn append_item(&self, text: &str, list: Range<usize>, items: &[Range<usize>], value: &str) -> Option<Edit>;
+    /// Removes the entry whose key is at `key` and value at `value` from the mapping at `mapping`.
+    fn remove_entry(&self, text: &str, mapping: Range<usize>, key: Range<usize>, value: Range<usize>) -> Option<Edit>;
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use crate::{Document, Language, Options, TextRange};
+
+    /// Text that looks like a template being typed: YAML, intrinsics and policy tokens.
+    fn template_like() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "\n",
+            "  ",
+            "- ",
+            ": ",
+            "[",
+            "]",
+            "{",
+            "}",
+            ",",
+            "'",
+            "\"",
+            "!Sub ",
+            "!Ref ",
+            "!GetAtt ",
+            "!If ",
+            "!Join ",
+            "!Split ",
+            "!Select ",
+            "!FindInMap ",
+            "!ImportValue ",
+            "Fn::Sub",
+            "${",
+            "}",
+            "${AWS::Region}",
+            "${!x}",
+            "Type: AWS::IAM::Role\n",
+            "Properties:\n",
+            "PolicyDocument:\n",
+            "AssumeRolePolicyDocument:\n",
+            "Policies:\n",
+            "Statement:\n",
+            "Effect: Allow",
+            "Action: s3:GetObject",
+            "Resource: '*'",
+            "Version: '2012-10-17'",
+            "Parameters:\n",
+            "Mappings:\n",
+            "Default: x",
+            "AllowedValues: [a, b]",
+            "é",
+            "🫣",
+            "\r\n",
+            "#",
+            "&a ",
+            "*a",
+            "|\n",
+            ">\n",
+            "?",
+            "%",
+            "@",
+        ]);
+        prop::collection::vec(pieces, 0..120)
+            .prop_map(|v| format!("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  R:\n{}", v.concat()))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Any template-like YAML is analysed without panics, and every range (diagnostics,
+        /// fixes, hover, completion, tokens, symbols) lies inside the text on character
+        /// boundaries.
+        #[test]
+        fn half_typed_templates_are_analysed_without_panics(text in template_like(), cursor in any::<prop::sample::Index>()) {
+            let doc = Document::in_language(text.clone(), Options::default(), Language::Yaml);
+            let inside = |r: TextRange| r.start <= r.end && r.end <= text.len()
+                && text.is_char_boundary(r.start) && text.is_char_boundary(r.end);
+            let analysis = doc.analysis().expect("no panic");
+            for d in &analysis.diagnostics {
+                prop_assert!(inside(d.range), "{:?}", d);
+                for fix in &d.fixes {
+                    for e in &fix.edits {
+                        prop_assert!(inside(e.range), "{:?}", e);
+                    }
+                }
+            }
+            let mut offset = cursor.index(text.len() + 1);
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            if let Some(h) = crate::hover(&doc, offset) {
+                prop_assert!(inside(h.range));
+            }
+            for item in crate::complete(&doc, offset) {
+                prop_assert!(inside(item.edit.range));
+            }
+            for t in crate::semantic_tokens::semantic_tokens(&doc) {
+                prop_assert!(inside(t.range));
+            }
+            for s in crate::symbols::document_symbols(&doc) {
+                prop_assert!(inside(s.range));
+            }
+        }
+    }
+}
