@@ -3,6 +3,7 @@
 //! [`VirtualJson`]) with a map from its pieces back to the host text; the whole analysis runs
 //! on that JSON and its ranges are mapped back.
 
+pub mod terraform;
 pub mod virtual_json;
 
 use std::ops::Range;
