@@ -10,6 +10,7 @@ mod document;
 mod eval;
 mod resource_types;
 mod value;
+mod writer;
 
 use std::ops::Range;
 
@@ -21,6 +22,7 @@ use crate::kind::is_trust_action;
 use crate::PolicyKind;
 use eval::{blocks, label, span, Module, Step};
 use value::{emit, parse_json_string, JsonSink, Str, Value};
+pub use writer::HclWriter;
 
 /// How a resource argument's policy gets its kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
