@@ -102,7 +102,7 @@ pub fn extract_with_files(text: &str) -> (Extraction, Vec<FileRead>) {
     let (body, errors) = parse(text);
     let Some(body) = body else { return (Extraction { policies: Vec::new(), errors }, Vec::new()) };
     let module = Module::new(text, &body);
-    let mut found = Found { policies: Vec::new(), files: Vec::new(), errors };
+    let mut found = Found { text, policies: Vec::new(), files: Vec::new(), errors };
     found.module(&module, &body);
     found.policies.sort_by_key(|p| (p.host.start, p.host.end));
     (Extraction { policies: found.policies, errors: found.errors }, found.files)
@@ -163,7 +163,8 @@ fn top_level_block_around(text: &str, at: usize) -> (usize, usize) {
     (start, end)
 }
 
-struct Found {
+struct Found<'t> {
+    text: &'t str,
     policies: Vec<EmbeddedPolicy>,
     files: Vec<FileRead>,
     errors: Vec<HostError>,
@@ -175,7 +176,7 @@ struct DocumentUse {
     origin: String,
 }
 
-impl Found {
+impl Found<'_> {
     fn module(&mut self, module: &Module, body: &Body) {
         let mut uses: Vec<(String, DocumentUse)> = Vec::new();
         let mut sources: Vec<String> = Vec::new();
@@ -309,7 +310,7 @@ impl Found {
 
     fn push(&mut self, kind: PolicyKind, origin: String, name: String, value: &Value) {
         let mut builder = VirtualJsonBuilder::new();
-        emit(value, &mut builder);
+        emit(value, self.text, &mut builder);
         self.policies.push(EmbeddedPolicy { kind, origin, name, host: value.host(), json: builder.finish() });
     }
 }

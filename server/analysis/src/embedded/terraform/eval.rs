@@ -260,10 +260,24 @@ impl<'a> Module<'a> {
                 Value::Str(s) => s,
                 other => Str { parts: vec![Part::Unknown { host: other.host() }], host: other.host() },
             },
+            None if entry.name_argument.is_none() => Str::synthetic(&generated_id(name), 0..0),
             None => Str::synthetic(name, 0..0),
         };
         Some(resource_types::value(entry, what, &resource_name, &self.region))
     }
+}
+
+/// A plausible id for a resource whose ARN holds one AWS generates (a Bedrock agent or
+/// knowledge base: 10 capital letters and digits), made from its label: `docs` → `DOCS012345`.
+fn generated_id(label: &str) -> String {
+    let mut id: String =
+        label.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).take(10).collect();
+    let mut digit = 0;
+    while id.len() < 10 {
+        id.push(char::from(b'0' + digit % 10));
+        digit += 1;
+    }
+    id
 }
 
 #[derive(Clone, Copy, Debug)]

@@ -183,11 +183,11 @@ resource "aws_iam_role_policy" "r" {
         policy.json.text(),
         concat!(
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","bedrock:Retrieve"],"#,
-            r#""Resource":["arn:aws:s3:::corpus/*","arn:aws:bedrock:eu-west-1:123456789012:knowledge-base/docs","${iam-lsp:unknown}","arn:aws:s3:::${iam-lsp:unknown}"]}]}"#
+            r#""Resource":["arn:aws:s3:::corpus/*","arn:aws:bedrock:eu-west-1:123456789012:knowledge-base/DOCS012345","${iam-lsp:unknown}","arn:aws:s3:::${iam-lsp:unknown}"]}]}"#
         )
     );
     assert_eq!(host_of(text, policy, "arn:aws:s3:::corpus"), "${aws_s3_bucket.b.arn}");
-    assert_eq!(host_of(text, policy, "knowledge-base/docs"), "local.kb");
+    assert_eq!(host_of(text, policy, "knowledge-base/DOCS012345"), "local.kb");
     let unknown = policy.json.text().find("${iam-lsp").unwrap();
     assert!(policy.json.touches_unknown(unknown..unknown + 3));
     assert_eq!(host_of(text, policy, "${iam-lsp:unknown}"), "module.other.arn");
@@ -291,4 +291,55 @@ fn policy_json_broken_inside_a_heredoc_is_a_host_error() {
     let found = extract(text);
     assert_eq!(found.errors.len(), 1, "{:?}", found.errors);
     assert_eq!(found.policies.len(), 1);
+}
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const MODULES: [&str; 3] = [
+        include_str!("../../../../../tests/fixtures/terraform/bedrock-agent-broken.tf"),
+        include_str!("../../../../../tests/fixtures/terraform/merged-documents-broken.tf"),
+        include_str!("../../../../../tests/fixtures/terraform/organization-broken.tf"),
+    ];
+
+    /// Every range a module's extraction gives lies inside the text, on character boundaries.
+    fn ranges_stay_inside(text: &str) -> Result<(), TestCaseError> {
+        let inside = |r: &Range<usize>| r.start <= r.end && text.get(r.clone()).is_some();
+        let found = extract(text);
+        for error in &found.errors {
+            prop_assert!(inside(&error.range), "{:?}", error);
+        }
+        for policy in &found.policies {
+            prop_assert!(inside(&policy.host));
+            let json = policy.json.text();
+            prop_assert!(serde_json::from_str::<serde_json::Value>(json).is_ok(), "{json}");
+            for (at, c) in json.char_indices() {
+                prop_assert!(inside(&policy.json.to_host(at..at + c.len_utf8())));
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn edited_modules_are_extracted_without_panics(
+            which in 0..MODULES.len(),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), 0usize..6, "[\"{}\\[\\]$%<>=,\\\\\n é🫣a-zEOT]{0,4}"), 1..5),
+        ) {
+            let mut text = MODULES[which].to_string();
+            for (at, delete, insert) in edits {
+                crate::properties::edit(&mut text, at, delete, &insert);
+            }
+            ranges_stay_inside(&text)?;
+        }
+
+        #[test]
+        fn any_text_is_extracted_without_panics(text in "(resource \"aws_iam_policy\" \"p\" \\{|policy = |jsonencode\\(|<<-?EOT\n|EOT\n|\\$\\{|\\}|\"|[a-z_.]{1,8}|[\\[\\]{}(),=\n é\\\\])*") {
+            ranges_stay_inside(&text)?;
+        }
+    }
 }

@@ -335,31 +335,31 @@ pub(crate) trait JsonSink {
 }
 
 /// Writes `value` as JSON into `sink`.
-pub(crate) fn emit(value: &Value, sink: &mut impl JsonSink) {
+pub(crate) fn emit(value: &Value, text: &str, sink: &mut impl JsonSink) {
     match value {
-        Value::Str(s) => emit_str(s, sink),
+        Value::Str(s) => emit_str(s, text, sink),
         Value::Scalar { json, host } => sink.punct(json, host.clone()),
         Value::Array { items, host } => {
-            sink.punct("[", start_of(host));
+            sink.punct("[", start_of(host, text));
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
                     sink.punct(",", item.host().start..item.host().start);
                 }
-                emit(item, sink);
+                emit(item, text, sink);
             }
-            sink.punct("]", end_of(host));
+            sink.punct("]", end_of(host, text));
         }
         Value::Object { members, host } => {
-            sink.punct("{", start_of(host));
+            sink.punct("{", start_of(host, text));
             for (i, (key, value)) in members.iter().enumerate() {
                 if i > 0 {
                     sink.punct(",", key.host.start..key.host.start);
                 }
-                emit_str(key, sink);
+                emit_str(key, text, sink);
                 sink.punct(":", key.host.end..key.host.end);
-                emit(value, sink);
+                emit(value, text, sink);
             }
-            sink.punct("}", end_of(host));
+            sink.punct("}", end_of(host, text));
         }
         Value::Unknown { host } => {
             sink.begin_string(host.clone());
@@ -369,23 +369,27 @@ pub(crate) fn emit(value: &Value, sink: &mut impl JsonSink) {
     }
 }
 
-fn emit_str(s: &Str, sink: &mut impl JsonSink) {
-    sink.begin_string(start_of(&s.host));
+fn emit_str(s: &Str, text: &str, sink: &mut impl JsonSink) {
+    sink.begin_string(start_of(&s.host, text));
     for part in &s.parts {
         match part {
             Part::Text { value, host, exact } => sink.text(value, host.clone(), *exact),
             Part::Unknown { host } => sink.unknown(host.clone()),
         }
     }
-    sink.end_string(end_of(&s.host));
+    sink.end_string(end_of(&s.host, text));
 }
 
-fn start_of(host: &Range<usize>) -> Range<usize> {
-    host.start..(host.start + 1).min(host.end)
+/// The first character of a host range (a `{`, a quote), or its start.
+fn start_of(host: &Range<usize>, text: &str) -> Range<usize> {
+    let width = text.get(host.clone()).and_then(|s| s.chars().next()).map_or(0, char::len_utf8);
+    host.start..host.start + width
 }
 
-fn end_of(host: &Range<usize>) -> Range<usize> {
-    host.end.saturating_sub(1).max(host.start)..host.end
+/// The last character of a host range, or its end.
+fn end_of(host: &Range<usize>, text: &str) -> Range<usize> {
+    let width = text.get(host.clone()).and_then(|s| s.chars().next_back()).map_or(0, char::len_utf8);
+    host.end - width..host.end
 }
 
 /// A sink that writes plain JSON text, unknown pieces as `${?}`: for tests and for the
@@ -476,7 +480,7 @@ mod tests {
             ]
         );
         let mut out = PlainJson::default();
-        emit(&value, &mut out);
+        emit(&value, "", &mut out);
         assert_eq!(out.0, r#"{"A":"x${?}y"}"#);
     }
 }
