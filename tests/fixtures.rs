@@ -7,8 +7,8 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use iam_analysis::{
-    analyze_with, apply_edits, Code, Diagnostic, Encoding, Fix, KindChoice, LineIndex, Options, PolicyKind, Severity,
-    TextRange,
+    analyze_in, apply_edits, Analysis, Code, Diagnostic, Encoding, Fix, KindChoice, Language, LineIndex, Options,
+    PolicyKind, Severity, TextRange,
 };
 
 fn fixtures_dir() -> PathBuf {
@@ -21,7 +21,7 @@ fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for path in entries {
         if path.is_dir() {
             fixture_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json") {
+        } else if path.extension().is_some_and(|e| e == "json" || e == "tf") {
             out.push(path);
         }
     }
@@ -37,9 +37,14 @@ fn options_for(path: &Path) -> Options {
     }
 }
 
+/// The analysis of a fixture's text, in the language its name says (a `.tf` is a Terraform module).
+fn analyze_file(path: &Path, text: &str, options: &Options) -> Analysis {
+    analyze_in(text, options, Language::of_path(&path.to_string_lossy()))
+}
+
 /// The diagnostics of one text, rendered for a snapshot.
-fn render(text: &str, options: &Options) -> String {
-    let analysis = analyze_with(text, options);
+fn render(path: &Path, text: &str, options: &Options) -> String {
+    let analysis = analyze_file(path, text, options);
     if !analysis.is_policy {
         return "not a policy: no diagnostics\n".to_string();
     }
@@ -95,7 +100,7 @@ fn check_fixes(path: &Path, text: &str, options: &Options, diagnostics: &[Diagno
         let before = count(text, diagnostics, d, &d_text);
         for fix in &d.fixes {
             let fixed = apply_edits(text, &fix.edits);
-            let after_fix = analyze_with(&fixed, options).diagnostics;
+            let after_fix = analyze_file(path, &fixed, options).diagnostics;
             if count(&fixed, &after_fix, d, &d_text) >= before {
                 failures.push(format!("{}: fix `{}` leaves `{}` in place", path.display(), fix.title, d.message));
             }
@@ -138,7 +143,8 @@ fn new_findings<'a>(
 ) -> Vec<&'a Diagnostic> {
     const NAMES_NOTHING: [Code; 4] =
         [Code::UnknownAction, Code::UnknownService, Code::ApiNameAsPrefix, Code::ArnRegionUnknown];
-    const REVEALED: [Code; 3] = [Code::ResourceStar, Code::ActionResourceMismatch, Code::BedrockCrossRegion];
+    const REVEALED: [Code; 4] =
+        [Code::ResourceStar, Code::ActionResourceMismatch, Code::BedrockCrossRegion, Code::BedrockKnowledgeBaseRole];
     let mut unmatched: Vec<&Diagnostic> = before.iter().filter(|d| *d != fixed).collect();
     let mut new: Vec<&Diagnostic> = after
         .iter()
@@ -188,7 +194,7 @@ fn fixtures_match_their_snapshots() {
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap();
         let options = options_for(path);
-        let actual = render(&text, &options);
+        let actual = render(path, &text, &options);
         let snap = path.with_extension("snap");
         let expected = std::fs::read_to_string(&snap).ok();
         if expected.as_deref() != Some(actual.as_str()) {
@@ -221,7 +227,7 @@ fn fixes_resolve_their_finding_and_bring_no_new_one() {
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap();
         let options = options_for(path);
-        check_fixes(path, &text, &options, &analyze_with(&text, &options).diagnostics, &mut failures);
+        check_fixes(path, &text, &options, &analyze_file(path, &text, &options).diagnostics, &mut failures);
     }
     assert!(failures.is_empty(), "{} fix(es) fail:\n{}", failures.len(), failures.join("\n"));
 }
@@ -236,7 +242,7 @@ fn valid_fixtures_have_no_problems() {
     assert!(valid.len() >= 10, "{}", valid.len());
     for path in valid {
         let text = std::fs::read_to_string(path).unwrap();
-        let analysis = analyze_with(&text, &options_for(path));
+        let analysis = analyze_file(path, &text, &options_for(path));
         assert!(analysis.is_policy, "{}", path.display());
         let problems: Vec<&Diagnostic> =
             analysis.diagnostics.iter().filter(|d| matches!(d.severity, Severity::Error | Severity::Warning)).collect();
@@ -252,7 +258,7 @@ fn every_code_has_a_triggering_fixture() {
     let mut seen = std::collections::BTreeSet::new();
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
-        seen.extend(analyze_with(&text, &options_for(&path)).diagnostics.iter().map(|d| d.code));
+        seen.extend(analyze_file(&path, &text, &options_for(&path)).diagnostics.iter().map(|d| d.code));
     }
     let missing: Vec<&str> = Code::ALL.iter().filter(|c| !seen.contains(c)).map(|c| c.as_str()).collect();
     assert!(missing.is_empty(), "codes without a fixture: {missing:?}");

@@ -115,6 +115,9 @@ enum Level {
 }
 
 pub fn complete(doc: &Document, offset: usize) -> Vec<CompletionItem> {
+    if let Some(host) = doc.host() {
+        return host.complete(doc.text(), offset);
+    }
     let text = doc.text();
     let Some(Value::Object(root)) = doc.root() else {
         return Vec::new();

@@ -12,17 +12,47 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::checks::{self, Findings};
+use crate::embedded::host::Host;
+use crate::embedded::{self, HostFormat};
 use crate::kind::{self, KindChoice};
 use crate::model::Policy;
 use crate::syntax::{Tree, Value};
 use crate::text::{Encoding, LineCol, LineIndex};
 use crate::{Analysis, Catalog, Options};
 
+/// The language of a document's text: JSON (a policy, or a CloudFormation template) or
+/// YAML (a CloudFormation, SAM or Serverless file; anything else in YAML gets nothing).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Language {
+    #[default]
+    Json,
+    Yaml,
+    /// A Terraform module (`.tf`).
+    Terraform,
+}
+
+impl Language {
+    /// The language of a file by its name: YAML for `.yaml`/`.yml`, JSON otherwise.
+    pub fn of_path(path: &str) -> Language {
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+            Language::Yaml
+        } else if lower.ends_with(".tf") {
+            Language::Terraform
+        } else {
+            Language::Json
+        }
+    }
+}
+
 pub struct Document {
     text: String,
     line_index: LineIndex,
     tree: Tree,
     options: Options,
+    language: Language,
+    /// The policies of a host file (a template, a service), each with its own document.
+    host: Option<Arc<Host>>,
     /// Each statement's findings from the last check of any version of this document:
     /// shared by the versions, each verified against the statement's text before reuse.
     findings: Arc<Mutex<Findings>>,
@@ -40,28 +70,65 @@ impl From<&str> for Document {
 
 impl Document {
     pub fn new(text: String, options: Options) -> Document {
-        let tree = Tree::new(&text);
-        Document::assemble(text, tree, options, Arc::default())
+        Document::in_language(text, options, Language::Json)
     }
 
-    fn assemble(text: String, tree: Tree, options: Options, findings: Arc<Mutex<Findings>>) -> Document {
+    /// A document in `language`: YAML is never parsed as JSON.
+    pub fn in_language(text: String, options: Options, language: Language) -> Document {
+        let tree = match language {
+            Language::Json => Tree::new(&text),
+            Language::Yaml | Language::Terraform => Tree::new(""),
+        };
+        Document::assemble(text, tree, options, Arc::default(), language, None)
+    }
+
+    fn assemble(
+        text: String,
+        tree: Tree,
+        options: Options,
+        findings: Arc<Mutex<Findings>>,
+        language: Language,
+        previous: Option<&Host>,
+    ) -> Document {
         let line_index = LineIndex::new(&text);
-        Document { text, line_index, tree, options, findings, analysis: OnceLock::new() }
+        let extraction = match language {
+            Language::Json => tree
+                .root()
+                .and_then(|root| embedded::cloudformation::extract_json(&text, root))
+                .map(|e| (HostFormat::CloudFormationJson, e)),
+            Language::Yaml => embedded::extract_yaml(&text),
+            Language::Terraform => embedded::extract_terraform(&text),
+        };
+        let host = extraction.map(|(format, e)| Arc::new(Host::new(format, e, &options, previous)));
+        Document { text, line_index, tree, options, language, host, findings, analysis: OnceLock::new() }
+    }
+
+    /// The policies of a host file; `None` for a policy document or any other file.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+
+    pub fn language(&self) -> Language {
+        self.language
     }
 
     /// The next version of this document, whose text is `text`: the tree re-parses only
     /// what changed, and the checks will reuse what this version's found elsewhere.
     pub fn edit(self, text: String) -> Document {
-        let Document { text: old, mut tree, options, findings, .. } = self;
-        tree.update(&old, &text);
-        Document::assemble(text, tree, options, findings)
+        let Document { text: old, mut tree, options, findings, language, host, .. } = self;
+        if language == Language::Json {
+            tree.update(&old, &text);
+        }
+        Document::assemble(text, tree, options, findings, language, host.as_deref())
     }
 
     /// [`Document::edit`] for a version still in use elsewhere (its tree is copied).
     pub fn edited(&self, text: String) -> Document {
         let mut tree = self.tree.clone();
-        tree.update(&self.text, &text);
-        Document::assemble(text, tree, self.options.clone(), self.findings.clone())
+        if self.language == Language::Json {
+            tree.update(&self.text, &text);
+        }
+        Document::assemble(text, tree, self.options.clone(), self.findings.clone(), self.language, self.host())
     }
 
     /// The next version of a document that some other holder may still be reading: taken
@@ -75,7 +142,7 @@ impl Document {
 
     /// The same text under other options (settings changed): checked again when asked.
     pub fn with_options(&self, options: Options) -> Document {
-        Document::assemble(self.text.clone(), self.tree.clone(), options, self.findings.clone())
+        Document::assemble(self.text.clone(), self.tree.clone(), options, self.findings.clone(), self.language, None)
     }
 
     pub fn text(&self) -> &str {
@@ -97,11 +164,17 @@ impl Document {
 
     /// The policy view of the tree; `None` when the document is not an IAM policy.
     pub fn policy(&self) -> Option<Policy<'_>> {
+        if self.host.is_some() {
+            return None;
+        }
         Policy::new(self.root())
     }
 
     /// [`Document::policy`] with only the statements at `offset` (see [`Policy::around`]).
     pub fn policy_around(&self, offset: usize) -> Option<Policy<'_>> {
+        if self.host.is_some() {
+            return None;
+        }
         Policy::around(self.root(), offset)
     }
 
@@ -153,6 +226,12 @@ impl Document {
     }
 
     fn check(&self, findings: Option<&mut Findings>) -> Analysis {
+        if let Some(host) = self.host() {
+            let mut diagnostics = self.tree.diagnostics(&self.text);
+            diagnostics.extend(host.diagnostics(&self.text, &self.options));
+            diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+            return Analysis { is_policy: true, kind: None, diagnostics };
+        }
         let Some(policy) = self.policy() else {
             return Analysis { is_policy: false, kind: None, diagnostics: Vec::new() };
         };

@@ -23,6 +23,9 @@ const LISTED: usize = 25;
 /// The hover at a byte offset. The document's options give the policy kind (else it is
 /// inferred).
 pub fn hover(doc: &Document, offset: usize) -> Option<Hover> {
+    if let Some(host) = doc.host() {
+        return host.hover(offset);
+    }
     let options = doc.options();
     // The statements at the cursor; all of them only for the policy's own hover (its kind).
     let policy = doc.policy_around(offset)?;

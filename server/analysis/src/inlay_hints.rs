@@ -16,6 +16,9 @@ pub struct InlayHint {
 use crate::Document;
 
 pub fn inlay_hints(doc: &Document, range: TextRange, access_levels: bool) -> Vec<InlayHint> {
+    if let Some(host) = doc.host() {
+        return host.inlay_hints(range, access_levels);
+    }
     let Some(policy) = doc.policy() else { return Vec::new() };
     let catalog = Catalog::get();
     let mut hints = Vec::new();

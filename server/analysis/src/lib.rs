@@ -30,7 +30,7 @@ pub mod text;
 pub use catalog::Catalog;
 pub use completion::{complete, CompletionItem, CompletionKind};
 pub use diagnostics::{Code, Diagnostic, Edit, Fix, Severity};
-pub use document::Document;
+pub use document::{Document, Language};
 pub use hover::{hover, Hover};
 pub use kind::{KindChoice, PolicyKind};
 pub use text::{Encoding, LineCol, LineIndex, TextRange};
@@ -66,6 +66,11 @@ pub fn analyze(text: &str) -> Analysis {
 /// Parses and checks a document once (an editor keeps a [`Document`] per version instead).
 pub fn analyze_with(text: &str, options: &Options) -> Analysis {
     Document::new(text.to_string(), options.clone()).into_analysis()
+}
+
+/// [`analyze_with`] for a text in `language` (a YAML template is never read as JSON).
+pub fn analyze_in(text: &str, options: &Options, language: Language) -> Analysis {
+    Document::in_language(text.to_string(), options.clone(), language).into_analysis()
 }
 
 /// Applies non-overlapping edits to a text (for tests, and for clients that cannot).

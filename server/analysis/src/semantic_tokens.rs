@@ -65,6 +65,9 @@ pub struct Token {
 
 /// Tokens in document order; none spans a line.
 pub fn semantic_tokens(doc: &Document) -> Vec<Token> {
+    if let Some(host) = doc.host() {
+        return host.semantic_tokens();
+    }
     let text = doc.text();
     let Some(policy) = doc.policy() else { return Vec::new() };
     let mut out = Vec::new();

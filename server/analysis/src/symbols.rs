@@ -28,6 +28,9 @@ pub struct Symbol {
 
 /// Statements (named by `Sid` or position) with their elements, actions and resources.
 pub fn document_symbols(doc: &Document) -> Vec<Symbol> {
+    if let Some(host) = doc.host() {
+        return host.symbols();
+    }
     let Some(policy) = doc.policy() else { return Vec::new() };
     let statements = policy
         .statements

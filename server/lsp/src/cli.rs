@@ -9,13 +9,18 @@ use iam_analysis::{Code, Diagnostic, Encoding, LineIndex, Options, PolicyKind, S
 
 use crate::config::{self, Config};
 
+#[path = "cli_formats.rs"]
+mod formats;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Format {
     Text,
     Json,
+    Sarif,
+    Github,
 }
 
-const USAGE: &str = "usage: iam-lsp check [--format text|json] [--kind KIND] [--jobs N] PATH...";
+const USAGE: &str = "usage: iam-lsp check [--format text|json|sarif|github] [--kind KIND] [--jobs N] PATH...";
 
 #[allow(clippy::print_stdout)] // the CLI's output is stdout
 /// Runs `check` with the arguments after it; returns the exit code: 0 clean (warnings
@@ -31,9 +36,11 @@ pub fn check(args: &[String]) -> i32 {
             "--format" => match args.next().map(String::as_str) {
                 Some("text") => format = Format::Text,
                 Some("json") => format = Format::Json,
+                Some("sarif") => format = Format::Sarif,
+                Some("github") => format = Format::Github,
                 other => {
                     return usage_error(&format!(
-                        "--format takes `text` or `json`, not {}",
+                        "--format takes `text`, `json`, `sarif` or `github`, not {}",
                         other.map_or("nothing".to_string(), |o| format!("`{o}`"))
                     ))
                 }
@@ -54,7 +61,7 @@ pub fn check(args: &[String]) -> i32 {
                 None => return usage_error("--jobs takes a number of threads, 1 or more"),
             },
             "-h" | "--help" => {
-                println!("{USAGE}\n\nLints AWS IAM policy JSON files (directories: every *.json in them, recursively).\nThe policy kind is inferred, or set by --kind (identity, resource, trust, scp, rcp, boundary)\nor by the [kinds] of the nearest .iam-lsp.toml above each file.\n--jobs N checks N files at a time (default: one per core); the output is the same.\nExit code: 0 no errors, 1 errors found, 2 bad usage or unreadable file.");
+                println!("{USAGE}\n\nLints AWS IAM policy JSON files and the policies in CloudFormation, SAM and Serverless templates\n(directories: every *.json, *.yaml and *.yml in them, recursively; YAML that is not a template is skipped).\nThe policy kind is inferred, or set by --kind (identity, resource, trust, scp, rcp, boundary)\nor by the [kinds] of the nearest .iam-lsp.toml above each file.\n--jobs N checks N files at a time (default: one per core); the output is the same.\nExit code: 0 no errors, 1 errors found, 2 bad usage or unreadable file.");
                 return 0;
             }
             flag if flag.starts_with('-') && flag != "-" => return usage_error(&format!("unknown option `{flag}`")),
@@ -91,6 +98,11 @@ pub fn check(args: &[String]) -> i32 {
     for (file, outcome) in files.iter().zip(check_files(&files, &options, jobs)) {
         match outcome {
             Outcome::Checked(checked) => report.merge(checked),
+            Outcome::Skipped
+                if iam_analysis::Language::of_path(&file.to_string_lossy()) != iam_analysis::Language::Json =>
+            {
+                report.skipped += 1; // YAML that is not a template, a module without policies: most are not
+            }
             Outcome::Skipped => {
                 report.skipped += 1;
                 eprintln!(
@@ -115,6 +127,8 @@ pub fn check(args: &[String]) -> i32 {
     let written = match format {
         Format::Text => report.write_text(&mut out),
         Format::Json => report.write_json(&mut out),
+        Format::Sarif => formats::sarif(&report.findings, &mut out),
+        Format::Github => formats::github(&report.findings, &mut out),
     }
     .and_then(|()| out.flush());
     if written.is_err() {
@@ -146,7 +160,10 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>, named: bool) -> std::io::Resul
             let hidden = entry.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
             if entry.is_dir() && !hidden {
                 collect(&entry, files, false)?;
-            } else if entry.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+            } else if entry
+                .extension()
+                .is_some_and(|e| ["json", "yaml", "yml", "tf"].iter().any(|x| e.eq_ignore_ascii_case(x)))
+            {
                 files.push(entry);
             }
         }
@@ -280,7 +297,8 @@ impl FileReport {
                 return Some(report);
             }
         };
-        let analysis = iam_analysis::analyze_with(text, options);
+        let language = iam_analysis::Language::of_path(&display);
+        let analysis = iam_analysis::analyze_in(text, options, language);
         if !analysis.is_policy {
             return None;
         }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use dashmap::DashMap;
-use iam_analysis::{Document, Encoding, Options};
+use iam_analysis::{Document, Encoding, Language, Options};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range, Uri};
 
@@ -56,7 +56,9 @@ pub struct Documents {
 impl Documents {
     pub fn open(&self, uri: Uri, text: &str, version: i32, options: &Options) -> Arc<Snapshot> {
         let rope = Rope::from_str(text);
-        let snapshot = Snapshot::new(version, Document::new(text.to_string(), options.clone()));
+        // YAML templates by their name: YAML is never read as JSON.
+        let language = Language::of_path(uri.as_str());
+        let snapshot = Snapshot::new(version, Document::in_language(text.to_string(), options.clone(), language));
         self.map.insert(uri, Entry { rope, snapshot: Some(snapshot.clone()) });
         snapshot
     }
@@ -92,7 +94,7 @@ impl Documents {
                 Ok(previous) => previous.document.edit(text),
                 Err(shared) => shared.document.edited(text),
             },
-            None => Document::new(text, options.clone()),
+            None => Document::in_language(text, options.clone(), Language::of_path(uri.as_str())),
         };
         let document = if document.options() == options { document } else { document.with_options(options.clone()) };
         let snapshot = Snapshot::new(version, document);

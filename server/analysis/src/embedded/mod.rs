@@ -3,8 +3,14 @@
 //! [`VirtualJson`]) with a map from its pieces back to the host text; the whole analysis runs
 //! on that JSON and its ranges are mapped back.
 
+pub mod cloudformation;
+pub mod host;
+pub mod node;
+pub(crate) mod sam;
+pub mod serverless;
 pub mod terraform;
 pub mod virtual_json;
+pub mod writer;
 
 use std::ops::Range;
 
@@ -40,6 +46,58 @@ pub struct HostError {
 pub struct Extraction {
     pub policies: Vec<EmbeddedPolicy>,
     pub errors: Vec<HostError>,
+    /// Host ranges that stand for text that is not in the file (a SAM policy template's
+    /// name stands for AWS's definition): findings there are not the user's, and dropped.
+    pub generated: Vec<Range<usize>>,
+}
+
+/// The languages of host files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HostFormat {
+    /// A CloudFormation or SAM template in YAML.
+    CloudFormationYaml,
+    /// A CloudFormation or SAM template in JSON (a CDK `*.template.json`).
+    CloudFormationJson,
+    /// A Serverless Framework service (`serverless.yml`).
+    Serverless,
+    /// A Terraform module (`.tf`).
+    Terraform,
+}
+
+impl HostFormat {
+    /// How fixes write this host's syntax.
+    pub fn writer(self) -> &'static dyn HostWriter {
+        match self {
+            HostFormat::CloudFormationYaml | HostFormat::Serverless => &writer::Yaml,
+            HostFormat::CloudFormationJson => &writer::Json,
+            HostFormat::Terraform => &terraform::HclWriter,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            HostFormat::CloudFormationYaml => "CloudFormation template (YAML)",
+            HostFormat::CloudFormationJson => "CloudFormation template (JSON)",
+            HostFormat::Serverless => "Serverless service",
+            HostFormat::Terraform => "Terraform module",
+        }
+    }
+}
+
+/// The policies of a YAML file: a Serverless service or a CloudFormation/SAM template;
+/// `None` (found in microseconds for most) when it is neither.
+pub fn extract_yaml(text: &str) -> Option<(HostFormat, Extraction)> {
+    if let Some(extraction) = serverless::extract(text) {
+        return Some((HostFormat::Serverless, extraction));
+    }
+    cloudformation::extract_yaml(text).map(|e| (HostFormat::CloudFormationYaml, e))
+}
+
+/// The policies of a Terraform module; `None` when it has none (most `.tf` files).
+pub fn extract_terraform(text: &str) -> Option<(HostFormat, Extraction)> {
+    let extraction = terraform::extract(text);
+    let any = !extraction.policies.is_empty() || !extraction.errors.is_empty();
+    any.then_some((HostFormat::Terraform, extraction))
 }
 
 /// Edits that need the host's syntax (quoting, indentation, list style), for fixes whose

@@ -17,6 +17,8 @@ enum PieceKind {
     Whole,
     /// Written for something that could not be resolved.
     Unknown,
+    /// A character of an exact part that JSON escapes (`"` as `\"`).
+    Escape,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,7 +60,7 @@ impl VirtualJsonBuilder {
         if let Some(last) = self.json.pieces.last_mut() {
             let joins = match kind {
                 PieceKind::Exact => last.kind == kind && last.host.end == host.start,
-                PieceKind::Whole | PieceKind::Unknown => last.kind == kind && last.host == host,
+                PieceKind::Whole | PieceKind::Unknown | PieceKind::Escape => last.kind == kind && last.host == host,
             };
             if joins && last.json.end == start {
                 last.json.end = end;
@@ -102,7 +104,7 @@ impl VirtualJsonBuilder {
                 escaped.clear();
                 escape_into(&value[i..i + c.len_utf8()], &mut escaped);
                 let at = host.start + i;
-                self.push(&escaped, at..at + c.len_utf8(), PieceKind::Whole);
+                self.push(&escaped, at..at + c.len_utf8(), PieceKind::Escape);
                 run = i + c.len_utf8();
             }
         }
@@ -251,6 +253,20 @@ impl VirtualJson {
             .any(|p| p.kind == PieceKind::Exact && p.json.start <= json.start && json.end <= p.json.end)
     }
 
+    /// Whether the JSON string at `json` (quotes included) is the host's text, its escapes
+    /// aside: no resolved or unknown part inside, so a fix may write the whole scalar anew.
+    pub fn is_literal(&self, json: Range<usize>) -> bool {
+        if json.end < json.start + 2 {
+            return false;
+        }
+        let inside = json.start + 1..json.end - 1;
+        let i = self.pieces.partition_point(|p| p.json.end <= inside.start);
+        self.pieces[i.min(self.pieces.len())..]
+            .iter()
+            .take_while(|p| p.json.start < inside.end)
+            .all(|p| matches!(p.kind, PieceKind::Exact | PieceKind::Escape))
+    }
+
     /// Whether any part of the JSON was unresolved.
     pub fn has_unknown(&self) -> bool {
         self.pieces.iter().any(|p| p.kind == PieceKind::Unknown)
@@ -370,7 +386,8 @@ mod tests {
         assert!(json.touches_unknown(20..20));
         assert!(!json.touches_unknown(0..1));
         assert_eq!(&host[json.to_host(14..16)], "${AWS::NoSuch}");
-        assert_eq!(&host[json.to_host(all)], "'arn:aws:s3:::${AWS::NoSuch}'");
+        assert_eq!(&host[json.to_host(all.clone())], "'arn:aws:s3:::${AWS::NoSuch}'");
+        assert!(!json.is_literal(all));
     }
 
     #[test]
@@ -389,6 +406,7 @@ mod tests {
         assert_eq!(&host[json.to_host(1..8)], "a\"b\\c");
         assert!(json.is_exact(4..5));
         assert!(!json.is_exact(2..4));
+        assert!(json.is_literal(0..json.text().len()));
     }
 
     #[test]

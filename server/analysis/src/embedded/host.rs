@@ -1,0 +1,330 @@
+//! A host file's policies as documents: each embedded policy's virtual JSON is a
+//! [`Document`] of its own, analysed once per version (reused across versions while its JSON
+//! is unchanged), and every feature's answer is mapped back to the host text.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::{EmbeddedPolicy, Extraction, HostError, HostFormat, HostWriter};
+use crate::completion::CompletionItem;
+use crate::diagnostics::{Code, Diagnostic, Edit, Fix};
+use crate::hover::Hover;
+use crate::inlay_hints::InlayHint;
+use crate::semantic_tokens::Token;
+use crate::symbols::{Symbol, SymbolKind};
+use crate::syntax::Value;
+use crate::text::TextRange;
+use crate::{Document, KindChoice, Options};
+
+/// One policy of a host file and the document of its JSON.
+pub struct HostPolicy {
+    pub policy: EmbeddedPolicy,
+    pub document: Arc<Document>,
+}
+
+/// The policies of one version of a host file.
+pub struct Host {
+    pub format: HostFormat,
+    pub errors: Vec<HostError>,
+    pub generated: Vec<Range<usize>>,
+    pub policies: Vec<HostPolicy>,
+}
+
+fn range(r: Range<usize>) -> TextRange {
+    TextRange::new(r.start, r.end.max(r.start))
+}
+
+impl Host {
+    /// The documents of an extraction's policies; a policy whose JSON is the same as one of
+    /// `previous`'s keeps that document (and its checks), one at the same place is edited
+    /// from the one there (re-parsed by parts, its statements' findings reused).
+    pub fn new(format: HostFormat, extraction: Extraction, options: &Options, previous: Option<&Host>) -> Host {
+        let mut policies = Vec::with_capacity(extraction.policies.len());
+        for (i, policy) in extraction.policies.into_iter().enumerate() {
+            let options = Options {
+                kind: Some(KindChoice { kind: policy.kind, reason: policy.origin.clone() }),
+                ..options.clone()
+            };
+            let same = previous.and_then(|p| {
+                p.policies.iter().find(|h| h.document.text() == policy.json.text() && *h.document.options() == options)
+            });
+            let document = match (same, previous.and_then(|p| p.policies.get(i))) {
+                (Some(same), _) => same.document.clone(),
+                (None, Some(near)) if *near.document.options() == options => {
+                    Arc::new(near.document.edited(policy.json.text().to_string()))
+                }
+                _ => Arc::new(Document::new(policy.json.text().to_string(), options)),
+            };
+            policies.push(HostPolicy { policy, document });
+        }
+        Host { format, errors: extraction.errors, generated: extraction.generated, policies }
+    }
+
+    fn writer(&self) -> &'static dyn HostWriter {
+        self.format.writer()
+    }
+
+    /// The first policy (variant) whose document node holds `offset`.
+    fn at(&self, offset: usize) -> Option<(&HostPolicy, usize)> {
+        self.policies.iter().find_map(|p| {
+            if p.policy.host.start > offset || offset > p.policy.host.end {
+                return None;
+            }
+            Some((p, p.policy.json.to_json(offset)?))
+        })
+    }
+
+    /// Every policy's findings mapped to the host text (those that touch an unresolved part,
+    /// or only AWS's own text of a SAM template, dropped), and the host's syntax errors.
+    pub fn diagnostics(&self, text: &str, options: &Options) -> Vec<Diagnostic> {
+        let mut out: Vec<Diagnostic> = Vec::new();
+        if self.format == HostFormat::Terraform {
+            out.extend(
+                self.errors.iter().map(|e| Diagnostic::new(Code::HclSyntax, range(e.range.clone()), &e.message)),
+            );
+        } else if self.format != HostFormat::CloudFormationJson {
+            out.extend(self.errors.iter().map(|e| {
+                Diagnostic::new(Code::YamlSyntax, range(e.range.clone()), format!("YAML syntax error: {}", e.message))
+            }));
+        }
+        for p in &self.policies {
+            let Some(analysis) = p.document.analysis() else { continue };
+            for d in &analysis.diagnostics {
+                let json = &p.policy.json;
+                if json.touches_unknown(d.range.start..d.range.end) {
+                    continue;
+                }
+                let host = json.to_host(d.range.start..d.range.end);
+                if self.generated.iter().any(|g| g.start <= host.start && host.end <= g.end) {
+                    continue;
+                }
+                let fixes = d.fixes.iter().filter_map(|f| self.fix(text, p, f)).collect();
+                let mapped = Diagnostic { range: range(host), fixes, ..d.clone() };
+                if !out.iter().any(|o| o.code == mapped.code && o.range == mapped.range && o.message == mapped.message)
+                {
+                    out.push(mapped);
+                }
+            }
+        }
+        out.retain(|d| !options.disabled.contains(&d.code));
+        out.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+        out
+    }
+
+    fn fix(&self, text: &str, p: &HostPolicy, fix: &Fix) -> Option<Fix> {
+        let mut edits = Vec::with_capacity(fix.edits.len());
+        for e in &fix.edits {
+            edits.push(self.edit(text, p, e)?);
+        }
+        edits.sort_by_key(|e| (e.range.start, e.range.end));
+        if edits.windows(2).any(|w| w[0].range.end > w[1].range.start) {
+            return None;
+        }
+        Some(Fix { title: fix.title.clone(), edits, preferred: fix.preferred })
+    }
+
+    /// A JSON edit as a host edit: 1:1 inside one exact piece where the host reads the new
+    /// text the same; otherwise through the host's writer, by what the edit does to the
+    /// smallest JSON value around it (a string replaced, a list item removed or appended, an
+    /// entry removed). `None` when the host cannot take it.
+    fn edit(&self, text: &str, p: &HostPolicy, e: &Edit) -> Option<Edit> {
+        let json = &p.policy.json;
+        let r = e.range.start..e.range.end;
+        let root = p.document.root()?;
+        let node = smallest(root, e.range)?;
+        if json.is_exact(r.clone()) && self.safe_inside(text, json, &r, &e.new_text) {
+            let host = json.to_host(r);
+            return Some(Edit { range: range(host), new_text: e.new_text.clone() });
+        }
+        let jtext = p.document.text();
+        let old_range = node.range();
+        let mut new_text = String::with_capacity(old_range.len() + e.new_text.len());
+        new_text.push_str(jtext.get(old_range.start..e.range.start)?);
+        new_text.push_str(&e.new_text);
+        new_text.push_str(jtext.get(e.range.end..old_range.end)?);
+        let new: serde_json::Value = serde_json::from_str(&new_text).ok()?;
+        let old: serde_json::Value = serde_json::from_str(jtext.get(old_range.start..old_range.end)?).ok()?;
+        let to_host = |r: TextRange| json.to_host(r.start..r.end);
+        let literal = |r: TextRange| json.is_literal(r.start..r.end);
+        let writer = self.writer();
+        match (node, &old, &new) {
+            (Value::String(s), _, serde_json::Value::String(value)) if literal(s.range) => {
+                writer.replace_scalar(text, to_host(s.range), value)
+            }
+            (Value::Array(a), serde_json::Value::Array(old), serde_json::Value::Array(new)) => {
+                let items: Vec<Range<usize>> = a.items.iter().map(|i| to_host(i.range())).collect();
+                let list = to_host(a.range);
+                if new.len() + 1 == old.len() {
+                    let i = (0..old.len()).find(|&i| old[..i] == new[..i] && old[i + 1..] == new[i..])?;
+                    return writer.remove_item(text, list, &items, i);
+                }
+                if new.len() == old.len() + 1 && new[..old.len()] == old[..] {
+                    let value = new.last()?.as_str()?;
+                    return writer.append_item(text, list, &items, value);
+                }
+                if new.len() == old.len() {
+                    let changed: Vec<usize> = (0..old.len()).filter(|&i| old[i] != new[i]).collect();
+                    if let ([i], Some(value)) = (changed.as_slice(), changed.first().and_then(|&i| new[i].as_str())) {
+                        if let Value::String(s) = &a.items[*i] {
+                            if literal(s.range) {
+                                return writer.replace_scalar(text, to_host(s.range), value);
+                            }
+                        }
+                    }
+                }
+                None
+            }
+            (Value::Object(o), serde_json::Value::Object(old), serde_json::Value::Object(new)) => {
+                if new.len() + 1 != old.len() {
+                    return None;
+                }
+                let gone = old.keys().find(|k| !new.contains_key(*k))?;
+                if old.iter().any(|(k, v)| k != gone && new.get(k) != Some(v)) {
+                    return None;
+                }
+                let member = o.members.iter().find(|m| &m.key.value == gone)?;
+                let value = member.value.as_ref()?;
+                writer.remove_entry(text, to_host(o.range), to_host(member.key.range), to_host(value.range()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether `new_text` written into the host bytes of an exact piece reads back as the
+    /// same characters: any JSON text in a JSON host; in YAML, text that needs no quoting
+    /// and changes no plain scalar's first character.
+    fn safe_inside(&self, text: &str, json: &super::VirtualJson, r: &Range<usize>, new_text: &str) -> bool {
+        if self.format == HostFormat::CloudFormationJson {
+            return true;
+        }
+        let host = json.to_host(r.clone());
+        let simple = new_text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:/*?$@+=".contains(&b));
+        // at the start of a plain scalar, `*`, `-`, `?`, `:` and `@` would change how YAML reads it
+        let before = host.start.checked_sub(1).and_then(|i| text.as_bytes().get(i)).copied();
+        let starts_scalar = matches!(before, None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'[' | b',' | b'{'));
+        simple && !(starts_scalar && new_text.starts_with(['*', '-', '?', ':', '@']))
+    }
+
+    pub fn hover(&self, offset: usize) -> Option<Hover> {
+        let (p, at) = self.at(offset)?;
+        let h = crate::hover::hover(&p.document, at)?;
+        let r = p.policy.json.to_host(h.range.start..h.range.end);
+        Some(Hover { range: range(r), markdown: format!("*{}*\n\n{}", p.policy.origin, h.markdown) })
+    }
+
+    pub fn complete(&self, text: &str, offset: usize) -> Vec<CompletionItem> {
+        let Some((p, at)) = self.at(offset) else { return Vec::new() };
+        let json = &p.policy.json;
+        crate::completion::complete(&p.document, at)
+            .into_iter()
+            .filter(|item| !item.snippet)
+            .filter_map(|mut item| {
+                let r = item.edit.range.start..item.edit.range.end;
+                if json.is_exact(r.clone()) && self.safe_inside(text, json, &r, &item.edit.new_text)
+                    || (self.format == HostFormat::CloudFormationJson && json.is_exact(r.clone()))
+                {
+                    item.edit.range = range(json.to_host(r));
+                    return Some(item);
+                }
+                // a whole string replaced: the host scalar, quoted as the host needs
+                let value: String = serde_json::from_str(&item.edit.new_text).ok()?;
+                let lit = smallest(p.document.root()?, item.edit.range)?.as_str()?;
+                if lit.range != item.edit.range || !json.is_literal(r) {
+                    return None;
+                }
+                item.edit = self.writer().replace_scalar(text, json.to_host(r_of(lit.range)), &value)?;
+                Some(item)
+            })
+            .collect()
+    }
+
+    pub fn semantic_tokens(&self) -> Vec<Token> {
+        let mut out: Vec<Token> = Vec::new();
+        for p in self.policies.iter().filter(|p| self.first_of(p)) {
+            for t in crate::semantic_tokens::semantic_tokens(&p.document) {
+                let r = t.range.start..t.range.end;
+                if p.policy.json.is_exact(r.clone()) {
+                    out.push(Token { range: range(p.policy.json.to_host(r)), token_type: t.token_type });
+                }
+            }
+        }
+        out.sort_by_key(|t| (t.range.start, t.range.end));
+        out.dedup_by(|b, a| b.range.start < a.range.end);
+        out
+    }
+
+    /// Whether this is the first variant of its policy (the others share its host text).
+    fn first_of(&self, p: &HostPolicy) -> bool {
+        self.policies
+            .iter()
+            .find(|q| q.policy.host == p.policy.host && q.policy.origin == p.policy.origin)
+            .is_some_and(|q| std::ptr::eq(q, p))
+    }
+
+    pub fn inlay_hints(&self, wanted: TextRange, access_levels: bool) -> Vec<InlayHint> {
+        let mut out = Vec::new();
+        for p in self.policies.iter().filter(|p| self.first_of(p)) {
+            let json = &p.policy.json;
+            if p.policy.host.end < wanted.start || wanted.end < p.policy.host.start {
+                continue;
+            }
+            let whole = TextRange::new(0, p.document.text().len());
+            for h in crate::inlay_hints::inlay_hints(&p.document, whole, access_levels) {
+                // after the string: after its host scalar
+                let at = json.to_host(h.offset.saturating_sub(1)..h.offset).end;
+                if wanted.touches(at) {
+                    out.push(InlayHint { offset: at, label: h.label });
+                }
+            }
+        }
+        out.sort_by_key(|h| h.offset);
+        out
+    }
+
+    pub fn symbols(&self) -> Vec<Symbol> {
+        self.policies
+            .iter()
+            .filter(|p| self.first_of(p))
+            .map(|p| {
+                let json = &p.policy.json;
+                let children =
+                    crate::symbols::document_symbols(&p.document).into_iter().map(|s| map_symbol(json, s)).collect();
+                let host = range(p.policy.host.clone());
+                Symbol {
+                    name: p.policy.name.clone(),
+                    detail: Some(p.policy.origin.clone()),
+                    kind: SymbolKind::Object,
+                    range: host,
+                    selection: TextRange::new(host.start, host.start),
+                    children,
+                }
+            })
+            .collect()
+    }
+}
+
+fn r_of(r: TextRange) -> Range<usize> {
+    r.start..r.end
+}
+
+fn map_symbol(json: &super::VirtualJson, s: Symbol) -> Symbol {
+    Symbol {
+        range: range(json.to_host(r_of(s.range))),
+        selection: range(json.to_host(r_of(s.selection))),
+        children: s.children.into_iter().map(|c| map_symbol(json, c)).collect(),
+        ..s
+    }
+}
+
+/// The smallest value whose range holds `r`.
+fn smallest(value: &Value, r: TextRange) -> Option<&Value> {
+    if !value.range().contains_range(r) {
+        return None;
+    }
+    let inner = match value {
+        Value::Object(o) => o.members.iter().filter_map(|m| m.value.as_ref()).find_map(|v| smallest(v, r)),
+        Value::Array(a) => a.items.iter().find_map(|v| smallest(v, r)),
+        _ => None,
+    };
+    inner.or(Some(value))
+}

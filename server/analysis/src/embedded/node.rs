@@ -1,0 +1,391 @@
+//! One tree for the host files of CloudFormation, SAM and Serverless, YAML or JSON: mappings,
+//! sequences and scalars with byte ranges and YAML tags (`!Sub`). YAML comes from
+//! saphyr-parser's events; JSON templates from the project's own tolerant JSON parser.
+
+use std::ops::Range;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+use super::HostError;
+use crate::syntax::{self, Value};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    /// `|` or `>`.
+    Block,
+    /// A JSON string.
+    Json,
+}
+
+#[derive(Clone, Debug)]
+pub enum NodeKind {
+    Scalar {
+        value: String,
+        style: Style,
+        /// The host bytes of the value, when they are the value verbatim (no quotes, escapes
+        /// or folded lines in between).
+        exact: Option<Range<usize>>,
+    },
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+    /// An alias (`*a`) or a value the tree does not model (numbers in JSON are scalars).
+    Other,
+}
+
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub range: Range<usize>,
+    /// The tag's suffix when its handle is `!` (`Sub` for `!Sub`).
+    pub tag: Option<String>,
+    /// Whether the node is flow style (`[a, b]`, `{a: b}`) or a JSON value.
+    pub flow: bool,
+}
+
+impl Node {
+    pub fn str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    pub fn map(&self) -> Option<&[(Node, Node)]> {
+        match &self.kind {
+            NodeKind::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    pub fn seq(&self) -> Option<&[Node]> {
+        match &self.kind {
+            NodeKind::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The value of the first entry whose key is `key`.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.map()?.iter().find(|(k, _)| k.str() == Some(key)).map(|(_, v)| v)
+    }
+
+    pub fn get_entry(&self, key: &str) -> Option<&(Node, Node)> {
+        self.map()?.iter().find(|(k, _)| k.str() == Some(key))
+    }
+}
+
+/// Byte offsets of saphyr's character indexes without scanning: for each character wider
+/// than one byte, its index and the extra bytes of the wide characters up to it, searched in
+/// O(log n).
+struct CharOffsets {
+    wide: Vec<(usize, usize)>,
+    len: usize,
+}
+
+impl CharOffsets {
+    fn new(text: &str) -> CharOffsets {
+        let mut wide = Vec::new();
+        if !text.is_ascii() {
+            let mut extra = 0;
+            for (chars, (_, c)) in text.char_indices().enumerate() {
+                if c.len_utf8() > 1 {
+                    extra += c.len_utf8() - 1;
+                    wide.push((chars, extra));
+                }
+            }
+        }
+        CharOffsets { wide, len: text.len() }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        let i = self.wide.partition_point(|&(c, _)| c < char_index);
+        let extra = i.checked_sub(1).map_or(0, |j| self.wide[j].1);
+        (char_index + extra).min(self.len)
+    }
+}
+
+/// Parses a YAML text's first document. A syntax error is reported once; the nodes closed
+/// before it are kept (so the policies before it are still checked), the ones still open are
+/// dropped.
+pub fn parse_yaml(text: &str) -> (Option<Node>, Vec<HostError>) {
+    let offsets = CharOffsets::new(text);
+    let mut stack: Vec<Open> = Vec::new();
+    let mut root = None;
+    let mut errors = Vec::new();
+    let range = |span: Span| offsets_of(&offsets, span);
+    for event in Parser::new_from_str(text) {
+        let (event, span) = match event {
+            Ok(e) => e,
+            Err(e) => {
+                let at = offsets.byte(e.marker().index());
+                errors.push(HostError { range: at..(at + 1).min(text.len()).max(at), message: e.info().to_string() });
+                // What is still open ends at the error: a policy holding it is not checked.
+                while let Some(open) = stack.pop() {
+                    let node = close(open, at);
+                    push(&mut stack, &mut root, node);
+                }
+                break;
+            }
+        };
+        let is_map = matches!(event, Event::MappingStart(..));
+        match event {
+            Event::DocumentEnd => break,
+            Event::Scalar(value, style, _, tag) => {
+                let r = range(span);
+                // The span starts at a tag or anchor, if any: the value is at its end.
+                let (style, closing) = match style {
+                    ScalarStyle::Plain => (Style::Plain, 0),
+                    ScalarStyle::SingleQuoted => (Style::SingleQuoted, 1),
+                    ScalarStyle::DoubleQuoted => (Style::DoubleQuoted, 1),
+                    _ => (Style::Block, 0),
+                };
+                let end = r.end.saturating_sub(closing);
+                let content = end.saturating_sub(value.len())..end;
+                let exact =
+                    (content.start >= r.start && text.get(content.clone()) == Some(value.as_ref())).then_some(content);
+                let node = Node {
+                    kind: NodeKind::Scalar { value: value.into_owned(), style, exact },
+                    range: r,
+                    tag: tag.and_then(|t| local_tag(&t.handle, &t.suffix)),
+                    flow: false,
+                };
+                push(&mut stack, &mut root, node);
+            }
+            Event::Alias(_) => {
+                let node = Node { kind: NodeKind::Other, range: range(span), tag: None, flow: false };
+                push(&mut stack, &mut root, node);
+            }
+            Event::SequenceStart(_, tag) | Event::MappingStart(_, tag) => {
+                let r = range(span);
+                let map = is_map;
+                let flow = matches!(text.as_bytes().get(after_properties(text, r.start)), Some(b'[' | b'{'));
+                let tag = tag.and_then(|t| local_tag(&t.handle, &t.suffix));
+                stack.push(Open { start: r.start, tag, flow, map, items: Vec::new() });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(open) = stack.pop() else { continue };
+                let r = range(span);
+                // A block collection ends with its last item, not at the next token.
+                let end = if !open.flow {
+                    open.items.last().map_or(open.start, |n| n.range.end)
+                } else {
+                    // the closing bracket after the last item (saphyr's span of the end event
+                    // does not always start at it)
+                    let from = open.items.last().map_or(open.start + 1, |n| n.range.end);
+                    let rest = text.get(from..).unwrap_or("");
+                    let skipped = rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n', ',']).len();
+                    match rest.as_bytes().get(skipped) {
+                        Some(b']' | b'}') => from + skipped + 1,
+                        _ => r.end,
+                    }
+                };
+                let end = end.max(open.start);
+                let node = close(open, end);
+                push(&mut stack, &mut root, node);
+            }
+            _ => {}
+        }
+    }
+    (root, errors)
+}
+
+struct Open {
+    start: usize,
+    tag: Option<String>,
+    flow: bool,
+    map: bool,
+    items: Vec<Node>,
+}
+
+/// The offset after a node's tag and anchor (`!If &a [`), where its content starts.
+fn after_properties(text: &str, mut at: usize) -> usize {
+    let bytes = text.as_bytes();
+    for _ in 0..2 {
+        if !matches!(bytes.get(at), Some(b'!' | b'&')) {
+            break;
+        }
+        while bytes.get(at).is_some_and(|b| !b.is_ascii_whitespace() && *b != b'[' && *b != b'{') {
+            at += 1;
+        }
+        while bytes.get(at).is_some_and(|b| *b == b' ' || *b == b'\t') {
+            at += 1;
+        }
+    }
+    at
+}
+
+fn close(open: Open, end: usize) -> Node {
+    let kind = if open.map {
+        let mut entries = Vec::with_capacity(open.items.len() / 2);
+        let mut items = open.items.into_iter();
+        while let (Some(k), Some(v)) = (items.next(), items.next()) {
+            entries.push((k, v));
+        }
+        NodeKind::Map(entries)
+    } else {
+        NodeKind::Seq(open.items)
+    };
+    Node { kind, range: open.start..end.max(open.start), tag: open.tag, flow: open.flow }
+}
+
+fn push(stack: &mut [Open], root: &mut Option<Node>, node: Node) {
+    match stack.last_mut() {
+        Some(open) => open.items.push(node),
+        None => {
+            if root.is_none() {
+                *root = Some(node);
+            }
+        }
+    }
+}
+
+fn offsets_of(offsets: &CharOffsets, span: Span) -> Range<usize> {
+    let start = offsets.byte(span.start.index());
+    let end = offsets.byte(span.end.index()).max(start);
+    start..end
+}
+
+fn local_tag(handle: &str, suffix: &str) -> Option<String> {
+    (handle == "!").then(|| suffix.to_string())
+}
+
+/// The tree of a JSON template, from the project's JSON parser (whose syntax errors the
+/// caller reports).
+pub fn from_json(value: &Value) -> Node {
+    from_json_in(value, Some(0), 0..0)
+}
+
+/// The tree of JSON that sits inside a host string: at `shift` when the string's bytes are
+/// the JSON verbatim, else every node at `whole` (the string) and none exact.
+pub fn from_json_in(value: &Value, shift: Option<usize>, whole: Range<usize>) -> Node {
+    let at = |r: crate::text::TextRange| match shift {
+        Some(s) => r.start + s..r.end + s,
+        None => whole.clone(),
+    };
+    let range = at(value.range());
+    let kind = match value {
+        Value::Object(o) => NodeKind::Map(
+            o.members
+                .iter()
+                .filter_map(|m| {
+                    let key = string_in(&m.key, shift, &whole);
+                    m.value.as_ref().map(|v| (key, from_json_in(v, shift, whole.clone())))
+                })
+                .collect(),
+        ),
+        Value::Array(a) => NodeKind::Seq(a.items.iter().map(|i| from_json_in(i, shift, whole.clone())).collect()),
+        Value::String(s) => return string_in(s, shift, &whole),
+        _ => NodeKind::Other,
+    };
+    Node { kind, range, tag: None, flow: true }
+}
+
+fn string_in(s: &syntax::StringLit, shift: Option<usize>, whole: &Range<usize>) -> Node {
+    let Some(shift) = shift else {
+        return Node {
+            kind: NodeKind::Scalar { value: s.value.clone(), style: Style::Json, exact: None },
+            range: whole.clone(),
+            tag: None,
+            flow: true,
+        };
+    };
+    let exact = (s.verbatim && s.quoted).then(|| {
+        let c = s.content_range();
+        c.start + shift..c.end + shift
+    });
+    Node {
+        kind: NodeKind::Scalar { value: s.value.clone(), style: Style::Json, exact },
+        range: s.range.start + shift..s.range.end + shift,
+        tag: None,
+        flow: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dump(text: &str, node: &Node, out: &mut String) {
+        let tag = node.tag.as_deref().map(|t| format!("!{t} ")).unwrap_or_default();
+        match &node.kind {
+            NodeKind::Scalar { value, exact, .. } => out.push_str(&format!(
+                "{tag}{value:?}@{:?}{}\n",
+                &text[node.range.clone()],
+                if exact.is_some() { " exact" } else { "" }
+            )),
+            NodeKind::Seq(items) => {
+                out.push_str(&format!("{tag}seq@{:?}\n", &text[node.range.clone()]));
+                for i in items {
+                    dump(text, i, out);
+                }
+            }
+            NodeKind::Map(entries) => {
+                out.push_str(&format!("{tag}map@{:?}\n", &text[node.range.clone()]));
+                for (k, v) in entries {
+                    dump(text, k, out);
+                    dump(text, v, out);
+                }
+            }
+            NodeKind::Other => out.push_str("other\n"),
+        }
+    }
+
+    fn tree(text: &str) -> String {
+        let (root, errors) = parse_yaml(text);
+        let mut out = String::new();
+        if let Some(root) = root {
+            dump(text, &root, &mut out);
+        }
+        for e in errors {
+            out.push_str(&format!("error {:?}: {}\n", e.range, e.message));
+        }
+        out
+    }
+
+    #[test]
+    fn nodes_have_byte_ranges_tags_and_exact_values() {
+        let text =
+            "a: b\nc:\n  - 'x''y'\n  - \"é🫣\"\n  - !Sub z-${A}\nd: !If [c, {e: f}, !Ref AWS::NoValue]\ng: |\n  text\n";
+        let expected = r#"map@"a: b\nc:\n  - 'x''y'\n  - \"é🫣\"\n  - !Sub z-${A}\nd: !If [c, {e: f}, !Ref AWS::NoValue]\ng: |\n  text\n"
+"a"@"a" exact
+"b"@"b" exact
+"c"@"c" exact
+seq@"- 'x''y'\n  - \"é🫣\"\n  - !Sub z-${A}"
+"x'y"@"'x''y'"
+"é🫣"@"\"é🫣\"" exact
+!Sub "z-${A}"@"!Sub z-${A}" exact
+"d"@"d" exact
+!If seq@"!If [c, {e: f}, !Ref AWS::NoValue]"
+"c"@"c" exact
+map@"{e: f}"
+"e"@"e" exact
+"f"@"f" exact
+!Ref "AWS::NoValue"@"!Ref AWS::NoValue" exact
+"g"@"g" exact
+"text\n"@"text\n" exact
+"#;
+        assert_eq!(tree(text), expected);
+    }
+
+    #[test]
+    fn a_syntax_error_is_reported_once_and_what_is_open_ends_there() {
+        let text = "a: b\nc: [d, e\nx";
+        let out = tree(text);
+        assert!(out.contains("error 15..15: while parsing a flow sequence"), "{out}");
+        assert_eq!(out.matches("error").count(), 1);
+        assert!(out.starts_with("map@\"a: b\\nc: [d, e\\nx\""), "{out}");
+    }
+
+    #[test]
+    fn character_indexes_become_byte_offsets() {
+        let text = "é: 🫣\nb: ț\n";
+        let offsets = CharOffsets::new(text);
+        for (chars, (bytes, _)) in text.char_indices().enumerate() {
+            assert_eq!(offsets.byte(chars), bytes);
+        }
+        assert_eq!(offsets.byte(text.chars().count()), text.len());
+    }
+}

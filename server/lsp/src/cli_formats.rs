@@ -1,0 +1,121 @@
+//! `iam-lsp check --format sarif` (SARIF 2.1.0, for code-scanning uploads) and
+//! `--format github` (GitHub Actions workflow annotations).
+
+use std::io::Write;
+
+use iam_analysis::{Code, Severity};
+
+use super::Finding;
+
+/// Where the rule table is, relative to the repository (a relative reference, as SARIF allows).
+const RULES: &str = "README.md#diagnostics";
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info | Severity::Hint => "note",
+    }
+}
+
+pub(super) fn sarif(findings: &[Finding], out: &mut impl Write) -> std::io::Result<()> {
+    let rules: Vec<serde_json::Value> = Code::ALL
+        .iter()
+        .map(|code| {
+            serde_json::json!({
+                "id": code.as_str(),
+                "name": code.as_str(),
+                "shortDescription": {"text": code.summary()},
+                "fullDescription": {"text": code.summary()},
+                "helpUri": RULES,
+                "help": {"text": format!("{} See the rule table: {RULES}", code.summary())},
+                "defaultConfiguration": {"level": level(code.default_severity())},
+            })
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = findings
+        .iter()
+        .map(|f| {
+            let index = Code::ALL.iter().position(|c| *c == f.code).unwrap_or(0);
+            serde_json::json!({
+                "ruleId": f.code.as_str(),
+                "ruleIndex": index,
+                "level": level(f.severity),
+                "message": {"text": f.message},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri(&f.path)},
+                        // SARIF counts lines and columns from 1; columns in UTF-16 units by default
+                        "region": {
+                            "startLine": f.start.0 + 1,
+                            "startColumn": f.start.1 + 1,
+                            "endLine": f.end.0 + 1,
+                            "endColumn": f.end.1 + 1,
+                        },
+                    },
+                }],
+            })
+        })
+        .collect();
+    let log = serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "iam-lsp",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": RULES,
+                "rules": rules,
+            }},
+            "columnKind": "utf16CodeUnits",
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+/// A path as a relative URI reference: `/` separators, reserved characters escaped.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `::error file=F,line=L,col=C,endLine=..,endColumn=..,title=CODE::MESSAGE`, escaped as
+/// the workflow-command format asks.
+pub(super) fn github(findings: &[Finding], out: &mut impl Write) -> std::io::Result<()> {
+    for f in findings {
+        let command = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info | Severity::Hint => "notice",
+        };
+        writeln!(
+            out,
+            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            property(&f.path),
+            f.start.0 + 1,
+            f.start.1 + 1,
+            f.end.0 + 1,
+            f.end.1 + 1,
+            property(f.code.as_str()),
+            data(&f.message)
+        )?;
+    }
+    Ok(())
+}
+
+fn data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
