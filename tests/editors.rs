@@ -142,7 +142,7 @@ fn check_helix(config: &Table, what: &str) {
         for name in servers(language) {
             assert!(
                 config.get("language-server").and_then(|s| s.get(name)).is_some()
-                    || ["vscode-json-language-server"].contains(&name),
+                    || ["vscode-json-language-server", "yaml-language-server"].contains(&name),
                 "{what}: language server {name} is not defined"
             );
         }
@@ -221,6 +221,8 @@ fn helix_languages_toml_configures_iam_lsp_with_accepted_keys() {
 
     let jsonc = language(&config, "jsonc").expect("[[language]] jsonc");
     assert!(servers(jsonc).contains(&"iam-lsp"));
+    let yaml = language(&config, "yaml").expect("[[language]] yaml (CloudFormation, SAM, Serverless)");
+    assert!(servers(yaml).contains(&"iam-lsp"));
 
     let policy = language(&config, "iam-policy").expect("[[language]] iam-policy");
     assert!(servers(policy).contains(&"iam-lsp"));

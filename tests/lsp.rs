@@ -683,3 +683,73 @@ fn a_pull_client_gets_its_hover_while_a_large_document_is_being_checked() {
     assert_eq!(answered, [json!(hover), json!(pull)], "the hover waited for the checks");
     client.shutdown();
 }
+
+/// A policy inside a CloudFormation YAML template: diagnostics at the template's
+/// positions (UTF-16 columns after non-ASCII text), hover on an action and a quick fix that
+/// writes YAML; a Kubernetes manifest gets nothing.
+#[test]
+fn policies_in_a_yaml_template() {
+    const TEMPLATE: &str = "AWSTemplateFormatVersion: \"2010-09-09\"
+Description: Agent rôle 🫣
+Resources:
+  AgentRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: \"2012-10-17\"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: bedrock.amazonaws.com}
+            Action: sts:AssumeRole
+            Condition: {StringEquals: {aws:SourceAccount: !Ref AWS::AccountId}}
+      Policies:
+        - PolicyName: agent
+          PolicyDocument:
+            Version: \"2012-10-17\"
+            Statement:
+              - Effect: Allow
+                Action:
+                  - bedrock:GetAgentAlias
+                  - bedrock-agent-runtime:InvokeAgent
+                Resource: !Sub arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:agent-alias/*
+";
+    let mut client = Client::start();
+    client.initialize(json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}));
+    let uri = "file:///work/agent/template.yaml";
+    client.open(uri, TEMPLATE);
+    let published = client.diagnostics(uri);
+    assert_eq!(codes(&published), ["api-name-as-prefix"], "{published}");
+    let diagnostic = &published["diagnostics"][0];
+    assert_eq!(diagnostic["range"], range(21, 20, 21, 41));
+
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 20, "character": 30}}),
+    );
+    let markdown = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        markdown.starts_with("*AWS::IAM::Role `AgentRole` Policies `agent` (an identity-based policy)*"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("**bedrock:GetAgentAlias**"), "{markdown}");
+    assert_eq!(hover["result"]["range"], range(20, 20, 20, 41));
+
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range(21, 25, 21, 25), "context": {"diagnostics": []}}),
+    );
+    let action = &actions["result"][0];
+    assert_eq!(action["title"], "Change the prefix to `bedrock`", "{actions}");
+    let edit = &action["edit"]["documentChanges"][0];
+    assert_eq!(edit["edits"][0]["range"], range(21, 20, 21, 41));
+    assert_eq!(edit["edits"][0]["newText"], "bedrock");
+
+    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    let names: Vec<&str> = symbols["result"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["AgentRole", "AgentRole"]);
+
+    let manifest = "file:///work/k8s/deployment.yaml";
+    client.open(manifest, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n");
+    assert_eq!(codes(&client.diagnostics(manifest)), Vec::<String>::new());
+    client.shutdown();
+}

@@ -54,6 +54,8 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       { scheme: 'file', language: 'jsonc' },
       { scheme: 'untitled', language: 'json' },
       { scheme: 'untitled', language: 'jsonc' },
+      // CloudFormation, SAM and Serverless templates: the server checks only those
+      { scheme: 'file', language: 'yaml' },
     ],
     initializationOptions: settings(),
     outputChannel: output,

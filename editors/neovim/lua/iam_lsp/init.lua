@@ -24,7 +24,8 @@
 local M = {}
 
 M.name = 'iam_lsp'
-M.filetypes = { 'json', 'jsonc' }
+-- YAML for CloudFormation, SAM and Serverless templates (other YAML gets nothing)
+M.filetypes = { 'json', 'jsonc', 'yaml' }
 M.root_markers = { '.iam-lsp.toml', '.git' }
 
 local function is_dict(value)

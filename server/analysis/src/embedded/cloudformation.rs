@@ -58,8 +58,16 @@ pub fn extract_yaml(text: &str) -> Option<Extraction> {
         return None;
     }
     let mut extraction = extract(text, &root);
-    extraction.errors = errors;
+    drop_broken(&mut extraction, errors);
     Some(extraction)
+}
+
+/// Keeps the host's syntax errors, and drops the policies that hold one (they were cut short).
+pub(crate) fn drop_broken(extraction: &mut Extraction, errors: Vec<super::HostError>) {
+    extraction
+        .policies
+        .retain(|p| !errors.iter().any(|e| p.host.start <= e.range.start && e.range.start <= p.host.end));
+    extraction.errors = errors;
 }
 
 /// The policies of a JSON template, from its parsed tree (whose syntax errors the document
@@ -446,7 +454,12 @@ impl<'n> Writer<'_, 'n> {
         let close = |flow: bool| if flow { end.saturating_sub(1).max(start)..end } else { end..end };
         match &node.kind {
             NodeKind::Map(entries) => {
-                b.punct("{", open(node.flow));
+                // A block mapping's `{` is its first key (what a finding on the object shows).
+                let brace = match entries.first() {
+                    Some((key, _)) if !node.flow => key.range.clone(),
+                    _ => open(node.flow),
+                };
+                b.punct("{", brace);
                 let mut first = true;
                 let mut last_end = start;
                 for (key, value) in entries {
@@ -466,7 +479,8 @@ impl<'n> Writer<'_, 'n> {
                 b.punct("}", close(node.flow));
             }
             NodeKind::Seq(items) => {
-                b.punct("[", open(node.flow));
+                // A block sequence's `[` is its first `-`.
+                b.punct("[", if node.flow || items.is_empty() { open(node.flow) } else { start..start + 1 });
                 let mut first = true;
                 let mut last_end = start;
                 for item in items {
@@ -934,7 +948,14 @@ fn serverless_parts(root: &Node, node: &Node, value: &str, exact: Option<&Range<
         let (h, _) = at(open, close + 1);
         let resolved = match inner {
             "aws:accountId" => Some(ACCOUNT.to_string()),
-            "aws:region" => Some(REGION.to_string()),
+            "aws:region" => Some(
+                root.get("provider")
+                    .and_then(|p| p.get("region"))
+                    .and_then(Node::str)
+                    .filter(|r| !r.contains("${"))
+                    .unwrap_or(REGION)
+                    .to_string(),
+            ),
             "aws:partition" => Some(PARTITION.to_string()),
             _ if inner.starts_with("aws:") => {
                 // an IAM policy variable, written as it is

@@ -30,6 +30,14 @@ pub struct Host {
     pub policies: Vec<HostPolicy>,
 }
 
+/// Whether the policy is one whose `"Resource": "*"` means the resource it is attached to
+/// (a KMS key policy, a secret's or a backup vault's resource policy): there it is the norm.
+fn star_is_the_resource(origin: &str) -> bool {
+    ["AWS::KMS::Key ", "AWS::KMS::ReplicaKey ", "AWS::SecretsManager::ResourcePolicy ", "AWS::Backup::BackupVault "]
+        .iter()
+        .any(|t| origin.starts_with(t))
+}
+
 fn range(r: Range<usize>) -> TextRange {
     TextRange::new(r.start, r.end.max(r.start))
 }
@@ -41,10 +49,13 @@ impl Host {
     pub fn new(format: HostFormat, extraction: Extraction, options: &Options, previous: Option<&Host>) -> Host {
         let mut policies = Vec::with_capacity(extraction.policies.len());
         for (i, policy) in extraction.policies.into_iter().enumerate() {
-            let options = Options {
+            let mut options = Options {
                 kind: Some(KindChoice { kind: policy.kind, reason: policy.origin.clone() }),
                 ..options.clone()
             };
+            if star_is_the_resource(&policy.origin) {
+                options.disabled.push(Code::ResourceStar);
+            }
             let same = previous.and_then(|p| {
                 p.policies.iter().find(|h| h.document.text() == policy.json.text() && *h.document.options() == options)
             });

@@ -25,6 +25,6 @@ pub fn extract(text: &str) -> Option<Extraction> {
         return None;
     }
     let mut extraction = super::cloudformation::extract_serverless(text, &root);
-    extraction.errors = errors;
+    super::cloudformation::drop_broken(&mut extraction, errors);
     Some(extraction)
 }
