@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use iam_analysis::{analyze, complete, hover, model, syntax, Catalog, Document};
+use iam_analysis::{analyze, complete, hover, model, syntax, Catalog, Document, Language, Options};
 
 // The bench runner's documents: the largest policy is the third below; the 1 MB document is
 // what the keystroke benchmark types into.
@@ -112,6 +112,74 @@ fn stages(c: &mut Criterion) {
     group.finish();
 }
 
+/// A CloudFormation template of about 5,000 lines: `roles` roles, each with a trust policy and an
+/// identity policy that uses intrinsics.
+fn template(roles: usize) -> String {
+    let mut t =
+        String::from("AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Bucket:\n    Type: AWS::S3::Bucket\n");
+    for i in 0..roles {
+        t.push_str(&format!(
+            "  Role{i}:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: \"2012-10-17\"
+        Statement:
+          - Effect: Allow
+            Principal: {{Service: lambda.amazonaws.com}}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: p{i}
+          PolicyDocument:
+            Version: \"2012-10-17\"
+            Statement:
+              - Sid: Read{i}
+                Effect: Allow
+                Action:
+                  - s3:GetObject
+                  - s3:ListBucket
+                Resource:
+                  - !GetAtt Bucket.Arn
+                  - !Sub \"${{Bucket.Arn}}/*\"
+              - Effect: Allow
+                Action: [dynamodb:GetItem, dynamodb:Query]
+                Resource: !Sub arn:${{AWS::Partition}}:dynamodb:${{AWS::Region}}:${{AWS::AccountId}}:table/t{i}
+"
+        ));
+    }
+    t
+}
+
+/// A keystroke inside one embedded policy of a 5,000-line template: the next version (the YAML
+/// parsed again, the policies extracted, unchanged ones reusing their documents and findings)
+/// and its diagnostics.
+fn templates(c: &mut Criterion) {
+    let mut group = c.benchmark_group("template");
+    let text = template(200);
+    assert!(text.lines().count() >= 5_000, "{}", text.lines().count());
+    let at = text.find("Sid: Read100").expect("a statement in the middle") + "Sid: Read100".len();
+    let mut typed = text.clone();
+    typed.insert(at, 'x');
+    let versions = [text.as_str(), typed.as_str()];
+    group.bench_function("yaml-parse-5k-lines", |b| b.iter(|| iam_analysis::embedded::node::parse_yaml(&text)));
+    group.bench_function("extract-5k-lines", |b| b.iter(|| iam_analysis::embedded::extract_yaml(&text)));
+    group.bench_function("open-5k-lines", |b| {
+        b.iter(|| Document::in_language(text.clone(), Options::default(), Language::Yaml).into_analysis())
+    });
+    let mut document = Some(Document::in_language(text.clone(), Options::default(), Language::Yaml));
+    let mut turn = 0;
+    group.bench_function("keystroke-5k-lines", |b| {
+        b.iter(|| {
+            turn ^= 1;
+            let next = document.take().map(|d| d.edit(versions[turn].to_string()));
+            let found = next.as_ref().and_then(|d| d.analysis()).map(|a| a.diagnostics.len());
+            document = next;
+            found
+        })
+    });
+    group.finish();
+}
+
 fn catalog(c: &mut Criterion) {
     let mut group = c.benchmark_group("catalog");
     group.sample_size(20);
@@ -122,6 +190,6 @@ fn catalog(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
-    targets = stages, catalog
+    targets = stages, templates, catalog
 }
 criterion_main!(benches);

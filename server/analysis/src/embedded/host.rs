@@ -56,9 +56,10 @@ impl Host {
             if star_is_the_resource(&policy.origin) {
                 options.disabled.push(Code::ResourceStar);
             }
-            let same = previous.and_then(|p| {
-                p.policies.iter().find(|h| h.document.text() == policy.json.text() && *h.document.options() == options)
-            });
+            // The same place first: an edit changes one policy, the others keep their index.
+            let is_same = |h: &&HostPolicy| h.document.text() == policy.json.text() && *h.document.options() == options;
+            let same =
+                previous.and_then(|p| p.policies.get(i).filter(is_same).or_else(|| p.policies.iter().find(is_same)));
             let document = match (same, previous.and_then(|p| p.policies.get(i))) {
                 (Some(same), _) => same.document.clone(),
                 (None, Some(near)) if *near.document.options() == options => {
