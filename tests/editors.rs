@@ -142,7 +142,7 @@ fn check_helix(config: &Table, what: &str) {
         for name in servers(language) {
             assert!(
                 config.get("language-server").and_then(|s| s.get(name)).is_some()
-                    || ["vscode-json-language-server", "yaml-language-server"].contains(&name),
+                    || ["vscode-json-language-server", "yaml-language-server", "terraform-ls"].contains(&name),
                 "{what}: language server {name} is not defined"
             );
         }

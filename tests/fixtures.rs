@@ -21,7 +21,7 @@ fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for path in entries {
         if path.is_dir() {
             fixture_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml") {
+        } else if path.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml" || e == "tf") {
             out.push(path);
         }
     }

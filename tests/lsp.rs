@@ -787,3 +787,64 @@ Resources:
     assert_eq!(codes(&client.diagnostics(manifest)), Vec::<String>::new());
     client.shutdown();
 }
+
+/// Policies inside a Terraform module: diagnostics at the module's positions (UTF-16 columns
+/// after non-ASCII text), one in a resolved reference, hover with the policy's origin, and a
+/// quick fix written into the HCL; a module without policies gets nothing.
+#[test]
+fn policies_in_a_terraform_module() {
+    const MODULE: &str = r#"# Agent rôle 🫣
+resource "aws_bedrockagent_knowledge_base" "docs" {
+  name = "docs"
+}
+
+resource "aws_iam_role_policy" "agent" {
+  role = "agent"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["bedrock:Retrieve", "bedrock-agent-runtime:InvokeAgent"]
+      Resource = "${aws_bedrockagent_knowledge_base.docs.arn}x"
+    }]
+  })
+}
+"#;
+    let mut client = Client::start();
+    client.initialize(json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}));
+    let uri = "file:///work/agent/main.tf";
+    client.open(uri, MODULE);
+    let published = client.diagnostics(uri);
+    assert_eq!(codes(&published), ["bedrock-knowledge-base-role", "api-name-as-prefix", "bedrock-id"], "{published}");
+    assert_eq!(published["diagnostics"][1]["range"], range(11, 39, 11, 60));
+    // The id `DOCS012345x` came from the reference and the `x` after it: the whole of both.
+    assert_eq!(published["diagnostics"][2]["range"], range(12, 18, 12, 62));
+
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 11, "character": 30}}),
+    );
+    let markdown = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(markdown.starts_with("*aws_iam_role_policy.agent policy (an identity-based policy)*"), "{markdown}");
+    assert!(markdown.contains("**bedrock:Retrieve**"), "{markdown}");
+    assert_eq!(hover["result"]["range"], range(11, 18, 11, 36));
+
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range(11, 42, 11, 42), "context": {"diagnostics": []}}),
+    );
+    let action = &actions["result"][0];
+    assert_eq!(action["title"], "Change the prefix to `bedrock`", "{actions}");
+    let edit = &action["edit"]["documentChanges"][0];
+    assert_eq!(edit["edits"][0]["range"], range(11, 39, 11, 60));
+    assert_eq!(edit["edits"][0]["newText"], "bedrock");
+
+    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    let names: Vec<&str> = symbols["result"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["aws_iam_role_policy.agent"]);
+
+    let versions = "file:///work/agent/versions.tf";
+    client.open(versions, "terraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\" }\n  }\n}\n");
+    assert_eq!(codes(&client.diagnostics(versions)), Vec::<String>::new());
+    client.shutdown();
+}

@@ -56,6 +56,9 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       { scheme: 'untitled', language: 'jsonc' },
       // CloudFormation, SAM and Serverless templates: the server checks only those
       { scheme: 'file', language: 'yaml' },
+      // Terraform modules: `terraform` with HashiCorp's extension, plain text without it
+      { scheme: 'file', language: 'terraform' },
+      { scheme: 'file', pattern: '**/*.tf' },
     ],
     initializationOptions: settings(),
     outputChannel: output,

@@ -25,7 +25,8 @@ local M = {}
 
 M.name = 'iam_lsp'
 -- YAML for CloudFormation, SAM and Serverless templates (other YAML gets nothing)
-M.filetypes = { 'json', 'jsonc', 'yaml' }
+-- and Terraform modules (`.tf` is filetype `terraform`)
+M.filetypes = { 'json', 'jsonc', 'yaml', 'terraform' }
 M.root_markers = { '.iam-lsp.toml', '.git' }
 
 local function is_dict(value)
