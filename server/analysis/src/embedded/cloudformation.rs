@@ -648,7 +648,7 @@ impl<'n> Writer<'_, 'n> {
             "If" => {
                 let Some([_, yes, no]) = arg.seq() else { return unknown() };
                 self.branches = true;
-                let branch = if self.variant.is_multiple_of(2) { yes } else { no };
+                let branch = if self.variant % 2 == 0 { yes } else { no };
                 self.resolve(branch)
             }
             "GetAZs" => {
