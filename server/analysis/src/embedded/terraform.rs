@@ -120,7 +120,11 @@ fn parse(text: &str) -> (Option<Body>, Vec<HostError>) {
         match hcl_edit::parser::parse_body(source) {
             Ok(body) => return (Some(body), errors),
             Err(error) => {
-                let at = error.location().offset().min(text.len());
+                // The parser's offset may fall inside a multi-byte character.
+                let mut at = error.location().offset().min(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
                 if errors.is_empty() {
                     let mut end = (at + 1).min(text.len());
                     while !text.is_char_boundary(end) {
