@@ -113,7 +113,6 @@ codes! {
     ResourceDuplicate = "resource-duplicate", Info, "The same resource twice in one statement.";
     BedrockId = "bedrock-id", Warning, "A Bedrock id of the wrong shape: knowledge base, agent and alias ids are 10 letters and digits; model ids are `provider.model-name-vN:M`.";
     BedrockCrossRegion = "bedrock-cross-region", Warning, "A cross-Region inference profile allowed without its foundation model in every destination Region.";
-    BedrockGetInferenceProfile = "bedrock-get-inference-profile", Warning, "An application inference profile invoked without `bedrock:GetInferenceProfile`.";
     BedrockKnowledgeBaseRole = "bedrock-knowledge-base-role", Info, "Querying a knowledge base: what the knowledge base's own service role needs.";
     ConditionArnService = "condition-arn-service", Warning, "An ARN condition value of another service than the key expects (a KMS key where a Secrets Manager secret belongs).";
     SourceArnService = "source-arn-service", Warning, "An `aws:SourceArn` of another service than the trusted service principal.";

@@ -442,7 +442,9 @@ fn set_operator(
             );
         }
         Some(SetOperator::ForAllValues)
-            if statement.effect == Some(Effect::Allow) && !has_null_check(statement, &entry.key.value) =>
+            if statement.effect == Some(Effect::Allow)
+                && !has_null_check(statement, &entry.key.value)
+                && !always_sent(cx, statement, &entry.key.value) =>
         {
             cx.push(Diagnostic::new(
                 Code::ConditionSetOperator,
@@ -455,6 +457,15 @@ fn set_operator(
         }
         _ => {}
     }
+}
+
+/// Whether every action of the statement always sends the key (a tagging API its tags):
+/// then `ForAllValues` cannot match an absent key.
+fn always_sent(cx: &Ctx, statement: &Statement, key: &str) -> bool {
+    let Some(matched) = cx.matched(statement) else { return false };
+    let actions = matched.all();
+    let known = crate::knowledge::AlwaysSentKeys::get();
+    !actions.is_empty() && actions.iter().all(|(_, action)| known.sent(key, action.name))
 }
 
 fn has_null_check(statement: &Statement, key: &str) -> bool {

@@ -156,6 +156,13 @@ fn valid_aws_principal(value: &str) -> bool {
         return true;
     }
     let Ok(parsed) = arn::parse(value) else { return false };
+    // A CloudFront origin access identity, as CloudFront writes it into bucket policies:
+    // `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2EXAMPLE`
+    // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html).
+    if parsed.service.text == "iam" && parsed.account.text == "cloudfront" {
+        let id = parsed.resource.text.strip_prefix("user/CloudFront Origin Access Identity ");
+        return id.is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()));
+    }
     let account = parsed.account.text;
     if !(is_account_id(account) || pattern::has_variable(account)) {
         return false;
