@@ -103,14 +103,26 @@ const services = prefixes.map((prefix) => {
 });
 
 // Reviewed corrections (corrections.json): resource types lost where the package merged two
-// reference pages of one prefix, and the ARN AWS authorizes some `*`-only actions against.
+// reference pages of one prefix, keys the package lacks, and ARNs AWS also authorizes actions
+// against (for `*`-only actions, the one it uses).
 const corrections = readJson(join(here, "corrections.json")).corrections;
 for (const c of corrections) {
   if (!c.source || !/^\d{4}-\d{2}-\d{2}$/.test(c.checked ?? "")) throw new Error(`${c.action}: a correction needs a source and a date`);
   const [prefix, name] = c.action.split(":");
   const service = services.find((s) => s.prefix === prefix);
-  const action = service?.actions.find((a) => a.name.toLowerCase() === name.toLowerCase());
-  if (!action) throw new Error(`correction for ${c.action}: no such action in the catalog`);
+  const targets =
+    name === "*"
+      ? (service?.actions ?? []).filter((a) => a.resourceTypes.includes(c.whereResourceType))
+      : (service?.actions ?? []).filter((a) => a.name.toLowerCase() === name.toLowerCase());
+  if (!targets.length) throw new Error(`correction for ${c.action}: no such action in the catalog`);
+  for (const action of targets) applyCorrection(c, service, action);
+}
+function applyCorrection(c, service, action) {
+  for (const type of c.newResourceTypes ?? []) {
+    if (service.resourceTypes.some((r) => r.name === type.name)) throw new Error(`correction for ${c.action}: ${type.name} exists`);
+    service.resourceTypes.push({ name: type.name, arn: type.arn, conditionKeys: [] });
+    action.resourceTypes.push(type.name);
+  }
   for (const type of c.resourceTypes ?? []) {
     if (!service.resourceTypes.some((r) => r.name === type)) throw new Error(`correction for ${c.action}: no resource type ${type}`);
     if (!action.resourceTypes.includes(type)) action.resourceTypes.push(type);
@@ -119,10 +131,7 @@ for (const c of corrections) {
     if (!service.conditionKeys.some((k) => k.key === key)) throw new Error(`correction for ${c.action}: no condition key ${key}`);
     if (!action.conditionKeys.includes(key)) action.conditionKeys.push(key);
   }
-  if (c.requestArns) {
-    if (action.resourceTypes.length) throw new Error(`correction for ${c.action}: request ARNs are for actions the catalog grants only on *`);
-    action.requestArns = c.requestArns;
-  }
+  if (c.requestArns) action.requestArns = [...(action.requestArns ?? []), ...c.requestArns];
 }
 
 const require = createRequire(import.meta.url);
@@ -236,7 +245,8 @@ const catalog = {
 //   services     count, then for each: prefix, name,
 //                  actions: count, then for each: name, access level (index in ACCESS_LEVELS),
 //                    description, resource types (count, strings), condition keys (count, strings),
-//                    request ARNs (count, strings; from corrections.json)
+//                    request ARNs: ARNs AWS also authorizes it against (count, strings;
+//                    from corrections.json)
 //                  resource types: count, then for each: name, arn, condition keys (count, strings)
 //                  condition keys: count, then for each: key, type, description
 //   global condition keys   count, then for each: key, type, description

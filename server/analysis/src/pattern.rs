@@ -78,7 +78,14 @@ pub fn format_pattern(s: &str, one_segment: impl Fn(usize) -> bool) -> Vec<Tok> 
 /// An ARN AWS authorizes a request against, as `catalog/corrections.json` writes it:
 /// `${Name}` any value (a whole segment), every other character itself (`*` too).
 pub fn request_pattern(s: &str) -> Vec<Tok> {
-    format_pattern(s, |_| false).into_iter().map(|t| if t == Tok::Star { Tok::Lit('*') } else { t }).collect()
+    // A private-use character stands for the literal `*` while the placeholders are read.
+    const STAR: char = '\u{E000}';
+    let marked = s.replace('*', "\u{E000}");
+    let one_segment = |_| false;
+    format_pattern(&marked, one_segment)
+        .into_iter()
+        .map(|t| if t == Tok::Lit(STAR) { Tok::Lit('*') } else { t })
+        .collect()
 }
 
 fn fixes_length(toks: &[Tok]) -> bool {
@@ -378,6 +385,7 @@ mod tests {
         assert!(!intersects(&policy_pattern("my-bucket"), &request_pattern("*")));
         assert!(intersects(&policy_pattern("log-group:*"), &request_pattern("log-group::log-stream:")));
         assert!(!intersects(&policy_pattern("log-group:app:*"), &request_pattern("log-group::log-stream:")));
+        assert!(intersects(&policy_pattern("transform/Serverless-2016-10-31"), &request_pattern("transform/${Name}")));
     }
 
     #[test]

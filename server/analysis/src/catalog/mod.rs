@@ -57,8 +57,9 @@ pub struct Action {
     /// `"Resource": "*"` can grant it.
     pub resource_types: Vec<&'static str>,
     pub condition_keys: Vec<&'static str>,
-    /// For an action the catalog grants only on `*`: the ARNs AWS authorizes it against,
-    /// from the reviewed `catalog/corrections.json` (`${Name}` any value, `*` itself).
+    /// ARNs AWS also authorizes the action against (for one the catalog grants only on `*`,
+    /// the one it uses), from the reviewed `catalog/corrections.json` (`${Name}` any value,
+    /// `*` itself).
     pub request_arns: Vec<&'static str>,
 }
 

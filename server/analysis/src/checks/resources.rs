@@ -354,7 +354,7 @@ fn action_resource_pairing(cx: &mut Ctx, statement: &Statement, resources: &[&St
         let only_star = matched.iter().all(|(_, a)| a.resource_types.is_empty() && a.request_arns.is_empty());
         let message = if let [(service, action)] = matched {
             let name = format!("{}:{}", service.prefix, action.name);
-            if let Some(arn) = action.request_arns.first() {
+            if let Some(arn) = action.request_arns.first().filter(|_| action.resource_types.is_empty()) {
                 format!("AWS authorizes `{name}` against `{arn}` (the Service Authorization Reference says only `*`; see the reviewed corrections), which none of this statement's resources matches, so this statement never grants it: grant it on `*` or on a pattern that covers that ARN")
             } else if action.resource_types.is_empty() {
                 format!("`{name}` has no resource-level permissions in the Service Authorization Reference: only `\"Resource\": \"*\"` grants it, so this statement likely never does; move it to a statement with `\"Resource\": \"*\"`")
