@@ -323,8 +323,10 @@ fn types(cx: &mut Ctx, statement: &Statement, block: &Member, operator: &Operato
         let problem = match family {
             Family::Bool | Family::Null => (text != "true" && text != "false").then(|| "`true` or `false`".to_string()),
             Family::Numeric => text.parse::<f64>().is_err().then(|| "a number".to_string()),
-            Family::Date => (!is_date(&text))
-                .then(|| "a date such as `2026-01-31T00:00:00Z` (ISO 8601) or epoch seconds".to_string()),
+            Family::Date if !is_date(&text) => {
+                Some("a date such as `2026-01-31T00:00:00Z` (ISO 8601) or epoch seconds".to_string())
+            }
+            Family::Date => impossible_date(&text).map(|why| format!("a date that exists ({why})")),
             Family::Ip => {
                 (!is_ip_range(&text)).then(|| "an IP address or CIDR range such as `203.0.113.0/24`".to_string())
             }
@@ -563,6 +565,43 @@ fn check_variable_syntax(cx: &mut Ctx, lit: &StringLit) {
         }
         at = end;
     }
+}
+
+/// Why a date of the right shape does not exist (month 13, 29 February of a non-leap year,
+/// hour 25), if it does not.
+fn impossible_date(text: &str) -> Option<String> {
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return None; // epoch seconds
+    }
+    let number = |r: std::ops::Range<usize>| text.get(r)?.parse::<u32>().ok();
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    if !(1..=12).contains(&month) {
+        return Some(format!("there is no month {month}"));
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month as usize - 1];
+    if day == 0 || day > days {
+        return Some(if month == 2 && day == 29 {
+            format!("{year} is not a leap year: February has 28 days")
+        } else {
+            format!("month {month} has {days} days, not {day}")
+        });
+    }
+    if text.len() > 10 {
+        let (hour, minute) = (number(11..13)?, number(14..16)?);
+        if hour > 23 {
+            return Some(format!("there is no hour {hour}: hours run from 00 to 23"));
+        }
+        if minute > 59 {
+            return Some(format!("there is no minute {minute}: minutes run from 00 to 59"));
+        }
+        if text.as_bytes().get(16) == Some(&b':') {
+            if let Some(second) = number(17..19).filter(|&s| s > 59) {
+                return Some(format!("there is no second {second}: seconds run from 00 to 59"));
+            }
+        }
+    }
+    None
 }
 
 fn is_date(text: &str) -> bool {
