@@ -222,6 +222,18 @@ pub fn check_statement(cx: &mut Ctx, statement: &Statement) {
     // Sid characters: IAM accepts letters and digits only (resource policies of some
     // services accept more, so they are not checked).
     if let Some(sid) = statement.sid {
+        // Access Analyzer's "Empty Sid value": an empty `Sid` names nothing.
+        if sid.value.is_empty() {
+            let mut d = Diagnostic::new(
+                Code::EmptyValue,
+                sid.range,
+                "`Sid` is an empty string: give the statement a name (letters and digits) or remove the `Sid`",
+            );
+            if let Some(member) = object.get("Sid") {
+                d = d.with_fix(remove_member(cx.text, object, member).preferred(true));
+            }
+            cx.push(d);
+        }
         if kind != PolicyKind::Resource && !sid.value.chars().all(|c| c.is_ascii_alphanumeric()) {
             let cleaned: String = sid.value.chars().filter(char::is_ascii_alphanumeric).collect();
             let mut d = Diagnostic::new(
