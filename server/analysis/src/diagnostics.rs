@@ -101,7 +101,7 @@ codes! {
     ConditionTypeMismatch = "condition-type-mismatch", Warning, "An operator for another type than the key's (a `Bool` key with `StringEquals`, a date with `NumericLessThan`, ...).";
     ConditionArnOperator = "condition-arn-operator", Hint, "A `String` operator on an ARN key: it works, but `ArnEquals`/`ArnLike` compare ARNs part by part.";
     ConditionValueInvalid = "condition-value-invalid", Warning, "A condition value that does not fit the operator (a date, number, boolean or IP range that does not parse).";
-    ConditionSetOperator = "condition-set-operator", Warning, "`ForAllValues`/`ForAnyValue` on a single-valued key, or `ForAllValues` in an Allow without a `Null` check.";
+    ConditionSetOperator = "condition-set-operator", Warning, "`ForAllValues`/`ForAnyValue` on a single-valued key, `ForAllValues` in an Allow or `ForAnyValue` in a Deny without a `Null` check.";
     PolicyVariable = "policy-variable", Error, "A policy variable IAM does not substitute: in a 2008-10-17 policy, in an element other than `Resource` and `Condition`, unknown, or unclosed.";
     AllowWithNot = "allow-with-not", Warning, "`Allow` with `NotAction`, `NotResource` or `NotPrincipal`: it grants everything not listed.";
     PassRoleWildcard = "passrole-wildcard", Warning, "`iam:PassRole` on every role (`*` or `NotResource`) without an `iam:PassedToService` condition.";
@@ -117,6 +117,10 @@ codes! {
     ConditionArnService = "condition-arn-service", Warning, "An ARN condition value of another service than the key expects (a KMS key where a Secrets Manager secret belongs).";
     SourceArnService = "source-arn-service", Warning, "An `aws:SourceArn` of another service than the trusted service principal.";
     StatementOverlap = "statement-overlap", Hint, "Two statements with the same effect, resources, principals and conditions, whose actions could be one list.";
+    ConditionIfExistsSecurity = "condition-if-exists-security", Warning, "`...IfExists` on a security key (`aws:SourceIp`, `aws:MultiFactorAuthPresent`, `aws:PrincipalOrgID`, ...) in an Allow: requests without the key are granted.";
+    ConditionMfaCheck = "condition-mfa-check", Warning, "An MFA check that does not require MFA: `Bool` `false` in a Deny (long-term keys carry no MFA key), `false` in an Allow, `Null` `false` in an Allow.";
+    ConditionWildcardLiteral = "condition-wildcard-literal", Warning, "`*` or `?` in a `StringEquals`/`StringNotEquals` value: compared as a plain character, not a wildcard.";
+    SourceIpPrivate = "source-ip-private", Warning, "A private IP range in `aws:SourceIp`: no request carries one; VPC addresses are `aws:VpcSourceIp`.";
     OidcSubjectMissing = "oidc-subject-missing", Warning, "A trust policy that lets GitHub Actions' OIDC provider assume the role without a `token.actions.githubusercontent.com:sub` condition.";
 }
 

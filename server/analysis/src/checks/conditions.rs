@@ -11,7 +11,7 @@ use crate::syntax::{Member, StringLit, Value};
 use crate::text::{split_colon, IgnoreCase, TextRange};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Family {
+pub(super) enum Family {
     String,
     Numeric,
     Date,
@@ -53,16 +53,16 @@ const OPERATORS: [(&str, Family); 27] = [
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum SetOperator {
+pub(super) enum SetOperator {
     ForAllValues,
     ForAnyValue,
 }
 
-struct Operator<'a> {
-    set: Option<SetOperator>,
-    base: &'a str,
-    family: Family,
-    if_exists: bool,
+pub(super) struct Operator<'a> {
+    pub(super) set: Option<SetOperator>,
+    pub(super) base: &'a str,
+    pub(super) family: Family,
+    pub(super) if_exists: bool,
 }
 
 fn parse_operator(name: &str) -> Result<Operator<'_>, ()> {
@@ -116,6 +116,7 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
                 seen.insert(IgnoreCase(key_name), key_name);
             }
             check_key(cx, statement, block, &operator, entry);
+            super::condition_logic::check_entry(cx, statement, block, &operator, entry);
         }
     }
 }
@@ -123,7 +124,7 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
 /// The fix that renames an operator block to `name`; none where another block of the
 /// `Condition` already has that name (the object would have one key twice, and IAM would
 /// read only one of the two blocks).
-fn rename_block(statement: &Statement, block: &Member, name: &str) -> Option<Fix> {
+pub(super) fn rename_block(statement: &Statement, block: &Member, name: &str) -> Option<Fix> {
     let Some(Value::Object(condition)) = statement.condition.and_then(|m| m.value.as_ref()) else { return None };
     if condition.members.iter().any(|m| !std::ptr::eq(m, block) && m.key.value == name) {
         return None;
@@ -132,7 +133,7 @@ fn rename_block(statement: &Statement, block: &Member, name: &str) -> Option<Fix
 }
 
 /// The keys of an operator block.
-fn block_entries(block: &Member) -> &[Member] {
+pub(super) fn block_entries(block: &Member) -> &[Member] {
     match &block.value {
         Some(Value::Object(keys)) => &keys.members,
         _ => &[],
@@ -453,6 +454,23 @@ fn set_operator(
                 block.key.range,
                 format!(
                     "`ForAllValues` matches when the request has no `{}` at all, so this Allow also applies to requests without it: add `\"Null\": {{\"{}\": \"false\"}}`",
+                    entry.key.value, entry.key.value
+                ),
+            ));
+        }
+        // "ForAnyValue ... returns false if there are no context keys in the request":
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+        Some(SetOperator::ForAnyValue)
+            if statement.effect == Some(Effect::Deny)
+                && !operator.if_exists
+                && !has_null_check(statement, &entry.key.value)
+                && !always_sent(cx, statement, &entry.key.value) =>
+        {
+            cx.push(Diagnostic::new(
+                Code::ConditionSetOperator,
+                block.key.range,
+                format!(
+                    "`ForAnyValue` does not match when the request has no `{}` at all, so requests without it escape this Deny: deny those too with a statement that has `\"Null\": {{\"{}\": \"true\"}}`",
                     entry.key.value, entry.key.value
                 ),
             ));

@@ -3,6 +3,7 @@
 
 pub(crate) mod actions;
 mod bedrock;
+mod condition_logic;
 mod conditions;
 mod grammar;
 mod principals;
