@@ -1,6 +1,68 @@
-//! Hostile and huge inputs: each gets a clear result in bounded time, never a panic.
+//! Hostile and huge inputs: each gets a clear result in bounded time and memory, never a
+//! panic. The bounds are generous guards against a blow-up (a quadratic pass, a copy per
+//! finding), about ten times what the inputs took when the bounds were set (under load, in
+//! the test profile: 0.2-7 s, 4-250 MB); speed itself is measured by `server/bench`.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use iam_analysis::{analyze, hover, Code, Document};
+
+/// The system allocator, counting the bytes in use and their peak.
+struct Counting;
+
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(by: usize) {
+    let now = IN_USE.fetch_add(by, Ordering::Relaxed) + by;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+// SAFETY: every call goes to `System` unchanged; only the counters are added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(p, layout) };
+        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let q = unsafe { System.realloc(p, layout, new_size) };
+        if !q.is_null() {
+            IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+            grew(new_size);
+        }
+        q
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Runs `f` alone (the measured parts of these tests take turns), and asserts that it took
+/// under `seconds` and at most `megabytes` more memory at its peak than before it.
+fn bounded<T>(what: &str, seconds: u64, megabytes: usize, f: impl FnOnce() -> T) -> T {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let before = IN_USE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let start = Instant::now();
+    let out = f();
+    let took = start.elapsed();
+    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before) / 1_000_000;
+    eprintln!("{what}: {took:?}, peak {peak} MB above the start");
+    assert!(took < Duration::from_secs(seconds), "{what} took {took:?}, over the bound of {seconds} s");
+    assert!(peak <= megabytes, "{what} took {peak} MB at its peak, over the bound of {megabytes} MB");
+    out
+}
 
 fn statement(i: usize) -> String {
     format!(r#"{{"Sid":"S{i}","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-{i}/*"}}"#)
@@ -38,7 +100,8 @@ fn bom_nul_bytes_and_lone_surrogates() {
 #[test]
 fn deep_nesting_long_lines_many_statements_many_actions() {
     let deep = format!("{{\"Statement\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
-    assert!(analyze(&deep).diagnostics.iter().any(|d| d.message.contains("nesting deeper")));
+    let a = bounded("100,000 nested arrays", 10, 300, || analyze(&deep));
+    assert!(a.diagnostics.iter().any(|d| d.message.contains("nesting deeper")));
 
     // 1 MB on one line.
     let one_line = format!(
@@ -46,7 +109,7 @@ fn deep_nesting_long_lines_many_statements_many_actions() {
         (0..12_000).map(statement).collect::<Vec<_>>().join(",")
     );
     assert!(one_line.len() > 1_000_000 && !one_line.contains('\n'));
-    let a = analyze(&one_line);
+    let a = bounded("1 MB on one line", 30, 400, || analyze(&one_line));
     assert!(a.is_policy && a.diagnostics.iter().all(|d| d.code != Code::JsonSyntax));
     let mut document = Document::from(one_line.as_str());
     let _ = hover(&document, one_line.len() / 2);
@@ -62,7 +125,7 @@ fn deep_nesting_long_lines_many_statements_many_actions() {
         "{{\"Version\":\"2012-10-17\",\"Statement\":[\n{}\n]}}",
         (0..100_000).map(statement).collect::<Vec<_>>().join(",\n")
     );
-    assert!(analyze(&many).is_policy);
+    assert!(bounded("100,000 statements", 90, 2_500, || analyze(&many)).is_policy);
 
     // 10,000 actions in one statement (most unknown).
     let actions: Vec<String> = (0..10_000).map(|i| format!("\"s3:Action{i}\"")).collect();
@@ -70,7 +133,7 @@ fn deep_nesting_long_lines_many_statements_many_actions() {
         r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":[{}],"Resource":"*"}}}}"#,
         actions.join(",")
     );
-    let a = analyze(&wide);
+    let a = bounded("10,000 actions in one statement", 60, 200, || analyze(&wide));
     assert_eq!(a.diagnostics.iter().filter(|d| d.code == Code::UnknownAction).count(), 10_000);
 }
 
@@ -115,7 +178,7 @@ fn a_two_megabyte_policy_on_one_line_through_every_entry_point() {
     // As a resource policy: principals are checked too.
     let options =
         Options { kind: Some(KindChoice { kind: PolicyKind::Resource, reason: "test".into() }), ..Options::default() };
-    let a = analyze_with(&text, &options);
+    let a = bounded("2 MB on one line, as a resource policy", 60, 700, || analyze_with(&text, &options));
     for code in
         [Code::JsonSyntax, Code::JsonDuplicateKey, Code::UnknownAction, Code::ConfusedDeputy, Code::UnknownElement]
     {

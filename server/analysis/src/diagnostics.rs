@@ -101,7 +101,7 @@ codes! {
     ConditionTypeMismatch = "condition-type-mismatch", Warning, "An operator for another type than the key's (a `Bool` key with `StringEquals`, a date with `NumericLessThan`, ...).";
     ConditionArnOperator = "condition-arn-operator", Hint, "A `String` operator on an ARN key: it works, but `ArnEquals`/`ArnLike` compare ARNs part by part.";
     ConditionValueInvalid = "condition-value-invalid", Warning, "A condition value that does not fit the operator (a date, number, boolean or IP range that does not parse).";
-    ConditionSetOperator = "condition-set-operator", Warning, "`ForAllValues`/`ForAnyValue` on a single-valued key, or `ForAllValues` in an Allow without a `Null` check.";
+    ConditionSetOperator = "condition-set-operator", Warning, "`ForAllValues`/`ForAnyValue` on a single-valued key, `ForAllValues` in an Allow or `ForAnyValue` in a Deny without a `Null` check.";
     PolicyVariable = "policy-variable", Error, "A policy variable IAM does not substitute: in a 2008-10-17 policy, in an element other than `Resource` and `Condition`, unknown, or unclosed.";
     AllowWithNot = "allow-with-not", Warning, "`Allow` with `NotAction`, `NotResource` or `NotPrincipal`: it grants everything not listed.";
     PassRoleWildcard = "passrole-wildcard", Warning, "`iam:PassRole` on every role (`*` or `NotResource`) without an `iam:PassedToService` condition.";
@@ -113,13 +113,17 @@ codes! {
     ResourceDuplicate = "resource-duplicate", Info, "The same resource twice in one statement.";
     BedrockId = "bedrock-id", Warning, "A Bedrock id of the wrong shape: knowledge base, agent and alias ids are 10 letters and digits; model ids are `provider.model-name-vN:M`.";
     BedrockCrossRegion = "bedrock-cross-region", Warning, "A cross-Region inference profile allowed without its foundation model in every destination Region.";
-    BedrockGetInferenceProfile = "bedrock-get-inference-profile", Warning, "An application inference profile invoked without `bedrock:GetInferenceProfile`.";
     BedrockKnowledgeBaseRole = "bedrock-knowledge-base-role", Info, "Querying a knowledge base: what the knowledge base's own service role needs.";
     ConditionArnService = "condition-arn-service", Warning, "An ARN condition value of another service than the key expects (a KMS key where a Secrets Manager secret belongs).";
     SourceArnService = "source-arn-service", Warning, "An `aws:SourceArn` of another service than the trusted service principal.";
     YamlSyntax = "yaml-syntax", Error, "A CloudFormation, SAM or Serverless YAML file that does not parse: reported once, the policies before the error still checked.";
     StatementOverlap = "statement-overlap", Hint, "Two statements with the same effect, resources, principals and conditions, whose actions could be one list.";
     HclSyntax = "hcl-syntax", Error, "A Terraform file that does not parse, or a policy in one of its strings that is not JSON: reported once, the other blocks still checked.";
+    ConditionIfExistsSecurity = "condition-if-exists-security", Warning, "`...IfExists` on a security key (`aws:SourceIp`, `aws:MultiFactorAuthPresent`, `aws:PrincipalOrgID`, ...) in an Allow: requests without the key are granted.";
+    ConditionMfaCheck = "condition-mfa-check", Warning, "An MFA check that does not require MFA: `Bool` `false` in a Deny (long-term keys carry no MFA key), `false` in an Allow, `Null` `false` in an Allow.";
+    ConditionWildcardLiteral = "condition-wildcard-literal", Warning, "`*` or `?` in a `StringEquals`/`StringNotEquals` value: compared as a plain character, not a wildcard.";
+    SourceIpPrivate = "source-ip-private", Warning, "A private IP range in `aws:SourceIp`: no request carries one; VPC addresses are `aws:VpcSourceIp`.";
+    OidcSubjectMissing = "oidc-subject-missing", Warning, "A trust policy that lets GitHub Actions' OIDC provider assume the role without a `token.actions.githubusercontent.com:sub` condition.";
 }
 
 impl Code {

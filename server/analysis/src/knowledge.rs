@@ -114,9 +114,114 @@ fn expand(regions: &serde_json::Value, catalog: &crate::Catalog) -> Vec<String> 
     }
 }
 
+/// Name prefixes AWS reserves for the resources it owns (`knowledge/aws-owned-names.json`).
+#[derive(Deserialize)]
+pub struct AwsOwnedNames {
+    pub prefixes: Vec<ReservedPrefix>,
+}
+
+#[derive(Deserialize)]
+pub struct ReservedPrefix {
+    pub prefix: String,
+    pub source: String,
+    pub checked: String,
+}
+
+impl AwsOwnedNames {
+    pub fn get() -> &'static AwsOwnedNames {
+        static NAMES: OnceLock<AwsOwnedNames> = OnceLock::new();
+        NAMES.get_or_init(|| {
+            serde_json::from_str(include_str!("../knowledge/aws-owned-names.json"))
+                .expect("aws-owned-names.json is valid (checked by tests)")
+        })
+    }
+}
+
+/// Multi-valued keys that requests of some actions always carry (`knowledge/always-sent-keys.json`).
+#[derive(Deserialize)]
+pub struct AlwaysSentKeys {
+    pub keys: Vec<AlwaysSent>,
+}
+
+#[derive(Deserialize)]
+pub struct AlwaysSent {
+    pub key: String,
+    pub actions: Vec<String>,
+    pub source: String,
+}
+
+impl AlwaysSentKeys {
+    pub fn get() -> &'static AlwaysSentKeys {
+        static KEYS: OnceLock<AlwaysSentKeys> = OnceLock::new();
+        KEYS.get_or_init(|| {
+            serde_json::from_str(include_str!("../knowledge/always-sent-keys.json"))
+                .expect("always-sent-keys.json is valid (checked by tests)")
+        })
+    }
+
+    /// Whether every request of the action (by name, any service) carries the key.
+    pub fn sent(&self, key: &str, action: &str) -> bool {
+        self.keys
+            .iter()
+            .filter(|k| k.key.eq_ignore_ascii_case(key))
+            .any(|k| k.actions.iter().any(|a| a.eq_ignore_ascii_case(action)))
+    }
+}
+
+/// Services whose resource-based policies have no `Resource` element
+/// (`knowledge/resource-policy-services.json`).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourcePolicyServices {
+    pub without_resource: Vec<ServiceEntry>,
+}
+
+#[derive(Deserialize)]
+pub struct ServiceEntry {
+    pub prefix: String,
+    pub source: String,
+}
+
+impl ResourcePolicyServices {
+    pub fn get() -> &'static ResourcePolicyServices {
+        static TABLE: OnceLock<ResourcePolicyServices> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            serde_json::from_str(include_str!("../knowledge/resource-policy-services.json"))
+                .expect("resource-policy-services.json is valid (checked by tests)")
+        })
+    }
+
+    pub fn takes_no_resource(&self, prefix: &str) -> bool {
+        self.without_resource.iter().any(|s| s.prefix.eq_ignore_ascii_case(prefix))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn always_sent_keys_load_with_sources() {
+        let keys = AlwaysSentKeys::get();
+        assert!(keys.sent("aws:tagkeys", "TagResource"));
+        assert!(!keys.sent("aws:TagKeys", "DeleteTags"));
+        assert!(keys.sent("kms:GrantOperations", "CreateGrant"));
+        assert!(keys.keys.iter().all(|k| k.source.starts_with("https://")));
+    }
+
+    #[test]
+    fn resource_policy_services_load_with_sources() {
+        let table = ResourcePolicyServices::get();
+        assert!(table.takes_no_resource("ECR") && !table.takes_no_resource("s3"));
+        assert!(table.without_resource.iter().all(|s| s.source.starts_with("https://docs.aws.amazon.com/")));
+    }
+
+    #[test]
+    fn aws_owned_names_load_with_sources() {
+        let names = AwsOwnedNames::get();
+        assert!(names.prefixes.iter().any(|p| p.prefix == "aws"));
+        assert!(names.prefixes.iter().all(|p| p.source.starts_with("https://") && p.checked.len() == 10));
+    }
 
     #[test]
     fn cross_region_table_loads_with_sources() {

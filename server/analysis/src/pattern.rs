@@ -13,6 +13,13 @@ pub enum Tok {
     /// that `knowledge-base/:id` does not pass for `knowledge-base/${Id}`. (A `/` can
     /// start a value: log group names do.)
     SegmentStart,
+    /// The first character of a placeholder that is one `/`-separated segment (an S3
+    /// bucket's name, an API's id): neither `:` nor `/`.
+    SegmentStartNoSlash,
+    /// The rest of such a placeholder: any run of characters without a `/`.
+    NoSlashStar,
+    /// One character that is not a `/` (what `NoSlashStar` consumes in the product search).
+    NotSlash,
 }
 
 /// A pattern as IAM reads it in a policy. Policy variables (`${aws:username}`) can be any
@@ -44,22 +51,45 @@ pub fn policy_pattern(s: &str) -> Vec<Tok> {
 }
 
 /// A catalog ARN format (or part of one): `${Name}` is a non-empty value, `*` any text.
-pub fn format_pattern(s: &str) -> Vec<Tok> {
+/// `one_segment(end)` says whether the placeholder ending at byte `end` is one
+/// `/`-separated segment, which holds no `/`.
+pub fn format_pattern(s: &str, one_segment: impl Fn(usize) -> bool) -> Vec<Tok> {
     let mut out = Vec::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(ch) = rest.chars().next() {
-        if let Some(after) = rest.strip_prefix("${") {
+    let mut at = 0;
+    while let Some(ch) = s[at..].chars().next() {
+        if let Some(after) = s[at..].strip_prefix("${") {
             if let Some(close) = after.find('}') {
-                out.push(Tok::SegmentStart);
-                out.push(Tok::Star);
-                rest = &after[close + 1..];
+                let end = at + 2 + close + 1;
+                if one_segment(end) {
+                    out.extend([Tok::SegmentStartNoSlash, Tok::NoSlashStar]);
+                } else {
+                    out.extend([Tok::SegmentStart, Tok::Star]);
+                }
+                at = end;
                 continue;
             }
         }
         out.push(if ch == '*' { Tok::Star } else { Tok::Lit(ch) });
-        rest = &rest[ch.len_utf8()..];
+        at += ch.len_utf8();
     }
     out
+}
+
+/// An ARN AWS authorizes a request against, as `catalog/corrections.json` writes it:
+/// `${Name}` any value (a whole segment), every other character itself (`*` too).
+pub fn request_pattern(s: &str) -> Vec<Tok> {
+    // A private-use character stands for the literal `*` while the placeholders are read.
+    const STAR: char = '\u{E000}';
+    let marked = s.replace('*', "\u{E000}");
+    let one_segment = |_| false;
+    format_pattern(&marked, one_segment)
+        .into_iter()
+        .map(|t| if t == Tok::Lit(STAR) { Tok::Lit('*') } else { t })
+        .collect()
+}
+
+fn fixes_length(toks: &[Tok]) -> bool {
+    toks.iter().all(|t| !matches!(t, Tok::NoSlashStar))
 }
 
 /// Plain text, every character literal.
@@ -100,6 +130,13 @@ pub fn intersects(a: &[Tok], b: &[Tok]) -> bool {
         }
         a = &a[..a.len() - 1];
         b = &b[..b.len() - 1];
+    }
+    // The fast paths below know one kind of star; a segment's star (no `/`) needs the search.
+    if !(fixes_length(a) && fixes_length(b)) {
+        return SCRATCH.with(|scratch| {
+            let Scratch { seen, stack } = &mut *scratch.borrow_mut();
+            product(a, b, seen, stack)
+        });
     }
     // The common case, a policy's ARN without wildcards against a catalog format, is plain
     // matching: linear in practice, and no allocation.
@@ -197,16 +234,17 @@ fn product(a: &[Tok], b: &[Tok], seen: &mut Vec<u64>, stack: &mut Vec<(u32, u32)
             return true;
         }
         // A star may match nothing.
-        if i < n && a[i] == Tok::Star {
+        if i < n && matches!(a[i], Tok::Star | Tok::NoSlashStar) {
             visit(i + 1, j, stack);
         }
-        if j < m && b[j] == Tok::Star {
+        if j < m && matches!(b[j], Tok::Star | Tok::NoSlashStar) {
             visit(i, j + 1, stack);
         }
         // Both consume one character; a star consumes it and stays.
         let step = |toks: &[Tok], k: usize| -> Option<(Tok, usize)> {
             match toks.get(k)? {
                 Tok::Star => Some((Tok::Any, k)),
+                Tok::NoSlashStar => Some((Tok::NotSlash, k)),
                 &t => Some((t, k + 1)),
             }
         };
@@ -219,10 +257,18 @@ fn product(a: &[Tok], b: &[Tok], seen: &mut Vec<u64>, stack: &mut Vec<(u32, u32)
     false
 }
 
+/// Whether one character can match both tokens (each one character long). Every two
+/// character classes share one (a letter).
 fn compatible(a: Tok, b: Tok) -> bool {
+    let admits = |class: Tok, c: char| match class {
+        Tok::SegmentStart => c != ':',
+        Tok::SegmentStartNoSlash => c != ':' && c != '/',
+        Tok::NotSlash | Tok::NoSlashStar => c != '/',
+        _ => true,
+    };
     match (a, b) {
         (Tok::Lit(x), Tok::Lit(y)) => x == y,
-        (Tok::Lit(c), Tok::SegmentStart) | (Tok::SegmentStart, Tok::Lit(c)) => c != ':',
+        (Tok::Lit(c), class) | (class, Tok::Lit(c)) => admits(class, c),
         _ => true,
     }
 }
@@ -306,7 +352,40 @@ mod tests {
     use super::*;
 
     fn both(policy: &str, format: &str) -> bool {
-        intersects(&policy_pattern(policy), &format_pattern(format))
+        intersects(&policy_pattern(policy), &format_pattern(format, |_| false))
+    }
+
+    /// As [`both`], with the placeholders of `segments` (by name) one `/`-free segment.
+    fn both_segments(policy: &str, format: &str, segments: &[&str]) -> bool {
+        let one = |end: usize| segments.iter().any(|name| format[..end].ends_with(&format!("${{{name}}}")));
+        intersects(&policy_pattern(policy), &format_pattern(format, one))
+    }
+
+    #[test]
+    fn a_segment_placeholder_holds_no_slash() {
+        assert!(!both_segments("my-bucket/*", "${BucketName}", &["BucketName"]));
+        assert!(both_segments("my-bucket", "${BucketName}", &["BucketName"]));
+        assert!(both_segments("my-*", "${BucketName}", &["BucketName"]));
+        assert!(both_segments("*", "${BucketName}", &["BucketName"]));
+        assert!(!both_segments("/x", "${BucketName}", &["BucketName"]));
+        let stage = "/restapis/${RestApiId}/stages/${StageName}";
+        let part = "/restapis/${RestApiId}/documentation/parts/${DocumentationPartId}";
+        assert!(both_segments("/restapis/*/stages/*", stage, &["RestApiId"]));
+        assert!(!both_segments("/restapis/x/stages/*", part, &["RestApiId"]));
+        assert!(!both_segments("/restapis/*/stages/*", part, &["RestApiId", "DocumentationPartId"]));
+        // Without the segment rule, the documentation part took `a/stages/b` as its API id.
+        assert!(both("/restapis/*/stages/*", part));
+        assert!(both_segments("a/b/c", "${X}/${Y}", &["X"]));
+        assert!(!both_segments("a/b/c", "${X}/${Y}", &["X", "Y"]));
+    }
+
+    #[test]
+    fn request_arns_take_star_literally() {
+        assert!(intersects(&policy_pattern("*"), &request_pattern("*")));
+        assert!(!intersects(&policy_pattern("my-bucket"), &request_pattern("*")));
+        assert!(intersects(&policy_pattern("log-group:*"), &request_pattern("log-group::log-stream:")));
+        assert!(!intersects(&policy_pattern("log-group:app:*"), &request_pattern("log-group::log-stream:")));
+        assert!(intersects(&policy_pattern("transform/Serverless-2016-10-31"), &request_pattern("transform/${Name}")));
     }
 
     #[test]
@@ -349,7 +428,7 @@ mod tests {
         let texts = ["", "a", "abc", "ab:c", "a:b/c", "a/x", "aXbYc", ":x", "x/y", "a:c"];
         let product_search = |a: &[Tok], b: &[Tok]| product(a, b, &mut Vec::new(), &mut Vec::new());
         for p in policies.iter().map(|p| policy_pattern(p)).chain(texts.iter().map(|t| literal(t))) {
-            for f in formats.iter().map(|f| format_pattern(f)).chain(texts.iter().map(|t| literal(t))) {
+            for f in formats.iter().map(|f| format_pattern(f, |_| false)).chain(texts.iter().map(|t| literal(t))) {
                 assert_eq!(intersects(&p, &f), product_search(&p, &f), "{p:?} {f:?}");
                 assert_eq!(intersects(&f, &p), product_search(&f, &p), "{f:?} {p:?}");
             }

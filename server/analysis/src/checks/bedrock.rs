@@ -192,17 +192,20 @@ fn source_arn_service(cx: &mut Ctx, statement: &Statement) {
                 let Ok(parsed) = arn::parse(&value.value) else { continue };
                 let actual = parsed.service.text;
                 let resource = parsed.resource.text;
-                // Bedrock assumes roles for agents, knowledge bases and customization jobs.
-                let bedrock_user =
-                    ["agent/", "knowledge-base/", "model-customization-job/"].iter().any(|p| resource.starts_with(p))
-                        || arn::is_all_wildcard(resource);
+                // Bedrock assumes roles for agents, knowledge bases, customization jobs and
+                // batch inference jobs (`model-invocation-job/`: AWS's batch inference service
+                // role, https://docs.aws.amazon.com/bedrock/latest/userguide/batch-iam-sr.html).
+                let bedrock_user = ["agent/", "knowledge-base/", "model-customization-job/", "model-invocation-job/"]
+                    .iter()
+                    .any(|p| resource.starts_with(p))
+                    || arn::is_all_wildcard(resource);
                 if arn::is_variable(actual)
                     || (services.iter().any(|s| s == actual) && (actual != "bedrock" || bedrock_user))
                 {
                     continue;
                 }
                 let expected = if services.iter().any(|s| s == "bedrock") {
-                    "the Bedrock agent, knowledge base or model customization job that uses the role (`arn:aws:bedrock:REGION:ACCOUNT:agent/ID`)".to_string()
+                    "the Bedrock agent, knowledge base, model customization job or batch inference job that uses the role (`arn:aws:bedrock:REGION:ACCOUNT:agent/ID`)".to_string()
                 } else {
                     format!("a `{}` resource", services.join("`/`"))
                 };
@@ -233,14 +236,6 @@ pub fn invokes_models(statement: &Statement) -> bool {
         })
 }
 
-/// Whether a statement allows `bedrock:GetInferenceProfile`.
-pub fn gets_profiles(statement: &Statement) -> bool {
-    statement.effect == Some(Effect::Allow)
-        && statement.action.as_ref().is_some_and(|a| {
-            a.items.iter().any(|i| pattern::matches_ignore_case(&i.value, "bedrock:GetInferenceProfile"))
-        })
-}
-
 /// Policy-wide: companions of `bedrock:InvokeModel*` on inference profiles.
 pub fn check_policy(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
     let invoking = || policy.statements.iter().zip(summaries).filter(|(_, s)| s.invokes_models).map(|(st, _)| st);
@@ -264,7 +259,6 @@ pub fn check_policy(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
         .into_iter()
         .map(|(region, model)| (pattern::policy_pattern(region), pattern::policy_pattern(model)))
         .collect();
-    let gets_profiles = summaries.iter().any(|s| s.gets_profiles);
     let table = CrossRegion::get();
     for statement in invoking() {
         let Some(resources) = &statement.resource else { continue };
@@ -272,21 +266,6 @@ pub fn check_policy(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
             let Ok(parsed) = arn::parse(&lit.value) else { continue };
             if parsed.service.text != "bedrock" {
                 continue;
-            }
-            if parsed.resource.text.starts_with("application-inference-profile/") && !gets_profiles {
-                let mut d = Diagnostic::new(
-                    Code::BedrockGetInferenceProfile,
-                    lit.content_range(),
-                    "invoking a model through an application inference profile also needs `bedrock:GetInferenceProfile` on the profile: add it to this statement's actions",
-                );
-                if let Some(edit) = statement.action.as_ref().and_then(|a| add_item(a, "bedrock:GetInferenceProfile")) {
-                    d = d.with_fix(Fix {
-                        title: "Add `bedrock:GetInferenceProfile`".to_string(),
-                        edits: vec![edit],
-                        preferred: true,
-                    });
-                }
-                cx.push(d);
             }
             let Some(profile) = parsed.resource.text.strip_prefix("inference-profile/") else { continue };
             let Some((geography, model)) = table.split_profile(profile) else { continue };

@@ -11,7 +11,7 @@ use crate::syntax::{Member, StringLit, Value};
 use crate::text::{split_colon, IgnoreCase, TextRange};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Family {
+pub(super) enum Family {
     String,
     Numeric,
     Date,
@@ -53,16 +53,16 @@ const OPERATORS: [(&str, Family); 27] = [
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum SetOperator {
+pub(super) enum SetOperator {
     ForAllValues,
     ForAnyValue,
 }
 
-struct Operator<'a> {
-    set: Option<SetOperator>,
-    base: &'a str,
-    family: Family,
-    if_exists: bool,
+pub(super) struct Operator<'a> {
+    pub(super) set: Option<SetOperator>,
+    pub(super) base: &'a str,
+    pub(super) family: Family,
+    pub(super) if_exists: bool,
 }
 
 fn parse_operator(name: &str) -> Result<Operator<'_>, ()> {
@@ -116,6 +116,7 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
                 seen.insert(IgnoreCase(key_name), key_name);
             }
             check_key(cx, statement, block, &operator, entry);
+            super::condition_logic::check_entry(cx, statement, block, &operator, entry);
         }
     }
 }
@@ -123,7 +124,7 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
 /// The fix that renames an operator block to `name`; none where another block of the
 /// `Condition` already has that name (the object would have one key twice, and IAM would
 /// read only one of the two blocks).
-fn rename_block(statement: &Statement, block: &Member, name: &str) -> Option<Fix> {
+pub(super) fn rename_block(statement: &Statement, block: &Member, name: &str) -> Option<Fix> {
     let Some(Value::Object(condition)) = statement.condition.and_then(|m| m.value.as_ref()) else { return None };
     if condition.members.iter().any(|m| !std::ptr::eq(m, block) && m.key.value == name) {
         return None;
@@ -132,7 +133,7 @@ fn rename_block(statement: &Statement, block: &Member, name: &str) -> Option<Fix
 }
 
 /// The keys of an operator block.
-fn block_entries(block: &Member) -> &[Member] {
+pub(super) fn block_entries(block: &Member) -> &[Member] {
     match &block.value {
         Some(Value::Object(keys)) => &keys.members,
         _ => &[],
@@ -323,8 +324,10 @@ fn types(cx: &mut Ctx, statement: &Statement, block: &Member, operator: &Operato
         let problem = match family {
             Family::Bool | Family::Null => (text != "true" && text != "false").then(|| "`true` or `false`".to_string()),
             Family::Numeric => text.parse::<f64>().is_err().then(|| "a number".to_string()),
-            Family::Date => (!is_date(&text))
-                .then(|| "a date such as `2026-01-31T00:00:00Z` (ISO 8601) or epoch seconds".to_string()),
+            Family::Date if !is_date(&text) => {
+                Some("a date such as `2026-01-31T00:00:00Z` (ISO 8601) or epoch seconds".to_string())
+            }
+            Family::Date => impossible_date(&text).map(|why| format!("a date that exists ({why})")),
             Family::Ip => {
                 (!is_ip_range(&text)).then(|| "an IP address or CIDR range such as `203.0.113.0/24`".to_string())
             }
@@ -442,7 +445,9 @@ fn set_operator(
             );
         }
         Some(SetOperator::ForAllValues)
-            if statement.effect == Some(Effect::Allow) && !has_null_check(statement, &entry.key.value) =>
+            if statement.effect == Some(Effect::Allow)
+                && !has_null_check(statement, &entry.key.value)
+                && !always_sent(cx, statement, &entry.key.value) =>
         {
             cx.push(Diagnostic::new(
                 Code::ConditionSetOperator,
@@ -453,8 +458,34 @@ fn set_operator(
                 ),
             ));
         }
+        // "ForAnyValue ... returns false if there are no context keys in the request":
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+        Some(SetOperator::ForAnyValue)
+            if statement.effect == Some(Effect::Deny)
+                && !operator.if_exists
+                && !has_null_check(statement, &entry.key.value)
+                && !always_sent(cx, statement, &entry.key.value) =>
+        {
+            cx.push(Diagnostic::new(
+                Code::ConditionSetOperator,
+                block.key.range,
+                format!(
+                    "`ForAnyValue` does not match when the request has no `{}` at all, so requests without it escape this Deny: deny those too with a statement that has `\"Null\": {{\"{}\": \"true\"}}`",
+                    entry.key.value, entry.key.value
+                ),
+            ));
+        }
         _ => {}
     }
+}
+
+/// Whether every action of the statement always sends the key (a tagging API its tags):
+/// then `ForAllValues` cannot match an absent key.
+fn always_sent(cx: &Ctx, statement: &Statement, key: &str) -> bool {
+    let Some(matched) = cx.matched(statement) else { return false };
+    let actions = matched.all();
+    let known = crate::knowledge::AlwaysSentKeys::get();
+    !actions.is_empty() && actions.iter().all(|(_, action)| known.sent(key, action.name))
 }
 
 fn has_null_check(statement: &Statement, key: &str) -> bool {
@@ -552,6 +583,43 @@ fn check_variable_syntax(cx: &mut Ctx, lit: &StringLit) {
         }
         at = end;
     }
+}
+
+/// Why a date of the right shape does not exist (month 13, 29 February of a non-leap year,
+/// hour 25), if it does not.
+fn impossible_date(text: &str) -> Option<String> {
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return None; // epoch seconds
+    }
+    let number = |r: std::ops::Range<usize>| text.get(r)?.parse::<u32>().ok();
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    if !(1..=12).contains(&month) {
+        return Some(format!("there is no month {month}"));
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month as usize - 1];
+    if day == 0 || day > days {
+        return Some(if month == 2 && day == 29 {
+            format!("{year} is not a leap year: February has 28 days")
+        } else {
+            format!("month {month} has {days} days, not {day}")
+        });
+    }
+    if text.len() > 10 {
+        let (hour, minute) = (number(11..13)?, number(14..16)?);
+        if hour > 23 {
+            return Some(format!("there is no hour {hour}: hours run from 00 to 23"));
+        }
+        if minute > 59 {
+            return Some(format!("there is no minute {minute}: minutes run from 00 to 59"));
+        }
+        if text.as_bytes().get(16) == Some(&b':') {
+            if let Some(second) = number(17..19).filter(|&s| s > 59) {
+                return Some(format!("there is no second {second}: seconds run from 00 to 59"));
+            }
+        }
+    }
+    None
 }
 
 fn is_date(text: &str) -> bool {

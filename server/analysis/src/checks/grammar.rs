@@ -4,7 +4,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::{nearest, Ctx, Summary};
-use crate::diagnostics::{Code, Diagnostic, Fix};
+use crate::diagnostics::{Code, Diagnostic, Fix, Severity};
 use crate::kind::PolicyKind;
 use crate::model::{Policy, Statement, POLICY_VERSIONS};
 use crate::syntax::{Member, Object, Value};
@@ -111,18 +111,43 @@ pub fn check_sids(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
         let bucket = seen.entry(hash).or_default();
         let first = bucket.iter().find(|&&p| policy.statements[p].sid.is_some_and(|s| s.value == sid.value));
         match first {
-            Some(&first) => cx.push(Diagnostic::new(
-                Code::SidDuplicate,
-                sid.range,
-                format!(
-                    "statement {} already has the `Sid` \"{}\": each `Sid` in a policy must be unique",
-                    policy.statements[first].index + 1,
-                    sid.value
-                ),
-            )),
+            Some(&first) => {
+                let mut d = Diagnostic::new(
+                    Code::SidDuplicate,
+                    sid.range,
+                    format!(
+                        "statement {} already has the `Sid` \"{}\": each `Sid` in a policy must be unique",
+                        policy.statements[first].index + 1,
+                        sid.value
+                    ),
+                );
+                // Services differ on resource-based policies (S3 and ECR accept duplicates):
+                // Access Analyzer only recommends unique Sids there.
+                if cx.kind == PolicyKind::Resource {
+                    d.severity = Severity::Warning;
+                    d.message = format!(
+                        "statement {} already has the `Sid` \"{}\": some services reject duplicate Sids in resource-based policies (S3 and ECR accept them); give each statement its own",
+                        policy.statements[first].index + 1,
+                        sid.value
+                    );
+                }
+                cx.push(d);
+            }
             None => bucket.push(position),
         }
     }
+}
+
+/// Whether every action the statement names is of a service whose resource-based policies
+/// have no `Resource` (an ECR repository policy).
+fn only_services_without_resource(statement: &Statement) -> bool {
+    let Some(actions) = statement.action.as_ref().or(statement.not_action.as_ref()) else { return false };
+    let table = crate::knowledge::ResourcePolicyServices::get();
+    !actions.items.is_empty()
+        && actions
+            .items
+            .iter()
+            .all(|a| a.value.split_once(':').is_some_and(|(prefix, _)| table.takes_no_resource(prefix)))
 }
 
 pub fn check_statement(cx: &mut Ctx, statement: &Statement) {
@@ -197,6 +222,18 @@ pub fn check_statement(cx: &mut Ctx, statement: &Statement) {
     // Sid characters: IAM accepts letters and digits only (resource policies of some
     // services accept more, so they are not checked).
     if let Some(sid) = statement.sid {
+        // Access Analyzer's "Empty Sid value": an empty `Sid` names nothing.
+        if sid.value.is_empty() {
+            let mut d = Diagnostic::new(
+                Code::EmptyValue,
+                sid.range,
+                "`Sid` is an empty string: give the statement a name (letters and digits) or remove the `Sid`",
+            );
+            if let Some(member) = object.get("Sid") {
+                d = d.with_fix(remove_member(cx.text, object, member).preferred(true));
+            }
+            cx.push(d);
+        }
         if kind != PolicyKind::Resource && !sid.value.chars().all(|c| c.is_ascii_alphanumeric()) {
             let cleaned: String = sid.value.chars().filter(char::is_ascii_alphanumeric).collect();
             let mut d = Diagnostic::new(
@@ -273,6 +310,7 @@ pub fn check_statement(cx: &mut Ctx, statement: &Statement) {
                 }
             }
         }
+        PolicyKind::Resource if !has_resource && only_services_without_resource(statement) => {}
         _ if !has_resource => cx.push(Diagnostic::new(
             Code::ResourceMissing,
             start,

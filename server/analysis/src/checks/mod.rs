@@ -3,6 +3,7 @@
 
 pub(crate) mod actions;
 mod bedrock;
+mod condition_logic;
 mod conditions;
 mod grammar;
 mod principals;
@@ -178,9 +179,8 @@ pub struct Summary {
     /// and `Action` (see `redundancy`).
     content: u64,
     scope: u64,
-    /// Whether it allows `bedrock:InvokeModel`, and `bedrock:GetInferenceProfile`.
+    /// Whether it allows `bedrock:InvokeModel`.
     invokes_models: bool,
-    gets_profiles: bool,
 }
 
 impl Summary {
@@ -188,13 +188,7 @@ impl Summary {
     fn of(statement: &Statement) -> Summary {
         let sid = statement.sid.filter(|s| !s.value.is_empty()).map(|s| rustc_hash::FxBuildHasher.hash_one(&s.value));
         let (content, scope) = redundancy::hashes(statement);
-        Summary {
-            sid,
-            content,
-            scope,
-            invokes_models: bedrock::invokes_models(statement),
-            gets_profiles: bedrock::gets_profiles(statement),
-        }
+        Summary { sid, content, scope, invokes_models: bedrock::invokes_models(statement) }
     }
 }
 

@@ -59,6 +59,11 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
         }
     }
 
+    if cx.kind == PolicyKind::Trust {
+        principal_action_mismatch(cx, statement);
+        github_subject(cx, statement);
+    }
+
     // Anyone, with no condition, in an Allow of a resource or trust policy.
     if statement.effect == Some(Effect::Allow)
         && matches!(cx.kind, PolicyKind::Resource | PolicyKind::Trust)
@@ -90,8 +95,92 @@ fn wildcard_principal(value: &Value) -> Option<&StringLit> {
     }
 }
 
+/// GitHub Actions' OIDC provider issues tokens to every repository's workflows: without a
+/// `sub` condition, any of them can assume the role
+/// (https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services).
+fn github_subject(cx: &mut Ctx, statement: &Statement) {
+    const HOST: &str = "token.actions.githubusercontent.com";
+    if statement.effect != Some(Effect::Allow) {
+        return;
+    }
+    let Some(Value::Object(principal)) = statement.principal.and_then(|m| m.value.as_ref()) else { return };
+    let Some(federated) = principal.get("Federated").and_then(|m| m.value.as_ref()) else { return };
+    let values: Vec<&StringLit> = match federated {
+        Value::String(s) => vec![s],
+        Value::Array(a) => a.items.iter().filter_map(Value::as_str).collect(),
+        _ => return,
+    };
+    let Some(github) = values.into_iter().find(|v| v.value.ends_with(&format!(":oidc-provider/{HOST}"))) else {
+        return;
+    };
+    let subject = format!("{HOST}:sub");
+    let has_subject = match statement.condition.and_then(|m| m.value.as_ref()) {
+        Some(Value::Object(condition)) => condition.members.iter().any(|block| {
+            matches!(&block.value, Some(Value::Object(keys)) if keys.members.iter().any(|k| k.key.value.eq_ignore_ascii_case(&subject)))
+        }),
+        _ => false,
+    };
+    if !has_subject {
+        cx.push(Diagnostic::new(
+            Code::OidcSubjectMissing,
+            github.content_range(),
+            format!("any GitHub repository's workflow can assume this role: add a condition on `{subject}` naming your repository, such as `\"StringLike\": {{\"{subject}\": \"repo:OWNER/REPO:ref:refs/heads/main\"}}`"),
+        ));
+    }
+}
+
+/// How each principal type assumes a role: an IAM principal with `sts:AssumeRole`, a SAML
+/// provider with `sts:AssumeRoleWithSAML`, an OIDC provider with
+/// `sts:AssumeRoleWithWebIdentity` (Access Analyzer's "Mismatched action for principal").
+fn principal_action_mismatch(cx: &mut Ctx, statement: &Statement) {
+    let Some(Value::Object(principal)) = statement.principal.and_then(|m| m.value.as_ref()) else { return };
+    let [entry] = principal.members.as_slice() else { return }; // one principal type
+    let values: Vec<&StringLit> = match &entry.value {
+        Some(Value::String(s)) => vec![s],
+        Some(Value::Array(a)) => a.items.iter().filter_map(Value::as_str).collect(),
+        _ => return,
+    };
+    let saml = |v: &&StringLit| v.value.contains(":saml-provider/");
+    let oidc = |v: &&StringLit| v.value.contains(":oidc-provider/") || BUILT_IN_PROVIDERS.contains(&v.value.as_str());
+    let (right, who) = match entry.key.value.as_str() {
+        "Federated" if !values.is_empty() && values.iter().all(saml) => ("sts:AssumeRoleWithSAML", "a SAML provider"),
+        "Federated" if !values.is_empty() && values.iter().all(oidc) => {
+            ("sts:AssumeRoleWithWebIdentity", "an OIDC (web identity) provider")
+        }
+        "AWS" => ("sts:AssumeRole", "an IAM principal"),
+        _ => return,
+    };
+    let Some(actions) = &statement.action else { return };
+    let assume = ["sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity"];
+    for lit in &actions.items {
+        let Some(&wrong) = assume.iter().find(|a| a.eq_ignore_ascii_case(&lit.value)) else { continue };
+        if wrong == right || actions.items.iter().any(|other| other.value.eq_ignore_ascii_case(right)) {
+            continue;
+        }
+        cx.push(
+            Diagnostic::new(
+                Code::ActionNotInKind,
+                lit.content_range(),
+                format!("{who} assumes a role with `{right}`, not `{wrong}`: this statement lets it assume nothing"),
+            )
+            .with_fix(Fix::replace(format!("Change to `{right}`"), lit.range, format!("\"{right}\"")).preferred(true)),
+        );
+    }
+}
+
 fn check_value(cx: &mut Ctx, key: &str, lit: &StringLit) {
     let value = lit.value.as_str();
+    if key == "Federated" && cx.kind != PolicyKind::Trust {
+        cx.push(Diagnostic::new(
+            Code::PrincipalInvalid,
+            lit.content_range(),
+            format!(
+                "a `Federated` principal can only assume a role, in a role trust policy; {} names `AWS`, `Service` or `CanonicalUser` principals",
+                cx.kind.with_article()
+            ),
+        ));
+        return;
+    }
     let problem = match key {
         "AWS" if value != "*" && pattern::has_wildcard(value) => Some(
             "wildcards are not allowed in an `AWS` principal (only `\"*\"` alone): name the principals, or use `\"*\"` with an `aws:PrincipalArn` condition (`ArnLike`)".to_string(),
@@ -156,6 +245,13 @@ fn valid_aws_principal(value: &str) -> bool {
         return true;
     }
     let Ok(parsed) = arn::parse(value) else { return false };
+    // A CloudFront origin access identity, as CloudFront writes it into bucket policies:
+    // `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2EXAMPLE`
+    // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html).
+    if parsed.service.text == "iam" && parsed.account.text == "cloudfront" {
+        let id = parsed.resource.text.strip_prefix("user/CloudFront Origin Access Identity ");
+        return id.is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()));
+    }
     let account = parsed.account.text;
     if !(is_account_id(account) || pattern::has_variable(account)) {
         return false;

@@ -8,7 +8,7 @@ use rustc_hash::FxHashSet as HashSet;
 use super::{list, nearest, rewrite_entry, Ctx};
 use crate::arn::{self, PARTITIONS};
 use crate::catalog::{Action, ArnFormat, ResourceType, Service};
-use crate::diagnostics::{Code, Diagnostic, Fix};
+use crate::diagnostics::{Code, Diagnostic, Fix, Severity};
 use crate::kind::PolicyKind;
 use crate::model::{Effect, Statement, Strings};
 use crate::pattern;
@@ -148,7 +148,7 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
     if matching.is_empty() {
         let formats: Vec<&str> = catalog
             .resource_types_for_arn_service(service)
-            .filter_map(|(_, r)| r.arn_format.as_ref().map(|f| f.resource))
+            .flat_map(|(_, r)| r.formats().map(|f| f.resource))
             .collect();
         let mut close = nearest(resource, formats.iter().copied(), 3);
         if close.is_empty() {
@@ -221,7 +221,7 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
     let account = parsed.account.text;
     let account_range = range(parsed.account);
     if account.is_empty() {
-        if matching.iter().all(|(_, f)| !f.account.is_empty()) {
+        if matching.iter().all(|(_, f)| !f.account.is_empty()) && !aws_owned_name(resource, &matching) {
             cx.push(
                 Diagnostic::new(
                     Code::ArnAccountMissing,
@@ -247,6 +247,23 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
             format!("`{account}` is not an account id: an ARN's account is 12 digits (or `*`)"),
         ));
     }
+}
+
+/// Whether the resource names a resource AWS owns, which has no account: its name (the
+/// text where the format's first placeholder starts) begins with a prefix AWS reserves for
+/// its own resources (`knowledge/aws-owned-names.json`: `AWS-RunShellScript`,
+/// `/aws/service/...` parameters).
+fn aws_owned_name(resource: &str, matching: &[(&ResourceType, &ArnFormat)]) -> bool {
+    let reserved = &crate::knowledge::AwsOwnedNames::get().prefixes;
+    matching.iter().any(|(_, format)| {
+        let literal = format.resource.find("${").map_or(format.resource, |at| &format.resource[..at]);
+        let Some(name) = resource.get(literal.len()..).filter(|_| resource.starts_with(literal)) else { return false };
+        let name = name.trim_start_matches('/');
+        let name = name.as_bytes();
+        reserved
+            .iter()
+            .any(|p| name.len() >= p.prefix.len() && name[..p.prefix.len()].eq_ignore_ascii_case(p.prefix.as_bytes()))
+    })
 }
 
 /// 12 digits, a wildcard over digits, a policy variable, or `aws` (resources AWS owns, such
@@ -304,16 +321,24 @@ fn action_resource_pairing(cx: &mut Ctx, statement: &Statement, resources: &[&St
         let Ok(arn) = arn::parse(&lit.value) else { return };
         parsed.push((arn.service.text, pattern::policy_pattern(arn.resource.text)));
     }
-    let fits = |service: &Service, action: &Action| {
-        action.resource_types.iter().any(|name| {
-            let Some(format) = service.resource_type(name).and_then(|r| r.arn_format.as_ref()) else { return true };
-            parsed.iter().any(|(arn_service, pattern)| {
-                (arn::is_variable(arn_service)
-                    || *arn_service == format.service
-                    || pattern::has_variable(format.service))
-                    && pattern::intersects(pattern, &format.resource_pattern)
-            })
+    let fits_format = |service: &str, resource: &[pattern::Tok]| {
+        parsed.iter().any(|(arn_service, pattern)| {
+            (arn::is_variable(arn_service) || *arn_service == service || pattern::has_variable(service))
+                && pattern::intersects(pattern, resource)
         })
+    };
+    let fits = |service: &Service, action: &Action| {
+        let on_types = action.resource_types.iter().any(|name| {
+            let Some(r) = service.resource_type(name) else { return true };
+            r.arn_format.is_none() || r.formats().any(|format| fits_format(format.service, &format.resource_pattern))
+        });
+        // The ARN AWS authorizes a `*`-only action against, where a reviewed correction says.
+        on_types
+            || action.request_arns.iter().any(|arn| {
+                let mut parts = arn.splitn(6, ':');
+                let (Some(arn_service), Some(resource)) = (parts.nth(2), parts.nth(2)) else { return false };
+                fits_format(arn_service, &pattern::request_pattern(resource))
+            })
     };
     let Some(all_matched) = cx.matched(statement) else { return };
     for (lit, matched) in actions.items.iter().zip(all_matched.per_entry()) {
@@ -324,10 +349,15 @@ fn action_resource_pairing(cx: &mut Ctx, statement: &Statement, resources: &[&St
             continue;
         }
         let mut fixes = Vec::new();
+        // The catalog's "only `*`" lags behind some services (corrections.json has those
+        // known): without a correction, it is worth a look, not a warning.
+        let only_star = matched.iter().all(|(_, a)| a.resource_types.is_empty() && a.request_arns.is_empty());
         let message = if let [(service, action)] = matched {
             let name = format!("{}:{}", service.prefix, action.name);
-            if action.resource_types.is_empty() {
-                format!("`{name}` has no resource-level permissions: only `\"Resource\": \"*\"` grants it, so this statement never does; move it to a statement with `\"Resource\": \"*\"`")
+            if let Some(arn) = action.request_arns.first().filter(|_| action.resource_types.is_empty()) {
+                format!("AWS authorizes `{name}` against `{arn}` (the Service Authorization Reference says only `*`; see the reviewed corrections), which none of this statement's resources matches, so this statement never grants it: grant it on `*` or on a pattern that covers that ARN")
+            } else if action.resource_types.is_empty() {
+                format!("`{name}` has no resource-level permissions in the Service Authorization Reference: only `\"Resource\": \"*\"` grants it, so this statement likely never does; move it to a statement with `\"Resource\": \"*\"`")
             } else {
                 let takes: Vec<String> = action
                     .resource_types
@@ -341,9 +371,13 @@ fn action_resource_pairing(cx: &mut Ctx, statement: &Statement, resources: &[&St
                 // Say what the statement's resources are instead, in the service's terms.
                 let is = resources.iter().find_map(|r| {
                     let parsed = arn::parse(&r.value).ok()?;
-                    let pattern = pattern::policy_pattern(parsed.resource.text);
-                    let (_, kind, _) = cx.catalog.resource_types_matching(parsed.service.text, &pattern).next()?;
-                    Some(format!("`{}` is {} `{}`, and ", parsed.resource.text, an(kind.name), kind.name))
+                    let text = parsed.resource.text;
+                    let pattern = pattern::policy_pattern(text);
+                    let (_, kind, _) = cx
+                        .catalog
+                        .resource_types_matching(parsed.service.text, &pattern)
+                        .min_by_key(|(_, _, format)| literal_runs_missing(text, format.resource))?;
+                    Some(format!("`{text}` is {} `{}`, and ", an(kind.name), kind.name))
                 });
                 fixes.extend(resources.iter().filter_map(|r| {
                     let fix = invoke_agent_fix(&name, r)?;
@@ -365,8 +399,19 @@ fn action_resource_pairing(cx: &mut Ctx, statement: &Statement, resources: &[&St
                 lit.value
             )
         };
-        cx.push(Diagnostic::new(Code::ActionResourceMismatch, lit.content_range(), message).with_fixes(fixes));
+        let mut d = Diagnostic::new(Code::ActionResourceMismatch, lit.content_range(), message).with_fixes(fixes);
+        if only_star {
+            d.severity = Severity::Info;
+        }
+        cx.push(d);
     }
+}
+
+/// How many of the literal runs of a policy's resource (the text between its wildcards) a
+/// format does not contain: the type a wildcard ARN is most likely meant as has fewest
+/// (`/restapis/*/stages/*` is a stage, though it can also match a documentation part).
+fn literal_runs_missing(resource: &str, format: &str) -> usize {
+    resource.split(['*', '?']).filter(|run| !run.is_empty() && !format.contains(run)).count()
 }
 
 fn an(word: &str) -> &'static str {

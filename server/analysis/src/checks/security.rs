@@ -166,8 +166,13 @@ pub fn check_size(cx: &mut Ctx, policy: &Policy) {
     if cx.text.len() <= quota {
         return; // no more characters than bytes
     }
-    // IAM does not count whitespace.
-    let size = if cx.text.is_ascii() {
+    // AWS Organizations keeps an SCP or RCP as saved: through the API, the CLI or
+    // infrastructure code every character counts, whitespace too (only the console strips
+    // whitespace outside strings). IAM does not count whitespace.
+    let organizations = matches!(cx.kind, PolicyKind::Scp | PolicyKind::Rcp);
+    let size = if organizations {
+        cx.text.chars().count()
+    } else if cx.text.is_ascii() {
         // ASCII whitespace is ` ` and `\t` to `\r`. Byte sums over chunks that cannot
         // overflow one are what the compiler vectorises best (a 1 MB document is re-counted
         // on every keystroke).
@@ -182,13 +187,17 @@ pub fn check_size(cx: &mut Ctx, policy: &Policy) {
     };
     if size > quota {
         let root = policy.root.range;
-        cx.push(Diagnostic::new(
-            Code::PolicySize,
-            TextRange::new(root.start, root.start + 1),
+        let message = if organizations {
+            format!(
+                "this {} has {size} characters, whitespace included, over AWS Organizations' quota of {quota} for a policy saved through the API, the CLI or infrastructure code (the console strips whitespace outside strings): remove the whitespace, split it into several policies, or use wildcards where they do not grant more than intended",
+                cx.kind.description()
+            )
+        } else {
             format!(
                 "this {} has {size} characters without whitespace, over IAM's quota of {quota}: split it into several policies, or use wildcards where they do not grant more than intended",
                 cx.kind.description()
-            ),
-        ));
+            )
+        };
+        cx.push(Diagnostic::new(Code::PolicySize, TextRange::new(root.start, root.start + 1), message));
     }
 }
