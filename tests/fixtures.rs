@@ -1,4 +1,4 @@
-//! Fixture tests: every `tests/fixtures/**/*.json` policy (and `*.yaml` template) is analysed and its diagnostics
+//! Fixture tests: every `tests/fixtures/**/*.json` policy is analysed and its diagnostics
 //! rendered (with carets under the offending text and the effect of each fix) next to it
 //! as `*.snap`. A missing or different snapshot fails; `UPDATE_SNAPSHOTS=1 cargo test`
 //! rewrites them, to be reviewed in the diff.
@@ -7,8 +7,8 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use iam_analysis::{
-    analyze_in, apply_edits, Code, Diagnostic, Encoding, Fix, KindChoice, Language, LineIndex, Options, PolicyKind,
-    Severity, TextRange,
+    analyze_in, apply_edits, Analysis, Code, Diagnostic, Encoding, Fix, KindChoice, Language, LineIndex, Options,
+    PolicyKind, Severity, TextRange,
 };
 
 fn fixtures_dir() -> PathBuf {
@@ -21,7 +21,7 @@ fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for path in entries {
         if path.is_dir() {
             fixture_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml") {
+        } else if path.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml" || e == "tf") {
             out.push(path);
         }
     }
@@ -37,14 +37,14 @@ fn options_for(path: &Path) -> Options {
     }
 }
 
-/// The analysis of a fixture, in the language its name says (YAML templates).
-fn analyze_with(text: &str, options: &Options, path: &Path) -> iam_analysis::Analysis {
+/// The analysis of a fixture's text, in the language its name says (a `.tf` is a Terraform module).
+fn analyze_file(path: &Path, text: &str, options: &Options) -> Analysis {
     analyze_in(text, options, Language::of_path(&path.to_string_lossy()))
 }
 
 /// The diagnostics of one text, rendered for a snapshot.
-fn render(text: &str, options: &Options, path: &Path) -> String {
-    let analysis = analyze_with(text, options, path);
+fn render(path: &Path, text: &str, options: &Options) -> String {
+    let analysis = analyze_file(path, text, options);
     if !analysis.is_policy {
         return "not a policy: no diagnostics\n".to_string();
     }
@@ -100,7 +100,7 @@ fn check_fixes(path: &Path, text: &str, options: &Options, diagnostics: &[Diagno
         let before = count(text, diagnostics, d, &d_text);
         for fix in &d.fixes {
             let fixed = apply_edits(text, &fix.edits);
-            let after_fix = analyze_with(&fixed, options, path).diagnostics;
+            let after_fix = analyze_file(path, &fixed, options).diagnostics;
             if count(&fixed, &after_fix, d, &d_text) >= before {
                 failures.push(format!("{}: fix `{}` leaves `{}` in place", path.display(), fix.title, d.message));
             }
@@ -133,8 +133,8 @@ fn check_fixes(path: &Path, text: &str, options: &Options, diagnostics: &[Diagno
 /// action, service prefix or Region) into a real one lets the checks that need to know what
 /// it names run for the first time, and what they then find about the rest of the statement
 /// (`"Resource": "*"` where the action takes ARNs, a resource that does not fit the action,
-/// the Regions an inference profile reaches, what the knowledge base it now queries needs)
-/// was wrong or true before the fix; it is revealed, not created.
+/// the Regions an inference profile reaches) was wrong before the fix; it is revealed, not
+/// created.
 fn new_findings<'a>(
     before: &[Diagnostic],
     fixed: &Diagnostic,
@@ -194,7 +194,7 @@ fn fixtures_match_their_snapshots() {
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap();
         let options = options_for(path);
-        let actual = render(&text, &options, path);
+        let actual = render(path, &text, &options);
         let snap = path.with_extension("snap");
         let expected = std::fs::read_to_string(&snap).ok();
         if expected.as_deref() != Some(actual.as_str()) {
@@ -227,7 +227,7 @@ fn fixes_resolve_their_finding_and_bring_no_new_one() {
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap();
         let options = options_for(path);
-        check_fixes(path, &text, &options, &analyze_with(&text, &options, path).diagnostics, &mut failures);
+        check_fixes(path, &text, &options, &analyze_file(path, &text, &options).diagnostics, &mut failures);
     }
     assert!(failures.is_empty(), "{} fix(es) fail:\n{}", failures.len(), failures.join("\n"));
 }
@@ -242,7 +242,7 @@ fn valid_fixtures_have_no_problems() {
     assert!(valid.len() >= 10, "{}", valid.len());
     for path in valid {
         let text = std::fs::read_to_string(path).unwrap();
-        let analysis = analyze_with(&text, &options_for(path), path);
+        let analysis = analyze_file(path, &text, &options_for(path));
         assert!(analysis.is_policy, "{}", path.display());
         let problems: Vec<&Diagnostic> =
             analysis.diagnostics.iter().filter(|d| matches!(d.severity, Severity::Error | Severity::Warning)).collect();
@@ -258,7 +258,7 @@ fn every_code_has_a_triggering_fixture() {
     let mut seen = std::collections::BTreeSet::new();
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
-        seen.extend(analyze_with(&text, &options_for(&path), &path).diagnostics.iter().map(|d| d.code));
+        seen.extend(analyze_file(&path, &text, &options_for(&path)).diagnostics.iter().map(|d| d.code));
     }
     let missing: Vec<&str> = Code::ALL.iter().filter(|c| !seen.contains(c)).map(|c| c.as_str()).collect();
     assert!(missing.is_empty(), "codes without a fixture: {missing:?}");

@@ -119,6 +119,7 @@ codes! {
     SourceArnService = "source-arn-service", Warning, "An `aws:SourceArn` of another service than the trusted service principal.";
     YamlSyntax = "yaml-syntax", Error, "A CloudFormation, SAM or Serverless YAML file that does not parse: reported once, the policies before the error still checked.";
     StatementOverlap = "statement-overlap", Hint, "Two statements with the same effect, resources, principals and conditions, whose actions could be one list.";
+    HclSyntax = "hcl-syntax", Error, "A Terraform file that does not parse, or a policy in one of its strings that is not JSON: reported once, the other blocks still checked.";
 }
 
 impl Code {

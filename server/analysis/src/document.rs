@@ -27,6 +27,8 @@ pub enum Language {
     #[default]
     Json,
     Yaml,
+    /// A Terraform module (`.tf`).
+    Terraform,
 }
 
 impl Language {
@@ -35,6 +37,8 @@ impl Language {
         let lower = path.to_ascii_lowercase();
         if lower.ends_with(".yaml") || lower.ends_with(".yml") {
             Language::Yaml
+        } else if lower.ends_with(".tf") {
+            Language::Terraform
         } else {
             Language::Json
         }
@@ -73,7 +77,7 @@ impl Document {
     pub fn in_language(text: String, options: Options, language: Language) -> Document {
         let tree = match language {
             Language::Json => Tree::new(&text),
-            Language::Yaml => Tree::new(""),
+            Language::Yaml | Language::Terraform => Tree::new(""),
         };
         Document::assemble(text, tree, options, Arc::default(), language, None)
     }
@@ -93,6 +97,7 @@ impl Document {
                 .and_then(|root| embedded::cloudformation::extract_json(&text, root))
                 .map(|e| (HostFormat::CloudFormationJson, e)),
             Language::Yaml => embedded::extract_yaml(&text),
+            Language::Terraform => embedded::extract_terraform(&text),
         };
         let host = extraction.map(|(format, e)| Arc::new(Host::new(format, e, &options, previous)));
         Document { text, line_index, tree, options, language, host, findings, analysis: OnceLock::new() }

@@ -99,9 +99,9 @@ pub fn check(args: &[String]) -> i32 {
         match outcome {
             Outcome::Checked(checked) => report.merge(checked),
             Outcome::Skipped
-                if iam_analysis::Language::of_path(&file.to_string_lossy()) == iam_analysis::Language::Yaml =>
+                if iam_analysis::Language::of_path(&file.to_string_lossy()) != iam_analysis::Language::Json =>
             {
-                report.skipped += 1; // YAML that is not a template: most YAML is not
+                report.skipped += 1; // YAML that is not a template, a module without policies: most are not
             }
             Outcome::Skipped => {
                 report.skipped += 1;
@@ -162,7 +162,7 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>, named: bool) -> std::io::Resul
                 collect(&entry, files, false)?;
             } else if entry
                 .extension()
-                .is_some_and(|e| ["json", "yaml", "yml"].iter().any(|x| e.eq_ignore_ascii_case(x)))
+                .is_some_and(|e| ["json", "yaml", "yml", "tf"].iter().any(|x| e.eq_ignore_ascii_case(x)))
             {
                 files.push(entry);
             }

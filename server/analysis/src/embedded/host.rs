@@ -89,7 +89,11 @@ impl Host {
     /// or only AWS's own text of a SAM template, dropped), and the host's syntax errors.
     pub fn diagnostics(&self, text: &str, options: &Options) -> Vec<Diagnostic> {
         let mut out: Vec<Diagnostic> = Vec::new();
-        if self.format != HostFormat::CloudFormationJson {
+        if self.format == HostFormat::Terraform {
+            out.extend(
+                self.errors.iter().map(|e| Diagnostic::new(Code::HclSyntax, range(e.range.clone()), &e.message)),
+            );
+        } else if self.format != HostFormat::CloudFormationJson {
             out.extend(self.errors.iter().map(|e| {
                 Diagnostic::new(Code::YamlSyntax, range(e.range.clone()), format!("YAML syntax error: {}", e.message))
             }));

@@ -8,6 +8,7 @@ pub mod host;
 pub mod node;
 pub(crate) mod sam;
 pub mod serverless;
+pub mod terraform;
 pub mod virtual_json;
 pub mod writer;
 
@@ -59,6 +60,8 @@ pub enum HostFormat {
     CloudFormationJson,
     /// A Serverless Framework service (`serverless.yml`).
     Serverless,
+    /// A Terraform module (`.tf`).
+    Terraform,
 }
 
 impl HostFormat {
@@ -67,6 +70,7 @@ impl HostFormat {
         match self {
             HostFormat::CloudFormationYaml | HostFormat::Serverless => &writer::Yaml,
             HostFormat::CloudFormationJson => &writer::Json,
+            HostFormat::Terraform => &terraform::HclWriter,
         }
     }
 
@@ -75,6 +79,7 @@ impl HostFormat {
             HostFormat::CloudFormationYaml => "CloudFormation template (YAML)",
             HostFormat::CloudFormationJson => "CloudFormation template (JSON)",
             HostFormat::Serverless => "Serverless service",
+            HostFormat::Terraform => "Terraform module",
         }
     }
 }
@@ -86,6 +91,13 @@ pub fn extract_yaml(text: &str) -> Option<(HostFormat, Extraction)> {
         return Some((HostFormat::Serverless, extraction));
     }
     cloudformation::extract_yaml(text).map(|e| (HostFormat::CloudFormationYaml, e))
+}
+
+/// The policies of a Terraform module; `None` when it has none (most `.tf` files).
+pub fn extract_terraform(text: &str) -> Option<(HostFormat, Extraction)> {
+    let extraction = terraform::extract(text);
+    let any = !extraction.policies.is_empty() || !extraction.errors.is_empty();
+    any.then_some((HostFormat::Terraform, extraction))
 }
 
 /// Edits that need the host's syntax (quoting, indentation, list style), for fixes whose
