@@ -99,7 +99,7 @@ fn bad_usage_and_unreadable_files_exit_2() {
 
     let bad_format = check(&["--format", "xml", "x.json"]);
     assert_eq!(bad_format.status.code(), Some(2));
-    assert!(stderr(&bad_format).contains("--format takes `text` or `json`, not `xml`"));
+    assert!(stderr(&bad_format).contains("--format takes `text`, `json`, `sarif` or `github`, not `xml`"));
 
     let missing = check(&["/no/such/policy.json"]);
     assert_eq!(missing.status.code(), Some(2));
