@@ -21,7 +21,7 @@ use super::{EmbeddedPolicy, Extraction, HostError, VirtualJsonBuilder};
 use crate::kind::is_trust_action;
 use crate::PolicyKind;
 use eval::{blocks, label, span, Module, Step};
-use value::{emit, parse_json_string, JsonSink, Str, Value};
+use value::{emit, parse_json_string, JsonSink, Part, Str, Value};
 pub use writer::HclWriter;
 
 /// How a resource argument's policy gets its kind.
@@ -275,6 +275,14 @@ impl Found<'_> {
         name: String,
         uses: &mut Vec<(String, DocumentUse)>,
     ) {
+        // `"${data.aws_iam_policy_document.x.json}"`, the old-style interpolation, is the reference itself.
+        if let Expression::StringTemplate(template) = expr {
+            if let (1, Some(hcl_edit::template::Element::Interpolation(interpolation))) =
+                (template.len(), template.get(0))
+            {
+                return self.argument(module, &interpolation.expr, kind, origin, name, uses);
+            }
+        }
         if let Some(document) = document_name(expr) {
             uses.push((document.to_string(), DocumentUse { kind, origin }));
             return;
@@ -293,6 +301,12 @@ impl Found<'_> {
             }
             Expression::String(_) | Expression::StringTemplate(_) | Expression::HeredocTemplate(_) => {
                 if let Value::Str(s) = module.eval(expr, 0) {
+                    // `"${aws_iam_policy.x.policy}"`: a policy known only at apply time, not a
+                    // JSON string with a mistake in it.
+                    let literal = |p: &Part| matches!(p, Part::Text { value, .. } if !value.trim().is_empty());
+                    if !s.parts.iter().any(literal) {
+                        return;
+                    }
                     let (value, errors) = parse_json_string(&s);
                     self.errors.extend(errors.into_iter().map(|(range, message)| HostError {
                         range,

@@ -343,3 +343,29 @@ mod properties {
         }
     }
 }
+
+/// Old-style `"${...}"` around a reference is the reference (serverless-patterns writes it).
+#[test]
+fn interpolation_only_string_is_the_reference() {
+    let text = r#"data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+resource "aws_iam_role" "r" {
+  assume_role_policy = "${data.aws_iam_policy_document.trust.json}"
+}
+resource "aws_iam_role_policy" "p" {
+  role   = aws_iam_role.r.id
+  policy = "${aws_iam_policy.other.policy}"
+}
+"#;
+    let found = extract(text);
+    assert!(found.errors.is_empty(), "{:?}", found.errors);
+    let kinds: Vec<PolicyKind> = found.policies.iter().map(|p| p.kind).collect();
+    assert_eq!(kinds, [PolicyKind::Trust]);
+}
