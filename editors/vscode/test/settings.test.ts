@@ -40,7 +40,7 @@ void test('the commands are restart, output and catalog version', () => {
     manifest.contributes.commands.map((c) => c.command),
     ['iamLsp.restartServer', 'iamLsp.showOutput', 'iamLsp.showCatalogVersion'],
   );
-  assert.deepEqual(manifest.activationEvents, ['onLanguage:json', 'onLanguage:jsonc']);
+  assert.deepEqual(manifest.activationEvents, ['onLanguage:json', 'onLanguage:jsonc', 'onLanguage:yaml', 'onLanguage:terraform']);
 });
 
 void test('the server gets exactly kinds, rules and inlayHints, from the defaults', () => {
