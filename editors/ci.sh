@@ -80,8 +80,8 @@ section "VS Code (code-server + Chromium via playwright-core): end-to-end test"
 timeout 600 node editors/vscode/test/e2e/run.mjs --vsix "$vsix" --code-server "$code_server" \
   --server "$server" --out "$work/vscode-e2e" || failed+=(vscode)
 
-section "web playground: build (wasm32, wasm-bindgen, esbuild) and end-to-end test in Chromium"
-# build.sh installs the wasm32 target and wasm-bindgen-cli (into target/tools/) when missing.
+section "web playground: build (wasm32, esbuild) and end-to-end test in Chromium"
+# build.sh installs the wasm32 target when it is missing.
 bash editors/web/build.sh
 timeout 300 node editors/web/test/e2e.mjs --out "$work/web-e2e" || failed+=(web)
 

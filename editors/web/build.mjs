@@ -1,6 +1,6 @@
-// Bundles the playground into one static folder (build.sh runs this after wasm-bindgen):
-//   node build.mjs --pkg DIR --out DIR
-// DIR of --pkg holds wasm-bindgen's output (iam_wasm.js, iam_wasm_bg.wasm). The examples are the
+// Bundles the playground into one static folder (build.sh runs this after building the .wasm):
+//   node build.mjs --wasm FILE --out DIR
+// FILE is server/wasm's build for wasm32-unknown-unknown (iam_wasm.wasm). The examples are the
 // repository's fixtures and the code table is README.md's, both read here, at build time.
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,10 +11,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
 const arg = (name) => {
   const i = process.argv.indexOf(name);
-  if (i < 0 || !process.argv[i + 1]) throw new Error(`usage: node build.mjs --pkg DIR --out DIR (missing ${name})`);
+  if (i < 0 || !process.argv[i + 1]) throw new Error(`usage: node build.mjs --wasm FILE --out DIR (missing ${name})`);
   return path.resolve(process.argv[i + 1]);
 };
-const pkg = arg('--pkg');
+const wasm = arg('--wasm');
 const out = arg('--out');
 
 // The examples the page offers, first the one it opens with. `kind` where it cannot be inferred.
@@ -73,9 +73,8 @@ await esbuild.build({
   ...common,
   entryPoints: [path.join(here, 'src/worker.js')],
   outfile: path.join(out, 'worker.js'),
-  alias: { 'iam-wasm': path.join(pkg, 'iam_wasm.js') },
 });
-await copyFile(path.join(pkg, 'iam_wasm_bg.wasm'), path.join(out, 'iam_wasm_bg.wasm'));
+await copyFile(wasm, path.join(out, 'iam_analysis.wasm'));
 for (const file of ['index.html', 'style.css', 'boot.js']) await copyFile(path.join(here, 'src', file), path.join(out, file));
 await writeFile(path.join(out, 'rules.html'), await rulesPage());
 console.log(`playground: ${out}`);

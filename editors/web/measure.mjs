@@ -33,7 +33,7 @@ const median = (xs) => {
 const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 
-const wasm = await readFile(path.join(site, 'iam_wasm_bg.wasm'));
+const wasm = await readFile(path.join(site, 'iam_analysis.wasm'));
 const wasmGzip = gzipSync(wasm, { level: 9 }).length;
 let siteGzip = 0;
 for (const name of await readdir(site)) {

@@ -1,6 +1,6 @@
 // The analysis, in a Web Worker so that typing never waits on it: the iam-analysis library
 // compiled to WebAssembly (server/wasm), behind the versioned protocol of protocol.js.
-import init, { Playground } from 'iam-wasm';
+import { load, parse } from './wasm.js';
 import { METHODS, PROTOCOL, REPORT } from './protocol.js';
 
 const API_VERSION = 1; // server/wasm's API_VERSION, which the answers' shapes follow
@@ -11,15 +11,15 @@ const API_VERSION = 1; // server/wasm's API_VERSION, which the answers' shapes f
 const hosts = {
   'iam-json': {
     create: (encoding) => {
-      const playground = new Playground(encoding);
+      call('open', { encoding });
       return {
-        setText: (text) => playground.setText(text),
-        setKind: (kind) => playground.setKind(kind),
-        report: () => ({ report: JSON.parse(playground.diagnostics()), tokens: playground.semanticTokens() }),
-        outline: () => JSON.parse(playground.outline()),
-        hover: (line, col) => JSON.parse(playground.hover(line, col)),
-        completion: (line, col) => JSON.parse(playground.completions(line, col)),
-        codeActions: (r) => JSON.parse(playground.codeActions(r.start.line, r.start.col, r.end.line, r.end.col)),
+        setText: (text) => parse(call('setText', { text })),
+        setKind: (kind) => parse(call('setKind', { kind })),
+        report: () => ({ report: parse(call('diagnostics')), tokens: new Uint32Array(call('semanticTokens').buffer) }),
+        outline: () => parse(call('outline')),
+        hover: (line, col) => parse(call('hover', { line, col })),
+        completion: (line, col) => parse(call('completions', { line, col })),
+        codeActions: (range) => parse(call('codeActions', range)),
       };
     },
   },
@@ -29,9 +29,12 @@ let encoding = 'utf-16';
 let doc = null; // the open document's host instance
 let seq = 0; // the page's number for the version the worker has
 
-const ready = init({ module_or_path: new URL('iam_wasm_bg.wasm', self.location.href) }).then(() => {
-  if (Playground.apiVersion() !== API_VERSION) {
-    throw new Error(`the .wasm answers in API version ${Playground.apiVersion()}, this worker reads ${API_VERSION}`);
+let call = null; // the module's `call(method, params)` (wasm.js), once loaded
+const ready = load(new URL('iam_analysis.wasm', self.location.href)).then((loaded) => {
+  call = loaded;
+  const version = parse(call('apiVersion'));
+  if (version !== API_VERSION) {
+    throw new Error(`the .wasm answers in API version ${version}, this worker reads ${API_VERSION}`);
   }
 });
 
@@ -46,9 +49,9 @@ const handlers = {
   [METHODS.initialize](params) {
     encoding = params.encoding ?? 'utf-16';
     return {
-      about: Playground.about(),
-      kinds: JSON.parse(Playground.kinds()),
-      tokenTypes: JSON.parse(Playground.tokenTypes()),
+      about: parse(call('about')),
+      kinds: parse(call('kinds')),
+      tokenTypes: parse(call('tokenTypes')),
       methods: Object.keys(handlers),
       hosts: Object.keys(hosts),
     };

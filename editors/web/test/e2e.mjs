@@ -55,7 +55,7 @@ try {
   await settled();
   const loaded = requests.length;
   check(
-    requests.some((u) => u.endsWith('iam_wasm_bg.wasm')) && requests.every((u) => u.startsWith(server.url)),
+    requests.some((u) => u.endsWith('iam_analysis.wasm')) && requests.every((u) => u.startsWith(server.url)),
     `loaded from the local server only (${loaded} requests: ${requests.map((u) => u.slice(server.url.length) || '/').join(', ')})`,
   );
   check((await page.textContent('#privacy')).includes('Nothing is sent anywhere'), 'the page says nothing is sent anywhere');

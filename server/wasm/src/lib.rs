@@ -1,12 +1,17 @@
-//! The analysis library for the browser: a thin wasm-bindgen adapter, as the language server is
+//! The analysis library for the browser: a thin WebAssembly adapter, as the language server is
 //! an LSP adapter. One [`Playground`] holds one document, one [`Document`] per version (each made
 //! from the previous with [`Document::edit`], as the server does), and answers what an editor
 //! asks: diagnostics with their fixes, hover, completion, code actions, semantic tokens, the
 //! outline, in the editor's own column encoding (CodeMirror counts UTF-16 code units).
 //!
-//! Answers are JSON strings (one `JSON.parse` in the worker) and, for semantic tokens, a flat
-//! `Uint32Array`: no serde-wasm-bindgen, no JS object built field by field from Rust. The same
-//! methods are plain Rust functions on a native target, which is how tests/api.rs tests them.
+//! The page's Web Worker reaches it through [`abi`]: a handful of plain `extern "C"` exports and
+//! one dispatching call, JSON in and JSON out (and, for semantic tokens, a flat array of `u32`),
+//! read by a 60-line loader (editors/web/src/wasm.js). No wasm-bindgen: its CLI must be built at
+//! the crate's exact version, which costs CI minutes and gigabytes for what these few exports
+//! do. The same methods are plain Rust functions on a native target, which is how tests/api.rs
+//! tests them, and [`abi::Session::call`] is the dispatch the exports run, tested the same way.
+
+pub mod abi;
 
 use iam_analysis::semantic_tokens::{self, TokenType};
 use iam_analysis::symbols::{self, Symbol, SymbolKind};
@@ -14,7 +19,6 @@ use iam_analysis::{
     complete, hover, refactors, CompletionKind, Document, Encoding, KindChoice, LineCol, Options, PolicyKind, TextRange,
 };
 use serde::Serialize;
-use wasm_bindgen::prelude::*;
 
 /// The version of the answers' shapes: the worker checks it, so that a page and a .wasm from
 /// different builds fail loudly instead of misreading each other.
@@ -115,7 +119,6 @@ pub struct OutlineItem {
 }
 
 /// One document being edited in the page.
-#[wasm_bindgen]
 pub struct Playground {
     document: Option<Document>,
     version: u32,
@@ -123,11 +126,9 @@ pub struct Playground {
     options: Options,
 }
 
-#[wasm_bindgen]
 impl Playground {
     /// A playground whose positions count columns in `encoding`: `utf-16` (CodeMirror, the
     /// DOM) or `utf-8`.
-    #[wasm_bindgen(constructor)]
     pub fn new(encoding: &str) -> Result<Playground, String> {
         let encoding = match encoding {
             "utf-16" => Encoding::Utf16,
@@ -138,7 +139,6 @@ impl Playground {
     }
 
     /// The shape version of the answers ([`API_VERSION`]).
-    #[wasm_bindgen(js_name = apiVersion)]
     pub fn api_version() -> u32 {
         API_VERSION
     }
@@ -162,7 +162,6 @@ impl Playground {
 
     /// The semantic token types, in the order of [`Playground::semantic_tokens`]'s type indexes,
     /// as JSON `["namespace", ...]`.
-    #[wasm_bindgen(js_name = tokenTypes)]
     pub fn token_types() -> String {
         json(&TokenType::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>())
     }
@@ -174,7 +173,6 @@ impl Playground {
 
     /// Makes `text` the next version, from the previous one (only what changed is parsed
     /// again, and the checks reuse the unchanged statements' findings). Returns its number.
-    #[wasm_bindgen(js_name = setText)]
     pub fn set_text(&mut self, text: String) -> u32 {
         self.document = Some(match self.document.take() {
             Some(previous) => previous.edit(text),
@@ -186,7 +184,6 @@ impl Playground {
 
     /// Checks as `kind` (`identity`, `resource`, `trust`, `scp`, `rcp`, `boundary`) from now
     /// on, or as the inferred kind for `""`. A new version: returns its number.
-    #[wasm_bindgen(js_name = setKind)]
     pub fn set_kind(&mut self, kind: &str) -> Result<u32, String> {
         self.options.kind = match kind {
             "" => None,
@@ -222,14 +219,12 @@ impl Playground {
 
     /// The quick fixes of the diagnostics under a range, then the refactors there, as a JSON
     /// array of [`Action`].
-    #[wasm_bindgen(js_name = codeActions)]
     pub fn code_actions(&self, start_line: u32, start_col: u32, end_line: u32, end_col: u32) -> String {
         json(&self.actions_at(start_line, start_col, end_line, end_col))
     }
 
     /// Semantic tokens, four numbers each: line, start column, end column (a token never
     /// spans lines), index into [`Playground::token_types`].
-    #[wasm_bindgen(js_name = semanticTokens)]
     pub fn semantic_tokens(&self) -> Vec<u32> {
         let Some(doc) = &self.document else { return Vec::new() };
         let mut out = Vec::new();

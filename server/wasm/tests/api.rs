@@ -200,3 +200,42 @@ fn no_text_and_not_a_policy_give_empty_answers() {
     let broken = playground("{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:Get");
     assert!(broken.report().diagnostics.iter().any(|d| d.code == "json-syntax"));
 }
+
+/// The worker's path: every call through `Session::call`, as editors/web/src/wasm.js makes it.
+#[test]
+fn the_dispatch_the_exports_run_answers_as_the_methods_do() {
+    use iam_wasm::abi::Session;
+    let mut session = Session::default();
+    let text = |answer: Result<Vec<u8>, String>| String::from_utf8(answer.expect("the call succeeds")).expect("UTF-8");
+    assert_eq!(text(session.call("apiVersion", "null")), iam_wasm::API_VERSION.to_string());
+    assert!(text(session.call("about", "null")).starts_with("\"iam-analysis "));
+    assert_eq!(
+        session.call("setText", r#"{"text": "{}"}"#),
+        Err("`setText` needs a document: call `open` first".into())
+    );
+    assert_eq!(text(session.call("open", r#"{"encoding": "utf-16"}"#)), "null");
+    let params = serde_json::json!({ "text": CHATBOT }).to_string();
+    assert_eq!(text(session.call("setText", &params)), "1");
+
+    let direct = playground(CHATBOT);
+    assert_eq!(text(session.call("diagnostics", "null")), direct.diagnostics());
+    assert_eq!(text(session.call("hover", r#"{"line": 7, "col": 20}"#)), direct.hover(7, 20));
+    assert_eq!(
+        text(session.call("codeActions", r#"{"start": {"line": 7, "col": 18}, "end": {"line": 7, "col": 18}}"#)),
+        direct.code_actions(7, 18, 7, 18)
+    );
+    let tokens = session.call("semanticTokens", "null").expect("tokens");
+    let numbers: Vec<u32> =
+        tokens.chunks_exact(4).map(|b| u32::from_le_bytes(b.try_into().expect("four bytes"))).collect();
+    assert_eq!(numbers, direct.semantic_tokens());
+    assert!(!numbers.is_empty());
+
+    // Errors are messages, not panics, and leave the document as it was.
+    assert_eq!(session.call("frobnicate", "null"), Err("no method `frobnicate`".into()));
+    let bad = session.call("hover", r#"{"line": "seven"}"#).expect_err("a string is no line");
+    assert!(bad.starts_with("`hover`'s parameters: "), "{bad}");
+    let kind = session.call("setKind", r#"{"kind": "bucket"}"#).expect_err("no such kind");
+    assert!(kind.starts_with("unknown policy kind `bucket`"), "{kind}");
+    assert_eq!(text(session.call("diagnostics", "null")), direct.diagnostics());
+    assert!(session.call("open", r#"{"encoding": "utf-32"}"#).is_err());
+}
