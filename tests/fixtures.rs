@@ -27,12 +27,14 @@ fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Fixtures under `kinds/KIND/` are checked as that kind; others have it inferred.
+/// Fixtures under `kinds/KIND/` are checked as that kind; others have it inferred. A file
+/// named `*policy.json` is declared a policy, as `iam-lsp check` and the server declare it.
 fn options_for(path: &Path) -> Options {
     let parts: Vec<&str> = path.iter().filter_map(|p| p.to_str()).collect();
     let kind = parts.windows(2).find(|w| w[0] == "kinds").and_then(|w| PolicyKind::parse(w[1]));
     Options {
         kind: kind.map(|kind| KindChoice { kind, reason: "fixture directory".to_string() }),
+        declared: path.file_name().and_then(|n| n.to_str()).is_some_and(iam_analysis::names_a_policy),
         ..Options::default()
     }
 }

@@ -124,6 +124,7 @@ codes! {
     ConditionWildcardLiteral = "condition-wildcard-literal", Warning, "`*` or `?` in a `StringEquals`/`StringNotEquals` value: compared as a plain character, not a wildcard.";
     SourceIpPrivate = "source-ip-private", Warning, "A private IP range in `aws:SourceIp`: no request carries one; VPC addresses are `aws:VpcSourceIp`.";
     OidcSubjectMissing = "oidc-subject-missing", Warning, "A trust policy that lets GitHub Actions' OIDC provider assume the role without a `token.actions.githubusercontent.com:sub` condition.";
+    PolicyCharacter = "policy-character", Error, "A character IAM rejects in an identity, trust or boundary policy: only tab, line feed, carriage return and U+0020 to U+00FF.";
 }
 
 impl Code {

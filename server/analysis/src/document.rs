@@ -167,7 +167,11 @@ impl Document {
         if self.host.is_some() {
             return None;
         }
-        Policy::new(self.root())
+        if self.options.declares_policy() {
+            Policy::declared(self.root())
+        } else {
+            Policy::new(self.root())
+        }
     }
 
     /// [`Document::policy`] with only the statements at `offset` (see [`Policy::around`]).
@@ -175,7 +179,7 @@ impl Document {
         if self.host.is_some() {
             return None;
         }
-        Policy::around(self.root(), offset)
+        Policy::around(self.root(), offset, self.options.declares_policy())
     }
 
     /// The kind the policy is checked as (from the options, else inferred), and why.

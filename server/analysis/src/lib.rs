@@ -46,6 +46,25 @@ pub struct Options {
     pub disabled: Vec<Code>,
     /// Severities to use instead of the codes' defaults.
     pub severity: Vec<(Code, Severity)>,
+    /// The document is meant as a policy whatever it holds: its file name says so
+    /// ([`names_a_policy`]). A chosen `kind` says so too. A top-level object without a
+    /// `Statement` or a policy `Version` is then checked (and told what it lacks), not skipped.
+    pub declared: bool,
+}
+
+impl Options {
+    /// Whether the document is checked as a policy even when its content does not look like
+    /// one (see [`Options::declared`]).
+    pub fn declares_policy(&self) -> bool {
+        self.declared || self.kind.is_some()
+    }
+}
+
+/// Whether a file name says that the file is a policy: its stem ends with `policy`, in any
+/// case (`policy.json`, `trust-policy.json`, `BucketPolicy.json`, `scp.policy.json`).
+pub fn names_a_policy(file_name: &str) -> bool {
+    let stem = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem);
+    stem.len() >= 6 && stem.is_char_boundary(stem.len() - 6) && stem[stem.len() - 6..].eq_ignore_ascii_case("policy")
 }
 
 /// The result of analysing one document.

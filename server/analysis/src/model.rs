@@ -131,18 +131,24 @@ impl<'a> Policy<'a> {
 
     /// The policy view of a parsed document, if it is a policy.
     pub fn new(root: Option<&'a Value>) -> Option<Policy<'a>> {
-        Policy::of_statements(root, None)
+        Policy::of_statements(root, None, false)
+    }
+
+    /// The policy view of a document declared a policy (see `Options::declared`): any
+    /// top-level object.
+    pub fn declared(root: Option<&'a Value>) -> Option<Policy<'a>> {
+        Policy::of_statements(root, None, true)
     }
 
     /// [`Policy::new`] with only the statements whose object touches `offset` (each with
     /// its index in the document): what a request at a position needs, without modelling
     /// the thousands of other statements of a large document on each keystroke.
-    pub fn around(root: Option<&'a Value>, offset: usize) -> Option<Policy<'a>> {
-        Policy::of_statements(root, Some(offset))
+    pub fn around(root: Option<&'a Value>, offset: usize, declared: bool) -> Option<Policy<'a>> {
+        Policy::of_statements(root, Some(offset), declared)
     }
 
-    fn of_statements(root: Option<&'a Value>, around: Option<usize>) -> Option<Policy<'a>> {
-        if !is_policy(root) {
+    fn of_statements(root: Option<&'a Value>, around: Option<usize>, declared: bool) -> Option<Policy<'a>> {
+        if !declared && !is_policy(root) {
             return None;
         }
         let root = root?.as_object()?;

@@ -106,7 +106,8 @@ pub fn check(args: &[String]) -> i32 {
             Outcome::Skipped => {
                 report.skipped += 1;
                 eprintln!(
-                    "{}: info: skipped: not an IAM policy (no top-level \"Statement\" or policy \"Version\")",
+                    "{}: info: skipped: not an IAM policy (no top-level \"Statement\" or policy \"Version\"; \
+                     a file named *policy.json, or given a kind with --kind, is checked whatever it holds)",
                     file.display()
                 );
             }

@@ -206,7 +206,10 @@ impl Config {
 /// Analysis options for a file from several configs, later ones taking precedence, and a
 /// kind given explicitly (`--kind`) over all of them.
 pub fn options_for(path: Option<&Path>, configs: &[&Config], kind: Option<PolicyKind>) -> Options {
-    let mut options = Options::default();
+    let mut options = Options {
+        declared: path.and_then(Path::file_name).and_then(|n| n.to_str()).is_some_and(iam_analysis::names_a_policy),
+        ..Options::default()
+    };
     for config in configs {
         if let Some(choice) = path.and_then(|p| config.kind_for(p)) {
             options.kind = Some(choice);

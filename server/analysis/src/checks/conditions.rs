@@ -458,6 +458,31 @@ fn set_operator(
                 ),
             ));
         }
+        // "Multivalued context keys require a condition set operator":
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+        None if multi(key) && operator.base != "Null" => {
+            let base = &block.key.value;
+            let any = format!("ForAnyValue:{base}");
+            // ForAnyValue in a Deny is told to check for the key's absence too: offered only
+            // where that is done already, so that the fix leaves no new finding.
+            let clean = statement.effect == Some(Effect::Allow)
+                || operator.if_exists
+                || has_null_check(statement, &entry.key.value)
+                || always_sent(cx, statement, &entry.key.value);
+            let all_multi =
+                block_entries(block).iter().all(|e| cx.catalog.condition_key(&e.key.value).is_some_and(multi));
+            cx.push(
+                Diagnostic::new(
+                    Code::ConditionSetOperator,
+                    block.key.range,
+                    format!(
+                        "`{}` is multi-valued (a request can carry several values), and multi-valued keys need a set operator: `{any}` if any value may match, `ForAllValues:{base}` if every value must",
+                        key.key
+                    ),
+                )
+                .with_fixes((clean && all_multi).then(|| rename_block(statement, block, &any)).flatten()),
+            );
+        }
         // "ForAnyValue ... returns false if there are no context keys in the request":
         // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
         Some(SetOperator::ForAnyValue)

@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::{nearest, Ctx, Summary};
 use crate::diagnostics::{Code, Diagnostic, Fix, Severity};
 use crate::kind::PolicyKind;
-use crate::model::{Policy, Statement, POLICY_VERSIONS};
+use crate::model::{Effect, Policy, Statement, POLICY_VERSIONS};
 use crate::syntax::{Member, Object, Value};
 use crate::text::TextRange;
 
@@ -140,6 +140,29 @@ pub fn check_sids(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
 
 /// Whether every action the statement names is of a service whose resource-based policies
 /// have no `Resource` (an ECR repository policy).
+/// Whether a statement is `RCPFullAWSAccess`'s: every principal, action and resource, no condition.
+fn is_full_access(statement: &Statement) -> bool {
+    let all = |strings: &Option<crate::model::Strings>| {
+        strings.as_ref().is_some_and(|s| !s.items.is_empty() && s.items.iter().all(|lit| lit.value == "*"))
+    };
+    let every_principal = statement.principal.and_then(|m| m.value.as_ref()).is_some_and(|v| match v {
+        Value::String(lit) => lit.value == "*",
+        Value::Object(o) => {
+            o.members.len() == 1
+                && o.members[0].key.value == "AWS"
+                && o.members[0].value.as_ref().and_then(Value::as_str).is_some_and(|lit| lit.value == "*")
+        }
+        _ => false,
+    });
+    every_principal
+        && all(&statement.action)
+        && all(&statement.resource)
+        && statement.condition.is_none()
+        && statement.not_action.is_none()
+        && statement.not_resource.is_none()
+        && statement.not_principal.is_none()
+}
+
 fn only_services_without_resource(statement: &Statement) -> bool {
     let Some(actions) = statement.action.as_ref().or(statement.not_action.as_ref()) else { return false };
     let table = crate::knowledge::ResourcePolicyServices::get();
@@ -273,6 +296,16 @@ pub fn check_statement(cx: &mut Ctx, statement: &Statement) {
                 }
             }
             cx.push(d);
+        }
+        Some((_, Some(effect)))
+            if kind == PolicyKind::Rcp && statement.effect == Some(Effect::Allow) && !is_full_access(statement) =>
+        {
+            // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html
+            cx.push(Diagnostic::new(
+                Code::EffectInvalid,
+                effect.range,
+                "resource control policies only deny: `Allow` is supported only in the AWS-managed `RCPFullAWSAccess` (`Principal`, `Action` and `Resource` all `\"*\"`, no `Condition`), which AWS attaches everywhere; write what must not happen as a `Deny`",
+            ));
         }
         _ => {}
     }
@@ -475,4 +508,92 @@ fn line_start_if_blank(text: &str, offset: usize) -> usize {
         None | Some('\n' | '\r') => blank_start,
         Some(_) => offset,
     }
+}
+
+/// Characters IAM's APIs reject in a policy document: they take only tab, line feed, carriage
+/// return and U+0020 to U+00FF, "IAM name and character quotas",
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names
+/// (the API's `PolicyDocument` pattern `[\u0009\u000A\u000D\u0020-\u00FF]+`). Only for the kinds IAM
+/// stores; resource policies, SCPs and RCPs go to other services, which document no such limit.
+pub fn check_characters(cx: &mut Ctx) {
+    const MOST: usize = 20; // a pasted paragraph of non-Latin text is one finding per run, and a few runs say enough
+    if !matches!(cx.kind, PolicyKind::Identity | PolicyKind::Trust | PolicyKind::Boundary) || cx.text.is_ascii() {
+        return;
+    }
+    let text = cx.text;
+    let mut found = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        // A byte-order mark opening the file is the file's encoding, not a character of the policy.
+        if accepted(c) || (start == 0 && c == '\u{feff}') {
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, next)) = chars.peek() {
+            if accepted(next) {
+                break;
+            }
+            end = i + next.len_utf8();
+            chars.next();
+        }
+        let run = &text[start..end];
+        let replacement: Option<String> = run.chars().map(look_alike).collect();
+        let codes: Vec<String> = run.chars().take(3).map(|c| format!("U+{:04X}", c as u32)).collect();
+        let codes = if run.chars().count() > 3 { format!("{}, ...", codes.join(", ")) } else { codes.join(", ") };
+        let shown = if run.chars().all(invisible) {
+            format!("an invisible character ({codes})")
+        } else {
+            format!("`{run}` ({codes})")
+        };
+        let limit = "IAM accepts only tab, line feed, carriage return and U+0020 to U+00FF (ASCII and Latin-1) in a policy, and rejects the document";
+        let mut d = match &replacement {
+            Some(r) if r.is_empty() => Diagnostic::new(
+                Code::PolicyCharacter,
+                TextRange::new(start, end),
+                format!("{shown}: {limit}; remove it"),
+            ),
+            Some(r) => Diagnostic::new(
+                Code::PolicyCharacter,
+                TextRange::new(start, end),
+                format!("{shown}: {limit}; write `{r}`"),
+            ),
+            None => Diagnostic::new(
+                Code::PolicyCharacter,
+                TextRange::new(start, end),
+                format!("{shown}: {limit}; write it with ASCII or Latin-1 characters"),
+            ),
+        };
+        if let Some(r) = replacement {
+            let title =
+                if r.is_empty() { "Remove the invisible character".to_string() } else { format!("Write `{r}`") };
+            d = d.with_fix(Fix::replace(title, TextRange::new(start, end), r).preferred(true));
+        }
+        cx.push(d);
+        found += 1;
+        if found == MOST {
+            break;
+        }
+    }
+}
+
+fn accepted(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}')
+}
+
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+}
+
+/// The ASCII character a typographic look-alike stands for (copied from documents and chat
+/// answers), `""` for an invisible one; `None` when the character has no ASCII meaning. Curly
+/// double quotes have none: inside a JSON string, a straight one would end it.
+fn look_alike(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '\u{2035}' => "'",
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe63}' | '\u{ff0d}' => "-",
+        '\u{2026}' => "...",
+        '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}' => " ",
+        c if invisible(c) => "",
+        _ => return None,
+    })
 }

@@ -131,6 +131,7 @@ pub fn run(
         close_actions: Default::default(),
     };
     grammar::check_policy(&mut cx, policy);
+    grammar::check_characters(&mut cx);
     let mut lines = LineStarts::default();
     let mut summaries = Vec::with_capacity(policy.statements.len());
     for statement in &policy.statements {

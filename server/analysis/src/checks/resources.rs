@@ -30,8 +30,19 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
             let ceiling = matches!(cx.kind, PolicyKind::Scp | PolicyKind::Rcp | PolicyKind::Boundary);
             match resources.items.iter().find(|r| grants_everything(&r.value)) {
                 Some(_) if ceiling => {}
-                Some(star) => resource_star(cx, statement, star),
-                None => action_resource_pairing(cx, statement, &resources.items),
+                Some(star) => resource_star(cx, statement, star, None),
+                None => {
+                    if !ceiling {
+                        if let Some((star, every)) = resources
+                            .items
+                            .iter()
+                            .find_map(|r| every_resource_of(&r.value, cx.catalog).map(|every| (*r, every)))
+                        {
+                            resource_star(cx, statement, star, Some(every));
+                        }
+                    }
+                    action_resource_pairing(cx, statement, &resources.items)
+                }
             }
         }
     }
@@ -470,7 +481,47 @@ fn grants_everything(value: &str) -> bool {
     }
 }
 
-fn resource_star(cx: &mut Ctx, statement: &Statement, star: &StringLit) {
+/// What an ARN that is as broad as `*` for its service covers (every account, every Region,
+/// every resource, or every resource of one type: `arn:*:cloudtrail:*:*:trail/*`), in words;
+/// `None` for a narrower one (an account, a name, a path).
+fn every_resource_of(value: &str, catalog: &crate::catalog::Catalog) -> Option<String> {
+    let a = arn::parse(value).ok()?;
+    let any = |p: &str| p.is_empty() || arn::is_all_wildcard(p);
+    if pattern::has_wildcard(a.service.text) || !any(a.region.text) || !any(a.account.text) {
+        return None;
+    }
+    // In every partition too (`arn:*:cloudtrail:*:*:trail/*`): with the partition named,
+    // `arn:aws:bedrock:*:*:knowledge-base/*` is the common way to say "this account's" in an
+    // identity policy, `arn:aws:bedrock:*::foundation-model/*` is AWS's own models, and AWS's
+    // managed policies write `arn:aws:logs:*:*:*` for a role's own log groups.
+    if !arn::is_all_wildcard(a.partition.text) {
+        return None;
+    }
+    let service = a.service.text;
+    let resource = a.resource.text;
+    if arn::is_all_wildcard(resource) {
+        return Some(format!("every `{service}` resource"));
+    }
+    // `trail/*`, `function:*`, `*/*` (every object of every bucket): one type, or none, then anything.
+    let (kind, rest) = resource.split_once(['/', ':'])?;
+    if !arn::is_all_wildcard(rest)
+        || (pattern::has_wildcard(kind) && !arn::is_all_wildcard(kind))
+        || pattern::has_variable(kind)
+    {
+        return None;
+    }
+    // `trail/` names a type only where the service's ARNs start so; `product-docs/*` is a bucket's objects.
+    let names_a_type = |f: &ArnFormat| f.resource.strip_prefix(kind).is_some_and(|after| after.starts_with(['/', ':']));
+    let is_type = catalog.service(service).is_some_and(|s| {
+        s.resource_types.iter().any(|t| t.arn_format.iter().chain(&t.other_formats).any(names_a_type))
+    });
+    if !arn::is_all_wildcard(kind) && !is_type {
+        return None;
+    }
+    Some(if arn::is_all_wildcard(kind) { format!("every `{service}` resource") } else { format!("every `{kind}`") })
+}
+
+fn resource_star(cx: &mut Ctx, statement: &Statement, star: &StringLit, every: Option<String>) {
     let Some(actions) = &statement.action else { return };
     if actions.items.iter().any(|a| a.value == "*" || a.value == "*:*") {
         return; // every action on every resource: `full-admin` says it
@@ -481,7 +532,9 @@ fn resource_star(cx: &mut Ctx, statement: &Statement, star: &StringLit) {
     // keeps `"Action": "*"` cheap), in the order the statement lists them.
     let mut seen = HashSet::default();
     for (service, action) in matched.per_entry().flatten().copied() {
-        if !action.resource_types.is_empty() && seen.insert(std::ptr::from_ref(action)) {
+        // For an ARN as broad as `*`, the actions of its own service: it grants no other.
+        let of_arn = every.is_none() || arn::parse(&star.value).is_ok_and(|a| a.service.text == service.prefix);
+        if of_arn && !action.resource_types.is_empty() && seen.insert(std::ptr::from_ref(action)) {
             scoped.push((service, action));
         }
     }
@@ -505,12 +558,18 @@ fn resource_star(cx: &mut Ctx, statement: &Statement, star: &StringLit) {
     } else {
         (list(&names).replace(" or ", " and "), "they")
     };
+    let what = match every {
+        None => format!("`\"Resource\": \"{}\"` grants {subject} on all resources", star.value),
+        Some(every) => format!(
+            "`{}` is {every} in every partition, account and Region, as broad as `*`: it grants {subject} on all of them",
+            star.value
+        ),
+    };
     cx.push(Diagnostic::new(
         Code::ResourceStar,
         star.range,
         format!(
-            "`\"Resource\": \"{}\"` grants {subject} on all resources, but {pronoun} can be limited to specific ones (`{}:{}` takes {} ARNs): list those ARNs instead",
-            star.value,
+            "{what}, but {pronoun} can be limited to specific ones (`{}:{}` takes {} ARNs): list those ARNs instead",
             service.prefix,
             action.name,
             types.join(", ")

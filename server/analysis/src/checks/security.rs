@@ -61,8 +61,8 @@ fn allow_with_not(cx: &mut Ctx, statement: &Statement) {
 }
 
 fn full_admin(cx: &mut Ctx, statement: &Statement) {
-    if matches!(cx.kind, PolicyKind::Scp | PolicyKind::Boundary) {
-        return; // `FullAWSAccess`-style SCPs and boundaries only set a ceiling
+    if matches!(cx.kind, PolicyKind::Scp | PolicyKind::Rcp | PolicyKind::Boundary) {
+        return; // `FullAWSAccess`-style SCPs, `RCPFullAWSAccess` and boundaries only set a ceiling
     }
     let Some(actions) = &statement.action else { return };
     let Some(all) = actions.items.iter().find(|a| a.value == "*" || a.value == "*:*") else { return };
