@@ -571,7 +571,7 @@ fn configured_policies(
         Ok(out)
     };
     let mut set = PolicySet::default();
-    let matches = |pattern: &str, text: &str| evaluate::matching::glob(pattern, text);
+    let matches = iam_analysis::pattern::matches;
     if let Some(principal) = config.principals.iter().find(|p| matches(&p.arn, &request.principal)) {
         for glob in &principal.identity {
             set.identity.extend(read(glob, "identity")?);

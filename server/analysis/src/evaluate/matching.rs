@@ -76,56 +76,10 @@ pub fn expand(
     Ok(out)
 }
 
-/// The request's own string as a pattern: `*` and `?` in it stand for a set.
-pub fn request_pattern(s: &str) -> Vec<Tok> {
-    s.chars()
-        .map(|c| match c {
-            '*' => Tok::Star,
-            '?' => Tok::Any,
-            c => Tok::Lit(c),
-        })
-        .collect()
-}
-
-/// Whether `pattern` matches every string `request` matches. Sufficient and, for the
-/// patterns policies hold, exact: a request's wildcard can only be covered by a `*` (or,
-/// for `?`, by a `?`).
-pub fn covers(pattern: &[Tok], request: &[Tok]) -> bool {
-    let m = request.len();
-    // reach[j]: the pattern tokens read so far can match the request's first j.
-    let mut reach = vec![false; m + 1];
-    reach[0] = true;
-    for &tok in pattern {
-        let mut next = vec![false; m + 1];
-        match tok {
-            Tok::Star => {
-                let mut any = false;
-                for j in 0..=m {
-                    any |= reach[j];
-                    next[j] = any;
-                }
-            }
-            tok => {
-                for j in 0..m {
-                    if reach[j] {
-                        next[j + 1] = match (tok, request[j]) {
-                            (Tok::Lit(a), Tok::Lit(b)) => a == b,
-                            (Tok::Any, Tok::Lit(_) | Tok::Any) => true,
-                            _ => false,
-                        };
-                    }
-                }
-            }
-        }
-        reach = next;
-    }
-    reach[m]
-}
-
 fn compare(pattern: &[Tok], request: &[Tok], side: Side) -> bool {
     match side {
         Side::Overlaps => pattern::intersects(pattern, request),
-        Side::Covers => covers(pattern, request),
+        Side::Covers => pattern::covers(pattern, request),
     }
 }
 
@@ -136,7 +90,7 @@ pub fn action_matches(pattern: &str, action: &str, side: Side) -> bool {
     if !pattern::has_wildcard(action) {
         return pattern::matches_ignore_case(pattern, action);
     }
-    let lower = |s: &str| request_pattern(&s.to_ascii_lowercase());
+    let lower = |s: &str| pattern::wildcards(&s.to_ascii_lowercase());
     compare(&lower(pattern), &lower(action), side)
 }
 
@@ -164,7 +118,7 @@ pub fn resource_matches(
     if policy_parts.len() == 6 && request_parts.len() == 6 && request_parts[0] == "arn" {
         for (p, r) in policy_parts.iter().zip(&request_parts) {
             let tokens = expand(p.text, context, variables, true)?;
-            if !compare(&tokens, &request_pattern(r), side) {
+            if !compare(&tokens, &pattern::wildcards(r), side) {
                 return Ok(false);
             }
         }
@@ -175,7 +129,7 @@ pub fn resource_matches(
         return Ok(false);
     }
     let tokens = expand(pattern, context, variables, true)?;
-    Ok(compare(&tokens, &request_pattern(resource), side))
+    Ok(compare(&tokens, &pattern::wildcards(resource), side))
 }
 
 /// [`resource_matches`] for a pattern without variables and a request without wildcards.
@@ -183,49 +137,18 @@ fn plain_resource_matches(pattern: &str, resource: &str) -> bool {
     let is_arn = |s: &str| s.starts_with("arn:") && s.bytes().filter(|&b| b == b':').count() >= 5;
     if is_arn(resource) {
         if !pattern.starts_with("arn:") {
-            return glob(pattern, resource);
+            return pattern::matches(pattern, resource);
         }
         let (mut p, mut r) = (pattern.splitn(6, ':'), resource.splitn(6, ':'));
         for _ in 0..6 {
             match (p.next(), r.next()) {
-                (Some(a), Some(b)) if glob(a, b) => {}
+                (Some(a), Some(b)) if pattern::matches(a, b) => {}
                 _ => return false,
             }
         }
         return true;
     }
-    glob(pattern, resource)
-}
-
-/// Whether `text` matches a wildcard pattern (`*`, `?`), case-sensitively.
-pub fn glob(pattern: &str, text: &str) -> bool {
-    if !(pattern.is_ascii() && text.is_ascii()) {
-        return pattern::intersects(&request_pattern(pattern), &pattern::literal(text));
-    }
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let (mut i, mut j) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while j < t.len() {
-        match p.get(i) {
-            Some(b'*') => {
-                star = Some((i + 1, j));
-                i += 1;
-            }
-            Some(&c) if c == b'?' || c == t[j] => {
-                i += 1;
-                j += 1;
-            }
-            _ => match star {
-                Some((si, sj)) => {
-                    i = si;
-                    j = sj + 1;
-                    star = Some((si, sj + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p[i..].iter().all(|&c| c == b'*')
+    pattern::matches(pattern, resource)
 }
 
 /// How a resource policy's principal names the caller, which decides what else must allow.
