@@ -273,48 +273,124 @@ fn compatible(a: Tok, b: Tok) -> bool {
     }
 }
 
+/// IAM wildcard text without policy variables: `*` and `?` are wildcards, every other
+/// character itself. (A request's resource or action that stands for a set; a policy string
+/// whose variables are off or absent.)
+pub fn wildcards(s: &str) -> Vec<Tok> {
+    s.chars()
+        .map(|c| match c {
+            '*' => Tok::Star,
+            '?' => Tok::Any,
+            c => Tok::Lit(c),
+        })
+        .collect()
+}
+
+/// Whether `pattern` matches every string `request` matches (both of `Lit`, `Any` and
+/// `Star`). Sufficient and, for the patterns policies hold, exact: a request's wildcard can
+/// only be covered by a `*` (or, for `?`, by a `?`). What a `Deny` asks of a request that
+/// stands for a set; [`intersects`] is what an `Allow` asks.
+pub fn covers(pattern: &[Tok], request: &[Tok]) -> bool {
+    let m = request.len();
+    // reach[j]: the pattern tokens read so far can match the request's first j.
+    let mut reach = vec![false; m + 1];
+    reach[0] = true;
+    for &tok in pattern {
+        let mut next = vec![false; m + 1];
+        match tok {
+            Tok::Star => {
+                let mut any = false;
+                for j in 0..=m {
+                    any |= reach[j];
+                    next[j] = any;
+                }
+            }
+            tok => {
+                for j in 0..m {
+                    if reach[j] {
+                        next[j + 1] = match (tok, request[j]) {
+                            (Tok::Lit(a), Tok::Lit(b)) => a == b,
+                            (Tok::Any, Tok::Lit(_) | Tok::Any) => true,
+                            _ => false,
+                        };
+                    }
+                }
+            }
+        }
+        reach = next;
+    }
+    reach[m]
+}
+
 /// Whether `text` matches an IAM wildcard `pattern`, ignoring ASCII case (how IAM compares
 /// action names).
 pub fn matches_ignore_case(pattern: &str, text: &str) -> bool {
-    // Most calls compare a policy's action with one name: settle them without building a
-    // matcher, on the text before the first wildcard.
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let literal = p.iter().position(|&b| b == b'*' || b == b'?').unwrap_or(p.len());
-    if literal == p.len() {
-        return p.eq_ignore_ascii_case(t);
-    }
-    if t.len() < literal || !t[..literal].eq_ignore_ascii_case(&p[..literal]) {
-        return false;
-    }
-    Matcher::new(pattern).matches(text)
+    matches_with(pattern, text, true)
 }
 
-/// An IAM wildcard pattern (`*`, `?`) ready to match many texts, ignoring ASCII case: what
-/// expanding a wildcard against a service's actions, or every service's, needs.
+/// Whether `text` matches an IAM wildcard `pattern` (`*`, `?`), case-sensitively (how IAM
+/// compares ARNs and resource names).
+pub fn matches(pattern: &str, text: &str) -> bool {
+    matches_with(pattern, text, false)
+}
+
+fn matches_with(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    // Most calls compare a policy's string with one text: settle them without building a
+    // matcher, on the text before the first wildcard.
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let same = |a: &[u8], b: &[u8]| if ignore_case { a.eq_ignore_ascii_case(b) } else { a == b };
+    let literal = p.iter().position(|&b| b == b'*' || b == b'?').unwrap_or(p.len());
+    if literal == p.len() {
+        return same(p, t);
+    }
+    if t.len() < literal || !same(&t[..literal], &p[..literal]) {
+        return false;
+    }
+    Matcher::with_case(pattern, ignore_case).matches(text)
+}
+
+/// An IAM wildcard pattern (`*`, `?`) ready to match many texts, ignoring ASCII case or
+/// not: what expanding a wildcard against a service's actions, or every service's, needs,
+/// and a policy's patterns compiled once for the evaluator.
+#[derive(Clone, Debug)]
 pub struct Matcher {
     tokens: Vec<Tok>,
-    /// The pattern's leading ASCII literal text, lower-cased: most texts differ from it
-    /// within a byte or two, and are rejected without matching.
+    /// The pattern's leading ASCII literal text (lower-cased when case is ignored): most
+    /// texts differ from it within a byte or two, and are rejected without matching.
     prefix: Vec<u8>,
     /// Whether the pattern is that prefix and one `*`.
     prefix_star: bool,
+    /// Whether the pattern is that prefix alone (no wildcard, ASCII).
+    exact: bool,
+    ignore_case: bool,
 }
 
 impl Matcher {
+    /// A matcher that ignores ASCII case, as IAM compares action names.
     pub fn new(pattern: &str) -> Matcher {
-        let tokens = pattern
-            .chars()
-            .map(|c| match c {
-                '*' => Tok::Star,
-                '?' => Tok::Any,
-                c => Tok::Lit(c.to_ascii_lowercase()),
-            })
-            .collect();
+        Matcher::with_case(pattern, true)
+    }
+
+    /// A matcher that compares case as it is, as IAM compares ARNs.
+    pub fn case_sensitive(pattern: &str) -> Matcher {
+        Matcher::with_case(pattern, false)
+    }
+
+    fn with_case(pattern: &str, ignore_case: bool) -> Matcher {
+        let mut tokens = wildcards(pattern);
         let mut prefix: Vec<u8> = pattern.bytes().take_while(|b| b.is_ascii() && !matches!(b, b'*' | b'?')).collect();
-        prefix.make_ascii_lowercase();
+        if ignore_case {
+            for t in &mut tokens {
+                if let Tok::Lit(c) = t {
+                    *c = c.to_ascii_lowercase();
+                }
+            }
+            prefix.make_ascii_lowercase();
+        }
         // `Describe*`, the usual wildcard: the prefix says it all.
         let prefix_star = pattern.len() == prefix.len() + 1 && pattern.ends_with('*');
-        Matcher { tokens, prefix, prefix_star }
+        let exact = pattern.len() == prefix.len();
+        Matcher { tokens, prefix, prefix_star, exact, ignore_case }
     }
 
     /// Whether the pattern is its literal prefix and one `*` (`Describe*`).
@@ -322,27 +398,36 @@ impl Matcher {
         self.prefix_star
     }
 
-    /// The pattern's leading text before any wildcard (its ASCII part), lower-cased: every
-    /// match starts with it, ignoring case.
+    /// The pattern's leading text before any wildcard (its ASCII part), lower-cased when
+    /// case is ignored: every match starts with it.
     pub fn literal_prefix(&self) -> &[u8] {
         &self.prefix
     }
 
+    /// The pattern as tokens (lower-cased when case is ignored), for comparing it with
+    /// another pattern ([`intersects`], [`covers`]).
+    pub fn tokens(&self) -> &[Tok] {
+        &self.tokens
+    }
+
     pub fn matches(&self, text: &str) -> bool {
         let t = text.as_bytes();
-        if t.len() < self.prefix.len() || !t[..self.prefix.len()].eq_ignore_ascii_case(&self.prefix) {
+        let same = |a: &[u8], b: &[u8]| if self.ignore_case { a.eq_ignore_ascii_case(b) } else { a == b };
+        if t.len() < self.prefix.len() || !same(&t[..self.prefix.len()], &self.prefix) {
             return false;
         }
         if self.prefix_star {
             return true;
         }
-        if text.is_ascii() {
-            // Action names are ASCII: compare bytes, without allocating.
-            return glob(&self.tokens, t.len(), |tok, i| {
-                tok == Tok::Any || tok == Tok::Lit(t[i].to_ascii_lowercase() as char)
-            });
+        if self.exact {
+            return t.len() == self.prefix.len();
         }
-        let text: Vec<char> = text.chars().map(|c| c.to_ascii_lowercase()).collect();
+        let fold = |c: char| if self.ignore_case { c.to_ascii_lowercase() } else { c };
+        if text.is_ascii() {
+            // Action names and most ARNs are ASCII: compare bytes, without allocating.
+            return glob(&self.tokens, t.len(), |tok, i| tok == Tok::Any || tok == Tok::Lit(fold(t[i] as char)));
+        }
+        let text: Vec<char> = text.chars().map(fold).collect();
         glob(&self.tokens, text.len(), |tok, i| compatible(tok, Tok::Lit(text[i])))
     }
 }
@@ -478,7 +563,8 @@ mod tests {
         let lower_tokens = |s: &str| -> Vec<Tok> { policy_pattern(&s.to_ascii_lowercase()) };
         for pattern in words(&['a', 'B', '*', '?', 'é'], 4) {
             let matcher = Matcher::new(&pattern);
-            for text in words(&['A', 'b', 'é'], 4) {
+            let exact = Matcher::case_sensitive(&pattern);
+            for text in words(&['A', 'b', 'B', 'é'], 4) {
                 let expected = product(
                     &lower_tokens(&pattern),
                     &literal(&text.to_ascii_lowercase()),
@@ -486,8 +572,26 @@ mod tests {
                     &mut Vec::new(),
                 );
                 assert_eq!(matcher.matches(&text), expected, "{pattern:?} {text:?}");
+                assert_eq!(matches_ignore_case(&pattern, &text), expected, "{pattern:?} {text:?}");
+                let expected = product(&wildcards(&pattern), &literal(&text), &mut Vec::new(), &mut Vec::new());
+                assert_eq!(exact.matches(&text), expected, "{pattern:?} {text:?}");
+                assert_eq!(matches(&pattern, &text), expected, "{pattern:?} {text:?}");
             }
         }
+    }
+
+    #[test]
+    fn covers_means_every_text_of_the_request_matches() {
+        let c = |p: &str, r: &str| covers(&wildcards(p), &wildcards(r));
+        assert!(c("*", "a*"));
+        assert!(c("a*", "ab*"));
+        assert!(!c("ab*", "a*"));
+        assert!(c("a?", "a?"));
+        assert!(!c("ab", "a?"));
+        assert!(!c("a?", "a*"));
+        assert!(c("a*b", "a*b"));
+        assert!(c("a*b", "a?b"));
+        assert!(!c("a*", "*a"));
     }
 
     #[test]

@@ -203,10 +203,13 @@ pub fn simulate(args: &[String]) -> i32 {
     }
     let asked_resources = if resources.is_empty() { vec![base.resource.clone()] } else { resources };
     let mut results = Vec::new();
+    // The caller and its context are the same for every question: read once.
+    let requester = evaluate::Requester::new(&base.principal, &base.context);
     for action in &concrete {
         for resource in &asked_resources {
             let request = Request { action: action.clone(), resource: resource.clone(), ..base.clone() };
-            let evaluation = evaluate::evaluate(&request, &policies);
+            let evaluation =
+                requester.evaluate(&request.action, &request.resource, request.resource_account.as_deref(), &policies);
             results.push((request, evaluation));
         }
     }
@@ -571,7 +574,7 @@ fn configured_policies(
         Ok(out)
     };
     let mut set = PolicySet::default();
-    let matches = |pattern: &str, text: &str| evaluate::matching::glob(pattern, text);
+    let matches = iam_analysis::pattern::matches;
     if let Some(principal) = config.principals.iter().find(|p| matches(&p.arn, &request.principal)) {
         for glob in &principal.identity {
             set.identity.extend(read(glob, "identity")?);

@@ -3,6 +3,7 @@
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html>
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use serde::Serialize;
@@ -83,7 +84,17 @@ fn operator(name: &str) -> Option<Operator> {
         if_exists = true;
         rest = &rest[..rest.len() - 8];
     }
-    let (base, negated) = match rest.to_ascii_lowercase().as_str() {
+    // Operator names are short: lower-cased on the stack, not in a new string.
+    let mut buffer = [0u8; 32];
+    let lower = match buffer.get_mut(..rest.len()) {
+        Some(lower) => {
+            lower.copy_from_slice(rest.as_bytes());
+            lower.make_ascii_lowercase();
+            std::str::from_utf8(lower).ok()?
+        }
+        None => return None,
+    };
+    let (base, negated) = match lower {
         "stringequals" => (Base::StringEquals, false),
         "stringnotequals" => (Base::StringEquals, true),
         "stringequalsignorecase" => (Base::StringEqualsIgnoreCase, false),
@@ -224,10 +235,10 @@ fn value_holds(
 
 fn compare(base: Base, value: &str, policy: &str, context: &[(String, ContextValue)], variables: bool) -> Option<bool> {
     match base {
-        Base::StringEquals => Some(literal(expand(policy, context, variables, false).ok()?) == value),
-        Base::StringEqualsIgnoreCase => {
-            Some(literal(expand(policy, context, variables, false).ok()?).to_lowercase() == value.to_lowercase())
-        }
+        Base::StringEquals => Some(text(policy, context, variables)? == value),
+        Base::StringEqualsIgnoreCase => Some(text(policy, context, variables)?.to_lowercase() == value.to_lowercase()),
+        // Without a variable the policy's text is the pattern: the matcher, no tokens built.
+        Base::StringLike if !(variables && pattern::has_variable(policy)) => Some(pattern::matches(policy, value)),
         Base::StringLike => {
             let tokens = expand(policy, context, variables, true).ok()?;
             Some(pattern::intersects(&tokens, &pattern::literal(value)))
@@ -254,8 +265,7 @@ fn compare(base: Base, value: &str, policy: &str, context: &[(String, ContextVal
                 "false" => Some(false),
                 _ => None,
             };
-            let policy = literal(expand(policy, context, variables, false).ok()?);
-            Some(read(value)? == read(&policy)?)
+            Some(read(value)? == read(&text(policy, context, variables)?)?)
         }
         Base::BinaryEquals => Some(value == policy),
         Base::IpAddress => Some(in_range(value.trim().parse().ok()?, policy.trim())?),
@@ -273,6 +283,14 @@ fn ordered(base: Base, ordering: std::cmp::Ordering) -> bool {
         Base::NumericGreaterThan | Base::DateGreaterThan => ordering == Greater,
         _ => ordering != Less,
     }
+}
+
+/// A policy value with its variables replaced; the text itself when it has none.
+fn text<'a>(policy: &'a str, context: &[(String, ContextValue)], variables: bool) -> Option<Cow<'a, str>> {
+    if !(variables && pattern::has_variable(policy)) {
+        return Some(Cow::Borrowed(policy));
+    }
+    Some(Cow::Owned(literal(expand(policy, context, variables, false).ok()?)))
 }
 
 fn literal(tokens: Vec<Tok>) -> String {

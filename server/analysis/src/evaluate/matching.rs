@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use super::policy::Principals;
+use std::cell::OnceCell;
+
+use super::policy::{ActionPattern, Principals, ResourceForm, ResourcePattern};
 use super::request::{lookup, Caller, ContextValue, PrincipalKind};
 use crate::pattern::{self, Tok};
 
@@ -76,68 +78,68 @@ pub fn expand(
     Ok(out)
 }
 
-/// The request's own string as a pattern: `*` and `?` in it stand for a set.
-pub fn request_pattern(s: &str) -> Vec<Tok> {
-    s.chars()
-        .map(|c| match c {
-            '*' => Tok::Star,
-            '?' => Tok::Any,
-            c => Tok::Lit(c),
-        })
-        .collect()
-}
-
-/// Whether `pattern` matches every string `request` matches. Sufficient and, for the
-/// patterns policies hold, exact: a request's wildcard can only be covered by a `*` (or,
-/// for `?`, by a `?`).
-pub fn covers(pattern: &[Tok], request: &[Tok]) -> bool {
-    let m = request.len();
-    // reach[j]: the pattern tokens read so far can match the request's first j.
-    let mut reach = vec![false; m + 1];
-    reach[0] = true;
-    for &tok in pattern {
-        let mut next = vec![false; m + 1];
-        match tok {
-            Tok::Star => {
-                let mut any = false;
-                for j in 0..=m {
-                    any |= reach[j];
-                    next[j] = any;
-                }
-            }
-            tok => {
-                for j in 0..m {
-                    if reach[j] {
-                        next[j + 1] = match (tok, request[j]) {
-                            (Tok::Lit(a), Tok::Lit(b)) => a == b,
-                            (Tok::Any, Tok::Lit(_) | Tok::Any) => true,
-                            _ => false,
-                        };
-                    }
-                }
-            }
-        }
-        reach = next;
-    }
-    reach[m]
-}
-
 fn compare(pattern: &[Tok], request: &[Tok], side: Side) -> bool {
     match side {
         Side::Overlaps => pattern::intersects(pattern, request),
-        Side::Covers => covers(pattern, request),
+        Side::Covers => pattern::covers(pattern, request),
+    }
+}
+
+/// The request's action, read once for all the statements it is compared with.
+pub struct AskedAction<'r> {
+    pub text: &'r str,
+    /// When the action stands for a set (`s3:Get*`): its tokens, lower-cased.
+    set: Option<Vec<Tok>>,
+}
+
+impl<'r> AskedAction<'r> {
+    pub fn new(text: &'r str) -> AskedAction<'r> {
+        let set = pattern::has_wildcard(text).then(|| pattern::wildcards(&text.to_ascii_lowercase()));
+        AskedAction { text, set }
     }
 }
 
 /// Whether an action pattern of a policy matches the request's action, ignoring case.
 /// A malformed or unknown action is compared like any other text: it matches nothing
 /// but itself.
-pub fn action_matches(pattern: &str, action: &str, side: Side) -> bool {
-    if !pattern::has_wildcard(action) {
-        return pattern::matches_ignore_case(pattern, action);
+pub fn action_matches(pattern: &ActionPattern, action: &AskedAction<'_>, side: Side) -> bool {
+    match &action.set {
+        None => pattern.matcher.matches(action.text),
+        Some(tokens) => compare(pattern.matcher.tokens(), tokens, side),
     }
-    let lower = |s: &str| request_pattern(&s.to_ascii_lowercase());
-    compare(&lower(pattern), &lower(action), side)
+}
+
+/// A request's resource as tokens: whole, and its six parts when it is an ARN.
+type RequestTokens = (Vec<Tok>, Option<Vec<Vec<Tok>>>);
+
+/// The request's resource, read once for all the statements it is compared with.
+pub struct AskedResource<'r> {
+    pub text: &'r str,
+    /// Its six parts, when it is an ARN.
+    arn: Option<[&'r str; 6]>,
+    /// Whether it stands for a set of resources (holds `*` or `?`).
+    set: bool,
+    /// As tokens, whole and part by part: built the first time a pattern needs them.
+    tokens: OnceCell<RequestTokens>,
+}
+
+impl<'r> AskedResource<'r> {
+    pub fn new(text: &'r str) -> AskedResource<'r> {
+        let mut split = text.splitn(6, ':');
+        let parts: [Option<&str>; 6] = std::array::from_fn(|_| split.next());
+        let arn = match parts {
+            [Some("arn"), Some(b), Some(c), Some(d), Some(e), Some(f)] => Some(["arn", b, c, d, e, f]),
+            _ => None,
+        };
+        AskedResource { text, arn, set: pattern::has_wildcard(text), tokens: OnceCell::new() }
+    }
+
+    fn tokens(&self) -> &RequestTokens {
+        self.tokens.get_or_init(|| {
+            let parts = self.arn.map(|parts| parts.iter().map(|p| pattern::wildcards(p)).collect());
+            (pattern::wildcards(self.text), parts)
+        })
+    }
 }
 
 /// Whether a `Resource` pattern matches the request's resource. ARNs are compared part by
@@ -145,87 +147,65 @@ pub fn action_matches(pattern: &str, action: &str, side: Side) -> bool {
 /// a whole; anything else as one string.
 /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html>
 pub fn resource_matches(
-    pattern: &str,
-    resource: &str,
+    pattern: &ResourcePattern,
+    resource: &AskedResource<'_>,
     context: &[(String, ContextValue)],
     variables: bool,
     side: Side,
 ) -> Result<bool, String> {
-    if pattern == "*" {
-        return Ok(true);
-    }
-    // The common case, no variable in the pattern and no wildcard in the request: compare
-    // the strings as they are, without building patterns.
-    if !(pattern::has_wildcard(resource) || variables && pattern::has_variable(pattern)) {
-        return Ok(plain_resource_matches(pattern, resource));
-    }
-    let policy_parts = crate::arn::split_outside_variables(pattern, b':', 6);
-    let request_parts: Vec<&str> = resource.splitn(6, ':').collect();
-    if policy_parts.len() == 6 && request_parts.len() == 6 && request_parts[0] == "arn" {
-        for (p, r) in policy_parts.iter().zip(&request_parts) {
-            let tokens = expand(p.text, context, variables, true)?;
-            if !compare(&tokens, &request_pattern(r), side) {
+    let starts_arn = pattern.text.starts_with("arn:");
+    match &pattern.form {
+        ResourceForm::All => Ok(true),
+        // The common case, no variable in the pattern and no wildcard in the request: the
+        // compiled matchers on the request's text.
+        ResourceForm::Fixed { whole, parts } if !resource.set => Ok(match (&resource.arn, parts) {
+            (Some(_), _) if !starts_arn => whole.matches(resource.text),
+            (Some(texts), Some(parts)) => parts.iter().zip(texts).all(|(part, text)| part.matches(text)),
+            // An ARN pattern with parts missing matches no ARN.
+            (Some(_), None) => false,
+            (None, _) => whole.matches(resource.text),
+        }),
+        ResourceForm::Fixed { whole, parts } => {
+            let parts = parts.as_ref().map(|parts| std::array::from_fn(|i| parts[i].tokens()));
+            Ok(compare_tokens(whole.tokens(), parts, starts_arn, resource, side))
+        }
+        ResourceForm::Variables => {
+            let split = crate::arn::split_outside_variables(&pattern.text, b':', 6);
+            if split.len() == 6 && resource.arn.is_some() {
+                let mut parts = Vec::with_capacity(6);
+                for part in &split {
+                    parts.push(expand(part.text, context, variables, true)?);
+                }
+                let parts = std::array::from_fn(|i| parts[i].as_slice());
+                return Ok(compare_tokens(&[], Some(parts), starts_arn, resource, side));
+            }
+            if starts_arn && resource.arn.is_some() {
                 return Ok(false);
             }
+            let whole = expand(&pattern.text, context, variables, true)?;
+            Ok(compare_tokens(&whole, None, starts_arn, resource, side))
         }
-        return Ok(true);
     }
-    // An ARN pattern with parts missing matches no ARN: the parts are compared one by one.
-    if pattern.starts_with("arn:") && request_parts.len() == 6 && request_parts[0] == "arn" {
-        return Ok(false);
-    }
-    let tokens = expand(pattern, context, variables, true)?;
-    Ok(compare(&tokens, &request_pattern(resource), side))
 }
 
-/// [`resource_matches`] for a pattern without variables and a request without wildcards.
-fn plain_resource_matches(pattern: &str, resource: &str) -> bool {
-    let is_arn = |s: &str| s.starts_with("arn:") && s.bytes().filter(|&b| b == b':').count() >= 5;
-    if is_arn(resource) {
-        if !pattern.starts_with("arn:") {
-            return glob(pattern, resource);
+/// [`resource_matches`] on tokens: for a request that stands for a set, or a pattern whose
+/// variables took the request's values.
+fn compare_tokens(
+    whole: &[Tok],
+    parts: Option<[&[Tok]; 6]>,
+    starts_arn: bool,
+    resource: &AskedResource<'_>,
+    side: Side,
+) -> bool {
+    let (request, request_parts) = resource.tokens();
+    match (parts, request_parts) {
+        (Some(parts), Some(request_parts)) => {
+            parts.iter().zip(request_parts).all(|(part, request)| compare(part, request, side))
         }
-        let (mut p, mut r) = (pattern.splitn(6, ':'), resource.splitn(6, ':'));
-        for _ in 0..6 {
-            match (p.next(), r.next()) {
-                (Some(a), Some(b)) if glob(a, b) => {}
-                _ => return false,
-            }
-        }
-        return true;
+        // An ARN pattern with parts missing matches no ARN: the parts are compared one by one.
+        (None, Some(_)) if starts_arn => false,
+        _ => compare(whole, request, side),
     }
-    glob(pattern, resource)
-}
-
-/// Whether `text` matches a wildcard pattern (`*`, `?`), case-sensitively.
-pub fn glob(pattern: &str, text: &str) -> bool {
-    if !(pattern.is_ascii() && text.is_ascii()) {
-        return pattern::intersects(&request_pattern(pattern), &pattern::literal(text));
-    }
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let (mut i, mut j) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while j < t.len() {
-        match p.get(i) {
-            Some(b'*') => {
-                star = Some((i + 1, j));
-                i += 1;
-            }
-            Some(&c) if c == b'?' || c == t[j] => {
-                i += 1;
-                j += 1;
-            }
-            _ => match star {
-                Some((si, sj)) => {
-                    i = si;
-                    j = sj + 1;
-                    star = Some((si, sj + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p[i..].iter().all(|&c| c == b'*')
 }
 
 /// How a resource policy's principal names the caller, which decides what else must allow.

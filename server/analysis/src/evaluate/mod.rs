@@ -23,11 +23,11 @@ use serde::Serialize;
 
 pub use condition::ConditionFailure;
 pub use matching::Named;
-pub use policy::{Policy, Statement};
+pub use policy::{ActionPattern, Policy, ResourcePattern, Statement};
 pub use request::{Caller, ContextValue, PrincipalKind, Request};
 
 use crate::model::Effect;
-use matching::Side;
+use matching::{AskedAction, AskedResource, Side};
 
 /// The policy types, as scenario files and reports name them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -168,7 +168,7 @@ pub struct StatementReport<'p> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<Check>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub condition_failure: Option<ConditionFailure>,
+    pub condition_failure: Option<Box<ConditionFailure>>,
     /// For a statement that applies: what the request held for each of its conditions.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditions_held: Vec<String>,
@@ -208,7 +208,7 @@ pub struct Evaluation<'p> {
     /// Every statement of every policy that applies to the request, in evaluation order.
     pub statements: Vec<StatementReport<'p>>,
     /// Rules beyond the policy text that decided, and what else AWS checks.
-    pub notes: Vec<String>,
+    pub notes: Vec<Cow<'static, str>>,
     /// Whether the principal and the resource are in the same account.
     pub same_account: bool,
 }
@@ -228,8 +228,8 @@ impl<'p> Evaluation<'p> {
 /// What evaluating a statement needs to know about the request.
 struct Ask<'r> {
     caller: &'r Caller,
-    action: &'r str,
-    resource: &'r str,
+    action: AskedAction<'r>,
+    resource: AskedResource<'r>,
     context: &'r [(String, ContextValue)],
     /// The action can only be granted on `"Resource": "*"` (the catalog lists no resource
     /// type for it): a statement naming ARNs does not match it.
@@ -240,25 +240,67 @@ struct Ask<'r> {
 
 /// Evaluates a request against the policies that apply to it.
 pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p> {
-    let caller = Caller::read(&request.principal, &request.context);
-    let mut context = request.context.clone();
-    for (key, value) in caller.implied_context() {
-        if request::lookup(&context, &key).is_none() {
-            context.push((key, value));
+    Requester::new(&request.principal, &request.context).evaluate(
+        &request.action,
+        &request.resource,
+        request.resource_account.as_deref(),
+        policies,
+    )
+}
+
+/// Who makes requests: the caller read from its ARN, and the request context with the keys
+/// AWS adds for it. Read once for the many requests of a wildcard question.
+#[derive(Clone, Debug)]
+pub struct Requester {
+    caller: Caller,
+    context: Vec<(String, ContextValue)>,
+}
+
+impl Requester {
+    pub fn new(principal: &str, context: &[(String, ContextValue)]) -> Requester {
+        let caller = Caller::read(principal, context);
+        let mut context = context.to_vec();
+        for (key, value) in caller.implied_context() {
+            if request::lookup(&context, &key).is_none() {
+                context.push((key, value));
+            }
         }
+        Requester { caller, context }
     }
-    let takes_no_resource = !crate::pattern::has_wildcard(&request.action)
-        && crate::Catalog::get().action(&request.action).is_some_and(|(_, a)| a.resource_types.is_empty());
+
+    /// Evaluates the caller's request for `action` on `resource` (whose account is
+    /// `resource_account` when given) against the policies that apply to it.
+    pub fn evaluate<'p>(
+        &self,
+        action: &str,
+        resource: &str,
+        resource_account: Option<&str>,
+        policies: &'p PolicySet,
+    ) -> Evaluation<'p> {
+        evaluate_for(&self.caller, &self.context, action, resource, resource_account, policies)
+    }
+}
+
+fn evaluate_for<'p>(
+    caller: &Caller,
+    context: &[(String, ContextValue)],
+    action: &str,
+    resource: &str,
+    resource_account: Option<&str>,
+    policies: &'p PolicySet,
+) -> Evaluation<'p> {
+    let takes_no_resource = !crate::pattern::has_wildcard(action)
+        && crate::Catalog::get().action(action).is_some_and(|(_, a)| a.resource_types.is_empty());
     let ask = Ask {
-        caller: &caller,
-        action: &request.action,
-        resource: &request.resource,
-        context: &context,
+        caller,
+        action: AskedAction::new(action),
+        resource: AskedResource::new(resource),
+        context,
         takes_no_resource,
         has_boundary: policies.boundary.is_some(),
     };
-    let resource_account = resource_account(request).or_else(|| caller.account.clone());
-    let same_account = caller.account.is_some() && caller.account == resource_account;
+    let resource_account = resource_account.or_else(|| arn_account(resource)).or(caller.account.as_deref());
+    let same_account = caller.account.is_some() && caller.account.as_deref() == resource_account;
     let management = policies.management_account.as_deref();
     let mut notes = Vec::new();
 
@@ -272,22 +314,22 @@ pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p
         && caller.account.as_deref() != management
         && !slr
         && caller.kind != PrincipalKind::Service;
-    let rcp_applies = !policies.rcp.is_empty() && resource_account.as_deref() != management && !slr;
+    let rcp_applies = !policies.rcp.is_empty() && resource_account != management && !slr;
     if !policies.scp.is_empty() && !scp_applies {
-        notes.push(if slr {
-            "SCPs do not apply to service-linked roles".to_string()
+        notes.push(Cow::Borrowed(if slr {
+            "SCPs do not apply to service-linked roles"
         } else if caller.kind == PrincipalKind::Service {
-            "SCPs do not apply to service principals".to_string()
+            "SCPs do not apply to service principals"
         } else {
-            "SCPs do not apply to the organization's management account".to_string()
-        });
+            "SCPs do not apply to the organization's management account"
+        }));
     }
     if !policies.rcp.is_empty() && !rcp_applies {
-        notes.push(if slr {
-            "RCPs do not apply to service-linked roles".to_string()
+        notes.push(Cow::Borrowed(if slr {
+            "RCPs do not apply to service-linked roles"
         } else {
-            "RCPs do not apply to resources in the organization's management account".to_string()
-        });
+            "RCPs do not apply to resources in the organization's management account"
+        }));
     }
 
     let count = |list: &[Policy]| list.iter().map(|p| p.statements.len()).sum::<usize>();
@@ -338,19 +380,20 @@ pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p
         run(PolicyType::VpcEndpoint, None, policy, &mut statements);
     }
 
-    let finish = |decision: Decision, mut blocked_by: Vec<PolicyType>, mut notes: Vec<String>, statements| {
-        blocked_by.sort();
-        blocked_by.dedup();
-        if decision == Decision::Allowed {
-            notes.extend(look_elsewhere(&request.action, &request.resource));
-        }
-        Evaluation { decision, blocked_by, statements, notes, same_account }
-    };
+    let finish =
+        |decision: Decision, mut blocked_by: Vec<PolicyType>, mut notes: Vec<Cow<'static, str>>, statements| {
+            blocked_by.sort();
+            blocked_by.dedup();
+            if decision == Decision::Allowed {
+                notes.extend(look_elsewhere(action, resource).into_iter().map(Cow::Borrowed));
+            }
+            Evaluation { decision, blocked_by, statements, notes, same_account }
+        };
 
     // "You do not need permission to perform this operation": not even an explicit deny
     // stops it. <https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html>
-    if request.action.eq_ignore_ascii_case("sts:GetCallerIdentity") {
-        notes.push("sts:GetCallerIdentity is always allowed, whatever the policies say".to_string());
+    if action.eq_ignore_ascii_case("sts:GetCallerIdentity") {
+        notes.push(Cow::Borrowed("sts:GetCallerIdentity is always allowed, whatever the policies say"));
         return finish(Decision::Allowed, Vec::new(), notes, statements);
     }
 
@@ -364,8 +407,8 @@ pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p
     // Rules of the services themselves, which no policy overrides. No statement denies
     // them, so the denial is not an explicit deny in AWS's sense, and no policy type is to
     // blame.
-    if let Some(rule) = unmodifiable(&request.action, &request.resource) {
-        notes.push(rule);
+    if let Some(rule) = unmodifiable(action, resource) {
+        notes.push(Cow::Borrowed(rule));
         return finish(Decision::ImplicitlyDenied, Vec::new(), notes, statements);
     }
 
@@ -383,7 +426,7 @@ pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p
             });
             if !allowed {
                 blocked.push(PolicyType::Scp);
-                notes.push(format!("no SCP at level {level} allows the action"));
+                notes.push(Cow::Owned(format!("no SCP at level {level} allows the action")));
             }
         }
     }
@@ -416,7 +459,7 @@ pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p
     }
     // Role trust policies and KMS key policies must allow the principal themselves.
     // (denyallow page, "IAM role trust policies and KMS key policies are exceptions")
-    let must_be_named = needs_resource_policy(&request.action);
+    let must_be_named = needs_resource_policy(action);
 
     if !caller_side && caller.kind != PrincipalKind::Root {
         // A service or anonymous caller has no identity policies: the resource policy alone.
@@ -456,13 +499,12 @@ pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p
         }
     }
     if must_be_named && named.is_none() && policies.resource.is_none() {
-        notes.push(format!(
-            "`{}` needs the resource's own policy (a role's trust policy, a KMS key policy) to allow the principal; none was given",
-            request.action
-        ));
+        notes.push(Cow::Owned(format!(
+            "`{action}` needs the resource's own policy (a role's trust policy, a KMS key policy) to allow the principal; none was given"
+        )));
     }
     if named == Some(Named::Account) && same_account {
-        notes.push("the resource policy names the account: it delegates to the identity-based policies".to_string());
+        notes.push(Cow::Borrowed("the resource policy names the account: it delegates to the identity-based policies"));
     }
 
     if blocked.is_empty() {
@@ -472,25 +514,24 @@ pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p
     }
 }
 
-/// The resource's account: `resourceAccount` when given, else the ARN's account part.
-fn resource_account(request: &Request) -> Option<String> {
-    if let Some(account) = &request.resource_account {
-        return Some(account.clone());
-    }
-    let parts: Vec<&str> = request.resource.splitn(6, ':').collect();
-    let account =
-        parts.get(4).copied().filter(|a| parts.len() == 6 && !a.is_empty() && *a != "aws" && !a.contains('*'))?;
-    Some(account.to_string())
+/// The account part of a resource ARN, when it names one (not `aws`, not a wildcard).
+fn arn_account(resource: &str) -> Option<&str> {
+    let mut parts = resource.splitn(6, ':');
+    let account = parts.nth(4).filter(|a| !a.is_empty() && *a != "aws" && !a.contains('*'))?;
+    parts.next().map(|_| account)
 }
 
 /// Whether the resource's own policy must allow the action: role trust policies for
 /// `sts:AssumeRole*` (and the session tags and source identity set with it), key
 /// policies for `kms:*`.
 pub fn needs_resource_policy(action: &str) -> bool {
-    let lower = action.to_ascii_lowercase();
-    lower.starts_with("kms:")
-        || lower.starts_with("sts:assumerole")
-        || matches!(lower.as_str(), "sts:tagsession" | "sts:setsourceidentity" | "sts:setcontext")
+    starts_with_ignore_case(action, "kms:")
+        || starts_with_ignore_case(action, "sts:assumerole")
+        || ["sts:tagsession", "sts:setsourceidentity", "sts:setcontext"].iter().any(|a| action.eq_ignore_ascii_case(a))
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes().get(..prefix.len()).is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 /// A service rule that denies whatever the policies say: AWS managed policies and the
@@ -498,47 +539,43 @@ pub fn needs_resource_policy(action: &str) -> bool {
 /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html#aws-managed-policies>
 /// <https://repost.aws/knowledge-center/identity-center-aws-reserved-sso>
 /// <https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html>
-fn unmodifiable(action: &str, resource: &str) -> Option<String> {
+fn unmodifiable(action: &str, resource: &str) -> Option<&'static str> {
     let (service, name) = crate::text::split_colon(action)?;
-    let name = name.to_ascii_lowercase();
     let changes = ["create", "delete", "update", "put", "attach", "detach", "set", "tag", "untag", "add", "remove"]
         .iter()
-        .any(|verb| name.starts_with(verb));
+        .any(|verb| starts_with_ignore_case(name, verb));
     if service.eq_ignore_ascii_case("iam") && changes {
         if resource.contains(":iam::aws:policy/") {
-            return Some("AWS managed policies cannot be changed, whatever the policies allow".to_string());
+            return Some("AWS managed policies cannot be changed, whatever the policies allow");
         }
         if resource.contains(":role/aws-reserved/") {
-            return Some(
-                "roles under the `aws-reserved` path cannot be changed, whatever the policies allow".to_string(),
-            );
+            return Some("roles under the `aws-reserved` path cannot be changed, whatever the policies allow");
         }
     }
     if service.eq_ignore_ascii_case("kms")
-        && matches!(name.as_str(), "createalias" | "updatealias" | "deletealias")
+        && ["createalias", "updatealias", "deletealias"].iter().any(|a| name.eq_ignore_ascii_case(a))
         && resource.contains(":alias/aws/")
     {
-        return Some("aliases that begin with `alias/aws/` are reserved for AWS managed keys and cannot be created, changed or deleted".to_string());
+        return Some("aliases that begin with `alias/aws/` are reserved for AWS managed keys and cannot be created, changed or deleted");
     }
     None
 }
 
 /// What else AWS checks once the policies allow a request.
-pub fn look_elsewhere(action: &str, resource: &str) -> Vec<String> {
-    let lower = action.to_ascii_lowercase();
+pub fn look_elsewhere(action: &str, resource: &str) -> Vec<&'static str> {
     let mut out = Vec::new();
-    if lower.starts_with("bedrock:")
+    if starts_with_ignore_case(action, "bedrock:")
         && (resource.contains(":foundation-model/") || resource.contains(":inference-profile/"))
     {
-        out.push("the policies allow this; if AWS still denies it, look at model access: the foundation model must be enabled in the account and every Region the request reaches (https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html)".to_string());
+        out.push("the policies allow this; if AWS still denies it, look at model access: the foundation model must be enabled in the account and every Region the request reaches (https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html)");
     }
-    if lower.starts_with("kms:") || lower.starts_with("s3:") {
-        out.push("a KMS key policy or grant must also allow the key the data is encrypted with".to_string());
+    if starts_with_ignore_case(action, "kms:") || starts_with_ignore_case(action, "s3:") {
+        out.push("a KMS key policy or grant must also allow the key the data is encrypted with");
     }
-    if lower.starts_with("s3:") {
-        out.push("S3 Block Public Access overrides policies that grant public access".to_string());
+    if starts_with_ignore_case(action, "s3:") {
+        out.push("S3 Block Public Access overrides policies that grant public access");
     }
-    out.push("a VPC endpoint policy applies to requests that go through the endpoint".to_string());
+    out.push("a VPC endpoint policy applies to requests that go through the endpoint");
     out
 }
 
@@ -556,16 +593,16 @@ fn evaluate_statement<'p>(
     let flip = if side == Side::Covers { Side::Overlaps } else { Side::Covers };
     let action = match (&statement.action, &statement.not_action) {
         (Some(list), _) => {
-            if list.iter().any(|p| matching::action_matches(p, ask.action, side)) {
+            if list.iter().any(|p| matching::action_matches(p, &ask.action, side)) {
                 Check::yes()
             } else {
                 // Static text: most statements of a large policy end here.
                 Check::no("the action is not in `Action`")
             }
         }
-        (None, Some(list)) => match list.iter().find(|p| matching::action_matches(p, ask.action, flip)) {
+        (None, Some(list)) => match list.iter().find(|p| matching::action_matches(p, &ask.action, flip)) {
             None => Check::yes(),
-            Some(p) => Check::no(format!("`NotAction` `{p}` leaves `{}` out", ask.action)),
+            Some(p) => Check::no(format!("`NotAction` `{p}` leaves `{}` out", ask.action.text)),
         },
         (None, None) => Check::no("the statement has no `Action` or `NotAction`"),
     };
@@ -595,14 +632,14 @@ fn evaluate_statement<'p>(
     if !report.action.matched {
         return report;
     }
-    let resource_check = |list: &[String], side: Side| -> Result<Option<String>, String> {
+    let resource_check = |list: &'p [ResourcePattern], side: Side| -> Result<Option<&'p str>, String> {
         // The action takes no resource: only `*` names what it acts on.
         if ask.takes_no_resource {
-            return Ok(list.iter().find(|p| crate::arn::is_all_wildcard(p)).cloned());
+            return Ok(list.iter().find(|p| crate::arn::is_all_wildcard(&p.text)).map(|p| p.text.as_str()));
         }
         for p in list {
-            if matching::resource_matches(p, ask.resource, ask.context, policy.variables, side)? {
-                return Ok(Some(p.clone()));
+            if matching::resource_matches(p, &ask.resource, ask.context, policy.variables, side)? {
+                return Ok(Some(&p.text));
             }
         }
         Ok(None)
@@ -611,14 +648,14 @@ fn evaluate_statement<'p>(
         (Some(list), _) => match resource_check(list, side) {
             Ok(Some(_)) => Check::yes(),
             Ok(None) if ask.takes_no_resource => {
-                Check::no(format!("`{}` takes no resource: only `\"Resource\": \"*\"` matches it", ask.action))
+                Check::no(format!("`{}` takes no resource: only `\"Resource\": \"*\"` matches it", ask.action.text))
             }
-            Ok(None) => Check::no(format!("`{}` is not in `Resource`", ask.resource)),
+            Ok(None) => Check::no(format!("`{}` is not in `Resource`", ask.resource.text)),
             Err(reason) => Check::no(reason),
         },
         (None, Some(list)) => match resource_check(list, flip) {
             Ok(None) => Check::yes(),
-            Ok(Some(p)) => Check::no(format!("`NotResource` `{p}` leaves `{}` out", ask.resource)),
+            Ok(Some(p)) => Check::no(format!("`NotResource` `{p}` leaves `{}` out", ask.resource.text)),
             Err(reason) => Check::no(reason),
         },
         // A resource policy (and a trust policy) applies to the resource it is attached to.
@@ -662,7 +699,7 @@ fn evaluate_statement<'p>(
             Ok(()) => Check::yes(),
             Err(failure) => {
                 let reason = failure.reason.clone();
-                report.condition_failure = Some(failure);
+                report.condition_failure = Some(Box::new(failure));
                 Check::no(reason)
             }
         },

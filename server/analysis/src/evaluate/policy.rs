@@ -3,9 +3,12 @@
 //! statement AWS would reject is evaluated as far as it can be (an element it cannot read
 //! matches nothing), never a reason to stop.
 
+use std::fmt;
+
 use serde::Serialize;
 
 use crate::model::{self, Effect};
+use crate::pattern::{self, Matcher};
 use crate::syntax::{self, Value};
 
 /// A policy of one type, read from its text.
@@ -30,14 +33,78 @@ pub struct Statement {
     /// `None` when `Effect` is missing or neither `Allow` nor `Deny`: the statement then
     /// applies to nothing.
     pub effect: Option<Effect>,
-    pub action: Option<Vec<String>>,
-    pub not_action: Option<Vec<String>>,
-    pub resource: Option<Vec<String>>,
-    pub not_resource: Option<Vec<String>>,
+    pub action: Option<Vec<ActionPattern>>,
+    pub not_action: Option<Vec<ActionPattern>>,
+    pub resource: Option<Vec<ResourcePattern>>,
+    pub not_resource: Option<Vec<ResourcePattern>>,
     pub principal: Option<Principals>,
     pub not_principal: Option<Principals>,
     /// `None` without a `Condition`; an unreadable block is `Err` (matching nothing).
     pub condition: Option<Result<Vec<Condition>, String>>,
+}
+
+/// An `Action` or `NotAction` entry, compiled when the policy is read: IAM compares actions
+/// ignoring case, so the matcher holds the pattern lower-cased.
+#[derive(Clone, Debug)]
+pub struct ActionPattern {
+    pub text: String,
+    pub(super) matcher: Matcher,
+}
+
+impl ActionPattern {
+    pub fn new(text: impl Into<String>) -> ActionPattern {
+        let text = text.into();
+        let matcher = Matcher::new(&text);
+        ActionPattern { text, matcher }
+    }
+}
+
+impl fmt::Display for ActionPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// A `Resource` or `NotResource` entry, compiled when the policy is read: what a request's
+/// resource is compared with, as a whole and, for an ARN, part by part.
+#[derive(Clone, Debug)]
+pub struct ResourcePattern {
+    pub text: String,
+    pub(super) form: ResourceForm,
+}
+
+#[derive(Clone, Debug)]
+pub(super) enum ResourceForm {
+    /// `*`: every resource.
+    All,
+    /// Text with `${`: a policy variable (in a policy that reads them) takes the request's
+    /// value, so it is compared afresh for each request.
+    Variables,
+    /// Wildcards only (case-sensitive, as IAM compares ARNs): the whole text, and its six
+    /// parts when it splits into six at `:`.
+    Fixed { whole: Matcher, parts: Option<Box<[Matcher; 6]>> },
+}
+
+impl ResourcePattern {
+    pub fn new(text: impl Into<String>) -> ResourcePattern {
+        let text = text.into();
+        let form = if text == "*" {
+            ResourceForm::All
+        } else if pattern::has_variable(&text) {
+            ResourceForm::Variables
+        } else {
+            let split: Vec<Matcher> = text.splitn(6, ':').map(Matcher::case_sensitive).collect();
+            let parts = <[Matcher; 6]>::try_from(split).ok().map(Box::new);
+            ResourceForm::Fixed { whole: Matcher::case_sensitive(&text), parts }
+        };
+        ResourcePattern { text, form }
+    }
+}
+
+impl fmt::Display for ResourcePattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
 /// A `Principal` or `NotPrincipal` element: `"*"`, or principal type → values.
@@ -75,17 +142,20 @@ impl Policy {
 
 impl Statement {
     fn read(s: &model::Statement<'_>, text: &str) -> Statement {
-        let strings = |s: &Option<model::Strings<'_>>| -> Option<Vec<String>> {
-            s.as_ref().map(|s| s.items.iter().map(|lit| lit.value.clone()).collect())
+        let actions = |s: &Option<model::Strings<'_>>| -> Option<Vec<ActionPattern>> {
+            s.as_ref().map(|s| s.items.iter().map(|lit| ActionPattern::new(lit.value.as_str())).collect())
+        };
+        let resources = |s: &Option<model::Strings<'_>>| -> Option<Vec<ResourcePattern>> {
+            s.as_ref().map(|s| s.items.iter().map(|lit| ResourcePattern::new(lit.value.as_str())).collect())
         };
         Statement {
             index: s.index,
             sid: s.sid.map(|sid| sid.value.clone()),
             effect: s.effect,
-            action: strings(&s.action),
-            not_action: strings(&s.not_action),
-            resource: strings(&s.resource),
-            not_resource: strings(&s.not_resource),
+            action: actions(&s.action),
+            not_action: actions(&s.not_action),
+            resource: resources(&s.resource),
+            not_resource: resources(&s.not_resource),
             principal: s.principal.map(|m| principals(m.value.as_ref())),
             not_principal: s.not_principal.map(|m| principals(m.value.as_ref())),
             condition: s.condition.map(|m| conditions(m.value.as_ref(), text)),
