@@ -9,6 +9,7 @@
 //! "The denyallow page" below is the second of these.
 
 pub mod condition;
+pub mod decoded;
 pub mod matching;
 pub mod message;
 pub mod policy;
