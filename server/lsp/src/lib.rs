@@ -17,5 +17,6 @@ pub mod handlers;
 pub mod output;
 pub mod server;
 pub mod simulate;
+pub mod statement_scenario;
 pub mod transport;
 pub mod wire;

@@ -445,13 +445,18 @@ pub fn explain(args: &[String]) -> i32 {
 }
 
 /// `iam-lsp.simulate`'s answer: a scenario (policies inline, or paths relative to `base`)
-/// evaluated, as `simulate --format json` prints it.
+/// evaluated, as `simulate --format json` prints it, and `text`: as `simulate` prints it.
 pub fn simulate_value(scenario: &serde_json::Value, base: &Path) -> Result<serde_json::Value, String> {
     let text = serde_json::to_string(scenario).map_err(|e| e.to_string())?;
     let mut resolve = |p: &str| std::fs::read_to_string(base.join(p)).map_err(|e| e.to_string());
     let s = scenario::parse(&text, &mut resolve).map_err(|e| e.to_string())?;
     let evaluation = evaluate::evaluate(&s.request, &s.policies);
-    serde_json::to_value(&evaluation).map_err(|e| e.to_string())
+    let mut value = serde_json::to_value(&evaluation).map_err(|e| e.to_string())?;
+    // The answer as `simulate` prints it, for the client to show.
+    if let Some(object) = value.as_object_mut() {
+        object.insert("text".into(), render(&s.request, &evaluation).into());
+    }
+    Ok(value)
 }
 
 /// `iam-lsp.explain`'s answer, as `explain --format json` prints it: the message read back,

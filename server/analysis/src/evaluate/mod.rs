@@ -10,6 +10,7 @@
 
 pub mod condition;
 pub mod decoded;
+pub mod from_statement;
 pub mod matching;
 pub mod message;
 pub mod policy;
