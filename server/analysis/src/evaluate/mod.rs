@@ -13,6 +13,7 @@ pub mod decoded;
 pub mod from_statement;
 pub mod matching;
 pub mod message;
+pub mod organization;
 pub mod policy;
 pub mod request;
 pub mod scenario;
