@@ -94,3 +94,78 @@ fn a_simulate_lens_on_each_statement_runs_the_statements_request() {
     assert_eq!(none["result"], Value::Null, "{none}");
     client.shutdown();
 }
+
+fn codes_of(diagnostics: &Value) -> Vec<String> {
+    let mut codes: Vec<String> =
+        diagnostics.as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_string()).collect();
+    codes.sort();
+    codes
+}
+
+const CROSS_FILE: [&str; 2] = ["scp-denies-allow", "scp-denies-inference-region"];
+
+fn cross_file(diagnostics: &Value) -> Vec<Value> {
+    diagnostics
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| CROSS_FILE.contains(&d["code"].as_str().unwrap()))
+        .cloned()
+        .collect()
+}
+
+/// Pushed: the identity policy gets both findings, each pointing at the SCP statement; the
+/// SCP edited in the editor (the deny given a condition) takes `scp-denies-allow` away.
+#[test]
+fn scp_findings_are_pushed_on_the_identity_policy_and_follow_the_scp_being_edited() {
+    let root = workspace("scp-denies");
+    let (mut client, root_uri) = start_in(&root, json!({}));
+    let uri = format!("{root_uri}/roles/agent.json");
+    client.open(&uri, &std::fs::read_to_string(root.join("roles/agent.json")).unwrap());
+    let found = cross_file(&client.diagnostics(&uri)["diagnostics"]);
+    assert_eq!(codes_of(&json!(found)), CROSS_FILE);
+    let denies = found.iter().find(|d| d["code"] == "scp-denies-allow").unwrap();
+    assert_eq!(denies["range"]["start"]["line"], 18, "{denies}");
+    let related = &denies["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], format!("{root_uri}/org/workloads/guardrails.json"));
+    assert_eq!(related["location"]["range"]["start"]["line"], 4, "{related}");
+    let region = found.iter().find(|d| d["code"] == "scp-denies-inference-region").unwrap();
+    assert!(region["message"].as_str().unwrap().contains("`us-west-2`"), "{region}");
+    assert!(!region["message"].as_str().unwrap().contains("`us-east-1`"), "{region}");
+
+    // The SCP opened and edited: its log deletion deny spares admins now.
+    let scp_uri = format!("{root_uri}/org/workloads/guardrails.json");
+    let scp = std::fs::read_to_string(root.join("org/workloads/guardrails.json")).unwrap();
+    client.open(&scp_uri, &scp);
+    let edited = scp.replacen(
+        "\"Resource\": \"*\"\n    },",
+        "\"Resource\": \"*\",\n      \"Condition\": {\"ArnNotLike\": {\"aws:PrincipalArn\": \"arn:aws:iam::*:role/Admin\"}}\n    },",
+        1,
+    );
+    assert_ne!(edited, scp);
+    client.change(&scp_uri, 2, json!([{"text": edited}]));
+    loop {
+        let published = client.diagnostics(&uri);
+        let codes = codes_of(&json!(cross_file(&published["diagnostics"])));
+        if codes == ["scp-denies-inference-region"] {
+            break;
+        }
+        assert_eq!(codes, CROSS_FILE, "only the findings before the edit may come first");
+    }
+    client.shutdown();
+}
+
+/// Pulled (`textDocument/diagnostic`): the findings in the report; the valid twin has none.
+#[test]
+fn scp_findings_are_pulled_and_the_valid_twin_has_none() {
+    for (name, expected) in [("scp-denies", CROSS_FILE.to_vec()), ("scp-allows", Vec::new())] {
+        let root = workspace(name);
+        let (mut client, root_uri) = start_in(&root, json!({"textDocument": {"diagnostic": {}}}));
+        let uri = format!("{root_uri}/roles/agent.json");
+        client.open(&uri, &std::fs::read_to_string(root.join("roles/agent.json")).unwrap());
+        let report = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
+        let items = &report["result"]["items"];
+        assert_eq!(codes_of(&json!(cross_file(items))), expected, "{name}: {report}");
+        client.shutdown();
+    }
+}

@@ -106,7 +106,7 @@ pub fn server_capabilities(support: ClientSupport) -> ServerCapabilities {
         diagnostic_provider: support.pull_diagnostics.then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some("iam-lsp".to_string()),
-                inter_file_dependencies: false,
+                inter_file_dependencies: true,
                 workspace_diagnostics: false,
                 ..Default::default()
             })

@@ -12,6 +12,7 @@ pub mod capabilities;
 pub mod cli;
 pub mod config;
 pub mod convert;
+pub mod cross_file;
 pub mod documents;
 pub mod handlers;
 pub mod output;

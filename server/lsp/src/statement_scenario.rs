@@ -122,7 +122,7 @@ pub fn scenario(
 
 /// Every `*.json` file under the root, relative to it; hidden directories and build output
 /// (`target`, `node_modules`) skipped.
-fn workspace_files(root: &Path) -> Vec<String> {
+pub(crate) fn workspace_files(root: &Path) -> Vec<String> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         let Ok(entries) = std::fs::read_dir(dir) else { return };
         for entry in entries.flatten() {

@@ -131,13 +131,12 @@ pub fn scp_findings(
 
 type Cause = (usize, String, usize, String);
 
+/// Builds the request for (action, resource, context).
+type Ask<'a> = dyn Fn(&str, &str, Vec<(String, ContextValue)>) -> Request + 'a;
+
 /// The destination Regions of a system inference profile ARN that the SCPs deny, and the
 /// first statement that denies one.
-fn profile_denials(
-    arn: &str,
-    ask: &dyn Fn(&str, &str, Vec<(String, ContextValue)>) -> Request,
-    set: &PolicySet,
-) -> Option<(Vec<String>, Cause)> {
+fn profile_denials(arn: &str, ask: &Ask<'_>, set: &PolicySet) -> Option<(Vec<String>, Cause)> {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     if parts.len() != 6 || parts[2] != "bedrock" {
         return None;
