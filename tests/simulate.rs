@@ -246,3 +246,37 @@ fn explain_uses_the_workspace_config_for_which_policies_apply_together() {
     assert!(out.contains("denied by statement `DenyOtherRegions` of the service control policy `org/workloads/regions.json` at level 1"), "{out}");
     assert_eq!(output.status.code(), Some(1));
 }
+
+/// What `aws sts decode-authorization-message` prints, given to `explain`: the request is
+/// built from its context (the instance type among its keys), so the SCP's condition on
+/// `ec2:InstanceType` is evaluated with the value AWS saw. The fixture's README cites the page.
+#[test]
+fn explain_reads_a_decoded_authorization_message_with_its_context_keys() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/decoded-message");
+    let decoded = std::fs::read_to_string(dir.join("decoded.json")).unwrap();
+    let output = run(&["explain", &decoded, "--workspace", dir.to_str().unwrap()]);
+    let out = stdout(&output);
+    assert!(out.contains("principal: arn:aws:sts::111122223333:assumed-role/Developer/Ana"), "{out}");
+    // AWS writes the operation without its prefix; the resource's ARN gives it.
+    assert!(out.contains("action:    ec2:RunInstances"), "{out}");
+    assert!(out.contains("context:   ec2:InstanceType = t2.micro"), "{out}");
+    assert!(out.contains("meaning:   the Deny statement `DenyLargeInstances` matches the request"), "{out}");
+    assert!(out.contains("decision: ExplicitlyDenied (blocked by scp)"), "{out}");
+    assert!(out.contains("`ec2:InstanceType` is `t2.micro` (`StringNotEquals` [`t3.micro`])"), "{out}");
+    assert_eq!(output.status.code(), Some(1));
+
+    // The same request for the allowed instance type: the SCP lets it through.
+    let allowed = decoded.replace(r#"{\"value\":\"t2.micro\"}"#, r#"{\"value\":\"t3.micro\"}"#);
+    assert_ne!(allowed, decoded);
+    let output = run(&["explain", &allowed, "--workspace", dir.to_str().unwrap(), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["evaluation"]["decision"], "Allowed", "{json}");
+    assert_eq!(json["context"]["ec2:InstanceType"], "t3.micro");
+    assert_eq!(json["decoded"]["action"], "ec2:RunInstances");
+    assert_eq!(output.status.code(), Some(0));
+
+    // Without a workspace: what the message says, exit 0.
+    let output = run(&["explain", &decoded]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(!stdout(&output).contains("decision:"));
+}

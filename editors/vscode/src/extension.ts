@@ -33,6 +33,17 @@ async function notFound(message: string): Promise<void> {
   }
 }
 
+/** Shows what `iam-lsp.simulate` answered: `{decision, blockedBy, text, ...}`. */
+function showSimulation(result: unknown): void {
+  const answer = result as { decision?: unknown; text?: unknown } | null | undefined;
+  if (typeof answer?.text !== 'string') return;
+  output.appendLine(answer.text);
+  const firstLines = answer.text.split('\n').slice(1, 3).join(' ').trim();
+  void vscode.window.showInformationMessage(`iam-lsp: ${firstLines}`, 'Show Output').then((choice) => {
+    if (choice) output.show(true);
+  });
+}
+
 async function start(context: vscode.ExtensionContext): Promise<void> {
   const resolved = resolveServer({
     configured: vscode.workspace.getConfiguration(SECTION).get<string | null>('server.path'),
@@ -62,6 +73,15 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     ],
     initializationOptions: settings(),
     outputChannel: output,
+    middleware: {
+      // The "Simulate" code lens runs `iam-lsp.simulate`: its answer (the decision, and the
+      // statement that decides as `text`) goes to the output channel and a message.
+      executeCommand: async (command, args, next) => {
+        const result: unknown = await next(command, args);
+        if (command === 'iam-lsp.simulate') showSimulation(result);
+        return result;
+      },
+    },
   };
   // The id `iamLsp` makes the client read the trace level from `iamLsp.trace.server`.
   const next = new LanguageClient(SECTION, 'IAM Policy (iam-lsp)', serverOptions, clientOptions);

@@ -125,6 +125,8 @@ codes! {
     SourceIpPrivate = "source-ip-private", Warning, "A private IP range in `aws:SourceIp`: no request carries one; VPC addresses are `aws:VpcSourceIp`.";
     OidcSubjectMissing = "oidc-subject-missing", Warning, "A trust policy that lets GitHub Actions' OIDC provider assume the role without a `token.actions.githubusercontent.com:sub` condition.";
     PolicyCharacter = "policy-character", Error, "A character IAM rejects in an identity, trust or boundary policy: only tab, line feed, carriage return and U+0020 to U+00FF.";
+    ScpDeniesAllow = "scp-denies-allow", Warning, "An `Allow` in an identity policy that an SCP of the workspace's organization denies for every request it matches.";
+    ScpDeniesInferenceRegion = "scp-denies-inference-region", Warning, "A cross-Region inference profile allowed in an identity policy whose destination Regions an SCP of the workspace denies.";
 }
 
 impl Code {

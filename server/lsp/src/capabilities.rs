@@ -106,7 +106,7 @@ pub fn server_capabilities(support: ClientSupport) -> ServerCapabilities {
         diagnostic_provider: support.pull_diagnostics.then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some("iam-lsp".to_string()),
-                inter_file_dependencies: false,
+                inter_file_dependencies: true,
                 workspace_diagnostics: false,
                 ..Default::default()
             })
@@ -115,6 +115,7 @@ pub fn server_capabilities(support: ClientSupport) -> ServerCapabilities {
             code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR_REWRITE]),
             ..Default::default()
         })),
+        code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(true) }),
         execute_command_provider: Some(ExecuteCommandOptions {
             commands: crate::handlers::COMMANDS.iter().map(|c| c.to_string()).collect(),
             ..Default::default()

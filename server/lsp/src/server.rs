@@ -162,6 +162,12 @@ impl Backend {
         (pick(|c| c.inlay_hints).unwrap_or(true), pick(|c| c.access_levels).unwrap_or(false))
     }
 
+    /// `.iam-lsp.toml` as last read (which policies apply together: `[[principal]]`,
+    /// `[organization]`, `[[resource]]`).
+    pub(crate) fn workspace_config(&self) -> Option<Config> {
+        self.file_config.read().ok().and_then(|c| c.clone())
+    }
+
     /// Reads `.iam-lsp.toml` from the workspace root; returns an error to show.
     pub(crate) fn load_file_config(&self) -> Option<String> {
         let root = self.root()?;

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use iam_analysis::evaluate::{
-    self, message, scenario, ContextValue, Decision, Evaluation, Policy, PolicySet, PolicyType, Request,
+    self, decoded, message, scenario, ContextValue, Decision, Evaluation, Policy, PolicySet, PolicyType, Request,
 };
 use iam_analysis::{Catalog, Document, PolicyKind};
 
@@ -15,7 +15,8 @@ const USAGE: &str = "usage: iam-lsp simulate SCENARIO.json [--format text|json]
                         [--vpc-endpoint FILE] [--scp FILE... | --scp-level FILE...] [--rcp FILE... | --rcp-level FILE...]
                         [--management-account ID] [--context KEY=VALUE...] [--format text|json]";
 
-const EXPLAIN_USAGE: &str = "usage: iam-lsp explain \"MESSAGE\" [--workspace DIR] [--format text|json]";
+const EXPLAIN_USAGE: &str = "usage: iam-lsp explain \"MESSAGE\" [--workspace DIR] [--format text|json]
+       MESSAGE: an AccessDenied message, or what `aws sts decode-authorization-message` prints";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -383,6 +384,9 @@ pub fn explain(args: &[String]) -> i32 {
     let Some(text) = message_text else {
         return usage_error(EXPLAIN_USAGE, "no message to explain");
     };
+    if let Some(decoded) = decoded::parse(&text) {
+        return explain_decoded(&decoded, workspace.as_deref(), format == Format::Json);
+    }
     let Some(parsed) = message::parse(&text) else {
         return bad_input(
             "the message is not an AccessDenied message AWS writes (`User: ARN is not authorized to perform: ACTION ...`)",
@@ -396,7 +400,7 @@ pub fn explain(args: &[String]) -> i32 {
     out.push_str(&format!("meaning:   {}\n", meaning(&parsed)));
     if let Some(encoded) = &parsed.encoded {
         out.push_str(&format!(
-            "the message carries an encoded reason: `aws sts decode-authorization-message --encoded-message {}` reads it\n",
+            "the message carries an encoded reason: `aws sts decode-authorization-message --encoded-message {}` reads it (AWS STS decrypts it; give its output to `iam-lsp explain` for the request's context keys)\n",
             if encoded.len() > 16 { format!("{}...", &encoded[..16]) } else { encoded.clone() }
         ));
     }
@@ -444,18 +448,26 @@ pub fn explain(args: &[String]) -> i32 {
 }
 
 /// `iam-lsp.simulate`'s answer: a scenario (policies inline, or paths relative to `base`)
-/// evaluated, as `simulate --format json` prints it.
+/// evaluated, as `simulate --format json` prints it, and `text`: as `simulate` prints it.
 pub fn simulate_value(scenario: &serde_json::Value, base: &Path) -> Result<serde_json::Value, String> {
     let text = serde_json::to_string(scenario).map_err(|e| e.to_string())?;
     let mut resolve = |p: &str| std::fs::read_to_string(base.join(p)).map_err(|e| e.to_string());
     let s = scenario::parse(&text, &mut resolve).map_err(|e| e.to_string())?;
     let evaluation = evaluate::evaluate(&s.request, &s.policies);
-    serde_json::to_value(&evaluation).map_err(|e| e.to_string())
+    let mut value = serde_json::to_value(&evaluation).map_err(|e| e.to_string())?;
+    // The answer as `simulate` prints it, for the client to show.
+    if let Some(object) = value.as_object_mut() {
+        object.insert("text".into(), render(&s.request, &evaluation).into());
+    }
+    Ok(value)
 }
 
 /// `iam-lsp.explain`'s answer, as `explain --format json` prints it: the message read back,
 /// what it means, and with a workspace the evaluation against its policies.
 pub fn explain_value(text: &str, workspace: Option<&Path>) -> Result<serde_json::Value, String> {
+    if let Some(decoded) = decoded::parse(text) {
+        return decoded_value(&decoded, workspace);
+    }
     let parsed = message::parse(text).ok_or_else(|| {
         "the message is not an AccessDenied message AWS writes (`User: ARN is not authorized to perform: ACTION ...`)"
             .to_string()
@@ -472,6 +484,103 @@ pub fn explain_value(text: &str, workspace: Option<&Path>) -> Result<serde_json:
         evaluation = serde_json::to_value(evaluate::evaluate(&request, &policies)).ok();
     }
     Ok(serde_json::json!({ "message": parsed, "meaning": meaning(&parsed), "evaluation": evaluation }))
+}
+
+/// `explain` of a decoded authorization message: the request it holds (with its context
+/// keys), what AWS said of it, and with a workspace the evaluation against its policies.
+#[allow(clippy::print_stdout)]
+fn explain_decoded(m: &decoded::DecodedMessage, workspace: Option<&Path>, json: bool) -> i32 {
+    if json {
+        return match decoded_value(m, workspace)
+            .and_then(|j| serde_json::to_string_pretty(&j).map_err(|e| e.to_string()))
+        {
+            Ok(out) => {
+                println!("{out}");
+                let denied = serde_json::from_str::<serde_json::Value>(&out)
+                    .ok()
+                    .and_then(|j| j["evaluation"]["decision"].as_str().map(|d| d != "Allowed"));
+                i32::from(denied == Some(true))
+            }
+            Err(e) => bad_input(&e),
+        };
+    }
+    let request = m.request();
+    let mut out =
+        format!("principal: {}\naction:    {}\nresource:  {}\n", request.principal, request.action, request.resource);
+    for (key, value) in &request.context {
+        out.push_str(&format!("context:   {key} = {}\n", context_text(value)));
+    }
+    out.push_str(&format!("meaning:   {}\n", decoded_meaning(m)));
+    let mut code = 0;
+    if let Some(dir) = workspace {
+        let (policies, used) = match workspace_policies(dir, &request) {
+            Ok(found) => found,
+            Err(e) => return bad_input(&e),
+        };
+        out.push_str(&format!(
+            "policies from {}: {}\n",
+            dir.display(),
+            if used.is_empty() { "none".to_string() } else { used.join(", ") }
+        ));
+        let e = evaluate::evaluate(&request, &policies);
+        out.push_str(&render(&request, &e));
+        if e.decision == Decision::Allowed {
+            out.push_str(
+                "the workspace's policies allow this request: what denies it is not among them (see the notes above)\n",
+            );
+        }
+        code = if e.decision == Decision::Allowed { 0 } else { 1 };
+    }
+    print!("{out}");
+    code
+}
+
+/// A context value as the scenario format writes it: one value, or a JSON list.
+fn context_text(value: &ContextValue) -> String {
+    if value.multi {
+        serde_json::to_string(&value.values).unwrap_or_default()
+    } else {
+        value.values.first().cloned().unwrap_or_default()
+    }
+}
+
+/// What a decoded message says: it names no policy type, only explicit deny or not, and
+/// the matched statements' ids.
+fn decoded_meaning(m: &decoded::DecodedMessage) -> String {
+    let ids = if m.matched_statements.is_empty() {
+        " statement".to_string()
+    } else {
+        let names: Vec<String> = m.matched_statements.iter().map(|s| format!("`{s}`")).collect();
+        format!(" statement {}", names.join(", "))
+    };
+    if m.allowed {
+        "AWS says the policies allow this request".to_string()
+    } else if m.explicit_deny {
+        format!(
+            "the Deny{ids} matches the request; no Allow can override it: narrow it so that it leaves `{}` on `{}` out",
+            m.action, m.resource
+        )
+    } else {
+        format!("no policy allows it (no explicit deny): some policy type that must allow `{}` on `{}` does not; simulate with --workspace to find which", m.action, m.resource)
+    }
+}
+
+fn decoded_value(m: &decoded::DecodedMessage, workspace: Option<&Path>) -> Result<serde_json::Value, String> {
+    let request = m.request();
+    let mut evaluation = None;
+    if let Some(dir) = workspace {
+        let (policies, _) = workspace_policies(dir, &request)?;
+        evaluation = serde_json::to_value(evaluate::evaluate(&request, &policies)).ok();
+    }
+    let context: serde_json::Map<String, serde_json::Value> = request
+        .context
+        .iter()
+        .map(|(k, v)| {
+            let value = if v.multi { serde_json::json!(v.values) } else { serde_json::json!(context_text(v)) };
+            (k.clone(), value)
+        })
+        .collect();
+    Ok(serde_json::json!({ "decoded": m, "context": context, "meaning": decoded_meaning(m), "evaluation": evaluation }))
 }
 
 /// What the message says, and the one change that would allow the request.

@@ -9,8 +9,11 @@
 //! "The denyallow page" below is the second of these.
 
 pub mod condition;
+pub mod decoded;
+pub mod from_statement;
 pub mod matching;
 pub mod message;
+pub mod organization;
 pub mod policy;
 pub mod request;
 pub mod scenario;

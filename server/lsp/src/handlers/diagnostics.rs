@@ -65,6 +65,7 @@ pub(crate) fn check_in_background(backend: &Backend, uri: Uri) {
     let outbox = backend.outbox.clone();
     let push = !backend.support().pull_diagnostics;
     let encoding = backend.encoding();
+    let workspace = crate::cross_file::Workspace::of(backend);
     tokio::spawn(async move {
         let turn = CHECKING.acquire().await;
         queued.remove(&uri);
@@ -77,7 +78,10 @@ pub(crate) fn check_in_background(backend: &Backend, uri: Uri) {
                 let analysis = doc.analysis();
                 let failed = analysis.is_none();
                 let message = push.then(|| {
-                    let diagnostics = convert::diagnostics(doc, analysis, encoding);
+                    let mut diagnostics = convert::diagnostics(doc, analysis, encoding);
+                    if let Some(workspace) = &workspace {
+                        diagnostics.extend(workspace.diagnostics(&uri, doc, encoding));
+                    }
                     let params = PublishDiagnosticsParams { uri, diagnostics, version: Some(snapshot.version) };
                     output::notification(PUBLISH_DIAGNOSTICS, &params)
                 });
@@ -108,6 +112,7 @@ pub(crate) fn pull(backend: &Backend, id: Id, params: DocumentDiagnosticParams) 
     let documents = backend.documents.clone();
     let outbox = backend.outbox.clone();
     let encoding = backend.encoding();
+    let workspace = crate::cross_file::Workspace::of(backend);
     async move {
         let Some(snapshot) = snapshot else {
             outbox.send(output::error_response(&id, &not_open(&uri)));
@@ -137,12 +142,16 @@ pub(crate) fn pull(backend: &Backend, id: Id, params: DocumentDiagnosticParams) 
             move |snapshot: Arc<Snapshot>| {
                 guard("diagnostics", || {
                     let doc = &snapshot.document;
+                    let mut items = convert::diagnostics(doc, doc.analysis(), encoding);
+                    if let Some(workspace) = &workspace {
+                        items.extend(workspace.diagnostics(&uri, doc, encoding));
+                    }
                     let report = DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
                         RelatedFullDocumentDiagnosticReport {
                             related_documents: None,
                             full_document_diagnostic_report: FullDocumentDiagnosticReport {
                                 result_id: Some(result_id),
-                                items: convert::diagnostics(doc, doc.analysis(), encoding),
+                                items,
                             },
                         },
                     ));

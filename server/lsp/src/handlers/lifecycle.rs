@@ -44,10 +44,15 @@ pub(super) async fn initialized(backend: &Backend) {
         // Not awaited: the client answers while this server handles other messages.
         let client = backend.client.clone();
         tokio::spawn(async move {
-            let watchers = vec![FileSystemWatcher {
-                glob_pattern: GlobPattern::String(format!("**/{}", config::FILE_NAME)),
-                kind: None,
-            }];
+            // Policy files too: an SCP changed on disk changes the findings of the identity
+            // policies it applies to (`crate::cross_file`).
+            let watchers = vec![
+                FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(format!("**/{}", config::FILE_NAME)),
+                    kind: None,
+                },
+                FileSystemWatcher { glob_pattern: GlobPattern::String("**/*.json".to_string()), kind: None },
+            ];
             let options = DidChangeWatchedFilesRegistrationOptions { watchers };
             let registration = Registration {
                 id: "iam-lsp-config".to_string(),

@@ -4,6 +4,8 @@
 //! here are reached only before `initialize` or after `shutdown`.
 
 mod code_action;
+mod code_lens;
+mod code_lens_resolve;
 mod completion;
 pub(crate) mod diagnostics;
 pub(crate) mod document_symbol;
@@ -92,6 +94,14 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         code_action::code_action(self, params).await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        code_lens::code_lens(self, params)
+    }
+
+    async fn code_lens_resolve(&self, lens: CodeLens) -> Result<CodeLens> {
+        code_lens_resolve::code_lens_resolve(self, lens)
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {

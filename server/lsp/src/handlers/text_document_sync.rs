@@ -12,6 +12,7 @@ pub(crate) fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
     let doc = params.text_document;
     let options = backend.options(&doc.uri);
     backend.documents.open(doc.uri.clone(), &doc.text, doc.version, &options);
+    crate::cross_file::scp_changed(backend, &doc.uri);
     diagnostics::check_in_background(backend, doc.uri);
 }
 
@@ -21,6 +22,7 @@ pub(crate) fn did_change(backend: &Backend, params: DidChangeTextDocumentParams)
     let options = backend.options(&uri);
     let changed = backend.documents.change(&uri, params.text_document.version, changes, backend.encoding(), &options);
     if changed.is_some() {
+        crate::cross_file::scp_changed(backend, &uri);
         diagnostics::check_in_background(backend, uri);
     } else {
         let client = backend.client.clone();
@@ -34,6 +36,8 @@ pub(crate) fn did_change(backend: &Backend, params: DidChangeTextDocumentParams)
 pub(crate) fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
     backend.documents.close(&uri);
+    // The SCP on disk counts again.
+    crate::cross_file::scp_changed(backend, &uri);
     // Through the outbox, as every `publishDiagnostics`: after any queued for the document
     // (a check that ends later sees the document gone and publishes nothing).
     let params = PublishDiagnosticsParams { uri, diagnostics: Vec::new(), version: None };

@@ -1,0 +1,129 @@
+//! Diagnostics across files: an identity policy of the workspace read with the SCPs of its
+//! `[organization]` (`.iam-lsp.toml`), through the analysis library's
+//! [`iam_analysis::evaluate::organization`]. The SCPs are read as the editor has them when
+//! open, else from disk; an edit to one re-checks the open documents that depend on it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use iam_analysis::evaluate::organization::{self, ScpFile};
+use iam_analysis::{Document, Encoding};
+use tower_lsp_server::ls_types::{self as lsp, DiagnosticRelatedInformation, Location, NumberOrString, Uri};
+
+use crate::config::{self, Config};
+use crate::convert;
+use crate::documents::Documents;
+use crate::handlers::diagnostics;
+use crate::server::Backend;
+use crate::statement_scenario;
+
+/// What the cross-file checks of a document need, taken from the server before a check runs.
+#[derive(Clone)]
+pub struct Workspace {
+    root: PathBuf,
+    config: Config,
+    documents: Arc<Documents>,
+}
+
+impl Workspace {
+    /// The workspace, when `.iam-lsp.toml` names an organization with SCPs.
+    pub fn of(backend: &Backend) -> Option<Workspace> {
+        let root = backend.root()?;
+        let config = backend.workspace_config()?;
+        let org = config.organization.as_ref()?;
+        if org.scp.is_empty() {
+            return None;
+        }
+        Some(Workspace { root, config, documents: backend.documents.clone() })
+    }
+
+    fn relative(&self, uri: &Uri) -> Option<String> {
+        statement_scenario::relative(&self.root, &uri.to_file_path()?)
+    }
+
+    /// Whether the file is one of the organization's SCPs.
+    pub fn is_scp(&self, uri: &Uri) -> bool {
+        let (Some(org), Some(file)) = (&self.config.organization, self.relative(uri)) else { return false };
+        org.scp.iter().flatten().any(|glob| config::glob_matches(glob, &file))
+    }
+
+    /// The cross-file diagnostics of an identity policy that a `[[principal]]` lists.
+    pub fn diagnostics(&self, uri: &Uri, doc: &Document, encoding: Encoding) -> Vec<lsp::Diagnostic> {
+        let Some(file) = self.relative(uri) else { return Vec::new() };
+        let principal =
+            self.config.principals.iter().find(|p| p.identity.iter().any(|glob| config::glob_matches(glob, &file)));
+        let (Some(principal), Some(org)) = (principal, &self.config.organization) else { return Vec::new() };
+        let files = statement_scenario::workspace_files(&self.root);
+        let levels: Vec<Vec<ScpFile>> = org
+            .scp
+            .iter()
+            .map(|globs| {
+                files
+                    .iter()
+                    .filter(|f| globs.iter().any(|g| config::glob_matches(g, f)))
+                    .filter_map(|f| Some(ScpFile { name: f.clone(), text: self.text_of(&self.root.join(f))? }))
+                    .collect()
+            })
+            .collect();
+        let caller = principal.arn.replace('*', "example");
+        let disabled = &doc.options().disabled;
+        organization::scp_findings(doc, &caller, &levels, org.management_account.as_deref())
+            .into_iter()
+            .filter(|f| !disabled.contains(&f.diagnostic.code))
+            .map(|f| {
+                let mut d = convert::diagnostic(doc, &f.diagnostic, encoding);
+                let related: Vec<DiagnosticRelatedInformation> = f
+                    .related
+                    .iter()
+                    .filter_map(|r| {
+                        let path = self.root.join(&r.file);
+                        let text = self.text_of(&path)?;
+                        let scp = Document::from(text.as_str());
+                        Some(DiagnosticRelatedInformation {
+                            location: Location {
+                                uri: Uri::from_file_path(&path)?,
+                                range: convert::range(&scp, r.range, encoding),
+                            },
+                            message: r.message.clone(),
+                        })
+                    })
+                    .collect();
+                d.related_information = (!related.is_empty()).then_some(related);
+                d.code = Some(NumberOrString::String(f.diagnostic.code.as_str().to_string()));
+                d
+            })
+            .collect()
+    }
+
+    /// A file's text: the open document's, else the file on disk.
+    fn text_of(&self, path: &Path) -> Option<String> {
+        let open = self.documents.uris().into_iter().find(|u| u.to_file_path().is_some_and(|p| p == path));
+        if let Some(snapshot) = open.and_then(|u| self.documents.snapshot(&u)) {
+            return Some(snapshot.document.text().to_string());
+        }
+        std::fs::read_to_string(path).ok()
+    }
+}
+
+/// After an SCP of the workspace was opened, edited or closed: every other open document is
+/// checked again (a new snapshot, so that a pulled report is not "unchanged"), and a client
+/// that pulls is asked to.
+pub fn scp_changed(backend: &Backend, uri: &Uri) {
+    let Some(workspace) = Workspace::of(backend) else { return };
+    if !workspace.is_scp(uri) {
+        return;
+    }
+    for other in backend.documents.uris().into_iter().filter(|u| u != uri) {
+        let options = backend.options(&other);
+        if backend.documents.reanalyze(&other, &options).is_some() {
+            diagnostics::check_in_background(backend, other);
+        }
+    }
+    let support = backend.support();
+    if support.pull_diagnostics && support.diagnostic_refresh {
+        let client = backend.client.clone();
+        tokio::spawn(async move {
+            let _ = client.workspace_diagnostic_refresh().await;
+        });
+    }
+}

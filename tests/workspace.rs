@@ -1,0 +1,171 @@
+//! The workspace features through the built binary: policies that `.iam-lsp.toml` says apply
+//! together. A "Simulate" code lens on each statement, resolved to an `iam-lsp.simulate`
+//! command that answers with the decision.
+
+use std::path::PathBuf;
+
+use serde_json::{json, Value};
+
+#[path = "support/lsp_client.rs"]
+mod lsp_client;
+
+use lsp_client::Client;
+
+fn workspace(name: &str) -> PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/workspaces").join(name);
+    dir.canonicalize().unwrap()
+}
+
+fn start_in(root: &std::path::Path, capabilities: Value) -> (Client, String) {
+    let mut client = Client::start();
+    let root_uri = format!("file://{}", root.display());
+    let response =
+        client.request("initialize", json!({"processId": null, "rootUri": root_uri, "capabilities": capabilities}));
+    assert!(response.get("error").is_none(), "{response}");
+    client.notify("initialized", json!({}));
+    (client, root_uri)
+}
+
+#[test]
+fn a_simulate_lens_on_each_statement_runs_the_statements_request() {
+    let root = workspace("scp-denies");
+    let (mut client, root_uri) = start_in(&root, json!({}));
+    let uri = format!("{root_uri}/roles/agent.json");
+    let text = std::fs::read_to_string(root.join("roles/agent.json")).unwrap();
+    client.open(&uri, &text);
+
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}}));
+    let lenses = lenses["result"].as_array().unwrap_or_else(|| panic!("{lenses}")).clone();
+    // One per statement, on its first line, resolved later.
+    let lines: Vec<u64> = lenses.iter().map(|l| l["range"]["start"]["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [3, 9, 15]);
+    assert!(lenses.iter().all(|l| l.get("command").is_none()));
+
+    // `DeleteOldLogs`: as the AgentRole session `[[principal]]` names, on a log group of
+    // the statement's pattern; the workspace's SCP denies it.
+    let resolved = client.request("codeLens/resolve", lenses[2].clone());
+    let command = &resolved["result"]["command"];
+    assert_eq!(command["command"], "iam-lsp.simulate", "{resolved}");
+    let scenario = &command["arguments"][0];
+    assert_eq!(scenario["request"]["principal"], "arn:aws:sts::111122223333:assumed-role/AgentRole/example");
+    assert_eq!(scenario["request"]["action"], "logs:DeleteLogGroup");
+    assert_eq!(scenario["request"]["resource"], "arn:aws:logs:us-east-1:111122223333:log-group:/agents/example");
+    assert_eq!(scenario["policies"]["scp"], json!([["org/root/full-access.json"], ["org/workloads/guardrails.json"]]));
+    assert_eq!(scenario["organization"]["managementAccount"], "999999999999");
+    let title = command["title"].as_str().unwrap();
+    assert!(title.starts_with("Simulate logs:DeleteLogGroup on arn:aws:logs:"), "{title}");
+
+    let answer = client
+        .request("workspace/executeCommand", json!({"command": "iam-lsp.simulate", "arguments": command["arguments"]}));
+    assert_eq!(answer["result"]["decision"], "ExplicitlyDenied", "{answer}");
+    assert_eq!(answer["result"]["blockedBy"], json!(["scp"]));
+    let shown = answer["result"]["text"].as_str().unwrap();
+    assert!(
+        shown.contains("denied by statement `DenyLogDeletion` of the service control policy `org/workloads/guardrails.json` at level 1"),
+        "{shown}"
+    );
+
+    // `InvokeModels` on a foundation model of any Region: asked in one, which the SCP allows.
+    let resolved = client.request("codeLens/resolve", lenses[0].clone());
+    let command = &resolved["result"]["command"];
+    assert_eq!(
+        command["arguments"][0]["request"]["resource"],
+        "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0"
+    );
+    let answer = client
+        .request("workspace/executeCommand", json!({"command": "iam-lsp.simulate", "arguments": command["arguments"]}));
+    assert_eq!(answer["result"]["decision"], "Allowed", "{answer}");
+
+    // The unsaved text is what runs: the statement edited to deny.
+    let edited = text.replacen("\"Allow\"", "\"Deny\"", 1);
+    client.change(&uri, 2, json!([{"text": edited}]));
+    let resolved = client.request("codeLens/resolve", lenses[0].clone());
+    let answer = client.request(
+        "workspace/executeCommand",
+        json!({"command": "iam-lsp.simulate", "arguments": resolved["result"]["command"]["arguments"]}),
+    );
+    assert_eq!(answer["result"]["decision"], "ExplicitlyDenied", "{answer}");
+    assert_eq!(answer["result"]["blockedBy"], json!(["identity"]));
+
+    // A document that is not a policy has no lenses.
+    client.open(&format!("{root_uri}/package.json"), r#"{"name": "x"}"#);
+    let none =
+        client.request("textDocument/codeLens", json!({"textDocument": {"uri": format!("{root_uri}/package.json")}}));
+    assert_eq!(none["result"], Value::Null, "{none}");
+    client.shutdown();
+}
+
+fn codes_of(diagnostics: &Value) -> Vec<String> {
+    let mut codes: Vec<String> =
+        diagnostics.as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_string()).collect();
+    codes.sort();
+    codes
+}
+
+const CROSS_FILE: [&str; 2] = ["scp-denies-allow", "scp-denies-inference-region"];
+
+fn cross_file(diagnostics: &Value) -> Vec<Value> {
+    diagnostics
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| CROSS_FILE.contains(&d["code"].as_str().unwrap()))
+        .cloned()
+        .collect()
+}
+
+/// Pushed: the identity policy gets both findings, each pointing at the SCP statement; the
+/// SCP edited in the editor (the deny given a condition) takes `scp-denies-allow` away.
+#[test]
+fn scp_findings_are_pushed_on_the_identity_policy_and_follow_the_scp_being_edited() {
+    let root = workspace("scp-denies");
+    let (mut client, root_uri) = start_in(&root, json!({}));
+    let uri = format!("{root_uri}/roles/agent.json");
+    client.open(&uri, &std::fs::read_to_string(root.join("roles/agent.json")).unwrap());
+    let found = cross_file(&client.diagnostics(&uri)["diagnostics"]);
+    assert_eq!(codes_of(&json!(found)), CROSS_FILE);
+    let denies = found.iter().find(|d| d["code"] == "scp-denies-allow").unwrap();
+    assert_eq!(denies["range"]["start"]["line"], 18, "{denies}");
+    let related = &denies["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], format!("{root_uri}/org/workloads/guardrails.json"));
+    assert_eq!(related["location"]["range"]["start"]["line"], 4, "{related}");
+    let region = found.iter().find(|d| d["code"] == "scp-denies-inference-region").unwrap();
+    assert!(region["message"].as_str().unwrap().contains("`us-west-2`"), "{region}");
+    assert!(!region["message"].as_str().unwrap().contains("`us-east-1`"), "{region}");
+
+    // The SCP opened and edited: its log deletion deny spares admins now.
+    let scp_uri = format!("{root_uri}/org/workloads/guardrails.json");
+    let scp = std::fs::read_to_string(root.join("org/workloads/guardrails.json")).unwrap();
+    client.open(&scp_uri, &scp);
+    let edited = scp.replacen(
+        "\"Resource\": \"*\"\n    },",
+        "\"Resource\": \"*\",\n      \"Condition\": {\"ArnNotLike\": {\"aws:PrincipalArn\": \"arn:aws:iam::*:role/Admin\"}}\n    },",
+        1,
+    );
+    assert_ne!(edited, scp);
+    client.change(&scp_uri, 2, json!([{"text": edited}]));
+    loop {
+        let published = client.diagnostics(&uri);
+        let codes = codes_of(&json!(cross_file(&published["diagnostics"])));
+        if codes == ["scp-denies-inference-region"] {
+            break;
+        }
+        assert_eq!(codes, CROSS_FILE, "only the findings before the edit may come first");
+    }
+    client.shutdown();
+}
+
+/// Pulled (`textDocument/diagnostic`): the findings in the report; the valid twin has none.
+#[test]
+fn scp_findings_are_pulled_and_the_valid_twin_has_none() {
+    for (name, expected) in [("scp-denies", CROSS_FILE.to_vec()), ("scp-allows", Vec::new())] {
+        let root = workspace(name);
+        let (mut client, root_uri) = start_in(&root, json!({"textDocument": {"diagnostic": {}}}));
+        let uri = format!("{root_uri}/roles/agent.json");
+        client.open(&uri, &std::fs::read_to_string(root.join("roles/agent.json")).unwrap());
+        let report = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
+        let items = &report["result"]["items"];
+        assert_eq!(codes_of(&json!(cross_file(items))), expected, "{name}: {report}");
+        client.shutdown();
+    }
+}
