@@ -12,6 +12,7 @@ pub mod condition;
 pub mod matching;
 pub mod message;
 pub mod policy;
+pub mod render;
 pub mod request;
 pub mod scenario;
 #[cfg(test)]
