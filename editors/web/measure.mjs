@@ -109,7 +109,7 @@ const result = {
   // Medians, ms from navigation start: the worker started, its module compiled, the catalog
   // decoded; main.js running, the editor made; the first diagnostics shown.
   loadMilestonesMs: Object.fromEntries(
-    ['started', 'compiled', 'warmed', 'mainStarted', 'editorMade', 'firstShown'].map((k) => [k, median(milestones.map((m) => m[k] ?? NaN))]),
+    ['started', 'compiled', 'warmed', 'mainStarted', 'editorMade', 'infoReceived', 'firstReport', 'firstReportWorker', 'firstShown'].map((k) => [k, median(milestones.map((m) => m[k] ?? NaN))]),
   ),
   keystroke10k: {
     policyBytes: setup.length,
@@ -134,7 +134,7 @@ if (process.argv.includes('--json')) {
   );
   const m = result.loadMilestonesMs;
   console.log(
-    `\nLoad milestones (medians, ms from navigation start): worker started ${m.started.toFixed(0)}, .wasm compiled ${m.compiled.toFixed(0)}, catalog decoded ${m.warmed.toFixed(0)}; main.js running ${m.mainStarted.toFixed(0)}, editor made ${m.editorMade.toFixed(0)}; first diagnostics shown ${m.firstShown.toFixed(0)}.`,
+    `\nLoad milestones (medians, ms from navigation start): worker started ${m.started.toFixed(0)}, .wasm compiled ${m.compiled.toFixed(0)}, catalog decoded ${m.warmed.toFixed(0)}; main.js running ${m.mainStarted.toFixed(0)}, editor made ${m.editorMade.toFixed(0)}, worker ready ${m.infoReceived.toFixed(0)}, first report ${m.firstReport.toFixed(0)} (the worker's share ${m.firstReportWorker.toFixed(0)}); first diagnostics shown ${m.firstShown.toFixed(0)}.`,
   );
   console.log(`\nChromium ${browserVersion}, ${machine}.`);
 }

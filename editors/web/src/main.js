@@ -52,6 +52,9 @@ const listeners = []; // (event, detail) => void, for tests and measure.mjs
 let firstShown = null; // performance.now() when the first diagnostics were on screen
 const mainStarted = performance.now(); // main.js fetched, parsed and running
 let editorMade = null;
+let infoReceived = null;
+let firstReport = null; // when the first report arrived, and the worker's own time for it
+let firstReportWorker = null;
 const emit = (event, detail) => {
   if (event === 'shown' && firstShown === null) firstShown = detail.at;
   listeners.forEach((l) => l(event, detail));
@@ -65,7 +68,7 @@ window.playground = {
   // The worker's milestones and the page's, in ms since the page's time origin (measure.mjs).
   get timings() {
     const worker = Object.fromEntries(Object.entries(info?.timings ?? {}).map(([k, t]) => [k, t - performance.timeOrigin]));
-    return { ...worker, mainStarted, editorMade, firstShown };
+    return { ...worker, mainStarted, editorMade, infoReceived, firstReport, firstReportWorker, firstShown };
   },
 };
 
@@ -164,9 +167,11 @@ function applyEdits(view, at, edits) {
   return true;
 }
 
+let kindLineShown = null;
 const severities = { error: 'error', warning: 'warning', info: 'info', hint: 'hint' };
 function showReport(view, params) {
   if (params.seq !== seq) return; // a newer version is on its way
+  if (firstReport === null) [firstReport, firstReportWorker] = [performance.now(), params.elapsed];
   report = params;
   const doc = view.state.doc;
   const diagnostics = params.report.diagnostics.map((d) => ({
@@ -179,10 +184,13 @@ function showReport(view, params) {
   }));
   view.dispatch(setDiagnostics(view.state, diagnostics), { effects: setTokens.of(params.tokens) });
   followLanguage(view, params.report.host);
-  $('kind-reason').innerHTML = inline(kindLine(params.report));
+  // Written only when changed: a keystroke's frame should not lay out the toolbar again.
+  const line = inline(kindLine(params.report));
+  if (line !== kindLineShown) $('kind-reason').innerHTML = kindLineShown = line;
   $('kind').disabled = Boolean(params.report.template);
   const detected = params.report.host_detected && info?.hosts.find((h) => h.id === params.report.host);
-  if (detected) $('host').options[0].textContent = `detected: ${detected.title}`;
+  const label = detected && `detected: ${detected.title}`;
+  if (label && $('host').options[0].textContent !== label) $('host').options[0].textContent = label;
   schedulePanels(params);
   // Shown: the frame after this one starts once the browser has painted it.
   requestAnimationFrame(() => setTimeout(() => emit('shown', { seq: params.seq, at: performance.now() })));
@@ -344,6 +352,10 @@ function shareLink(text, kind, host) {
 }
 
 const initial = fromFragment() ?? { text: EXAMPLES[0].text, kind: EXAMPLES[0].kind ?? '', host: '' };
+// The text goes to the worker before the editor is made (which takes the main thread a while),
+// so that the analysis runs meanwhile; its report arrives once the editor is there.
+seq += 1;
+analysis.open(seq, initial.host, initial.text, initial.kind);
 const view = new EditorView({
   parent: $('editor'),
   state: EditorState.create({
@@ -391,6 +403,7 @@ let activePanels = [];
 
 async function main() {
   info = await analysis.info;
+  infoReceived = performance.now();
   $('about').textContent = info.about;
   const kindSelect = $('kind');
   for (const kind of info.kinds) kindSelect.append(new Option(`${kind.name}: ${kind.description}`, kind.name));
@@ -460,7 +473,5 @@ async function main() {
     tabs.append(section);
     panel.mount(section, context);
   }
-  seq += 1;
-  analysis.open(seq, hostSelect.value, view.state.doc.toString(), initial.kind);
 }
 main().catch((error) => status(`the analysis did not start: ${error.message}`));

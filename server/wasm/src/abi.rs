@@ -61,7 +61,7 @@ impl Session {
     /// `semanticTokens`'s: little-endian `u32`s, four per token (see
     /// [`Playground::semantic_tokens`]). Methods:
     /// - without a document: `apiVersion`, `about`, `kinds`, `hosts`, `tokenTypes`, `warm`
-    ///   (decodes the catalog now), and
+    ///   (see [`crate::warm`]), and
     ///   `open {encoding, host}`, which starts a new, empty document read as `host` (`""`:
     ///   guessed from its text);
     /// - on the open document: `setText {text}`, `setKind {kind}` and `setHost {host}`
@@ -75,10 +75,8 @@ impl Session {
             "about" => json(&Playground::about()),
             "kinds" => Playground::kinds(),
             "hosts" => Playground::hosts(),
-            // The catalog is decoded on first use; the worker asks for it as soon as the module
-            // is ready, while the page is still starting, so that the first report need not.
             "warm" => {
-                iam_analysis::Catalog::get();
+                crate::warm();
                 "null".to_string()
             }
             "tokenTypes" => Playground::token_types(),
