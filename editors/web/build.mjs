@@ -17,11 +17,14 @@ const arg = (name) => {
 const wasm = arg('--wasm');
 const out = arg('--out');
 
-// The examples the page offers, first the one it opens with. `kind` where it cannot be inferred.
+// The examples the page offers, first the one it opens with. `kind` where it cannot be inferred;
+// the host (policy, template, module) the page finds in each text.
 const EXAMPLES = [
   { id: 'chatbot', title: 'Bedrock chatbot policy (the README’s demo)', path: 'tests/fixtures/bedrock/chatbot-agent-policy.json' },
   { id: 'trust', title: 'Bedrock agent trust policy, without source conditions', path: 'tests/fixtures/bedrock/agent-trust-broken.json' },
   { id: 'scp', title: 'SCP: deny outside two EU Regions', path: 'tests/fixtures/kinds/scp/region-guardrail.json', kind: 'scp' },
+  { id: 'cloudformation', title: 'CloudFormation: a Bedrock agent stack (YAML)', path: 'tests/fixtures/cloudformation/bedrock-agent-stack.yaml' },
+  { id: 'terraform', title: 'Terraform: a Bedrock agent module', path: 'tests/fixtures/terraform/bedrock-agent-broken.tf' },
 ];
 const examples = await Promise.all(
   EXAMPLES.map(async (e) => ({ ...e, text: await readFile(path.join(repo, e.path), 'utf8') })),

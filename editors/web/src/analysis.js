@@ -57,7 +57,7 @@ export class Analysis {
     });
   }
 
-  /** Opens a document: `host` says what the text is (see the worker's hosts). */
+  /** Opens a document: `host` says what the text is (see the worker's hosts; '' guessed). */
   open(seq, host, text, kind) {
     this.last = { seq, host, text, kind };
     return this.request(METHODS.open, this.last);
@@ -66,6 +66,11 @@ export class Analysis {
   update(seq, text) {
     this.last = { ...this.last, seq, text };
     return this.request(METHODS.update, { seq, text });
+  }
+
+  setHost(seq, host) {
+    this.last = { ...this.last, seq, host };
+    return this.request(METHODS.setHost, { seq, host });
   }
 
   setKind(seq, kind) {

@@ -5,10 +5,11 @@
 import { autocompletion, completionKeymap, snippet } from '@codemirror/autocomplete';
 import { defaultKeymap, history as undoHistory, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { json } from '@codemirror/lang-json';
+import { yaml } from '@codemirror/lang-yaml';
 import { bracketMatching, defaultHighlightStyle, foldGutter, syntaxHighlighting } from '@codemirror/language';
 import { lintGutter, lintKeymap, setDiagnostics } from '@codemirror/lint';
 import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
-import { EditorState, RangeSetBuilder, StateEffect } from '@codemirror/state';
+import { Compartment, EditorState, RangeSetBuilder, StateEffect } from '@codemirror/state';
 import {
   Decoration,
   EditorView,
@@ -27,7 +28,6 @@ import { panels } from './panels.js';
 
 // Fixtures of the repository, read by build.mjs: [{id, title, path, kind, text}].
 const EXAMPLES = __EXAMPLES__;
-const HOST = 'iam-json';
 
 const $ = (id) => document.getElementById(id);
 const status = (text) => ($('status').textContent = text);
@@ -50,6 +50,11 @@ let report = null; // {seq, report, ...} last shown
 let info = null; // the worker's `initialize` answer
 const listeners = []; // (event, detail) => void, for tests and measure.mjs
 let firstShown = null; // performance.now() when the first diagnostics were on screen
+const mainStarted = performance.now(); // main.js fetched, parsed and running
+let editorMade = null;
+let infoReceived = null;
+let firstReport = null; // when the first report arrived, and the worker's own time for it
+let firstReportWorker = null;
 const emit = (event, detail) => {
   if (event === 'shown' && firstShown === null) firstShown = detail.at;
   listeners.forEach((l) => l(event, detail));
@@ -60,6 +65,11 @@ window.playground = {
   get report() { return report; },
   get firstShown() { return firstShown; },
   get panelsSeq() { return panelsSeq; },
+  // The worker's milestones and the page's, in ms since the page's time origin (measure.mjs).
+  get timings() {
+    const worker = Object.fromEntries(Object.entries(info?.timings ?? {}).map(([k, t]) => [k, t - performance.timeOrigin]));
+    return { ...worker, mainStarted, editorMade, infoReceived, firstReport, firstReportWorker, firstShown };
+  },
 };
 
 // Semantic tokens as decorations, built for the visible lines only (a large policy has
@@ -118,6 +128,32 @@ const tokenPlugin = ViewPlugin.fromClass(
   { decorations: (plugin) => plugin.decorations },
 );
 
+// The editor's own highlighting follows what the text is read as (the analysis says, in each
+// report): JSON, YAML, or none for Terraform (its policies still get semantic tokens).
+const language = new Compartment();
+let languageShown = 'json';
+function followLanguage(view, host) {
+  const text = view.state.doc;
+  const first = text.length ? text.sliceString(0, Math.min(text.length, 200)).trimStart()[0] : '{';
+  const wanted = host === 'terraform' ? 'none' : host === 'cloudformation' && first !== '{' && first !== '[' ? 'yaml' : 'json';
+  if (wanted === languageShown) return;
+  languageShown = wanted;
+  view.dispatch({ effects: language.reconfigure(wanted === 'json' ? json() : wanted === 'yaml' ? yaml() : []) });
+}
+
+// What the kind line says of a report.
+function kindLine(report) {
+  const kind = report.kind;
+  if (report.template) {
+    const n = report.template.policies.length;
+    return n
+      ? `${report.template.format} with ${n} IAM ${n > 1 ? 'policies' : 'policy'}, each checked as the kind its place in it gives it (the kind selector is for policy documents).`
+      : `${report.template.format}: no IAM policy found in it.`;
+  }
+  if (kind) return `Checked as ${/^[aeiou]/.test(kind.description) ? 'an' : 'a'} ${kind.description} (${kind.reason}).`;
+  return report.host === 'iam-json' ? 'Not an IAM policy: no diagnostics.' : 'No template with IAM policies found: no diagnostics.';
+}
+
 // Edits from the analysis (line/col at version `at`) applied as one transaction.
 function applyEdits(view, at, edits) {
   if (at !== seq) {
@@ -131,9 +167,11 @@ function applyEdits(view, at, edits) {
   return true;
 }
 
+let kindLineShown = null;
 const severities = { error: 'error', warning: 'warning', info: 'info', hint: 'hint' };
 function showReport(view, params) {
   if (params.seq !== seq) return; // a newer version is on its way
+  if (firstReport === null) [firstReport, firstReportWorker] = [performance.now(), params.elapsed];
   report = params;
   const doc = view.state.doc;
   const diagnostics = params.report.diagnostics.map((d) => ({
@@ -145,10 +183,14 @@ function showReport(view, params) {
     actions: d.fixes.map((fix) => ({ name: fix.title, apply: (v) => applyEdits(v, params.seq, fix.edits) })),
   }));
   view.dispatch(setDiagnostics(view.state, diagnostics), { effects: setTokens.of(params.tokens) });
-  const kind = params.report.kind;
-  $('kind-reason').innerHTML = kind
-    ? inline(`Checked as ${/^[aeiou]/.test(kind.description) ? 'an' : 'a'} ${kind.description} (${kind.reason}).`)
-    : 'Not an IAM policy: no diagnostics.';
+  followLanguage(view, params.report.host);
+  // Written only when changed: a keystroke's frame should not lay out the toolbar again.
+  const line = inline(kindLine(params.report));
+  if (line !== kindLineShown) $('kind-reason').innerHTML = kindLineShown = line;
+  $('kind').disabled = Boolean(params.report.template);
+  const detected = params.report.host_detected && info?.hosts.find((h) => h.id === params.report.host);
+  const label = detected && `detected: ${detected.title}`;
+  if (label && $('host').options[0].textContent !== label) $('host').options[0].textContent = label;
   schedulePanels(params);
   // Shown: the frame after this one starts once the browser has painted it.
   requestAnimationFrame(() => setTimeout(() => emit('shown', { seq: params.seq, at: performance.now() })));
@@ -293,22 +335,27 @@ function fromFragment() {
   try {
     const binary = atob(encoded.replace(/-/g, '+').replace(/_/g, '/'));
     const text = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
-    return { text, kind: params.get('kind') ?? '' };
+    return { text, kind: params.get('kind') ?? '', host: params.get('host') ?? '' };
   } catch {
     status('the link does not carry a readable policy (the part after #)');
     return null;
   }
 }
-function shareLink(text, kind) {
+function shareLink(text, kind, host) {
   const bytes = new TextEncoder().encode(text);
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   const params = new URLSearchParams({ policy: btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') });
   if (kind) params.set('kind', kind);
+  if (host) params.set('host', host);
   return `${location.origin}${location.pathname}#${params}`;
 }
 
-const initial = fromFragment() ?? { text: EXAMPLES[0].text, kind: EXAMPLES[0].kind ?? '' };
+const initial = fromFragment() ?? { text: EXAMPLES[0].text, kind: EXAMPLES[0].kind ?? '', host: '' };
+// The text goes to the worker before the editor is made (which takes the main thread a while),
+// so that the analysis runs meanwhile; its report arrives once the editor is there.
+seq += 1;
+analysis.open(seq, initial.host, initial.text, initial.kind);
 const view = new EditorView({
   parent: $('editor'),
   state: EditorState.create({
@@ -323,7 +370,7 @@ const view = new EditorView({
       highlightActiveLine(),
       bracketMatching(),
       highlightSelectionMatches(),
-      json(),
+      language.of(json()),
       syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
       tokenPlugin,
       tokenTheme,
@@ -342,6 +389,7 @@ const view = new EditorView({
     ],
   }),
 });
+editorMade = performance.now();
 window.playground.view = view;
 window.playground.analysis = analysis;
 
@@ -350,11 +398,12 @@ function setText(text) {
 }
 
 // Panels (panels.js): each shown when the worker has what it needs.
-const context = { view, toPos, applyEdits, request: (method, params) => analysis.request(method, params), get seq() { return seq; } };
+const context = { view, toPos, toLineCol, applyEdits, request: (method, params) => analysis.request(method, params), get seq() { return seq; } };
 let activePanels = [];
 
 async function main() {
   info = await analysis.info;
+  infoReceived = performance.now();
   $('about').textContent = info.about;
   const kindSelect = $('kind');
   for (const kind of info.kinds) kindSelect.append(new Option(`${kind.name}: ${kind.description}`, kind.name));
@@ -364,19 +413,30 @@ async function main() {
     seq += 1;
     analysis.setKind(seq, kindSelect.value);
   };
+  const hostSelect = $('host');
+  for (const host of info.hosts) hostSelect.append(new Option(host.title, host.id));
+  hostSelect.value = initial.host;
+  if (hostSelect.selectedIndex < 0) hostSelect.value = ''; // a link's unknown host: the worker says so
+  hostSelect.onchange = () => {
+    seq += 1;
+    analysis.setHost(seq, hostSelect.value);
+  };
   const exampleSelect = $('example');
   for (const example of EXAMPLES) exampleSelect.append(new Option(example.title, example.id));
   exampleSelect.onchange = () => {
     const example = EXAMPLES.find((e) => e.id === exampleSelect.value);
     if (!example) return;
     kindSelect.value = example.kind ?? '';
+    hostSelect.value = ''; // the example's host is found in its text
+    seq += 1;
+    analysis.setHost(seq, '');
     seq += 1;
     analysis.setKind(seq, kindSelect.value);
     setText(example.text);
     exampleSelect.value = '';
   };
   $('share').onclick = async () => {
-    const link = shareLink(view.state.doc.toString(), kindSelect.value);
+    const link = shareLink(view.state.doc.toString(), kindSelect.value, hostSelect.value);
     window.history.replaceState(null, '', link);
     $('share-link').value = link;
     $('share-link').hidden = false;
@@ -393,6 +453,9 @@ async function main() {
     const shared = fromFragment();
     if (!shared || shared.text === view.state.doc.toString()) return;
     kindSelect.value = shared.kind;
+    hostSelect.value = shared.host;
+    seq += 1;
+    analysis.setHost(seq, shared.host);
     seq += 1;
     analysis.setKind(seq, shared.kind);
     setText(shared.text);
@@ -410,7 +473,5 @@ async function main() {
     tabs.append(section);
     panel.mount(section, context);
   }
-  seq += 1;
-  analysis.open(seq, HOST, view.state.doc.toString(), initial.kind);
 }
 main().catch((error) => status(`the analysis did not start: ${error.message}`));

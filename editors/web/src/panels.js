@@ -1,8 +1,7 @@
 // The panels beside the editor. A panel is {id, title, requires, mount(section, context),
 // update(report, context)}: `requires` lists the worker methods it needs (the page shows it only
 // when the worker's `initialize` answer has them all), `update` runs when the browser is idle
-// after a report (context.request asks the worker, context.seq is the page's version). A
-// "simulate" panel (once the evaluator lands) is one more entry, requiring a `simulate` method.
+// after a report (context.request asks the worker, context.seq is the page's version).
 import { EditorSelection } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 
@@ -37,7 +36,9 @@ const problems = {
     this.summary.textContent = report.failed
       ? 'The checks failed on this text (a bug in iam-lsp).'
       : !report.is_policy
-        ? 'Not an IAM policy (no `Statement`, no policy `Version`).'
+        ? report.host === 'iam-json'
+          ? 'Not an IAM policy (no `Statement`, no policy `Version`).'
+          : 'No IAM policy found (not a template or module with policies in it).'
         : parts.length ? parts.join(', ') : 'No problems found.';
     this.list.replaceChildren(
       ...report.diagnostics.map((d) => {
@@ -101,4 +102,116 @@ const outline = {
   },
 };
 
-export const panels = [problems, outline];
+// The evaluator on the editor's policy (for a template: the one under the cursor, or chosen):
+// a request in, the decision out, with what blocks it and each statement's match report.
+const POLICY_TYPES = ['identity', 'resource', 'boundary', 'session', 'scp', 'rcp', 'vpcEndpoint'];
+const element = (tag, props = {}, ...children) => {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...children);
+  return e;
+};
+const simulate = {
+  id: 'simulate',
+  title: 'Simulate a request',
+  requires: ['simulate'],
+  mount(section, context) {
+    const field = (label, input) => element('label', { className: 'field' }, element('span', {}, label), input);
+    this.policy = element('select', { id: 'sim-policy' });
+    this.as = element('select', { id: 'sim-as' }, new Option('as its kind', ''), ...POLICY_TYPES.map((t) => new Option(`as ${t}`, t)));
+    this.assume = element('input', { type: 'checkbox', id: 'sim-assume' });
+    this.principal = element('input', { id: 'sim-principal', value: 'arn:aws:iam::111122223333:role/example', spellcheck: false });
+    this.action = element('input', { id: 'sim-action', placeholder: 'service:Action', spellcheck: false });
+    this.resource = element('input', { id: 'sim-resource', placeholder: '* (any)', spellcheck: false });
+    this.context = element('textarea', { id: 'sim-context', rows: 2, placeholder: 'aws:RequestedRegion=eu-west-1', spellcheck: false });
+    this.run = element('button', { id: 'sim-run', textContent: 'Simulate' });
+    this.answer = element('div', { id: 'sim-answer', className: 'sim-answer' });
+    const form = element(
+      'form',
+      { className: 'simulate' },
+      field('Policy', this.policy),
+      field('Evaluated', this.as),
+      element('label', { className: 'check' }, this.assume, ' with an identity-based policy that allows everything (a boundary, SCP or session policy alone allows nothing)'),
+      field('Principal', this.principal),
+      field('Action', this.action),
+      field('Resource', this.resource),
+      field('Context (KEY=VALUE lines)', this.context),
+      this.run,
+    );
+    form.onsubmit = (e) => {
+      e.preventDefault();
+      this.asked = true;
+      this.simulate(context);
+    };
+    section.append(form, this.answer);
+  },
+  update({ report }, context) {
+    // The policy choice: the editor's policy, or a template's (under the cursor, or one of them).
+    const template = report.template;
+    const key = JSON.stringify(template?.policies.map((p) => p.origin) ?? report.kind?.name ?? null);
+    if (key !== this.policies) {
+      this.policies = key;
+      const chosen = this.policy.value;
+      const options = template
+        ? [new Option('the policy under the cursor', ''), ...template.policies.map((p, i) => new Option(p.origin, String(i)))]
+        : [new Option(report.kind ? `the editor's policy (${report.kind.name})` : 'the editor’s text', '')];
+      this.policy.replaceChildren(...options);
+      this.policy.value = chosen;
+      if (this.policy.selectedIndex < 0) this.policy.value = '';
+    }
+    // A shown answer follows the policy as it is edited.
+    return this.asked ? this.simulate(context) : undefined;
+  },
+  async simulate(context) {
+    const at = context.seq;
+    const { view } = context;
+    const question = {
+      principal: this.principal.value,
+      action: this.action.value,
+      resource: this.resource.value,
+      context: this.context.value,
+      policy: this.policy.value === '' ? null : Number(this.policy.value),
+      at: context.toLineCol(view.state.doc, view.state.selection.main.head),
+      as: this.as.value || null,
+      allowIdentity: this.assume.checked,
+    };
+    let answer;
+    try {
+      answer = await context.request('simulate', { seq: at, question });
+    } catch (error) {
+      if (at === context.seq) this.answer.replaceChildren(element('p', { className: 'sim-error', textContent: error.message }));
+      return;
+    }
+    if (at !== context.seq) return; // a newer version is on its way
+    this.show(answer, context);
+  },
+  show(answer, context) {
+    const e = answer.evaluation;
+    const mark = (check) => (check === undefined ? '—' : check.matched ? '✓' : `✗ ${check.reason ?? ''}`);
+    const decision = element('p', { className: `decision ${e.decision === 'Allowed' ? 'allowed' : 'denied'}` }, element('strong', { textContent: e.decision }));
+    if (e.blockedBy.length) decision.append(` — blocked by ${e.blockedBy.join(', ')}`);
+    const head = element('tr', {}, ...['Statement', 'Effect', 'Applies', 'Action', 'Resource', 'Principal', 'Condition'].map((h) => element('th', { textContent: h })));
+    const rows = e.statements.map((s, i) => {
+      const name = s.sid ? s.sid : `#${s.index + 1}`;
+      const range = answer.statementRanges[i];
+      const where = range
+        ? element('button', { className: 'where', textContent: name, title: 'Show in the editor', onclick: () => reveal(context, range) })
+        : element('span', { textContent: `${name} (${s.policy})` });
+      return element(
+        'tr',
+        { className: s.applies ? 'applies' : '' },
+        element('td', {}, where),
+        element('td', { textContent: s.effect ?? '?' }),
+        element('td', { textContent: s.applies ? 'yes' : 'no' }),
+        ...[s.action, s.resource, s.principal, s.condition].map((c) => element('td', { textContent: mark(c) })),
+      );
+    });
+    this.answer.replaceChildren(
+      decision,
+      element('p', { className: 'sim-policy', textContent: `${answer.policy}, evaluated as ${answer.policyType}` }),
+      element('table', { className: 'statements' }, element('thead', {}, head), element('tbody', {}, ...rows)),
+      element('pre', { className: 'sim-text', textContent: answer.text }),
+    );
+  },
+};
+
+export const panels = [problems, outline, simulate];

@@ -6,17 +6,19 @@
 //
 // Versioned: a page and a worker from different builds refuse each other instead of misreading
 // each other. New features are new methods: `initialize` answers which methods and which hosts
-// the worker has, and the page shows a panel only when the worker answers what it needs (a
-// "simulate" panel would need a `simulate` method; CloudFormation or Terraform text would be
-// a new host, which finds the policies inside a template).
-export const PROTOCOL = 1;
+// the worker has, and the page shows a panel only when the worker answers what it needs (the
+// "simulate" panel needs the `simulate` method).
+export const PROTOCOL = 2;
 
 /** The requests the page may send, with their params. */
 export const METHODS = {
-  // {encoding: 'utf-16'} → {about, kinds: [{name, description}], tokenTypes, methods, hosts}
+  // {encoding: 'utf-16'} → {about, kinds: [{name, description}], tokenTypes, methods, hosts: [{id, title}]}
   initialize: 'initialize',
-  // {seq, host, text, kind} → null; a report follows. `kind` '' means inferred.
+  // {seq, host, text, kind} → null; a report follows. `kind` '' means inferred, `host` '' guessed
+  // from the text.
   open: 'open',
+  // {seq, host} → null; a report follows.
+  setHost: 'setHost',
   // {seq, text} → null; a report follows.
   update: 'update',
   // {seq, kind} → null; a report follows.
@@ -29,6 +31,9 @@ export const METHODS = {
   codeActions: 'codeActions',
   // {seq} → [{name, detail, kind, range, selection, children}] (asked by the outline panel when idle)
   outline: 'outline',
+  // {seq, question: {principal, action, resource, context, policy, at, as, allowIdentity}}
+  //   → {policy, policyType, evaluation, statementRanges, text} (server/wasm/src/simulate.rs)
+  simulate: 'simulate',
 };
 
 /** The report that follows every new version: {seq, report, tokens: Uint32Array, elapsed}. */

@@ -3,39 +3,43 @@
 import { load, parse } from './wasm.js';
 import { METHODS, PROTOCOL, REPORT } from './protocol.js';
 
-const API_VERSION = 1; // server/wasm's API_VERSION, which the answers' shapes follow
+const API_VERSION = 2; // server/wasm's API_VERSION, which the answers' shapes follow
 
-// What a text is and how to analyse it. One host today: the text is one IAM policy document.
-// A template host (CloudFormation, Terraform) would find the policies in the template, analyse
-// each with a Playground and map positions back: the same interface, a new entry here.
-const hosts = {
-  'iam-json': {
-    create: (encoding) => {
-      call('open', { encoding });
-      return {
-        setText: (text) => parse(call('setText', { text })),
-        setKind: (kind) => parse(call('setKind', { kind })),
-        report: () => ({ report: parse(call('diagnostics')), tokens: new Uint32Array(call('semanticTokens').buffer) }),
-        outline: () => parse(call('outline')),
-        hover: (line, col) => parse(call('hover', { line, col })),
-        completion: (line, col) => parse(call('completions', { line, col })),
-        codeActions: (range) => parse(call('codeActions', range)),
-      };
-    },
-  },
+// The open document. What the text is (a policy, a CloudFormation template, a Terraform
+// module: the `hosts` the module lists) is the module's concern: it finds a template's policies,
+// analyses each and answers at the template's positions, so one adapter serves every host.
+const documentOf = (encoding, host) => {
+  call('open', { encoding, host });
+  return {
+    setText: (text) => parse(call('setText', { text })),
+    setKind: (kind) => parse(call('setKind', { kind })),
+    setHost: (host) => parse(call('setHost', { host })),
+    report: () => ({ report: parse(call('diagnostics')), tokens: new Uint32Array(call('semanticTokens').buffer) }),
+    outline: () => parse(call('outline')),
+    hover: (line, col) => parse(call('hover', { line, col })),
+    completion: (line, col) => parse(call('completions', { line, col })),
+    codeActions: (range) => parse(call('codeActions', range)),
+    simulate: (question) => parse(call('simulate', question)),
+  };
 };
+let hosts = []; // [{id, title}], from the module
 
 let encoding = 'utf-16';
 let doc = null; // the open document's host instance
 let seq = 0; // the page's number for the version the worker has
 
+// When the worker started, had the module compiled and the catalog decoded (ms since the page's
+// time origin, for measure.mjs: where the load time goes).
+const timings = { started: performance.timeOrigin + performance.now() };
 let call = null; // the module's `call(method, params)` (wasm.js), once loaded
 const ready = load(new URL('iam_analysis.wasm', self.location.href)).then((loaded) => {
+  timings.compiled = performance.timeOrigin + performance.now();
   call = loaded;
   const version = parse(call('apiVersion'));
   if (version !== API_VERSION) {
     throw new Error(`the .wasm answers in API version ${version}, this worker reads ${API_VERSION}`);
   }
+  hosts = parse(call('hosts'));
 });
 
 // `started`: when the request that made this version began, for `elapsed` (measure.mjs reads it).
@@ -53,24 +57,37 @@ const handlers = {
       kinds: parse(call('kinds')),
       tokenTypes: parse(call('tokenTypes')),
       methods: Object.keys(handlers),
-      hosts: Object.keys(hosts),
+      hosts,
+      timings,
     };
   },
+  // `host` '' means guessed from the text.
   [METHODS.open]({ seq: at, host, text, kind }) {
-    const make = hosts[host];
-    if (!make) throw new Error(`no host \`${host}\`: this worker has ${Object.keys(hosts).join(', ')}`);
     const started = performance.now();
-    doc = make.create(encoding);
-    let badKind = null; // a shared link's unknown kind: checked as inferred, and said
+    let bad = null; // a shared link's unknown host or kind: guessed or inferred, and said
+    try {
+      doc = documentOf(encoding, host ?? '');
+    } catch (error) {
+      bad = error;
+      doc = documentOf(encoding, '');
+    }
     try {
       doc.setKind(kind ?? '');
     } catch (error) {
-      badKind = error;
+      bad ??= error;
     }
     doc.setText(text);
     seq = at;
     report(started);
-    if (badKind) throw badKind;
+    if (bad) throw bad;
+    return null;
+  },
+  [METHODS.setHost]({ seq: at, host }) {
+    if (!doc) throw new Error('no document is open');
+    const started = performance.now();
+    doc.setHost(host);
+    seq = at;
+    report(started);
     return null;
   },
   [METHODS.update]({ seq: at, text }) {
@@ -95,10 +112,19 @@ const handlers = {
   [METHODS.completion]: ({ line, col }) => doc?.completion(line, col) ?? [],
   [METHODS.codeActions]: ({ range }) => doc?.codeActions(range) ?? [],
   [METHODS.outline]: () => doc?.outline() ?? [],
+  [METHODS.simulate]: ({ question }) => {
+    if (!doc) throw new Error('no document is open');
+    return doc.simulate(question);
+  },
 };
 
-// Requests are handled one at a time, in order (each waits for the module on first use).
-let queue = ready;
+// Requests are handled one at a time, in order (each waits for the module on first use). The
+// catalog is decoded first thing, while the page is still parsing its own code and making the
+// editor, rather than when the first text arrives.
+let queue = ready.then(() => {
+  call('warm');
+  timings.warmed = performance.timeOrigin + performance.now();
+});
 self.onmessage = ({ data }) => {
   queue = queue.then(() => {
     const { protocol, id, method, params } = data;

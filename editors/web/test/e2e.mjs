@@ -2,7 +2,8 @@
 // paste the README's chatbot policy, see its diagnostics where the CLI puts them, hover
 // bedrock:InvokeModel, apply the quick fix on bedrock:Converse and see that diagnostic go,
 // the kind selector, completion, the outline, semantic tokens, the share link, and no network
-// request after load.
+// request after load; paste the CloudFormation fixture, see a diagnostic at its place in the
+// template and apply its quick fix there; simulate a request and see the decision.
 //   node test/e2e.mjs [--site DIR] [--out DIR] [--update-screenshot]
 // --update-screenshot writes editors/web/playground.png (the README's picture); CI does not.
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
@@ -16,6 +17,7 @@ const site = siteDir();
 const outIndex = process.argv.indexOf('--out');
 const out = path.resolve(outIndex >= 0 ? process.argv[outIndex + 1] : path.join(repo, 'target/playground/e2e'));
 const chatbot = await readFile(path.join(repo, 'tests/fixtures/bedrock/chatbot-agent-policy.json'), 'utf8');
+const stack = await readFile(path.join(repo, 'tests/fixtures/cloudformation/bedrock-agent-stack.yaml'), 'utf8');
 
 let failures = 0;
 const check = (ok, what) => {
@@ -60,18 +62,25 @@ try {
   );
   check((await page.textContent('#privacy')).includes('Nothing is sent anywhere'), 'the page says nothing is sent anywhere');
 
-  // Paste the chatbot policy into an emptied editor, as a user would (a real paste event).
+  // Paste a text into an emptied editor, as a user would (a real paste event).
+  const paste = async (text) => {
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await settled();
+    await page.evaluate((text) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      document.querySelector('.cm-content').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, text);
+    await settled();
+  };
   await page.click('.cm-content');
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
   await settled();
   check((await page.textContent('.summary')).startsWith('Not an IAM policy'), 'an empty editor is not a policy');
-  await page.evaluate((text) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', text);
-    document.querySelector('.cm-content').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, chatbot);
-  await settled();
+  await paste(chatbot);
   check((await page.evaluate(() => window.playground.view.state.doc.toString())) === chatbot, 'the pasted policy is the editor text');
   // Where `iam-lsp check` puts them (README's demo): 8:19, 14:27, 20:27.
   check(JSON.stringify(await problems('api-name-as-prefix')) === '["8:19"]', `api-name-as-prefix at 8:19 (${await problems('api-name-as-prefix')})`);
@@ -171,6 +180,66 @@ try {
   const wide = await page.$$eval('.cm-lintRange-error', (els) => els.map((e) => e.textContent));
   check(JSON.stringify(wide) === '["Converse"]', `after é and 🫣 the squiggle is under Converse (${wide.join(' | ')})`);
   check(JSON.stringify(await problems('unknown-action')) === '["1:86"]', `and the problems list says 1:86, in UTF-16 columns (${await problems('unknown-action')})`);
+
+  // A CloudFormation template, pasted: its host is found in the text, and the diagnostics are at
+  // their places in the template, as `iam-lsp check` puts them (the fixture's snapshot: 62:26).
+  await paste(stack);
+  const read = await page.evaluate(() => [window.playground.report.report.host, document.querySelector('#host').selectedOptions[0].textContent]);
+  check(read[0] === 'cloudformation' && read[1].startsWith('detected: CloudFormation'), `the template is detected as CloudFormation (${read.join(', ')})`);
+  check(JSON.stringify(await problems('api-name-as-prefix')) === '["62:26"]', `api-name-as-prefix at 62:26 in the template (${await problems('api-name-as-prefix')})`);
+  check(JSON.stringify(await problems('unknown-action')) === '["103:30"]', `unknown-action at 103:30 in the template (${await problems('unknown-action')})`);
+  check((await page.textContent('#kind-reason')).includes('CloudFormation template (YAML) with'), 'the page says it read a template and its policies');
+  // Scrolled into view (the paste left the editor at the end of the template), then clicked.
+  await page.evaluate((needle) => {
+    const view = window.playground.view;
+    const at = view.state.doc.toString().indexOf(needle);
+    view.dispatch({ effects: view.constructor.scrollIntoView(at, { y: 'center' }) });
+  }, 'bedrock-agent-runtime:InvokeAgent');
+  await page.waitForTimeout(100);
+  const runtime = await coordsOf('bedrock-agent-runtime:InvokeAgent', 4);
+  await page.mouse.click(runtime.x, runtime.y);
+  await page.mouse.move(5, 5);
+  await page.waitForSelector('.cm-tooltip-hover', { state: 'detached' });
+  await page.keyboard.press('Control+.');
+  const prefixFix = await page.waitForSelector('#actions button:has-text("Change the prefix to `bedrock`")');
+  await prefixFix.click();
+  await settled();
+  const fixedStack = await page.evaluate(() => window.playground.view.state.doc.toString());
+  check(fixedStack.includes('Action: [bedrock:InvokeAgent, bedrock:GetAgent]'), 'the fix rewrote the action in the template’s YAML');
+  check((await problems('api-name-as-prefix')).length === 0, 'and its diagnostic is gone');
+  const yamlTokens = await page.$$eval('.cm-iam-function', (els) => els.map((e) => e.textContent));
+  check(yamlTokens.includes('InvokeModel'), 'semantic tokens inside the template');
+
+  // Chosen as a host, and carried by the share link.
+  await page.selectOption('#host', 'cloudformation');
+  await settled();
+  await page.click('#share');
+  const sharedStack = await page.inputValue('#share-link');
+  check(sharedStack.includes('host=cloudformation'), 'the share link carries the host');
+  const third = await browser.newPage();
+  await third.goto(sharedStack);
+  await third.waitForFunction(() => window.playground?.report?.seq === window.playground.seq);
+  const opened = await third.evaluate(() => [document.querySelector('#host').value, window.playground.report.report.host, window.playground.view.state.doc.toString()]);
+  check(opened[0] === 'cloudformation' && opened[1] === 'cloudformation' && opened[2] === fixedStack, 'the link opens the template, read as CloudFormation');
+  await third.close();
+  await page.selectOption('#host', '');
+
+  // Simulate: the chatbot policy as the identity policy, one allowed request and one denied.
+  await page.selectOption('#example', 'chatbot');
+  await settled();
+  await page.fill('#sim-action', 'bedrock:InvokeModel');
+  await page.fill('#sim-resource', 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0');
+  await page.click('#sim-run');
+  await page.waitForSelector('#sim-answer .decision');
+  const decision = await page.textContent('#sim-answer .decision');
+  check(decision.startsWith('Allowed'), `the simulation allows bedrock:InvokeModel on the model (${decision})`);
+  const applies = await page.$$eval('#sim-answer tr.applies .where', (els) => els.map((e) => e.textContent));
+  check(JSON.stringify(applies) === '["ChatWithClaude"]', `the statement that allows it is ChatWithClaude (${applies})`);
+  check((await page.textContent('#sim-answer .sim-text')).includes('allowed by statement `ChatWithClaude`'), 'the answer reads as the CLI’s');
+  await page.fill('#sim-action', 's3:GetObject');
+  await page.click('#sim-run');
+  await page.waitForFunction(() => document.querySelector('#sim-answer .decision')?.textContent.startsWith('ImplicitlyDenied'));
+  check((await page.textContent('#sim-answer .decision')).includes('blocked by identity'), 'a request the policy does not allow: denied, blocked by the identity policy');
 
   // The picture for the README: a fresh page (the chatbot policy), its problems and a hover.
   await page.goto(server.url);

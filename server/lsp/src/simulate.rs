@@ -280,52 +280,10 @@ fn read_policy(path: &Path) -> Result<Policy, String> {
     }
 }
 
-/// The answer for one request, as a person reads it: the decision, what decides, and why
-/// the statements that came close did not apply.
+/// The answer for one request, as a person reads it (the library's rendering, which the
+/// playground shows too).
 pub fn render(request: &Request, e: &Evaluation) -> String {
-    let mut out = String::new();
-    let blocked: Vec<&str> = e.blocked_by.iter().map(|t| t.as_str()).collect();
-    out.push_str(&format!("{} {} on {}\n", request.principal, request.action, request.resource));
-    if blocked.is_empty() {
-        out.push_str(&format!("decision: {}\n", e.decision.as_str()));
-    } else {
-        out.push_str(&format!("decision: {} (blocked by {})\n", e.decision.as_str(), blocked.join(", ")));
-    }
-    match e.decision {
-        Decision::ExplicitlyDenied => {
-            for s in e.denying() {
-                out.push_str(&format!("  denied by {}\n", s.describe()));
-                for held in &s.conditions_held {
-                    out.push_str(&format!("    {held}\n"));
-                }
-            }
-        }
-        Decision::ImplicitlyDenied => {
-            for &kind in &e.blocked_by {
-                out.push_str(&format!("  no {} allows it\n", kind.describe()));
-                let close: Vec<_> = e
-                    .statements
-                    .iter()
-                    .filter(|s| s.policy_type == kind && s.effect == Some("Allow") && !s.applies)
-                    .collect();
-                // The statements that name the action first: the closest to allowing.
-                let naming: Vec<_> = close.iter().filter(|s| s.action.matched).collect();
-                let shown: Vec<_> = if naming.is_empty() { close.iter().collect() } else { naming };
-                for s in shown.iter().take(5) {
-                    out.push_str(&format!("    {}: {}\n", s.describe(), s.why_not().unwrap_or("does not apply")));
-                }
-            }
-        }
-        Decision::Allowed => {
-            for s in e.allowing() {
-                out.push_str(&format!("  allowed by {}\n", s.describe()));
-            }
-        }
-    }
-    for note in &e.notes {
-        out.push_str(&format!("  note: {note}\n"));
-    }
-    out
+    evaluate::render::render(request, e)
 }
 
 /// Several requests (a wildcard question): one row each.

@@ -23,6 +23,14 @@ pub struct Session {
 #[derive(Deserialize)]
 struct Open {
     encoding: String,
+    /// A [`crate::Host`] id, or `""` (the default) to guess it from each version's text.
+    #[serde(default)]
+    host: String,
+}
+
+#[derive(Deserialize)]
+struct HostChoice {
+    host: String,
 }
 
 #[derive(Deserialize)]
@@ -35,10 +43,11 @@ struct Kind {
     kind: String,
 }
 
-#[derive(Clone, Copy, Deserialize)]
-struct At {
-    line: u32,
-    col: u32,
+/// A position in the playground's encoding.
+#[derive(Clone, Copy, Debug, Default, Deserialize)]
+pub struct At {
+    pub line: u32,
+    pub col: u32,
 }
 
 #[derive(Deserialize)]
@@ -51,20 +60,31 @@ impl Session {
     /// Runs `method` with its JSON `params` (`null` or `{}` for none). The answer is JSON, except
     /// `semanticTokens`'s: little-endian `u32`s, four per token (see
     /// [`Playground::semantic_tokens`]). Methods:
-    /// - without a document: `apiVersion`, `about`, `kinds`, `tokenTypes`, and
-    ///   `open {encoding}`, which starts a new, empty document;
-    /// - on the open document: `setText {text}` and `setKind {kind}` (answer: the new version),
-    ///   `diagnostics`, `semanticTokens`, `outline`, `hover {line, col}`,
-    ///   `completions {line, col}` and `codeActions {start: {line, col}, end: {line, col}}`.
+    /// - without a document: `apiVersion`, `about`, `kinds`, `hosts`, `tokenTypes`, `warm`
+    ///   (see [`crate::warm`]), and
+    ///   `open {encoding, host}`, which starts a new, empty document read as `host` (`""`:
+    ///   guessed from its text);
+    /// - on the open document: `setText {text}`, `setKind {kind}` and `setHost {host}`
+    ///   (answer: the new version), `diagnostics`, `semanticTokens`, `outline`,
+    ///   `hover {line, col}`, `completions {line, col}`,
+    ///   `codeActions {start: {line, col}, end: {line, col}}` and `simulate` (a
+    ///   [`crate::simulate::Question`]; answer: a [`crate::simulate::Simulation`]).
     pub fn call(&mut self, method: &str, params: &str) -> Result<Vec<u8>, String> {
         let answer = match method {
             "apiVersion" => API_VERSION.to_string(),
             "about" => json(&Playground::about()),
             "kinds" => Playground::kinds(),
+            "hosts" => Playground::hosts(),
+            "warm" => {
+                crate::warm();
+                "null".to_string()
+            }
             "tokenTypes" => Playground::token_types(),
             "open" => {
-                let Open { encoding } = parse(method, params)?;
-                self.playground = Some(Playground::new(&encoding)?);
+                let Open { encoding, host } = parse(method, params)?;
+                let mut playground = Playground::new(&encoding)?;
+                playground.set_host(&host)?;
+                self.playground = Some(playground);
                 "null".to_string()
             }
             _ => {
@@ -81,7 +101,15 @@ impl Session {
                         let Kind { kind } = parse(method, params)?;
                         playground.set_kind(&kind)?.to_string()
                     }
+                    "setHost" => {
+                        let HostChoice { host } = parse(method, params)?;
+                        playground.set_host(&host)?.to_string()
+                    }
                     "diagnostics" => playground.diagnostics(),
+                    "simulate" => {
+                        let question: crate::simulate::Question = parse(method, params)?;
+                        json(&playground.simulate(&question)?)
+                    }
                     "semanticTokens" => {
                         return Ok(playground.semantic_tokens().iter().flat_map(|n| n.to_le_bytes()).collect())
                     }

@@ -12,7 +12,11 @@
 //! tests them, and [`abi::Session::call`] is the dispatch the exports run, tested the same way.
 
 pub mod abi;
+pub mod host;
+pub mod simulate;
 
+pub use host::{Host, HostInfo};
+use iam_analysis::embedded::host::{Host as Template, HostPolicy};
 use iam_analysis::semantic_tokens::{self, TokenType};
 use iam_analysis::symbols::{self, Symbol, SymbolKind};
 use iam_analysis::{
@@ -22,7 +26,7 @@ use serde::Serialize;
 
 /// The version of the answers' shapes: the worker checks it, so that a page and a .wasm from
 /// different builds fail loudly instead of misreading each other.
-pub const API_VERSION: u32 = 1;
+pub const API_VERSION: u32 = 2;
 
 /// A line and a column (in the playground's encoding), both zero-based.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -72,13 +76,40 @@ pub struct Kind {
     pub reason: String,
 }
 
+/// One policy of a template, as the page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TemplatePolicy {
+    /// The logical id or resource address.
+    pub name: String,
+    /// Where it sits and why it has its kind: "AWS::IAM::Role `AgentRole` AssumeRolePolicyDocument".
+    pub origin: String,
+    pub kind: &'static str,
+    /// The policy document's node in the template.
+    pub range: Range,
+}
+
+/// What a template holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TemplateReport {
+    /// What the library read it as: "CloudFormation template (YAML)", "Terraform module", ...
+    pub format: &'static str,
+    pub policies: Vec<TemplatePolicy>,
+}
+
 /// What the checks say of the current version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Report {
     pub version: u32,
-    /// Whether the text looks like an IAM policy (other JSON gets no diagnostics).
+    /// What the text is read as ([`Host::id`]), and whether that was guessed from the text.
+    pub host: &'static str,
+    pub host_detected: bool,
+    /// Whether the text looks like an IAM policy (other JSON gets no diagnostics), or holds
+    /// IAM policies (a template).
     pub is_policy: bool,
+    /// The policy's kind; for a template each policy has its own (see `template`).
     pub kind: Option<Kind>,
+    /// For a template: what it is and its policies.
+    pub template: Option<TemplateReport>,
     pub diagnostics: Vec<Diagnostic>,
     /// The checks failed on this text (a bug): no diagnostics could be made.
     pub failed: bool,
@@ -124,6 +155,10 @@ pub struct Playground {
     version: u32,
     encoding: Encoding,
     options: Options,
+    /// The host chosen; `None`: guessed from each version's text.
+    chosen_host: Option<Host>,
+    /// The host the current version is read as.
+    host: Host,
 }
 
 impl Playground {
@@ -135,7 +170,14 @@ impl Playground {
             "utf-8" => Encoding::Utf8,
             other => return Err(format!("unknown encoding `{other}`: expected `utf-16` or `utf-8`")),
         };
-        Ok(Playground { document: None, version: 0, encoding, options: Options::default() })
+        Ok(Playground {
+            document: None,
+            version: 0,
+            encoding,
+            options: Options::default(),
+            chosen_host: None,
+            host: Host::Policy,
+        })
     }
 
     /// The shape version of the answers ([`API_VERSION`]).
@@ -160,6 +202,11 @@ impl Playground {
         json(&kinds)
     }
 
+    /// The hosts the host selector offers, as JSON `[{id, title}]`.
+    pub fn hosts() -> String {
+        json(&Host::ALL.map(Host::info))
+    }
+
     /// The semantic token types, in the order of [`Playground::semantic_tokens`]'s type indexes,
     /// as JSON `["namespace", ...]`.
     pub fn token_types() -> String {
@@ -174,12 +221,32 @@ impl Playground {
     /// Makes `text` the next version, from the previous one (only what changed is parsed
     /// again, and the checks reuse the unchanged statements' findings). Returns its number.
     pub fn set_text(&mut self, text: String) -> u32 {
+        self.host = self.chosen_host.unwrap_or_else(|| Host::detect(&text));
+        let language = self.host.language(&text);
         self.document = Some(match self.document.take() {
-            Some(previous) => previous.edit(text),
-            None => Document::new(text, self.options.clone()),
+            Some(previous) if previous.language() == language => previous.edit(text),
+            // Another language: nothing of the previous version carries over.
+            _ => Document::in_language(text, self.options.clone(), language),
         });
         self.version += 1;
         self.version
+    }
+
+    /// Reads the text as `host` ([`Host::id`]) from now on, or as guessed from each version's
+    /// text for `""`. A new version once there is text: returns its number.
+    pub fn set_host(&mut self, host: &str) -> Result<u32, String> {
+        self.chosen_host = match host {
+            "" => None,
+            id => Some(Host::parse(id).ok_or_else(|| {
+                let ids: Vec<&str> = Host::ALL.iter().map(|h| h.id()).collect();
+                format!("unknown host `{id}`: expected one of {}", ids.join(", "))
+            })?),
+        };
+        // Before the first text there is nothing to read again.
+        if let Some(previous) = self.document.take() {
+            self.set_text(previous.text().to_string());
+        }
+        Ok(self.version)
     }
 
     /// Checks as `kind` (`identity`, `resource`, `trust`, `scp`, `rcp`, `boundary`) from now
@@ -231,6 +298,10 @@ impl Playground {
         for token in semantic_tokens::semantic_tokens(doc) {
             let start = doc.line_col(token.range.start, self.encoding);
             let end = doc.line_col(token.range.end, self.encoding);
+            // A template's scalar may span lines (a folded YAML string): not a token then.
+            if end.line != start.line {
+                continue;
+            }
             out.extend([start.line, start.col, end.col, token.token_type.index()]);
         }
         out
@@ -246,12 +317,31 @@ impl Playground {
 /// The typed answers behind the JSON ones (tests read these).
 impl Playground {
     pub fn report(&self) -> Report {
-        let none =
-            Report { version: self.version, is_policy: false, kind: None, diagnostics: Vec::new(), failed: false };
+        let none = Report {
+            version: self.version,
+            host: self.host.id(),
+            host_detected: self.chosen_host.is_none(),
+            is_policy: false,
+            kind: None,
+            template: None,
+            diagnostics: Vec::new(),
+            failed: false,
+        };
         let Some(doc) = &self.document else { return none };
         let Some(analysis) = doc.analysis() else { return Report { failed: true, ..none } };
         Report {
-            version: self.version,
+            template: doc.host().map(|host| TemplateReport {
+                format: host.format.name(),
+                policies: Self::distinct(host)
+                    .into_iter()
+                    .map(|p| TemplatePolicy {
+                        name: p.policy.name.clone(),
+                        origin: p.policy.origin.clone(),
+                        kind: p.policy.kind.as_str(),
+                        range: self.range(doc, TextRange::new(p.policy.host.start, p.policy.host.end)),
+                    })
+                    .collect(),
+            }),
             is_policy: analysis.is_policy,
             kind: analysis.kind.as_ref().map(|k| Kind {
                 name: k.kind.as_str(),
@@ -269,8 +359,20 @@ impl Playground {
                     fixes: d.fixes.iter().map(|f| self.action(doc, f, "quickfix", Some(d.code.as_str()))).collect(),
                 })
                 .collect(),
-            failed: false,
+            ..none
         }
+    }
+
+    /// A template's policies, one per document node (the variants of a policy that a
+    /// condition makes, `!If`, share one node: the first stands for them).
+    pub fn distinct(host: &Template) -> Vec<&HostPolicy> {
+        let mut out: Vec<&HostPolicy> = Vec::new();
+        for p in &host.policies {
+            if !out.iter().any(|o| o.policy.host == p.policy.host) {
+                out.push(p);
+            }
+        }
+        out
     }
 
     pub fn hover_at(&self, line: u32, col: u32) -> Option<HoverInfo> {
@@ -361,6 +463,28 @@ impl Playground {
         Range { start: self.position(doc, range.start), end: self.position(doc, range.end) }
     }
 }
+
+/// Does once what the first report would: decodes the catalog and runs the checks and the
+/// semantic tokens on a small policy. The worker calls it as soon as the module is ready, while
+/// the page is still making its editor, so that the first text's report does not pay for it.
+/// (In the browser the first run of each function also compiles it: V8 compiles WebAssembly
+/// lazily, function by function.)
+pub fn warm() {
+    let Ok(mut playground) = Playground::new("utf-16") else { return };
+    playground.set_text(WARM_POLICY.to_string());
+    let _ = playground.report();
+    let _ = playground.semantic_tokens();
+}
+
+/// A policy that reaches most checks: actions with and without wildcards, ARNs, a condition.
+const WARM_POLICY: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject", "s3:List*"], "Resource": "arn:aws:s3:::bucket/*",
+     "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}},
+    {"Effect": "Deny", "NotAction": "iam:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+  ]
+}"#;
 
 fn completion_kind(kind: CompletionKind) -> &'static str {
     match kind {

@@ -239,3 +239,196 @@ fn the_dispatch_the_exports_run_answers_as_the_methods_do() {
     assert_eq!(text(session.call("diagnostics", "null")), direct.diagnostics());
     assert!(session.call("open", r#"{"encoding": "utf-32"}"#).is_err());
 }
+
+const STACK: &str = include_str!("../../../tests/fixtures/cloudformation/bedrock-agent-stack.yaml");
+const MODULE: &str = include_str!("../../../tests/fixtures/terraform/bedrock-agent-broken.tf");
+
+#[test]
+fn the_host_is_guessed_from_the_text_or_chosen() {
+    use iam_wasm::Host;
+    assert_eq!(Host::detect(CHATBOT), Host::Policy);
+    assert_eq!(Host::detect(""), Host::Policy);
+    assert_eq!(Host::detect(STACK), Host::CloudFormation);
+    assert_eq!(Host::detect(MODULE), Host::Terraform);
+    let cdk = include_str!("../../../tests/fixtures/cloudformation/cdk-bedrock-stack.template.json");
+    assert_eq!(Host::detect(cdk), Host::CloudFormation);
+    assert_eq!(Host::detect("service: agent\nprovider:\n  name: aws\n"), Host::CloudFormation);
+
+    let mut playground = playground(STACK);
+    let report = playground.report();
+    assert_eq!((report.host, report.host_detected), ("cloudformation", true));
+    assert_eq!(report.template.as_ref().map(|t| t.format), Some("CloudFormation template (YAML)"));
+    // Chosen as a policy, the YAML is no JSON policy: no template, no diagnostics.
+    assert_eq!(playground.set_host("iam-json"), Ok(2));
+    let report = playground.report();
+    assert_eq!((report.host, report.host_detected, report.template.is_none()), ("iam-json", false, true));
+    assert!(!report.is_policy && report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(playground.set_host(""), Ok(3));
+    assert_eq!(playground.report().host, "cloudformation");
+    let err = playground.set_host("pulumi").expect_err("not a host");
+    assert!(err.contains("iam-json, cloudformation, terraform"), "{err}");
+}
+
+/// The snapshot's `62:26-62:47` (tests/fixtures/cloudformation/bedrock-agent-stack.snap),
+/// zero-based, and its fix applied in the template's syntax.
+#[test]
+fn a_templates_diagnostics_and_fixes_are_at_their_host_positions() {
+    let playground = playground(STACK);
+    let report = playground.report();
+    let prefix = report.diagnostics.iter().find(|d| d.code == "api-name-as-prefix").expect("in the snapshot");
+    assert_eq!(prefix.range, range((61, 25), (61, 46)));
+    let fix = playground
+        .actions_at(61, 30, 61, 30)
+        .into_iter()
+        .find(|a| a.code == Some("api-name-as-prefix"))
+        .expect("its quick fix at the host position");
+    assert_eq!(fix.title, "Change the prefix to `bedrock`");
+    let fixed = apply(STACK, &fix.edits);
+    assert!(fixed.contains("Action: [bedrock:InvokeAgent, bedrock:GetAgent]"), "{fixed}");
+    let after = self::playground(&fixed).report().diagnostics;
+    assert!(after.iter().all(|d| d.code != "api-name-as-prefix"));
+    assert_eq!(after.len(), report.diagnostics.len() - 1, "{after:?}");
+
+    // Hover, completion, tokens and outline inside the embedded policies.
+    let hover = playground.hover_at(51, 36).expect("a hover on bedrock:InvokeModel");
+    assert!(hover.markdown.contains("InvokeModel"), "{}", hover.markdown);
+    assert_eq!(hover.range.start.line, 51);
+    let tokens = playground.semantic_tokens();
+    assert!(tokens.chunks(4).any(|t| t[0] == 51), "a token on line 52");
+    let outline = playground.outline_items();
+    assert!(outline.iter().any(|s| s.name == "AgentRole"), "{outline:?}");
+    let template = report.template.expect("a template");
+    let kinds: Vec<&str> = template.policies.iter().map(|p| p.kind).collect();
+    assert!(kinds.contains(&"trust") && kinds.contains(&"identity"), "{kinds:?}");
+
+    let typing = STACK.replacen("Action: bedrock:InvokeModel", "Action: bedrock:InvokeMod", 1);
+    let col = typing.lines().nth(51).and_then(|l| l.find("InvokeMod")).expect("line 52") as u32 + 9;
+    let items = self::playground(&typing).completions_at(51, col);
+    assert!(items.iter().any(|i| i.label.contains("InvokeModel")), "{items:?}");
+}
+
+#[test]
+fn a_terraform_modules_diagnostics_are_at_their_host_positions() {
+    let report = playground(MODULE).report();
+    assert_eq!(report.host, "terraform");
+    assert_eq!(report.template.as_ref().map(|t| t.format), Some("Terraform module"));
+    // The snapshot's 40:23-40:41 (tests/fixtures/terraform/bedrock-agent-broken.snap).
+    let found: Vec<(&str, Range)> = report.diagnostics.iter().map(|d| (d.code, d.range)).collect();
+    assert!(found.contains(&("principal-invalid", range((39, 22), (39, 40)))), "{found:?}");
+}
+
+fn simulate(playground: &Playground, question: serde_json::Value) -> iam_wasm::simulate::Simulation {
+    let question = serde_json::from_value(question).expect("a question");
+    playground.simulate(&question).expect("a simulation")
+}
+
+#[test]
+fn simulate_evaluates_the_editors_policy_as_its_kind() {
+    let playground = playground(CHATBOT);
+    let model = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0";
+    let principal = "arn:aws:iam::111122223333:role/chatbot";
+    let allowed = simulate(
+        &playground,
+        serde_json::json!({"principal": principal, "action": "bedrock:InvokeModel", "resource": model}),
+    );
+    assert_eq!(allowed.policy_type, "identity");
+    assert_eq!(allowed.evaluation["decision"], "Allowed");
+    assert!(
+        allowed.text.contains("decision: Allowed") && allowed.text.contains("allowed by statement `ChatWithClaude`")
+    );
+    // Every statement's match report, each placed in the editor.
+    let statements = allowed.evaluation["statements"].as_array().expect("statements");
+    assert_eq!(statements.len(), 3);
+    assert_eq!(statements[2]["sid"], "ChatWithClaude");
+    assert_eq!(statements[2]["applies"], true);
+    assert_eq!(statements[0]["action"]["matched"], false);
+    assert_eq!(allowed.statement_ranges[2].map(|r| r.start.line), Some(16));
+
+    let denied = simulate(&playground, serde_json::json!({"principal": principal, "action": "s3:GetObject"}));
+    assert_eq!(denied.evaluation["decision"], "ImplicitlyDenied");
+    assert_eq!(denied.evaluation["blockedBy"], serde_json::json!(["identity"]));
+
+    // As a boundary alone it allows nothing; with an identity policy that allows all, it limits.
+    let boundary =
+        serde_json::json!({"principal": principal, "action": "s3:GetObject", "as": "boundary", "allowIdentity": true});
+    let limited = simulate(&playground, boundary);
+    assert_eq!(limited.evaluation["blockedBy"], serde_json::json!(["boundary"]));
+    assert_eq!(limited.statement_ranges[0], None, "the assumed policy is not in the editor");
+}
+
+#[test]
+fn simulate_reads_context_keys_and_says_what_is_wrong_with_a_question() {
+    let scp = include_str!("../../../tests/fixtures/kinds/scp/region-guardrail.json");
+    let mut playground = playground(scp);
+    playground.set_kind("scp").expect("a kind");
+    let ask = |context: &str| {
+        serde_json::json!({"principal": "arn:aws:iam::111122223333:user/ana", "action": "ec2:RunInstances",
+            "context": context, "allowIdentity": true})
+    };
+    let outside = simulate(&playground, ask("# outside the EU\naws:RequestedRegion=us-east-1\n"));
+    assert_eq!(outside.policy_type, "scp");
+    assert_eq!(outside.evaluation["decision"], "ExplicitlyDenied", "{}", outside.text);
+    let inside = simulate(&playground, ask("aws:RequestedRegion=eu-west-1"));
+    assert_ne!(inside.evaluation["decision"], "ExplicitlyDenied", "{}", inside.text);
+
+    let err =
+        |q: serde_json::Value| playground.simulate(&serde_json::from_value(q).expect("a question")).expect_err("bad");
+    assert!(err(ask("aws:RequestedRegion")).contains("context line 1: `aws:RequestedRegion` is not KEY=VALUE"));
+    assert!(err(serde_json::json!({"principal": "", "action": "s3:GetObject"})).starts_with("the principal is missing"));
+    assert!(err(serde_json::json!({"principal": "1", "action": "s3:GetObject", "as": "group"}))
+        .starts_with("unknown policy type `group`"));
+    assert_eq!(iam_wasm::simulate::parse_context("k = [\"a\", \"b\"]").expect("a list")[0].1.values, ["a", "b"]);
+}
+
+#[test]
+fn simulate_evaluates_the_template_policy_under_the_cursor_or_chosen() {
+    let playground = playground(STACK);
+    let policies = playground.report().template.expect("a template").policies;
+    let trust = policies.iter().position(|p| p.kind == "trust").expect("AgentRole's trust policy");
+    let identity = policies.iter().position(|p| p.kind == "identity").expect("AgentRole's policy");
+    let principal = "arn:aws:iam::111122223333:role/agent";
+    // Under the cursor: line 52, `Action: bedrock:InvokeModel` of the agent's policy.
+    let at_cursor = simulate(
+        &playground,
+        serde_json::json!({"principal": principal, "action": "bedrock:InvokeModel", "at": {"line": 51, "col": 20}}),
+    );
+    assert_eq!(at_cursor.policy, "AWS::IAM::Role AgentRole Policies agent");
+    assert!(policies[identity].origin.starts_with("AWS::IAM::Role `AgentRole` Policies `agent`"));
+    assert_eq!(at_cursor.policy_type, "identity");
+    let invoke = at_cursor.evaluation["statements"]
+        .as_array()
+        .and_then(|s| s.iter().position(|s| s["sid"] == "InvokeTheModel"))
+        .expect("the statement");
+    assert_eq!(at_cursor.evaluation["statements"][invoke]["action"]["matched"], true);
+    assert_eq!(at_cursor.statement_ranges[invoke].map(|r| r.start.line), Some(49));
+
+    // Chosen from the list: the trust policy, as the role's resource-based policy.
+    let trusted = simulate(
+        &playground,
+        serde_json::json!({"principal": "bedrock.amazonaws.com", "action": "sts:AssumeRole", "policy": trust,
+            "context": "aws:SourceAccount=111122223333"}),
+    );
+    assert_eq!(trusted.policy_type, "resource");
+    assert_eq!(trusted.policy, "AWS::IAM::Role AgentRole AssumeRolePolicyDocument");
+    assert!(trusted.evaluation["statements"][0]["action"]["matched"] == true, "{}", trusted.text);
+}
+
+#[test]
+fn the_dispatch_opens_a_host_and_simulates() {
+    use iam_wasm::abi::Session;
+    let mut session = Session::default();
+    let text = |answer: Result<Vec<u8>, String>| String::from_utf8(answer.expect("the call succeeds")).expect("UTF-8");
+    let hosts: Value = serde_json::from_str(&text(session.call("hosts", "null"))).expect("JSON");
+    assert_eq!(hosts[1]["id"], "cloudformation");
+    assert_eq!(text(session.call("warm", "null")), "null");
+    assert_eq!(text(session.call("open", r#"{"encoding": "utf-16", "host": "terraform"}"#)), "null");
+    assert_eq!(text(session.call("setText", &serde_json::json!({ "text": MODULE }).to_string())), "1");
+    let report: Value = serde_json::from_str(&text(session.call("diagnostics", "null"))).expect("JSON");
+    assert_eq!((report["host"].as_str(), report["host_detected"].as_bool()), (Some("terraform"), Some(false)));
+    assert_eq!(text(session.call("setHost", r#"{"host": ""}"#)), "2");
+    let question = r#"{"principal": "arn:aws:iam::111122223333:role/a", "action": "s3:GetObject", "policy": 0}"#;
+    let answer: Value = serde_json::from_str(&text(session.call("simulate", question))).expect("JSON");
+    assert!(answer["evaluation"]["decision"].is_string() && answer["text"].is_string(), "{answer}");
+    assert!(session.call("simulate", r#"{"principal": "x", "action": "s3:GetObject", "policy": 99}"#).is_err());
+    assert!(session.call("open", r#"{"encoding": "utf-16", "host": "pulumi"}"#).is_err());
+}

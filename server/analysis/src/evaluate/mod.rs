@@ -15,6 +15,7 @@ pub mod matching;
 pub mod message;
 pub mod organization;
 pub mod policy;
+pub mod render;
 pub mod request;
 pub mod scenario;
 #[cfg(test)]
