@@ -124,6 +124,8 @@ codes! {
     ConditionWildcardLiteral = "condition-wildcard-literal", Warning, "`*` or `?` in a `StringEquals`/`StringNotEquals` value: compared as a plain character, not a wildcard.";
     SourceIpPrivate = "source-ip-private", Warning, "A private IP range in `aws:SourceIp`: no request carries one; VPC addresses are `aws:VpcSourceIp`.";
     OidcSubjectMissing = "oidc-subject-missing", Warning, "A trust policy that lets GitHub Actions' OIDC provider assume the role without a `token.actions.githubusercontent.com:sub` condition.";
+    UnusedSuppression = "unused-suppression", Warning, "A suppression (`# iam-lsp: ignore[code] reason` comment or `Metadata` `iam-lsp` `ignore_checks` entry) that suppresses no finding.";
+    SuppressionInvalid = "suppression-invalid", Warning, "A suppression that names no iam-lsp code, or a suppression comment without a reason.";
 }
 
 impl Code {

@@ -24,6 +24,7 @@ pub mod model;
 pub mod pattern;
 pub mod refactors;
 pub mod semantic_tokens;
+pub mod suppress;
 pub mod symbols;
 pub mod syntax;
 pub mod text;
@@ -46,6 +47,8 @@ pub struct Options {
     pub disabled: Vec<Code>,
     /// Severities to use instead of the codes' defaults.
     pub severity: Vec<(Code, Severity)>,
+    /// `.iam-lsp.toml` suppressions that apply to the document (see [`suppress`]).
+    pub ignores: Vec<suppress::Ignore>,
 }
 
 /// The result of analysing one document.
@@ -57,6 +60,8 @@ pub struct Analysis {
     pub kind: Option<KindChoice>,
     /// Sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// For each of [`Options::ignores`], whether it suppressed a finding here.
+    pub ignores_used: Vec<bool>,
 }
 
 /// Parses and checks a document with default options.

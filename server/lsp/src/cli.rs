@@ -11,6 +11,8 @@ use crate::config::{self, Config};
 
 #[path = "cli_formats.rs"]
 mod formats;
+#[path = "cli_ignores.rs"]
+mod ignores;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -86,18 +88,25 @@ pub fn check(args: &[String]) -> i32 {
     let mut report = Report::default();
     let mut configs = ConfigFinder::default();
     let mut options = Vec::with_capacity(files.len());
+    let mut tracker = ignores::Tracker::default();
     for file in &files {
         match configs.options(file, kind) {
-            Ok(o) => options.push(o),
+            Ok((o, config)) => {
+                tracker.add(file, config.as_ref());
+                options.push(o);
+            }
             Err(error) => {
                 eprintln!("iam-lsp: {error}");
                 return 2;
             }
         }
     }
-    for (file, outcome) in files.iter().zip(check_files(&files, &options, jobs)) {
+    for (i, (file, outcome)) in files.iter().zip(check_files(&files, &options, jobs)).enumerate() {
         match outcome {
-            Outcome::Checked(checked) => report.merge(checked),
+            Outcome::Checked(checked) => {
+                tracker.checked(i, &checked.ignores_used);
+                report.merge(checked);
+            }
             Outcome::Skipped
                 if iam_analysis::Language::of_path(&file.to_string_lossy()) != iam_analysis::Language::Json =>
             {
@@ -120,6 +129,10 @@ pub fn check(args: &[String]) -> i32 {
                 unreadable = true;
             }
         }
+    }
+
+    for finding in tracker.unused() {
+        report.push(finding);
     }
 
     // Buffered: stdout alone is line-buffered, a write call per finding.
@@ -181,13 +194,14 @@ struct ConfigFinder {
 }
 
 impl ConfigFinder {
-    fn options(&mut self, file: &Path, kind: Option<PolicyKind>) -> Result<Options, String> {
+    /// The options of `file`, and the config they come from.
+    fn options(&mut self, file: &Path, kind: Option<PolicyKind>) -> Result<(Options, Option<Config>), String> {
         let absolute = std::path::absolute(file).map_err(|e| format!("{}: {e}", file.display()))?;
         let config = match absolute.parent() {
             Some(dir) => self.config_for(dir)?,
             None => None,
         };
-        Ok(config::options_for(Some(&absolute), &config.iter().collect::<Vec<_>>(), kind))
+        Ok((config::options_for(Some(&absolute), &config.iter().collect::<Vec<_>>(), kind), config))
     }
 
     fn config_for(&mut self, dir: &Path) -> Result<Option<Config>, String> {
@@ -275,6 +289,8 @@ struct FileReport {
     findings: Vec<Finding>,
     errors: usize,
     warnings: usize,
+    /// For each of the options' ignores, whether it suppressed a finding here.
+    ignores_used: Vec<bool>,
 }
 
 impl FileReport {
@@ -302,6 +318,7 @@ impl FileReport {
         if !analysis.is_policy {
             return None;
         }
+        report.ignores_used = analysis.ignores_used;
         if analysis.diagnostics.is_empty() {
             return Some(report);
         }
@@ -348,6 +365,16 @@ impl Report {
         self.errors += file.errors;
         self.warnings += file.warnings;
         self.findings.extend(file.findings);
+    }
+
+    /// A finding of no checked file (an unused `[[ignore]]` of a config).
+    fn push(&mut self, finding: Finding) {
+        match finding.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            _ => {}
+        }
+        self.findings.push(finding);
     }
 
     fn write_text(&self, out: &mut impl Write) -> std::io::Result<()> {
