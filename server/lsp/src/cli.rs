@@ -22,7 +22,8 @@ enum Format {
     Github,
 }
 
-const USAGE: &str = "usage: iam-lsp check [--format text|json|sarif|github] [--kind KIND] [--jobs N] PATH...";
+const USAGE: &str =
+    "usage: iam-lsp check [--format text|json|sarif|github] [--help-uri URI] [--kind KIND] [--jobs N] PATH...";
 
 #[allow(clippy::print_stdout)] // the CLI's output is stdout
 /// Runs `check` with the arguments after it; returns the exit code: 0 clean (warnings
@@ -30,6 +31,7 @@ const USAGE: &str = "usage: iam-lsp check [--format text|json|sarif|github] [--k
 pub fn check(args: &[String]) -> i32 {
     let mut format = Format::Text;
     let mut kind = None;
+    let mut help_uri = None;
     let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut paths = Vec::new();
     let mut args = args.iter();
@@ -47,6 +49,10 @@ pub fn check(args: &[String]) -> i32 {
                     ))
                 }
             },
+            "--help-uri" => match args.next().filter(|uri| formats::is_absolute_uri(uri)) {
+                Some(uri) => help_uri = Some(uri.clone()),
+                None => return usage_error("--help-uri takes the absolute URI of the rule table (`https://...`)"),
+            },
             "--kind" => match args.next().map(|k| (k, PolicyKind::parse(k))) {
                 Some((_, Some(k))) => kind = Some(k),
                 other => {
@@ -63,7 +69,7 @@ pub fn check(args: &[String]) -> i32 {
                 None => return usage_error("--jobs takes a number of threads, 1 or more"),
             },
             "-h" | "--help" => {
-                println!("{USAGE}\n\nLints AWS IAM policy JSON files and the policies in CloudFormation, SAM and Serverless templates\n(directories: every *.json, *.yaml and *.yml in them, recursively; YAML that is not a template is skipped).\nThe policy kind is inferred, or set by --kind (identity, resource, trust, scp, rcp, boundary)\nor by the [kinds] of the nearest .iam-lsp.toml above each file.\n--jobs N checks N files at a time (default: one per core); the output is the same.\nExit code: 0 no errors, 1 errors found, 2 bad usage or unreadable file.");
+                println!("{USAGE}\n\nLints AWS IAM policy JSON files and the policies in CloudFormation, SAM and Serverless templates\n(directories: every *.json, *.yaml and *.yml in them, recursively; YAML that is not a template is skipped).\nThe policy kind is inferred, or set by --kind (identity, resource, trust, scp, rcp, boundary)\nor by the [kinds] of the nearest .iam-lsp.toml above each file.\n--jobs N checks N files at a time (default: one per core); the output is the same.\n--help-uri URI (SARIF): the absolute URI of the rule table, each rule's helpUri.\nExit code: 0 no errors, 1 errors found, 2 bad usage or unreadable file.");
                 return 0;
             }
             flag if flag.starts_with('-') && flag != "-" => return usage_error(&format!("unknown option `{flag}`")),
@@ -140,7 +146,7 @@ pub fn check(args: &[String]) -> i32 {
     let written = match format {
         Format::Text => report.write_text(&mut out),
         Format::Json => report.write_json(&mut out),
-        Format::Sarif => formats::sarif(&report.findings, &mut out),
+        Format::Sarif => formats::sarif(&report.findings, help_uri.as_deref(), &mut out),
         Format::Github => formats::github(&report.findings, &mut out),
     }
     .and_then(|()| out.flush());
