@@ -221,7 +221,13 @@ fn templates_in_sarif_and_github_formats() {
     assert_eq!(log["version"], "2.1.0");
     let run = &log["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert!(rules.iter().any(|r| r["id"] == "yaml-syntax" && r["helpUri"] == "README.md#diagnostics"));
+    // SARIF wants an absolute `helpUri`: without `--help-uri` the help names the rule table
+    let yaml = rules.iter().find(|r| r["id"] == "yaml-syntax").unwrap();
+    assert!(
+        yaml["help"]["text"].as_str().unwrap().contains("See `yaml-syntax` in the \"Diagnostics\" table"),
+        "{yaml}"
+    );
+    assert!(yaml.get("helpUri").is_none(), "{yaml}");
     let results = run["results"].as_array().unwrap();
     let prefix = results.iter().find(|r| r["ruleId"] == "api-name-as-prefix").expect("the runtime prefix");
     assert_eq!(prefix["level"], "error");
@@ -235,4 +241,96 @@ fn templates_in_sarif_and_github_formats() {
     let line = line.expect("an annotation for the runtime prefix");
     assert!(line.starts_with("::error file="), "{line}");
     assert!(line.contains(",line=62,col=26,endLine=62,endColumn=47,"), "{line}");
+}
+
+#[test]
+fn suppressions_from_the_config_comments_and_metadata_change_output_and_exit_code() {
+    let dir = scratch("suppressions");
+    std::fs::create_dir_all(dir.join(".git")).unwrap(); // the config above stops here
+    std::fs::create_dir_all(dir.join("legacy")).unwrap();
+    // An error-level finding (an unknown action) in legacy/, and a resource-star in a statement.
+    let legacy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReadAll","Effect":"Allow","Action":["s3:GetObject","s3:GetObjekt"],"Resource":"*"}]}"#;
+    std::fs::write(dir.join("legacy/old.json"), legacy).unwrap();
+    std::fs::write(dir.join("new.json"), legacy).unwrap();
+    let path = |p: &str| dir.join(p).to_str().unwrap().to_string();
+
+    let output = check(&["--format", "json", &path("legacy/old.json"), &path("new.json")]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let codes = |output: &Output| -> Vec<(String, String)> {
+        let found: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let file = |p: &str| Path::new(p).file_name().unwrap().to_str().unwrap().to_string();
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (file(f["path"].as_str().unwrap()), f["code"].as_str().unwrap().to_string()))
+            .collect()
+    };
+    let pair = |f: &str, c: &str| (f.to_string(), c.to_string());
+    assert_eq!(
+        codes(&output),
+        [
+            pair("old.json", "unknown-action"),
+            pair("old.json", "resource-star"),
+            pair("new.json", "unknown-action"),
+            pair("new.json", "resource-star")
+        ]
+    );
+
+    std::fs::write(
+        dir.join(".iam-lsp.toml"),
+        "[[ignore]]\ncode = \"unknown-action\"\npaths = [\"legacy/**\"]\nreason = \"replaced in Q3\"\n\n\
+         [[ignore]]\ncode = \"resource-star\"\nsid = \"ReadAll\"\nreason = \"reads every bucket\"\n\n\
+         [[ignore]]\ncode = \"full-admin\"\nreason = \"nothing grants it\"\n",
+    )
+    .unwrap();
+    let output = check(&["--format", "json", &path("legacy/old.json"), &path("new.json")]);
+    assert_eq!(output.status.code(), Some(1), "new.json keeps its error: {}", stderr(&output));
+    assert_eq!(
+        codes(&output),
+        [pair("new.json", "unknown-action"), pair(".iam-lsp.toml", "unused-suppression")],
+        "{}",
+        stdout(&output)
+    );
+    // The unused entry is the third, on line 11; checked alone, legacy/ exits 0.
+    let output = check(&[&path("legacy/old.json")]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(
+        out.ends_with(".iam-lsp.toml:11:1: warning unused-suppression this [[ignore]] of `full-admin` suppresses nothing in the files checked that it applies to; remove it\n"),
+        "{out}"
+    );
+
+    // A config entry without a reason, or with an unknown code, is a configuration error.
+    std::fs::write(dir.join(".iam-lsp.toml"), "[[ignore]]\ncode = \"resource-star\"\n").unwrap();
+    let output = check(&[&path("new.json")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("ignore[0]: a suppression needs a `reason`"), "{}", stderr(&output));
+    std::fs::write(dir.join(".iam-lsp.toml"), "[[ignore]]\ncode = \"resource-stars\"\nreason = \"r\"\n").unwrap();
+    let output = check(&[&path("new.json")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("ignore[0].code: unknown rule `resource-stars`"), "{}", stderr(&output));
+    std::fs::remove_file(dir.join(".iam-lsp.toml")).unwrap();
+
+    // The fixtures with comments and Metadata: their snapshots' findings, in the CLI too.
+    let template = fixtures().join("suppressions/cloudformation-suppressions.yaml");
+    let output = check(&[template.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "warnings only: {}", stderr(&output));
+    let lines: Vec<String> =
+        stdout(&output).lines().map(|l| l.split(' ').take(3).collect::<Vec<_>>().join(" ")).collect();
+    let at = |line_col: &str, rest: &str| format!("{}:{line_col}: {rest}", template.display());
+    assert_eq!(
+        lines,
+        [
+            at("31:49", "warning suppression-invalid"),
+            at("39:35", "warning unused-suppression"),
+            at("48:35", "warning suppression-invalid"),
+            at("49:27", "warning resource-star"),
+            at("60:15", "warning unused-suppression"),
+        ]
+    );
+    let valid = fixtures().join("suppressions/valid");
+    let output = check(&[valid.to_str().unwrap()]);
+    assert_eq!((output.status.code(), stdout(&output)), (Some(0), String::new()), "{}", stderr(&output));
+    assert!(stderr(&output).contains("0 errors, 0 warnings in 2 files checked"), "{}", stderr(&output));
 }

@@ -848,3 +848,78 @@ resource "aws_iam_role_policy" "agent" {
     assert_eq!(codes(&client.diagnostics(versions)), Vec::<String>::new());
     client.shutdown();
 }
+
+/// A template whose `resource-star` on line 10 is suppressed by a comment, with a comment
+/// on line 13 that suppresses nothing; a policy whose `ReadAll` statement is suppressed by
+/// the workspace's `[[ignore]]`.
+const SUPPRESSED_TEMPLATE: &str = "AWSTemplateFormatVersion: '2010-09-09'\r\nResources:\r\n  P:\r\n    Type: AWS::IAM::ManagedPolicy\r\n    Properties:\r\n      PolicyDocument:\r\n        Version: '2012-10-17'\r\n        Statement:\r\n          - Effect: Allow # é\r\n            Action: s3:GetObject\r\n            # iam-lsp: ignore[resource-star] bucket names are per tenant 🫣\r\n            Resource: '*'\r\n          - Effect: Deny\r\n            # iam-lsp: ignore[resource-star] nothing to suppress here\r\n            Action: s3:DeleteBucket\r\n            Resource: '*'\r\n";
+const SID_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReadAll","Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Sid":"Other","Effect":"Allow","Action":"s3:PutObject","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}"#;
+
+#[test]
+fn suppressions_apply_to_pushed_and_pulled_diagnostics_and_the_unused_one_is_removed_by_its_fix() {
+    let root = std::env::temp_dir().join(format!("iam-lsp-suppress-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(
+        root.join(".iam-lsp.toml"),
+        "[[ignore]]\ncode = \"resource-star\"\nsid = \"ReadAll\"\nreason = \"reads every bucket\"\n",
+    )
+    .unwrap();
+    let root_uri = format!("file://{}", root.display());
+    let template = format!("{root_uri}/stack.yaml");
+    let policy = format!("{root_uri}/p.json");
+
+    // Pushed.
+    let mut client = Client::start();
+    let init = |client: &mut Client, capabilities: Value| {
+        let response =
+            client.request("initialize", json!({"processId": null, "rootUri": root_uri, "capabilities": capabilities}));
+        assert!(response.get("error").is_none(), "{response}");
+        client.notify("initialized", json!({}));
+    };
+    init(&mut client, json!({}));
+    client.open(&template, SUPPRESSED_TEMPLATE);
+    let pushed = client.diagnostics(&template);
+    assert_eq!(codes(&pushed), ["unused-suppression"], "{pushed}");
+    // line 14 (0-based 13), the code after `ignore[`, in UTF-16 columns
+    assert_eq!(pushed["diagnostics"][0]["range"], range(13, 30, 13, 43));
+    client.open(&policy, SID_POLICY);
+    let sid = client.diagnostics(&policy);
+    assert_eq!(codes(&sid), ["resource-star"], "only the `Other` statement's: {sid}");
+    assert!(sid["diagnostics"][0]["message"].as_str().unwrap().contains("s3:PutObject"), "{sid}");
+
+    // The fix removes the comment's line; the template is published again with nothing.
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": template}, "range": range(13, 31, 13, 31), "context": {"diagnostics": []}}),
+    );
+    let action = actions["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Remove the unused suppression")
+        .unwrap_or_else(|| panic!("{actions}"));
+    let edit = &action["edit"]["changes"][&template][0];
+    assert_eq!(edit["range"], range(13, 0, 14, 0), "{action}");
+    assert_eq!(edit["newText"], "");
+    let fixed =
+        SUPPRESSED_TEMPLATE.replace("            # iam-lsp: ignore[resource-star] nothing to suppress here\r\n", "");
+    client.change(&template, 2, json!([{"range": edit["range"], "text": ""}]));
+    assert_eq!(codes(&client.diagnostics(&template)), Vec::<String>::new());
+    client.shutdown();
+
+    // Pulled: the same.
+    let mut client = Client::start();
+    init(&mut client, json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}));
+    let pull = |client: &mut Client, uri: &str| {
+        client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}))["result"].clone()
+    };
+    client.open(&template, SUPPRESSED_TEMPLATE);
+    assert_eq!(pulled_codes(&pull(&mut client, &template)), ["unused-suppression"]);
+    client.open(&policy, SID_POLICY);
+    assert_eq!(pulled_codes(&pull(&mut client, &policy)), ["resource-star"]);
+    client.change(&template, 2, json!([{"text": fixed}]));
+    assert_eq!(pulled_codes(&pull(&mut client, &template)), Vec::<String>::new());
+    client.shutdown();
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -127,6 +127,8 @@ codes! {
     PolicyCharacter = "policy-character", Error, "A character IAM rejects in an identity, trust or boundary policy: only tab, line feed, carriage return and U+0020 to U+00FF.";
     ScpDeniesAllow = "scp-denies-allow", Warning, "An `Allow` in an identity policy that an SCP of the workspace's organization denies for every request it matches.";
     ScpDeniesInferenceRegion = "scp-denies-inference-region", Warning, "A cross-Region inference profile allowed in an identity policy whose destination Regions an SCP of the workspace denies.";
+    UnusedSuppression = "unused-suppression", Warning, "A suppression (`# iam-lsp: ignore[code] reason` comment or `Metadata` `iam-lsp` `ignore_checks` entry) that suppresses no finding.";
+    SuppressionInvalid = "suppression-invalid", Warning, "A suppression that names no iam-lsp code, or a suppression comment without a reason.";
 }
 
 impl Code {

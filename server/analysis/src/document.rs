@@ -12,12 +12,14 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::checks::{self, Findings};
+use crate::diagnostics::Code;
 use crate::embedded::host::Host;
 use crate::embedded::{self, HostFormat};
 use crate::kind::{self, KindChoice};
 use crate::model::Policy;
+use crate::suppress;
 use crate::syntax::{Tree, Value};
-use crate::text::{Encoding, LineCol, LineIndex};
+use crate::text::{Encoding, LineCol, LineIndex, TextRange};
 use crate::{Analysis, Catalog, Options};
 
 /// The language of a document's text: JSON (a policy, or a CloudFormation template) or
@@ -233,11 +235,11 @@ impl Document {
         if let Some(host) = self.host() {
             let mut diagnostics = self.tree.diagnostics(&self.text);
             diagnostics.extend(host.diagnostics(&self.text, &self.options));
-            diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
-            return Analysis { is_policy: true, kind: None, diagnostics };
+            let ignores_used = self.suppress(&mut diagnostics, host);
+            return Analysis { is_policy: true, kind: None, diagnostics, ignores_used };
         }
         let Some(policy) = self.policy() else {
-            return Analysis { is_policy: false, kind: None, diagnostics: Vec::new() };
+            return Analysis { is_policy: false, kind: None, diagnostics: Vec::new(), ignores_used: Vec::new() };
         };
         let options = &self.options;
         let kind = options.kind.clone().unwrap_or_else(|| kind::infer(&policy));
@@ -253,7 +255,48 @@ impl Document {
                 d.severity = *severity;
             }
         }
-        diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
-        Analysis { is_policy: true, kind: Some(kind), diagnostics }
+        let statements: Vec<(TextRange, &str)> =
+            policy.statements.iter().filter_map(|s| Some((s.object.range, s.sid?.value.as_str()))).collect();
+        let ignores_used = suppress::apply(&mut diagnostics, &[], &options.ignores, &statements, |_| None, &[]);
+        Analysis { is_policy: true, kind: Some(kind), diagnostics, ignores_used }
+    }
+
+    /// Applies the host's suppressions (its comments, its `Metadata`, the options' ignores)
+    /// to its findings; which of the ignores were used.
+    fn suppress(&self, diagnostics: &mut Vec<crate::Diagnostic>, host: &Host) -> Vec<bool> {
+        let mut written = match self.language {
+            Language::Yaml => suppress::comments(&self.text, false),
+            Language::Terraform => suppress::comments(&self.text, true),
+            Language::Json => Vec::new(),
+        };
+        written.extend(host.suppressions.iter().cloned());
+        let policies: Vec<_> = host.policies.iter().filter_map(|p| Some((p, p.document.policy()?))).collect();
+        let statements: Vec<(TextRange, &str)> = policies
+            .iter()
+            .flat_map(|(p, policy)| {
+                policy.statements.iter().filter_map(|s| {
+                    let host = p.policy.json.to_host(s.object.range.start..s.object.range.end);
+                    Some((TextRange::new(host.start, host.end.max(host.start)), s.sid?.value.as_str()))
+                })
+            })
+            .collect();
+        let writer = host.format.writer();
+        let remove = |removal: &suppress::Removal| match removal {
+            suppress::Removal::Text(r) => {
+                Some(crate::Edit { range: TextRange::new(r.start, r.end), new_text: String::new() })
+            }
+            suppress::Removal::Item { list, items, index } => {
+                writer.remove_item(&self.text, list.clone(), items, *index)
+            }
+        };
+        let used =
+            suppress::apply(diagnostics, &written, &self.options.ignores, &statements, remove, &self.options.disabled);
+        for d in diagnostics.iter_mut().filter(|d| matches!(d.code, Code::UnusedSuppression | Code::SuppressionInvalid))
+        {
+            if let Some((_, severity)) = self.options.severity.iter().find(|(code, _)| *code == d.code) {
+                d.severity = *severity;
+            }
+        }
+        used
     }
 }

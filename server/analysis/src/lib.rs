@@ -24,6 +24,7 @@ pub mod model;
 pub mod pattern;
 pub mod refactors;
 pub mod semantic_tokens;
+pub mod suppress;
 pub mod symbols;
 pub mod syntax;
 pub mod text;
@@ -50,6 +51,8 @@ pub struct Options {
     /// ([`names_a_policy`]). A chosen `kind` says so too. A top-level object without a
     /// `Statement` or a policy `Version` is then checked (and told what it lacks), not skipped.
     pub declared: bool,
+    /// `.iam-lsp.toml` suppressions that apply to the document (see [`suppress`]).
+    pub ignores: Vec<suppress::Ignore>,
 }
 
 impl Options {
@@ -76,6 +79,8 @@ pub struct Analysis {
     pub kind: Option<KindChoice>,
     /// Sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// For each of [`Options::ignores`], whether it suppressed a finding here.
+    pub ignores_used: Vec<bool>,
 }
 
 /// Parses and checks a document with default options.

@@ -11,6 +11,8 @@ use crate::config::{self, Config};
 
 #[path = "cli_formats.rs"]
 mod formats;
+#[path = "cli_ignores.rs"]
+mod ignores;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -20,7 +22,8 @@ enum Format {
     Github,
 }
 
-const USAGE: &str = "usage: iam-lsp check [--format text|json|sarif|github] [--kind KIND] [--jobs N] PATH...";
+const USAGE: &str =
+    "usage: iam-lsp check [--format text|json|sarif|github] [--help-uri URI] [--kind KIND] [--jobs N] PATH...";
 
 #[allow(clippy::print_stdout)] // the CLI's output is stdout
 /// Runs `check` with the arguments after it; returns the exit code: 0 clean (warnings
@@ -28,6 +31,7 @@ const USAGE: &str = "usage: iam-lsp check [--format text|json|sarif|github] [--k
 pub fn check(args: &[String]) -> i32 {
     let mut format = Format::Text;
     let mut kind = None;
+    let mut help_uri = None;
     let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut paths = Vec::new();
     let mut args = args.iter();
@@ -45,6 +49,10 @@ pub fn check(args: &[String]) -> i32 {
                     ))
                 }
             },
+            "--help-uri" => match args.next().filter(|uri| formats::is_absolute_uri(uri)) {
+                Some(uri) => help_uri = Some(uri.clone()),
+                None => return usage_error("--help-uri takes the absolute URI of the rule table (`https://...`)"),
+            },
             "--kind" => match args.next().map(|k| (k, PolicyKind::parse(k))) {
                 Some((_, Some(k))) => kind = Some(k),
                 other => {
@@ -61,7 +69,7 @@ pub fn check(args: &[String]) -> i32 {
                 None => return usage_error("--jobs takes a number of threads, 1 or more"),
             },
             "-h" | "--help" => {
-                println!("{USAGE}\n\nLints AWS IAM policy JSON files and the policies in CloudFormation, SAM and Serverless templates\n(directories: every *.json, *.yaml and *.yml in them, recursively; YAML that is not a template is skipped).\nThe policy kind is inferred, or set by --kind (identity, resource, trust, scp, rcp, boundary)\nor by the [kinds] of the nearest .iam-lsp.toml above each file.\n--jobs N checks N files at a time (default: one per core); the output is the same.\nExit code: 0 no errors, 1 errors found, 2 bad usage or unreadable file.");
+                println!("{USAGE}\n\nLints AWS IAM policy JSON files and the policies in CloudFormation, SAM and Serverless templates\n(directories: every *.json, *.yaml and *.yml in them, recursively; YAML that is not a template is skipped).\nThe policy kind is inferred, or set by --kind (identity, resource, trust, scp, rcp, boundary)\nor by the [kinds] of the nearest .iam-lsp.toml above each file.\n--jobs N checks N files at a time (default: one per core); the output is the same.\n--help-uri URI (SARIF): the absolute URI of the rule table, each rule's helpUri.\nExit code: 0 no errors, 1 errors found, 2 bad usage or unreadable file.");
                 return 0;
             }
             flag if flag.starts_with('-') && flag != "-" => return usage_error(&format!("unknown option `{flag}`")),
@@ -86,18 +94,25 @@ pub fn check(args: &[String]) -> i32 {
     let mut report = Report::default();
     let mut configs = ConfigFinder::default();
     let mut options = Vec::with_capacity(files.len());
+    let mut tracker = ignores::Tracker::default();
     for file in &files {
         match configs.options(file, kind) {
-            Ok(o) => options.push(o),
+            Ok((o, config)) => {
+                tracker.add(file, config.as_ref());
+                options.push(o);
+            }
             Err(error) => {
                 eprintln!("iam-lsp: {error}");
                 return 2;
             }
         }
     }
-    for (file, outcome) in files.iter().zip(check_files(&files, &options, jobs)) {
+    for (i, (file, outcome)) in files.iter().zip(check_files(&files, &options, jobs)).enumerate() {
         match outcome {
-            Outcome::Checked(checked) => report.merge(checked),
+            Outcome::Checked(checked) => {
+                tracker.checked(i, &checked.ignores_used);
+                report.merge(checked);
+            }
             Outcome::Skipped
                 if iam_analysis::Language::of_path(&file.to_string_lossy()) != iam_analysis::Language::Json =>
             {
@@ -123,12 +138,16 @@ pub fn check(args: &[String]) -> i32 {
         }
     }
 
+    for finding in tracker.unused() {
+        report.push(finding);
+    }
+
     // Buffered: stdout alone is line-buffered, a write call per finding.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let written = match format {
         Format::Text => report.write_text(&mut out),
         Format::Json => report.write_json(&mut out),
-        Format::Sarif => formats::sarif(&report.findings, &mut out),
+        Format::Sarif => formats::sarif(&report.findings, help_uri.as_deref(), &mut out),
         Format::Github => formats::github(&report.findings, &mut out),
     }
     .and_then(|()| out.flush());
@@ -182,13 +201,14 @@ struct ConfigFinder {
 }
 
 impl ConfigFinder {
-    fn options(&mut self, file: &Path, kind: Option<PolicyKind>) -> Result<Options, String> {
+    /// The options of `file`, and the config they come from.
+    fn options(&mut self, file: &Path, kind: Option<PolicyKind>) -> Result<(Options, Option<Config>), String> {
         let absolute = std::path::absolute(file).map_err(|e| format!("{}: {e}", file.display()))?;
         let config = match absolute.parent() {
             Some(dir) => self.config_for(dir)?,
             None => None,
         };
-        Ok(config::options_for(Some(&absolute), &config.iter().collect::<Vec<_>>(), kind))
+        Ok((config::options_for(Some(&absolute), &config.iter().collect::<Vec<_>>(), kind), config))
     }
 
     fn config_for(&mut self, dir: &Path) -> Result<Option<Config>, String> {
@@ -276,6 +296,8 @@ struct FileReport {
     findings: Vec<Finding>,
     errors: usize,
     warnings: usize,
+    /// For each of the options' ignores, whether it suppressed a finding here.
+    ignores_used: Vec<bool>,
 }
 
 impl FileReport {
@@ -303,6 +325,7 @@ impl FileReport {
         if !analysis.is_policy {
             return None;
         }
+        report.ignores_used = analysis.ignores_used;
         if analysis.diagnostics.is_empty() {
             return Some(report);
         }
@@ -349,6 +372,16 @@ impl Report {
         self.errors += file.errors;
         self.warnings += file.warnings;
         self.findings.extend(file.findings);
+    }
+
+    /// A finding of no checked file (an unused `[[ignore]]` of a config).
+    fn push(&mut self, finding: Finding) {
+        match finding.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            _ => {}
+        }
+        self.findings.push(finding);
     }
 
     fn write_text(&self, out: &mut impl Write) -> std::io::Result<()> {

@@ -7,8 +7,8 @@ use iam_analysis::{Code, Severity};
 
 use super::Finding;
 
-/// Where the rule table is, relative to the repository (a relative reference, as SARIF allows).
-const RULES: &str = "README.md#diagnostics";
+/// Where the rules are documented, for messages: the README's rule table.
+const RULES: &str = "the \"Diagnostics\" table of iam-lsp's README.md";
 
 fn level(severity: Severity) -> &'static str {
     match severity {
@@ -18,19 +18,30 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-pub(super) fn sarif(findings: &[Finding], out: &mut impl Write) -> std::io::Result<()> {
+/// `help_uri`: the absolute URI of the rule table (`--help-uri`), each rule's `helpUri`;
+/// SARIF wants absolute URIs there, so without one the rules carry the help as text only.
+pub(super) fn sarif(findings: &[Finding], help_uri: Option<&str>, out: &mut impl Write) -> std::io::Result<()> {
     let rules: Vec<serde_json::Value> = Code::ALL
         .iter()
         .map(|code| {
-            serde_json::json!({
+            let mut rule = serde_json::json!({
                 "id": code.as_str(),
                 "name": code.as_str(),
                 "shortDescription": {"text": code.summary()},
                 "fullDescription": {"text": code.summary()},
-                "helpUri": RULES,
-                "help": {"text": format!("{} See the rule table: {RULES}", code.summary())},
+                "help": {
+                    "text": format!("{} See `{}` in {RULES}.", code.summary(), code.as_str()),
+                    "markdown": match help_uri {
+                        Some(uri) => format!("{} See `{}` in [the rule table]({uri}).", code.summary(), code.as_str()),
+                        None => format!("{} See `{}` in {RULES}.", code.summary(), code.as_str()),
+                    },
+                },
                 "defaultConfiguration": {"level": level(code.default_severity())},
-            })
+            });
+            if let Some(uri) = help_uri {
+                rule["helpUri"] = uri.into();
+            }
+            rule
         })
         .collect();
     let results: Vec<serde_json::Value> = findings
@@ -57,22 +68,34 @@ pub(super) fn sarif(findings: &[Finding], out: &mut impl Write) -> std::io::Resu
             })
         })
         .collect();
-    let log = serde_json::json!({
+    let mut log = serde_json::json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {
                 "name": "iam-lsp",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": RULES,
                 "rules": rules,
             }},
             "columnKind": "utf16CodeUnits",
             "results": results,
         }],
     });
+    if let Some(uri) = help_uri {
+        log["runs"][0]["tool"]["driver"]["informationUri"] = uri.into();
+    }
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
+}
+
+/// Whether `uri` is absolute (`scheme:...`), as SARIF's `helpUri` must be.
+pub(super) fn is_absolute_uri(uri: &str) -> bool {
+    let Some((scheme, rest)) = uri.split_once(':') else { return false };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        && !rest.is_empty()
+        && !uri.contains(char::is_whitespace)
 }
 
 /// A path as a relative URI reference: `/` separators, reserved characters escaped.

@@ -10,6 +10,12 @@
 //! disabled = ["resource-star"]
 //! severity = { "legacy-action" = "error" }
 //!
+//! [[ignore]]                    # a suppression: one code, with a reason
+//! code = "resource-star"
+//! paths = ["legacy/**"]         # optional: only these files (globs relative to this file)
+//! sid = "ReadAll"               # optional: only inside the statement with this Sid
+//! reason = "the legacy buckets are replaced in Q3"
+//!
 //! # Which policies apply together, for `iam-lsp explain` and `iam-lsp.explain`:
 //! [[principal]]                 # the first whose ARN pattern matches the caller
 //! arn = "arn:aws:sts::111122223333:assumed-role/AgentRole/*"
@@ -29,6 +35,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use iam_analysis::suppress::Ignore;
 use iam_analysis::{Code, KindChoice, Options, PolicyKind, Severity};
 use serde::Deserialize;
 
@@ -49,6 +56,29 @@ struct RawConfig {
     organization: Option<Organization>,
     #[serde(default)]
     resource: Vec<ResourceFiles>,
+    #[serde(default)]
+    ignore: Vec<RawIgnore>,
+}
+
+/// `[[ignore]]`: a suppression of one code, optionally only in some files or statements.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIgnore {
+    code: String,
+    #[serde(default)]
+    paths: Vec<String>,
+    sid: Option<String>,
+    reason: Option<String>,
+}
+
+/// An `[[ignore]]` entry: the suppression, the files it applies to, and where it is written.
+#[derive(Clone, Debug)]
+pub struct ConfigIgnore {
+    pub ignore: Ignore,
+    /// Path globs relative to the config's directory; every file when empty.
+    pub paths: Vec<String>,
+    /// The entry's line (zero-based) in `.iam-lsp.toml`, when it is written as `[[ignore]]`.
+    pub line: Option<u32>,
 }
 
 /// `[[principal]]`: the policy files (globs) that apply to callers matching `arn`.
@@ -114,13 +144,23 @@ pub struct Config {
     pub principals: Vec<PrincipalFiles>,
     pub organization: Option<Organization>,
     pub resources: Vec<ResourceFiles>,
+    pub ignores: Vec<ConfigIgnore>,
 }
 
 impl Config {
     /// Parses `.iam-lsp.toml` text.
     pub fn from_toml(text: &str, origin: &str, base: &Path) -> Result<Config, String> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| format!("{origin}: {}", e.to_string().trim_end()))?;
-        Config::from_raw(raw, origin, base)
+        let mut config = Config::from_raw(raw, origin, base)?;
+        // The n-th `[[ignore]]` header is the n-th entry (the inline-array form has none).
+        let headers = text.lines().enumerate().filter(|(_, l)| l.trim() == "[[ignore]]").map(|(i, _)| i as u32);
+        let headers: Vec<u32> = headers.collect();
+        if headers.len() == config.ignores.len() {
+            for (entry, line) in config.ignores.iter_mut().zip(headers) {
+                entry.line = Some(line);
+            }
+        }
+        Ok(config)
     }
 
     /// Parses editor settings: the object under `iamLsp` (or the settings themselves).
@@ -168,6 +208,18 @@ impl Config {
             })?;
             severity.push((c, s));
         }
+        let mut ignores = Vec::new();
+        for (i, raw) in raw.ignore.into_iter().enumerate() {
+            let place = format!("ignore[{i}]");
+            let code = code(&raw.code, &format!("{place}.code"))?;
+            let reason = raw.reason.filter(|r| !r.trim().is_empty()).ok_or_else(|| {
+                format!(
+                    "{origin}: {place}: a suppression needs a `reason` (why the `{}` finding is accepted)",
+                    code.as_str()
+                )
+            })?;
+            ignores.push(ConfigIgnore { ignore: Ignore { code, sid: raw.sid, reason }, paths: raw.paths, line: None });
+        }
         Ok(Config {
             origin: origin.to_string(),
             base: base.to_path_buf(),
@@ -179,6 +231,7 @@ impl Config {
             principals: raw.principal,
             organization: raw.organization,
             resources: raw.resource,
+            ignores,
         })
     }
 
@@ -190,6 +243,16 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(format!("{}: {e}", path.display())),
         }
+    }
+
+    /// The `[[ignore]]` entries that apply to `path`: those without `paths`, and those with
+    /// a glob that matches it.
+    pub fn ignores_for<'c>(&'c self, path: Option<&Path>) -> impl Iterator<Item = (usize, &'c ConfigIgnore)> + 'c {
+        let relative =
+            path.and_then(|p| p.strip_prefix(&self.base).ok()).map(|r| r.to_string_lossy().replace('\\', "/"));
+        self.ignores.iter().enumerate().filter(move |(_, entry)| {
+            entry.paths.is_empty() || relative.as_ref().is_some_and(|r| entry.paths.iter().any(|g| glob_matches(g, r)))
+        })
     }
 
     /// The first kind glob that matches `path`, with the reason.
@@ -223,6 +286,7 @@ pub fn options_for(path: Option<&Path>, configs: &[&Config], kind: Option<Policy
             options.severity.retain(|(c, _)| c != code);
             options.severity.push((*code, *severity));
         }
+        options.ignores.extend(config.ignores_for(path).map(|(_, entry)| entry.ignore.clone()));
     }
     if let Some(kind) = kind {
         options.kind = Some(KindChoice { kind, reason: "set on the command line (`--kind`)".to_string() });
@@ -357,6 +421,30 @@ mod tests {
         assert!(unknown_kind.contains("unknown policy kind `iam`"), "{unknown_kind}");
         let unknown_key = Config::from_toml("[rule]\n", "f", base).unwrap_err();
         assert!(unknown_key.contains("unknown field `rule`"), "{unknown_key}");
+    }
+
+    #[test]
+    fn ignores_apply_by_path_glob_and_keep_their_line() {
+        let base = Path::new("/repo");
+        let text = "[rules]\ndisabled = []\n\n[[ignore]]\ncode = \"resource-star\"\npaths = [\"legacy/**\"]\nsid = \"ReadAll\"\nreason = \"Q3\"\n\n[[ignore]]\ncode = \"full-admin\"\nreason = \"break-glass role\"\n";
+        let config = Config::from_toml(text, "/repo/.iam-lsp.toml", base).unwrap();
+        assert_eq!(config.ignores.iter().map(|i| i.line).collect::<Vec<_>>(), [Some(3), Some(9)]);
+        let legacy = options_for(Some(Path::new("/repo/legacy/a/p.json")), &[&config], None);
+        assert_eq!(
+            legacy.ignores,
+            [
+                Ignore { code: Code::ResourceStar, sid: Some("ReadAll".into()), reason: "Q3".into() },
+                Ignore { code: Code::FullAdmin, sid: None, reason: "break-glass role".into() }
+            ]
+        );
+        let other = options_for(Some(Path::new("/repo/new/p.json")), &[&config], None);
+        assert_eq!(other.ignores.iter().map(|i| i.code).collect::<Vec<_>>(), [Code::FullAdmin]);
+        let blank = Config::from_toml("[[ignore]]\ncode = \"full-admin\"\nreason = \" \"\n", "f", base).unwrap_err();
+        assert!(blank.contains("ignore[0]: a suppression needs a `reason`"), "{blank}");
+        let unknown = Config::from_toml("[[ignore]]\ncode = \"x\"\nreason = \"r\"\n", "f", base).unwrap_err();
+        assert!(unknown.contains("ignore[0].code: unknown rule `x`"), "{unknown}");
+        let settings = serde_json::json!({"ignore": [{"code": "full-admin", "reason": "r"}]});
+        assert_eq!(Config::from_json(&settings, base).unwrap().ignores.len(), 1);
     }
 
     #[test]

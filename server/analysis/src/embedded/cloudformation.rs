@@ -140,7 +140,9 @@ struct Template<'n> {
 
 fn extract(text: &str, root: &Node) -> Extraction {
     let template = Template::new(text, root, None);
-    template.extract()
+    let mut extraction = template.extract();
+    extraction.suppressions = crate::suppress::metadata(root, text.len());
+    extraction
 }
 
 /// The statements of a Serverless service (`provider.iam.role.statements`, or the older

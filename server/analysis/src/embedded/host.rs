@@ -27,6 +27,8 @@ pub struct Host {
     pub format: HostFormat,
     pub errors: Vec<HostError>,
     pub generated: Vec<Range<usize>>,
+    /// Suppressions in the host's structure (`Metadata`); comments are read from the text.
+    pub suppressions: Vec<crate::suppress::Written>,
     pub policies: Vec<HostPolicy>,
 }
 
@@ -51,6 +53,8 @@ impl Host {
         for (i, policy) in extraction.policies.into_iter().enumerate() {
             let mut options = Options {
                 kind: Some(KindChoice { kind: policy.kind, reason: policy.origin.clone() }),
+                // applied to the host's findings, where `Sid`s and use are counted once
+                ignores: Vec::new(),
                 ..options.clone()
             };
             if star_is_the_resource(&policy.origin) {
@@ -69,7 +73,13 @@ impl Host {
             };
             policies.push(HostPolicy { policy, document });
         }
-        Host { format, errors: extraction.errors, generated: extraction.generated, policies }
+        Host {
+            format,
+            errors: extraction.errors,
+            generated: extraction.generated,
+            suppressions: extraction.suppressions,
+            policies,
+        }
     }
 
     fn writer(&self) -> &'static dyn HostWriter {

@@ -49,6 +49,8 @@ pub struct Extraction {
     /// Host ranges that stand for text that is not in the file (a SAM policy template's
     /// name stands for AWS's definition): findings there are not the user's, and dropped.
     pub generated: Vec<Range<usize>>,
+    /// Suppressions written in the host's structure (CloudFormation `Metadata`).
+    pub suppressions: Vec<crate::suppress::Written>,
 }
 
 /// The languages of host files.

@@ -101,13 +101,19 @@ pub fn extract_with_files(text: &str) -> (Extraction, Vec<FileRead>) {
     }
     let (body, errors) = parse(text);
     let Some(body) = body else {
-        return (Extraction { policies: Vec::new(), errors, generated: Vec::new() }, Vec::new());
+        return (
+            Extraction { policies: Vec::new(), errors, generated: Vec::new(), suppressions: Vec::new() },
+            Vec::new(),
+        );
     };
     let module = Module::new(text, &body);
     let mut found = Found { text, policies: Vec::new(), files: Vec::new(), errors };
     found.module(&module, &body);
     found.policies.sort_by_key(|p| (p.host.start, p.host.end));
-    (Extraction { policies: found.policies, errors: found.errors, generated: Vec::new() }, found.files)
+    (
+        Extraction { policies: found.policies, errors: found.errors, generated: Vec::new(), suppressions: Vec::new() },
+        found.files,
+    )
 }
 
 /// Parses HCL; a syntax error is reported, and the top-level block holding it blanked out
