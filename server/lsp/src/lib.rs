@@ -14,6 +14,7 @@ pub mod config;
 pub mod convert;
 pub mod documents;
 pub mod handlers;
+pub mod module_reads;
 pub mod output;
 pub mod server;
 pub mod simulate;
