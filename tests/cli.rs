@@ -334,3 +334,24 @@ fn suppressions_from_the_config_comments_and_metadata_change_output_and_exit_cod
     assert_eq!((output.status.code(), stdout(&output)), (Some(0), String::new()), "{}", stderr(&output));
     assert!(stderr(&output).contains("0 errors, 0 warnings in 2 files checked"), "{}", stderr(&output));
 }
+
+#[test]
+fn a_json_policy_a_module_reads_is_checked_with_the_kind_of_the_resource_that_reads_it() {
+    let dir = scratch("module-reads");
+    std::fs::create_dir_all(dir.join("policies")).unwrap();
+    std::fs::write(
+        dir.join("main.tf"),
+        "resource \"aws_s3_bucket_policy\" \"logs\" {\n  bucket = \"logs\"\n  policy = file(\"${path.module}/policies/bucket.json\")\n}\n",
+    )
+    .unwrap();
+    // Without `Principal`: a fine identity policy, a broken bucket policy.
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::logs/*"}]}"#;
+    std::fs::write(dir.join("policies/bucket.json"), policy).unwrap();
+    let output = check(&[dir.to_str().unwrap()]);
+    let out = stdout(&output);
+    assert!(out.contains("bucket.json:1:38: error principal-missing"), "{out}\n{}", stderr(&output));
+    assert_eq!(output.status.code(), Some(1));
+    // The same file alone, without the module, is an identity policy.
+    let alone = check(&[dir.join("policies/bucket.json").to_str().unwrap()]);
+    assert_eq!(alone.status.code(), Some(0), "{}", stdout(&alone));
+}

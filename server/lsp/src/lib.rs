@@ -15,6 +15,7 @@ pub mod convert;
 pub mod cross_file;
 pub mod documents;
 pub mod handlers;
+pub mod module_reads;
 pub mod output;
 pub mod server;
 pub mod simulate;

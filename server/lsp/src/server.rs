@@ -38,6 +38,9 @@ pub struct Backend {
     /// Documents whose background check is queued (see
     /// [`crate::handlers::diagnostics::check_in_background`]): at most one task each.
     pub(crate) checks_queued: Arc<DashMap<Uri, ()>>,
+    /// The kind a Terraform module gives each JSON policy file it reads, found when the file
+    /// is opened (see [`crate::module_reads`]).
+    pub(crate) module_kinds: DashMap<PathBuf, Option<iam_analysis::KindChoice>>,
 }
 
 /// How many messages are handled at once. Document notifications are applied in the order
@@ -120,6 +123,7 @@ impl Backend {
             settings_config: RwLock::new(None),
             pending_errors: RwLock::new(Vec::new()),
             checks_queued: Arc::default(),
+            module_kinds: DashMap::new(),
         }
     }
 
@@ -151,7 +155,23 @@ impl Backend {
         let file = self.file_config.read().ok().and_then(|c| c.clone());
         let settings = self.settings_config.read().ok().and_then(|c| c.clone());
         let configs: Vec<&Config> = file.iter().chain(settings.iter()).collect();
-        config::options_for(path.as_deref(), &configs, None)
+        let mut options = config::options_for(path.as_deref(), &configs, None);
+        if let Some(path) = path.filter(|p| options.kind.is_none() && p.extension().is_some_and(|e| e == "json")) {
+            let known = self.module_kinds.get(&path).map(|k| k.clone());
+            options.kind = known.unwrap_or_else(|| {
+                let found = crate::module_reads::kind_for_file(&path, self.root().as_deref());
+                self.module_kinds.insert(path, found.clone());
+                found
+            });
+        }
+        options
+    }
+
+    /// Forgets the kind a module gave a file, to be found again (when the file is opened).
+    pub(crate) fn forget_module_kind(&self, uri: &Uri) {
+        if let Some(path) = uri.to_file_path() {
+            self.module_kinds.remove(path.as_ref());
+        }
     }
 
     /// Inlay hint settings: (enabled, access levels), the editor's over the file's.

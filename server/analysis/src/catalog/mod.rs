@@ -16,6 +16,8 @@ use crate::pattern::{self, Tok};
 use crate::text::{split_colon, IgnoreCase};
 
 /// The catalog as `update.mjs` wrote it, inflated by `build.rs`.
+/// Service principals AWS documents beyond the generated list, reviewed by hand.
+static DOCUMENTED_SERVICE_PRINCIPALS: &str = include_str!("../../catalog/service-principals.tsv");
 static CATALOG_BIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/catalog.bin"));
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -446,7 +448,7 @@ impl Catalog {
 
     /// Whether `name` is a service principal AWS uses (`bedrock.amazonaws.com`).
     pub fn is_service_principal(&self, name: &str) -> bool {
-        if self.service_principals.contains(name) {
+        if self.service_principals.contains(name) || self.is_documented_service_principal(name) {
             return true;
         }
         let Some(host) = name.strip_suffix(".amazonaws.com").or_else(|| name.strip_suffix(".amazonaws.com.cn")) else {
@@ -454,6 +456,21 @@ impl Catalog {
         };
         // `PREFIX.amazonaws.com`, or a sub-service such as `monitoring.rds.amazonaws.com`.
         host.rsplit('.').next().is_some_and(|service| self.service(service).is_some())
+    }
+
+    /// Whether `name` is in the reviewed list of documented service principals
+    /// (`catalog/service-principals.tsv`), `{region}` matching any Region.
+    fn is_documented_service_principal(&self, name: &str) -> bool {
+        DOCUMENTED_SERVICE_PRINCIPALS.lines().filter(|l| !l.starts_with('#')).any(|line| {
+            let principal = line.split('\t').next().unwrap_or("");
+            match principal.split_once("{region}") {
+                None => principal == name,
+                Some((before, after)) => name
+                    .strip_prefix(before)
+                    .and_then(|rest| rest.strip_suffix(after))
+                    .is_some_and(|region| self.is_region(region)),
+            }
+        })
     }
 
     /// The service principals AWS's own policies name.
@@ -645,7 +662,34 @@ mod tests {
         assert!(catalog.is_service_principal("bedrock.amazonaws.com"));
         assert!(catalog.is_service_principal("ecs-tasks.amazonaws.com"));
         assert!(!catalog.is_service_principal("bedrok.amazonaws.com"));
+        // documented ones beyond the generated list, regional forms in real Regions only
+        for documented in [
+            "states.us-east-1.amazonaws.com",
+            "logs.eu-west-1.amazonaws.com",
+            "edgelambda.amazonaws.com",
+            "vpc-flow-logs.amazonaws.com",
+            "osis-pipelines.amazonaws.com",
+        ] {
+            assert!(catalog.is_service_principal(documented), "{documented}");
+        }
+        assert!(!catalog.is_service_principal("states.us-east-9.amazonaws.com"));
+        assert!(!catalog.is_service_principal("states..amazonaws.com"));
         assert!(catalog.rcp_supports("s3") && !catalog.rcp_supports("bedrock"));
+    }
+
+    #[test]
+    fn every_documented_service_principal_has_a_source_and_a_date() {
+        for line in DOCUMENTED_SERVICE_PRINCIPALS.lines().filter(|l| !l.starts_with('#')) {
+            let fields: Vec<&str> = line.split('\t').collect();
+            assert!(
+                fields.len() == 3
+                    && fields[0].ends_with(".amazonaws.com")
+                    && fields[1].starts_with("https://docs.aws.amazon.com/")
+                    && fields[2].len() == 10
+                    && fields[2].starts_with("20"),
+                "{line}"
+            );
+        }
     }
 
     #[test]

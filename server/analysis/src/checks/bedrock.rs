@@ -178,9 +178,18 @@ fn string_values(value: Option<&Value>) -> Vec<&StringLit> {
 /// Bedrock: the agent, knowledge base or model customization job).
 fn source_arn_service(cx: &mut Ctx, statement: &Statement) {
     let Some(Value::Object(principal)) = statement.principal.and_then(|m| m.value.as_ref()) else { return };
+    // `SERVICE.amazonaws.com`, and for a service's sub-service the service it belongs to:
+    // `logging.s3.amazonaws.com` (server access logging) acts for the source bucket,
+    // `aws:SourceArn` `arn:aws:s3:::SOURCE-BUCKET`
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html).
     let services: Vec<String> = string_values(principal.get("Service").and_then(|m| m.value.as_ref()))
         .iter()
-        .filter_map(|s| s.value.split('.').next().map(str::to_string))
+        .flat_map(|s| {
+            let host = s.value.strip_suffix(".cn").unwrap_or(&s.value);
+            let labels: Vec<&str> = host.strip_suffix(".amazonaws.com").unwrap_or(host).split('.').collect();
+            let parent = (labels.len() > 1).then(|| labels[labels.len() - 1]);
+            labels.first().copied().into_iter().chain(parent).map(str::to_string).collect::<Vec<_>>()
+        })
         .collect();
     if services.is_empty() {
         return;

@@ -15,9 +15,13 @@ use crate::pattern;
 use crate::syntax::StringLit;
 
 pub fn check(cx: &mut Ctx, statement: &Statement) {
+    let api_gateway = api_gateway_statement(cx.kind, statement);
     for list in [&statement.resource, &statement.not_resource].into_iter().flatten() {
         for &resource in &list.items {
             let before = cx.out.len();
+            if api_gateway && resource.value.starts_with(EXECUTE_API_SHORTHAND) {
+                continue;
+            }
             check_resource(cx, resource);
             for d in &mut cx.out[before..] {
                 d.fixes = std::mem::take(&mut d.fixes).into_iter().map(|fix| rewrite(list, resource, fix)).collect();
@@ -46,6 +50,25 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
             }
         }
     }
+}
+
+/// API Gateway's shorthand for the API's own ARN in a REST API resource policy:
+/// `execute-api:/stage/VERB/path`, which API Gateway expands to
+/// `arn:aws:execute-api:region:account:api-id/stage/VERB/path` when it stores the policy
+/// (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-examples.html).
+const EXECUTE_API_SHORTHAND: &str = "execute-api:/";
+
+/// Whether a statement is one API Gateway reads with its shorthand: a resource policy whose
+/// every action is an `execute-api` one (no other service expands the shorthand).
+fn api_gateway_statement(kind: PolicyKind, statement: &Statement) -> bool {
+    kind == PolicyKind::Resource
+        && statement.action.as_ref().is_some_and(|actions| {
+            !actions.items.is_empty()
+                && actions
+                    .items
+                    .iter()
+                    .all(|a| a.value.get(..12).is_some_and(|p| p.eq_ignore_ascii_case("execute-api:")))
+        })
 }
 
 /// A fix that rewrites a resource entry, or removes it where the list already has the ARN it

@@ -22,6 +22,10 @@ pub const PARTITION: &str = "aws";
 /// How many variants of a policy are checked at most (`Fn::If` branches, `AllowedValues`).
 const MAX_VARIANTS: usize = 8;
 
+/// The conditions whose combinations are all checked (2^3 = `MAX_VARIANTS`); beyond them,
+/// conditions share bits, so each is still checked true and false.
+const CONDITION_BITS: usize = 3;
+
 /// Whether a text may be a template, by bytes alone (no parse): what lets a Kubernetes
 /// manifest or a `docker-compose.yml` cost nothing.
 pub fn may_be_template(text: &str) -> bool {
@@ -187,28 +191,53 @@ impl<'n> Template<'n> {
     /// A policy made of a list of statements (SAM and Serverless write no document around
     /// them): `{"Version": "2012-10-17", "Statement": [...]}`.
     fn statements(&self, out: &mut Extraction, statements: &Node, kind: PolicyKind, name: &str, origin: String) {
+        let at = statements.range.start..statements.range.start;
+        self.variants(out, kind, name, &origin, statements.range.clone(), |writer, b| {
+            b.punct("{\"Version\":\"2012-10-17\",\"Statement\":", at.clone());
+            writer.value(b, statements);
+            b.punct("}", statements.range.end..statements.range.end);
+        });
+    }
+
+    /// Adds each variant of a policy that `write` writes: one per combination of the
+    /// `Fn::If` conditions it meets (each condition true in some variants and false in
+    /// others, the same condition the same way throughout a variant) and per `AllowedValues`
+    /// choice, at most `MAX_VARIANTS`; identical variants once.
+    fn variants<'s>(
+        &'s self,
+        out: &mut Extraction,
+        kind: PolicyKind,
+        name: &str,
+        origin: &str,
+        host: Range<usize>,
+        mut write: impl FnMut(&mut Writer<'s, 'n>, &mut VirtualJsonBuilder),
+    ) {
         let mut variant = 0;
         let mut count = 1;
+        let mut conditions: Vec<&'n str> = Vec::new();
         let mut seen: Vec<String> = Vec::new();
-        let at = statements.range.start..statements.range.start;
         while variant < count {
-            let mut writer =
-                Writer { template: self, variant, branches: false, choices: 1, serverless: self.serverless };
+            let mut writer = Writer {
+                template: self,
+                variant,
+                conditions: std::mem::take(&mut conditions),
+                choices: 1,
+                serverless: self.serverless,
+            };
             let mut b = VirtualJsonBuilder::new();
-            b.punct("{\"Version\":\"2012-10-17\",\"Statement\":", at.clone());
-            writer.value(&mut b, statements);
-            b.punct("}", statements.range.end..statements.range.end);
-            if variant == 0 {
-                count = (if writer.branches { 2 } else { 1 }).max(writer.choices).min(MAX_VARIANTS);
-            }
+            write(&mut writer, &mut b);
+            // A condition met only under another's false branch adds variants when it is met.
+            let combinations = 1usize << writer.conditions.len().min(CONDITION_BITS);
+            count = count.max(combinations.max(writer.choices).min(MAX_VARIANTS));
+            conditions = writer.conditions;
             let json = b.finish();
             if !seen.iter().any(|s| s == json.text()) {
                 seen.push(json.text().to_string());
                 out.policies.push(EmbeddedPolicy {
                     kind,
-                    origin: origin.clone(),
+                    origin: origin.to_string(),
                     name: name.to_string(),
-                    host: statements.range.clone(),
+                    host: host.clone(),
                     json,
                 });
             }
@@ -307,7 +336,8 @@ impl<'n> TemplateView<'_, 'n> {
         name: &str,
         origin: String,
     ) {
-        let mut writer = Writer { template: self.template, variant: 0, branches: false, choices: 1, serverless: None };
+        let mut writer =
+            Writer { template: self.template, variant: 0, conditions: Vec::new(), choices: 1, serverless: None };
         let mut b = VirtualJsonBuilder::new();
         let at = host.start..host.start;
         b.punct("{\"Version\":\"2012-10-17\",\"Statement\":", at.clone());
@@ -342,30 +372,7 @@ impl<'n> Template<'n> {
             }
             _ => doc,
         };
-        let mut variant = 0;
-        let mut count = 1;
-        let mut seen: Vec<String> = Vec::new();
-        while variant < count {
-            let mut writer =
-                Writer { template: self, variant, branches: false, choices: 1, serverless: self.serverless };
-            let mut b = VirtualJsonBuilder::new();
-            writer.value(&mut b, doc);
-            if variant == 0 {
-                count = (if writer.branches { 2 } else { 1 }).max(writer.choices).min(MAX_VARIANTS);
-            }
-            let json = b.finish();
-            if !seen.iter().any(|s| s == json.text()) {
-                seen.push(json.text().to_string());
-                out.policies.push(EmbeddedPolicy {
-                    kind,
-                    origin: origin.clone(),
-                    name: name.to_string(),
-                    host: doc.range.clone(),
-                    json,
-                });
-            }
-            variant += 1;
-        }
+        self.variants(out, kind, name, &origin, doc.range.clone(), |writer, b| writer.value(b, doc));
     }
 }
 
@@ -373,8 +380,9 @@ impl<'n> Template<'n> {
 struct Writer<'a, 'n> {
     template: &'a Template<'n>,
     variant: usize,
-    /// Whether an `Fn::If` was met (so the other branch makes a second variant).
-    branches: bool,
+    /// The `Fn::If` conditions met, in the order first met: condition `i` is false in this
+    /// variant where bit `i % CONDITION_BITS` of `variant` is set.
+    conditions: Vec<&'n str>,
     /// The most `AllowedValues` a `Ref` without `Default` chose from.
     choices: usize,
     /// A Serverless service's root, whose `${self:...}`-style variables strings may hold.
@@ -648,10 +656,17 @@ impl<'n> Writer<'_, 'n> {
                 }
             }
             "If" => {
-                let Some([_, yes, no]) = arg.seq() else { return unknown() };
-                self.branches = true;
-                let branch = if self.variant % 2 == 0 { yes } else { no };
-                self.resolve(branch)
+                let Some([condition, yes, no]) = arg.seq() else { return unknown() };
+                let name = condition.str().unwrap_or("");
+                let index = match self.conditions.iter().position(|c| *c == name) {
+                    Some(i) => i,
+                    None => {
+                        self.conditions.push(name);
+                        self.conditions.len() - 1
+                    }
+                };
+                let holds = self.variant >> (index % CONDITION_BITS) & 1 == 0;
+                self.resolve(if holds { yes } else { no })
             }
             "GetAZs" => {
                 Resolved::List(["a", "b", "c"].iter().map(|z| whole(format!("{REGION}{z}"), host.clone())).collect())

@@ -107,11 +107,115 @@ impl CharOffsets {
     }
 }
 
+/// How many lines of flow collections indented left of their key are re-indented before
+/// the error is reported as it is (each costs one more parse of the text).
+const MAX_FLOW_REPAIRS: usize = 32;
+
 /// Parses a YAML text's first document. A syntax error is reported once; the nodes closed
 /// before it are kept (so the policies before it are still checked), the ones still open are
 /// dropped.
+///
+/// YAML 1.2 (and so saphyr-parser) rejects a line of a flow collection (`[{ ... }]`) indented
+/// at or left of the block that holds it; PyYAML, and so CloudFormation and SAM, accept it.
+/// Indentation inside a flow collection means nothing, so such a line is indented right of
+/// the collection's opening bracket in a copy of the text, parsed again, and every range
+/// mapped back to the text.
 pub fn parse_yaml(text: &str) -> (Option<Node>, Vec<HostError>) {
+    let (root, errors, mut repair) = parse_yaml_once(text);
+    if repair.is_none() {
+        return (root, errors);
+    }
+    let mut repaired = text.to_string();
+    let mut inserted = Insertions::default();
+    let mut last = (root, errors);
+    for _ in 0..MAX_FLOW_REPAIRS {
+        let Some(r) = repair.take() else { break };
+        if inserted.at.last().is_some_and(|&(at, _)| r.line_start <= at) {
+            break; // no progress: the same line again
+        }
+        repaired.insert_str(r.line_start, &" ".repeat(r.spaces));
+        inserted.at.push((r.line_start, r.spaces));
+        let (root, errors, next) = parse_yaml_once(&repaired);
+        last = (root, errors);
+        repair = next;
+    }
+    let (mut root, mut errors) = last;
+    if let Some(root) = &mut root {
+        inserted.remap_node(root);
+    }
+    for e in &mut errors {
+        e.range = inserted.remap(e.range.start)..inserted.remap(e.range.end);
+    }
+    (root, errors)
+}
+
+/// Spaces inserted into a text: (offset in the new text, count), in order.
+#[derive(Default)]
+struct Insertions {
+    at: Vec<(usize, usize)>,
+}
+
+impl Insertions {
+    /// The offset in the original text of an offset in the new one (the insertion point for
+    /// one inside inserted spaces).
+    fn remap(&self, offset: usize) -> usize {
+        let mut removed = 0;
+        for &(at, count) in &self.at {
+            if offset < at {
+                break;
+            }
+            if offset < at + count {
+                return at - removed;
+            }
+            removed += count;
+        }
+        offset - removed
+    }
+
+    fn remap_node(&self, node: &mut Node) {
+        node.range = self.remap(node.range.start)..self.remap(node.range.end);
+        match &mut node.kind {
+            NodeKind::Scalar { exact, .. } => {
+                if let Some(r) = exact {
+                    *r = self.remap(r.start)..self.remap(r.end);
+                }
+            }
+            NodeKind::Seq(items) => items.iter_mut().for_each(|n| self.remap_node(n)),
+            NodeKind::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+                self.remap_node(k);
+                self.remap_node(v);
+            }),
+            NodeKind::Other => {}
+        }
+    }
+}
+
+/// A line of a flow collection to indent, right of the collection's opening bracket.
+struct FlowRepair {
+    line_start: usize,
+    spaces: usize,
+}
+
+/// An indentation error inside a flow collection, as a line to indent.
+fn flow_repair(text: &str, at: usize, message: &str, stack: &[Open]) -> Option<FlowRepair> {
+    if !message.contains("indentation") {
+        return None;
+    }
+    let opener = stack.iter().find(|open| open.flow)?.start;
+    let line_start = |offset: usize| text.get(..offset).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+    let opener_column = text.get(line_start(opener)..opener)?.chars().count();
+    let line = line_start(at);
+    if line <= opener {
+        return None;
+    }
+    let indent = text.get(line..)?.bytes().take_while(|&b| b == b' ').count();
+    let spaces = (opener_column + 1).checked_sub(indent).filter(|&s| s > 0)?;
+    Some(FlowRepair { line_start: line, spaces })
+}
+
+fn parse_yaml_once(text: &str) -> (Option<Node>, Vec<HostError>, Option<FlowRepair>) {
     let offsets = CharOffsets::new(text);
+    let mut repair = None;
     let mut stack: Vec<Open> = Vec::new();
     let mut root = None;
     let mut errors = Vec::new();
@@ -123,6 +227,7 @@ pub fn parse_yaml(text: &str) -> (Option<Node>, Vec<HostError>) {
                 let at = offsets.byte(e.marker().index());
                 // the character at the error (none at the end of the text)
                 let end = at + text.get(at..).and_then(|t| t.chars().next()).map_or(0, char::len_utf8);
+                repair = flow_repair(text, at, e.info(), &stack);
                 errors.push(HostError { range: at..end, message: e.info().to_string() });
                 // What is still open ends at the error: a policy holding it is not checked.
                 while let Some(open) = stack.pop() {
@@ -191,7 +296,7 @@ pub fn parse_yaml(text: &str) -> (Option<Node>, Vec<HostError>) {
             _ => {}
         }
     }
-    (root, errors)
+    (root, errors, repair)
 }
 
 struct Open {
@@ -379,6 +484,21 @@ map@"{e: f}"
         assert!(out.contains("error 15..15: while parsing a flow sequence"), "{out}");
         assert_eq!(out.matches("error").count(), 1);
         assert!(out.starts_with("map@\"a: b\\nc: [d, e\\nx\""), "{out}");
+    }
+
+    #[test]
+    fn a_flow_collection_left_of_its_key_is_read_as_pyyaml_reads_it() {
+        // CloudFormation (PyYAML) accepts these; YAML 1.2 does not.
+        let text = "R:\n  P:\n    S: [{\n      \"E\": \"é\",\n    \"A\": [x,\n  y]\n    }]\n  Q: z\n";
+        let out = tree(text);
+        assert!(!out.contains("error"), "{out}");
+        assert!(out.contains("\"E\"@\"\\\"E\\\"\""), "{out}");
+        assert!(out.contains("\"é\"@\"\\\"é\\\"\" exact"), "{out}");
+        assert!(out.contains("\"y\"@\"y\" exact"), "{out}");
+        assert!(out.contains("seq@\"[{\\n      \\\"E\\\": \\\"é\\\",\\n    \\\"A\\\": [x,\\n  y]\\n    }]\""), "{out}");
+        assert!(out.contains("\"z\"@\"z\" exact"), "{out}");
+        // still an error where it is not a flow collection
+        assert!(tree("a:\n  b: c\n d: e\n").contains("error"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::server::Backend;
 
 pub(crate) fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
     let doc = params.text_document;
+    backend.forget_module_kind(&doc.uri);
     let options = backend.options(&doc.uri);
     backend.documents.open(doc.uri.clone(), &doc.text, doc.version, &options);
     crate::cross_file::scp_changed(backend, &doc.uri);
