@@ -62,6 +62,13 @@ fn json_output_has_paths_codes_severities_and_utf16_ranges() {
     assert_eq!(
         findings,
         serde_json::json!([{
+            // The emoji is two UTF-16 code units, and a character IAM rejects.
+            "path": path.display().to_string(),
+            "code": "policy-character",
+            "severity": "error",
+            "range": {"start": {"line": 0, "character": 8}, "end": {"line": 0, "character": 10}},
+            "message": "`🫣` (U+1FAE3): IAM accepts only tab, line feed, carriage return and U+0020 to U+00FF (ASCII and Latin-1) in a policy, and rejects the document; write it with ASCII or Latin-1 characters",
+        }, {
             "path": path.display().to_string(),
             "code": "unknown-action",
             "severity": "error",
@@ -81,7 +88,7 @@ fn directories_are_walked_and_other_json_is_skipped() {
     assert_eq!(problems, Vec::<&str>::new());
     let err = stderr(&output);
     assert!(err.contains("package.json: info: skipped: not an IAM policy"), "{err}");
-    assert!(err.contains("0 errors, 0 warnings in 15 files checked (2 skipped: not IAM policies)"), "{err}");
+    assert!(err.contains("0 errors, 0 warnings in 18 files checked (3 skipped: not IAM policies)"), "{err}");
 }
 
 #[test]

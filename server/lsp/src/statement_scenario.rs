@@ -47,8 +47,7 @@ pub fn scenario(
                 .map(|f| Value::String(f.clone()))
                 .collect()
         };
-        if let Some(p) = config.principals.iter().find(|p| iam_analysis::evaluate::matching::glob(&p.arn, &r.principal))
-        {
+        if let Some(p) = config.principals.iter().find(|p| iam_analysis::pattern::matches(&p.arn, &r.principal)) {
             identity.extend(p.identity.iter().flat_map(|g| matching(g)));
             for (key, glob) in [("boundary", &p.boundary), ("session", &p.session)] {
                 if let Some(first) = glob.as_deref().and_then(|g| matching(g).into_iter().next()) {
