@@ -18,12 +18,12 @@ mod server;
 pub const WAIT: Duration = Duration::from_secs(20);
 
 pub struct Client {
-    child: Child,
-    stdin: ChildStdin,
-    messages: Receiver<Value>,
-    next_id: i64,
+    pub child: Child,
+    pub stdin: ChildStdin,
+    pub messages: Receiver<Value>,
+    pub next_id: i64,
     /// Notifications read while waiting for something else.
-    backlog: Vec<Value>,
+    pub backlog: Vec<Value>,
 }
 
 impl Client {

@@ -370,23 +370,10 @@ pub fn explain(args: &[String]) -> i32 {
             resource: parsed.resource.clone().unwrap_or_else(|| "*".to_string()),
             ..Request::default()
         };
-        let (policies, used) = match workspace_policies(dir, &request) {
-            Ok(found) => found,
+        code = match explain_in_workspace(dir, &request, &mut out) {
+            Ok(code) => code,
             Err(e) => return bad_input(&e),
         };
-        out.push_str(&format!(
-            "policies from {}: {}\n",
-            dir.display(),
-            if used.is_empty() { "none".to_string() } else { used.join(", ") }
-        ));
-        let e = evaluate::evaluate(&request, &policies);
-        out.push_str(&render(&request, &e));
-        if e.decision == Decision::Allowed {
-            out.push_str(
-                "the workspace's policies allow this request: what denies it is not among them (see the notes above)\n",
-            );
-        }
-        code = if e.decision == Decision::Allowed { 0 } else { 1 };
     }
     match format {
         Format::Text => print!("{out}"),
@@ -471,23 +458,10 @@ fn explain_decoded(m: &decoded::DecodedMessage, workspace: Option<&Path>, json: 
     out.push_str(&format!("meaning:   {}\n", decoded_meaning(m)));
     let mut code = 0;
     if let Some(dir) = workspace {
-        let (policies, used) = match workspace_policies(dir, &request) {
-            Ok(found) => found,
+        code = match explain_in_workspace(dir, &request, &mut out) {
+            Ok(code) => code,
             Err(e) => return bad_input(&e),
         };
-        out.push_str(&format!(
-            "policies from {}: {}\n",
-            dir.display(),
-            if used.is_empty() { "none".to_string() } else { used.join(", ") }
-        ));
-        let e = evaluate::evaluate(&request, &policies);
-        out.push_str(&render(&request, &e));
-        if e.decision == Decision::Allowed {
-            out.push_str(
-                "the workspace's policies allow this request: what denies it is not among them (see the notes above)\n",
-            );
-        }
-        code = if e.decision == Decision::Allowed { 0 } else { 1 };
     }
     print!("{out}");
     code
@@ -690,4 +664,23 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Evaluates an explained request against the workspace's policies, writing what it found and
+/// the decision to `out`; the exit code (0 allowed, 1 denied).
+fn explain_in_workspace(dir: &Path, request: &Request, out: &mut String) -> Result<i32, String> {
+    let (policies, used) = workspace_policies(dir, request)?;
+    out.push_str(&format!(
+        "policies from {}: {}\n",
+        dir.display(),
+        if used.is_empty() { "none".to_string() } else { used.join(", ") }
+    ));
+    let e = evaluate::evaluate(request, &policies);
+    out.push_str(&render(request, &e));
+    if e.decision == Decision::Allowed {
+        out.push_str(
+            "the workspace's policies allow this request: what denies it is not among them (see the notes above)\n",
+        );
+    }
+    Ok(if e.decision == Decision::Allowed { 0 } else { 1 })
 }
