@@ -178,7 +178,9 @@ try {
   });
   await settled();
   const wide = await page.$$eval('.cm-lintRange-error', (els) => els.map((e) => e.textContent));
-  check(JSON.stringify(wide) === '["Converse"]', `after é and 🫣 the squiggle is under Converse (${wide.join(' | ')})`);
+  // Two squiggles, each exactly under its text: the emoji (a character IAM rejects, two UTF-16
+  // units) and Converse after it.
+  check(JSON.stringify(wide) === '["🫣","Converse"]', `after é and 🫣 the squiggles are under 🫣 and Converse (${wide.join(' | ')})`);
   check(JSON.stringify(await problems('unknown-action')) === '["1:86"]', `and the problems list says 1:86, in UTF-16 columns (${await problems('unknown-action')})`);
 
   // A CloudFormation template, pasted: its host is found in the text, and the diagnostics are at
