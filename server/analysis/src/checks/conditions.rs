@@ -465,10 +465,7 @@ fn set_operator(
             let any = format!("ForAnyValue:{base}");
             // ForAnyValue in a Deny is told to check for the key's absence too: offered only
             // where that is done already, so that the fix leaves no new finding.
-            let clean = statement.effect == Some(Effect::Allow)
-                || operator.if_exists
-                || has_null_check(statement, &entry.key.value)
-                || always_sent(cx, statement, &entry.key.value);
+            let clean = statement.effect == Some(Effect::Allow) || absence_handled(cx, statement, operator, entry);
             let all_multi =
                 block_entries(block).iter().all(|e| cx.catalog.condition_key(&e.key.value).is_some_and(multi));
             cx.push(
@@ -486,10 +483,7 @@ fn set_operator(
         // "ForAnyValue ... returns false if there are no context keys in the request":
         // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
         Some(SetOperator::ForAnyValue)
-            if statement.effect == Some(Effect::Deny)
-                && !operator.if_exists
-                && !has_null_check(statement, &entry.key.value)
-                && !always_sent(cx, statement, &entry.key.value) =>
+            if statement.effect == Some(Effect::Deny) && !absence_handled(cx, statement, operator, entry) =>
         {
             cx.push(Diagnostic::new(
                 Code::ConditionSetOperator,
@@ -502,6 +496,12 @@ fn set_operator(
         }
         _ => {}
     }
+}
+
+/// Whether a Deny's `ForAnyValue` on `entry`'s key also catches requests without the key:
+/// `...IfExists`, a `Null` check on it, or actions that always send it.
+fn absence_handled(cx: &Ctx, statement: &Statement, operator: &Operator, entry: &Member) -> bool {
+    operator.if_exists || has_null_check(statement, &entry.key.value) || always_sent(cx, statement, &entry.key.value)
 }
 
 /// Whether every action of the statement always sends the key (a tagging API its tags):
