@@ -1,6 +1,19 @@
 // The page's side of the worker protocol (protocol.js): requests with promises, reports to a
 // listener, and a fresh worker (with the text replayed) if the analysis ever traps.
+//
+// Where the analysis runs: in the worker, so that typing never waits on it, except for a
+// document whose analysis takes well under a frame. A worker's answer cannot be drawn in the
+// keystroke's own frame (the browser paints the typed letter first, then runs the worker's
+// message), so a small document costs a second frame before its squiggles show. Once the worker
+// has answered a version in under LOCAL_BUDGET_MS, the page analyses the document itself, with
+// its own instance of the worker's compiled module, and the squiggles land in the keystroke's
+// frame; a version that takes the page more than LEAVE_BUDGET_MS goes back to the worker.
+import { instantiate } from './wasm.js';
 import { METHODS, PROTOCOL, REPORT } from './protocol.js';
+import { session } from './session.js';
+
+const LOCAL_BUDGET_MS = 4; // a quarter of a 60 Hz frame
+const LEAVE_BUDGET_MS = 8; // half a frame: above it, typing would wait on the analysis
 
 export class Analysis {
   constructor(onReport, onStatus) {
@@ -9,7 +22,57 @@ export class Analysis {
     this.pending = new Map();
     this.nextId = 1;
     this.last = null; // the last open/update/setKind, to replay in a new worker
+    this.local = null; // the page's own session (session.js), once its module is warm
+    this.localActive = false; // whether requests go to it
     this.start();
+    this.startLocal();
+  }
+
+  // The page's own instance: the worker's compiled module (no second download or compile),
+  // warmed when the browser is idle after the first diagnostics are shown.
+  async startLocal() {
+    try {
+      await this.info;
+      const module = await this.request(METHODS.module, {});
+      const call = await instantiate(module);
+      await new Promise((resolve) => requestIdleCallback(resolve, { timeout: 2000 }));
+      call('warm');
+      this.local = session(call, (params) => queueMicrotask(() => this.localReport(params)));
+      this.local.initialize({ encoding: 'utf-16' });
+    } catch {
+      this.local = null; // the worker does it all
+    }
+  }
+
+  // A report made in the page: delivered after the current task (an editor update may not
+  // dispatch another), which is still before the frame is drawn.
+  localReport(params) {
+    if (params.elapsed > LEAVE_BUDGET_MS && this.localActive) this.toWorker();
+    this.onReport({ ...params, where: 'page' });
+  }
+
+  toLocal() {
+    this.localActive = true;
+    if (!this.ask(this.local, METHODS.open, this.last)) this.toWorker();
+  }
+
+  toWorker() {
+    this.localActive = false;
+    if (this.last) this.request(METHODS.open, this.last);
+  }
+
+  // A request to the page's session; false when it failed in a way that leaves it unusable.
+  ask(handlers, method, params) {
+    try {
+      return { result: handlers[method](params ?? {}) };
+    } catch (error) {
+      if (error instanceof WebAssembly.RuntimeError) {
+        this.local = null;
+        this.localActive = false;
+        return false;
+      }
+      return { error };
+    }
   }
 
   start() {
@@ -27,7 +90,9 @@ export class Analysis {
       return;
     }
     if (data.method === REPORT) {
-      this.onReport(data.params);
+      if (this.localActive) return; // the page's own session has this document now
+      this.onReport({ ...data.params, where: 'worker' });
+      if (this.local && data.params.elapsed < LOCAL_BUDGET_MS && this.last) this.toLocal();
       return;
     }
     const waiting = this.pending.get(data.id);
@@ -50,6 +115,11 @@ export class Analysis {
   }
 
   request(method, params) {
+    if (this.localActive && method !== METHODS.module) {
+      const answer = this.ask(this.local, method, params);
+      if (answer) return answer.error ? Promise.reject(answer.error) : Promise.resolve(answer.result);
+      this.toWorker(); // the page's instance trapped: the worker takes the document back
+    }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

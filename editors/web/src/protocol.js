@@ -34,7 +34,11 @@ export const METHODS = {
   // {seq, question: {principal, action, resource, context, policy, at, as, allowIdentity}}
   //   → {policy, policyType, evaluation, statementRanges, text} (server/wasm/src/simulate.rs)
   simulate: 'simulate',
+  // {} → the worker's compiled WebAssembly.Module, which the page instantiates for small
+  // documents (analysis.js says when)
+  module: 'module',
 };
 
-/** The report that follows every new version: {seq, report, tokens: Uint32Array, elapsed}. */
+/** The report that follows every new version: {seq, report, tokens: Uint32Array, elapsed}
+ *  (analysis.js adds `where`: 'worker' or 'page'). */
 export const REPORT = 'report';

@@ -4,19 +4,20 @@
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-async function instantiate(url) {
+/** Compiles the module at `url` (streaming: compiled while downloading, where the server says
+ *  application/wasm). A compiled module can be posted to the page, which instantiates its own. */
+export async function compile(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  // Streaming compiles while downloading, but needs the server to say application/wasm.
   if (response.headers.get('content-type')?.startsWith('application/wasm')) {
-    return (await WebAssembly.instantiateStreaming(response, {})).instance;
+    return WebAssembly.compileStreaming(response);
   }
-  return (await WebAssembly.instantiate(await response.arrayBuffer(), {})).instance;
+  return WebAssembly.compile(await response.arrayBuffer());
 }
 
 // Resolves to `call(method, params)`: the answer's bytes (a copy), or throws the module's error.
-export async function load(url) {
-  const x = (await instantiate(url)).exports;
+export async function instantiate(module) {
+  const x = (await WebAssembly.instantiate(module, {})).exports;
   const put = (text) => {
     const bytes = encoder.encode(text);
     const ptr = x.iam_alloc(bytes.length);
