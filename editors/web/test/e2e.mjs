@@ -248,6 +248,28 @@ try {
   await third.close();
   await page.selectOption('#host', '');
 
+  // A Terraform module (the example): read as Terraform, the diagnostics where `iam-lsp check`
+  // puts them in the .tf file (its snapshot), and the prefix fix written in HCL.
+  await page.selectOption('#example', 'terraform');
+  await settled();
+  check((await page.evaluate(() => window.playground.report.report.host)) === 'terraform', 'the Terraform example is read as a Terraform module');
+  check(JSON.stringify(await problems('api-name-as-prefix')) === '["79:19"]', `api-name-as-prefix at 79:19 in the module (${await problems('api-name-as-prefix')})`);
+  check(JSON.stringify(await problems('unknown-action')) === '["63:30","109:43"]', `unknown-action at 63:30 and 109:43 in the module (${await problems('unknown-action')})`);
+  const hclFix = await page.evaluate((needle) => {
+    const view = window.playground.view;
+    const at = view.state.doc.toString().indexOf(needle) + 2;
+    view.dispatch({ selection: { anchor: at }, effects: view.constructor.scrollIntoView(at, { y: 'center' }) });
+    view.focus();
+    return at;
+  }, 'bedrock-agent-runtime:InvokeAgent');
+  check(hclFix > 1, 'the module has the runtime prefix');
+  await page.keyboard.press('Control+.');
+  await (await page.waitForSelector('#actions button:has-text("Change the prefix to `bedrock`")')).click();
+  await settled();
+  const fixedModule = await page.evaluate(() => window.playground.view.state.doc.toString());
+  check(fixedModule.includes('"bedrock:InvokeAgent"') && !fixedModule.includes('bedrock-agent-runtime:InvokeAgent'), 'the fix rewrote the action in the module’s HCL');
+  check((await problems('api-name-as-prefix')).length === 0, 'and its diagnostic is gone from the module');
+
   // Simulate: the chatbot policy as the identity policy, one allowed request and one denied.
   await page.selectOption('#example', 'chatbot');
   await settled();
