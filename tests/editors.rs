@@ -134,8 +134,11 @@ fn check_helix(config: &Table, what: &str) {
         assert_eq!(keys(settings), BTreeSet::from(["iamLsp"]), "{what}: config = {{ iamLsp = {{ ... }} }}");
         check_settings(table(&settings["iamLsp"], "iamLsp"), &format!("{what}: config.iamLsp"));
     }
-    let json = language(config, "json").unwrap_or_else(|| panic!("{what}: no [[language]] json"));
-    assert!(servers(json).contains(&"iam-lsp"), "{what}: json runs iam-lsp");
+    // JSON policies; templates in YAML; Terraform modules (Helix's `hcl` language holds `.tf`).
+    for name in ["json", "yaml", "hcl"] {
+        let entry = language(config, name).unwrap_or_else(|| panic!("{what}: no [[language]] {name}"));
+        assert!(servers(entry).contains(&"iam-lsp"), "{what}: {name} runs iam-lsp");
+    }
     for language in config.get("language").and_then(Value::as_array).into_iter().flatten() {
         let language = table(language, "[[language]]");
         subset(&keys(language), HELIX_LANGUAGE_KEYS, &format!("{what}: [[language]] {:?}", language.get("name")));
@@ -275,6 +278,37 @@ fn vscode_settings_schema_has_the_server_settings() {
     assert_eq!(listed, all, "the schema offers every diagnostic code, in the README's order");
     assert_eq!(strings(&properties["iamLsp.trace.server"]["enum"]), ["off", "messages", "verbose"]);
     assert_eq!(properties["iamLsp.inlayHints.enabled"]["type"], "boolean");
+}
+
+/// Every client starts the server for policies (JSON), templates (YAML) and Terraform (`.tf`).
+#[test]
+fn clients_attach_to_json_yaml_and_terraform() {
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read("editors/vscode/package.json")).expect("package.json is JSON");
+    let events: Vec<&str> =
+        manifest["activationEvents"].as_array().expect("activationEvents").iter().filter_map(|e| e.as_str()).collect();
+    for language in ["json", "jsonc", "yaml", "terraform"] {
+        assert!(
+            events.contains(&format!("onLanguage:{language}").as_str()),
+            "VS Code activates on {language}: {events:?}"
+        );
+    }
+    // Without HashiCorp's extension a `.tf` file is plain text: a workspace with one activates the
+    // extension, and the selector names it by pattern.
+    assert!(events.contains(&"workspaceContains:**/*.tf"), "VS Code activates in a Terraform workspace: {events:?}");
+    let extension = read("editors/vscode/src/extension.ts");
+    for selector in
+        ["language: 'json'", "language: 'jsonc'", "language: 'yaml'", "language: 'terraform'", "pattern: '**/*.tf'"]
+    {
+        assert!(
+            extension.contains(&format!("{{ scheme: 'file', {selector} }}")),
+            "VS Code's documentSelector has {selector}"
+        );
+    }
+    let filetypes = "{ 'json', 'jsonc', 'yaml', 'terraform' }";
+    let snippet = code_block(&read("README.md"), "### Neovim", "lua").to_string();
+    assert!(snippet.contains(&format!("filetypes = {filetypes}")), "README snippet:\n{snippet}");
+    assert!(read("editors/neovim/lua/iam_lsp/init.lua").contains(&format!("M.filetypes = {filetypes}")));
 }
 
 #[test]

@@ -371,6 +371,11 @@ function M.run(setup)
   if not ok then
     check(false, 'the test ran to the end', err)
   end
+  -- Policies embedded in a CloudFormation template and a Terraform module (e2e_embedded.lua).
+  ok, err = pcall(dofile(os.getenv('IAM_LSP_E2E_REPO') .. '/editors/neovim/test/e2e_embedded.lua').run, check, say)
+  if not ok then
+    check(false, 'the embedded-policy checks ran to the end', err)
+  end
   say(('neovim-e2e (%s): %d passed, %d failed'):format(setup, checks - failures, failures))
   if failures > 0 then
     vim.cmd('cquit 1')

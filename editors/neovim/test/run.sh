@@ -3,7 +3,8 @@
 # (the README snippet, the plugin's setup() with settings, a bare vim.lsp.enable with the plugin on
 # 'runtimepath', the plugin's pre-0.11 path, the plugin's setup() with its diagnostic defaults
 # turned off), each on a fresh copy
-# of tests/fixtures/bedrock/chatbot-agent-policy.json.
+# of tests/fixtures/bedrock/chatbot-agent-policy.json, then (e2e_embedded.lua) on copies of a
+# CloudFormation template, a Terraform module and a Kubernetes manifest in the same editor.
 #   editors/neovim/test/run.sh NVIM [IAM_LSP_BINARY]
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../../.." && pwd)"

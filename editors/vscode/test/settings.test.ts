@@ -40,7 +40,7 @@ void test('the commands are restart, output and catalog version', () => {
     manifest.contributes.commands.map((c) => c.command),
     ['iamLsp.restartServer', 'iamLsp.showOutput', 'iamLsp.showCatalogVersion'],
   );
-  assert.deepEqual(manifest.activationEvents, ['onLanguage:json', 'onLanguage:jsonc', 'onLanguage:yaml', 'onLanguage:terraform']);
+  assert.deepEqual(manifest.activationEvents, ['onLanguage:json', 'onLanguage:jsonc', 'onLanguage:yaml', 'onLanguage:terraform', 'workspaceContains:**/*.tf']);
 });
 
 void test('the server gets exactly kinds, rules and inlayHints, from the defaults', () => {

@@ -9,7 +9,8 @@
 // a hover on an action shows its description; the quick fix on `bedrock:Converse` changes the
 // text (checked on screen and on disk after saving), leaves no duplicate action and brings no new
 // diagnostic; the catalog-version command shows the server's version; the settings reach the
-// server (initializationOptions and didChangeConfiguration, read from the protocol trace).
+// server (initializationOptions and didChangeConfiguration, read from the protocol trace); then
+// (embedded.mjs) a quick fix inside the policies of a CloudFormation template and a Terraform module.
 // Screenshots go to --out. Every wait is bounded; code-server's process group is always killed.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -17,6 +18,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
+import { checkEmbedded, copyHosts } from './embedded.mjs';
 
 const here = import.meta.dirname;
 const repo = path.resolve(here, '../../../..');
@@ -102,6 +104,7 @@ fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
 fs.mkdirSync(workspace);
 fs.copyFileSync(path.join(repo, 'tests/fixtures/bedrock', FIXTURE), path.join(workspace, FIXTURE));
 const original = fs.readFileSync(path.join(workspace, FIXTURE), 'utf8');
+copyHosts(repo, workspace); // a CloudFormation template and a Terraform module (embedded.mjs)
 
 /** What `iam-lsp check` finds in the fixture, as the Problems panel ends its rows: the entries to expect. */
 function cliProblems(file) {
@@ -462,6 +465,9 @@ try {
     return n >= savedEntries ? n : undefined;
   }, 30_000).catch(() => 0);
   check(back === savedEntries, `with the setting cleared the bundled server restarts: ${back} iam-lsp entries in Problems (iam-lsp check: ${savedEntries})`);
+
+  // Policies inside a CloudFormation template and a Terraform module (embedded.mjs).
+  await checkEmbedded({ page, workspace, serverBinary, spawnSync, check, step, waitFor, sleep, plain, iamProblems, goTo, editor, outDir });
 } catch (error) {
   check(false, 'the test ran to the end', String(error?.stack ?? error));
   if (page) await page.screenshot({ path: path.join(outDir, 'failure.png') }).catch(() => {});
