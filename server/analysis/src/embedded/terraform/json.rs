@@ -1,0 +1,630 @@
+//! Terraform's JSON syntax (`.tf.json`): the same blocks as objects (`"resource":
+//! {"aws_iam_policy": {"name": {"policy": "..."}}}`), every string a template
+//! (`"${jsonencode({...})}"`, `"${data.aws_iam_policy_document.x.json}"`, a literal JSON
+//! policy). The module is written out as HCL, with a map from each piece of that text back
+//! to the JSON, and read by the `.tf` code; every range found is mapped back (a piece stays
+//! exact where the JSON bytes are the HCL bytes, as in a string without escapes).
+
+use std::ops::Range;
+
+use hcl_edit::template::Element;
+use hcl_edit::Span;
+
+use super::value::{literal_parts, Part};
+use super::FileRead;
+use crate::diagnostics::Edit;
+use crate::embedded::writer::Json;
+use crate::embedded::{Extraction, HostError, HostWriter};
+use crate::syntax::{self, StringLit, Value};
+
+/// Block types whose JSON form is an object (or a list of objects) of arguments.
+const NESTED_BLOCKS: [&str; 5] = ["statement", "principals", "not_principals", "condition", "inline_policy"];
+
+/// A piece of the HCL text and where it came from.
+#[derive(Clone, Debug)]
+struct Segment {
+    hcl: Range<usize>,
+    host: Range<usize>,
+    /// The HCL bytes are the host bytes at `host`.
+    exact: bool,
+}
+
+/// HCL text written from a `.tf.json` module, with its map to the JSON.
+#[derive(Default)]
+struct Hcl {
+    text: String,
+    /// Sorted, contiguous, covering `text`.
+    segments: Vec<Segment>,
+    indent: usize,
+    errors: Vec<HostError>,
+}
+
+impl Hcl {
+    fn push(&mut self, s: &str, host: Range<usize>, exact: bool) {
+        if s.is_empty() {
+            return;
+        }
+        let start = self.text.len();
+        self.text.push_str(s);
+        let end = self.text.len();
+        if let Some(last) = self.segments.last_mut() {
+            let joins =
+                if exact { last.exact && last.host.end == host.start } else { !last.exact && last.host == host };
+            if joins {
+                last.hcl.end = end;
+                if exact {
+                    last.host.end = host.end;
+                }
+                return;
+            }
+        }
+        self.segments.push(Segment { hcl: start..end, host, exact });
+    }
+
+    /// HCL syntax written for a JSON construct at `host`.
+    fn syntax(&mut self, s: &str, host: Range<usize>) {
+        self.push(s, host, false);
+    }
+
+    fn line(&mut self, at: usize) {
+        self.syntax("\n", at..at);
+        let indent = "  ".repeat(self.indent);
+        self.syntax(&indent, at..at);
+    }
+
+    /// The host offset of an HCL offset; `end` picks the segment that ends there.
+    fn host_at(&self, at: usize, end: bool) -> usize {
+        let i = if end {
+            self.segments.partition_point(|s| s.hcl.end < at)
+        } else {
+            self.segments.partition_point(|s| s.hcl.end <= at)
+        };
+        let Some(s) = self.segments.get(i).or(self.segments.last()) else { return 0 };
+        if s.exact {
+            (s.host.start + at.saturating_sub(s.hcl.start)).min(s.host.end)
+        } else if end {
+            s.host.end
+        } else {
+            s.host.start
+        }
+    }
+
+    fn to_host(&self, r: Range<usize>) -> Range<usize> {
+        let start = self.host_at(r.start, false);
+        if r.end <= r.start {
+            return start..start;
+        }
+        start..self.host_at(r.end, true).max(start)
+    }
+}
+
+/// A JSON string's decoded value, with each piece's place in the host.
+struct Decoded {
+    value: String,
+    /// (start in `value`, the piece), in order.
+    parts: Vec<(usize, Part)>,
+}
+
+impl Decoded {
+    fn new(s: &StringLit, text: &str) -> Decoded {
+        let content = s.content_range();
+        let raw = text.get(content.start..content.end).unwrap_or("");
+        Decoded::of(s.value.clone(), raw, content.start, s.verbatim)
+    }
+
+    /// The decoded `value` of the string content `raw` at `start`.
+    fn of(value: String, raw: &str, start: usize, verbatim: bool) -> Decoded {
+        let parts = if verbatim {
+            vec![Part::Text { value: value.clone(), host: start..start + raw.len(), exact: true }]
+        } else {
+            literal_parts(&value, raw, start)
+        };
+        let mut at = 0;
+        let mut placed = Vec::with_capacity(parts.len());
+        for part in parts {
+            let len = match &part {
+                Part::Text { value, .. } => value.len(),
+                Part::Unknown { .. } => 0,
+            };
+            placed.push((at, part));
+            at += len;
+        }
+        Decoded { value, parts: placed }
+    }
+
+    /// Writes `value[range]` into the HCL text, mapped piece by piece.
+    fn copy(&self, hcl: &mut Hcl, range: Range<usize>) {
+        for (start, part) in &self.parts {
+            let Part::Text { value, host, exact } = part else { continue };
+            let end = start + value.len();
+            let (from, to) = (range.start.max(*start), range.end.min(end));
+            if from >= to {
+                continue;
+            }
+            let Some(piece) = self.value.get(from..to) else { continue };
+            if *exact {
+                hcl.push(piece, host.start + (from - start)..host.start + (to - start), true);
+            } else {
+                hcl.push(piece, host.clone(), false);
+            }
+        }
+    }
+
+    /// The host range of the character at `at`.
+    fn host_of(&self, at: usize) -> Range<usize> {
+        let i = self.parts.partition_point(|(start, _)| *start <= at).saturating_sub(1);
+        match self.parts.get(i) {
+            Some((start, Part::Text { host, exact: true, value })) => {
+                let width = self.value[at..].chars().next().map_or(0, char::len_utf8);
+                let from = host.start + (at - start).min(value.len());
+                from..(from + width).min(host.end)
+            }
+            Some((_, Part::Text { host, .. } | Part::Unknown { host })) => host.clone(),
+            None => 0..0,
+        }
+    }
+}
+
+/// HCL's escape for a character of a quoted string, if it needs one.
+fn hcl_escape(c: char) -> Option<String> {
+    match c {
+        '"' => Some("\\\"".into()),
+        '\\' => Some("\\\\".into()),
+        '\n' => Some("\\n".into()),
+        '\r' => Some("\\r".into()),
+        '\t' => Some("\\t".into()),
+        c if c < ' ' => Some(format!("\\u{:04x}", c as u32)),
+        _ => None,
+    }
+}
+
+struct Writer<'t> {
+    text: &'t str,
+    hcl: Hcl,
+}
+
+/// The objects of a value that is an object or a list of objects (JSON's form of blocks).
+fn objects(value: &Value) -> Vec<&syntax::Object> {
+    match value {
+        Value::Object(o) => vec![o],
+        Value::Array(a) => {
+            a.items.iter().filter_map(|i| if let Value::Object(o) = i { Some(o) } else { None }).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn members(value: &Value) -> impl Iterator<Item = (&StringLit, &Value)> {
+    objects(value).into_iter().flat_map(|o| o.members.iter().filter_map(|m| Some((&m.key, m.value.as_ref()?))))
+}
+
+fn first_char(r: crate::TextRange) -> Range<usize> {
+    r.start..(r.start + 1).min(r.end)
+}
+
+fn last_char(r: crate::TextRange) -> Range<usize> {
+    r.end.saturating_sub(1).max(r.start)..r.end
+}
+
+impl Writer<'_> {
+    fn module(&mut self, root: &Value) {
+        for (key, value) in members(root) {
+            match key.value.as_str() {
+                "resource" | "data" => {
+                    for (kind, names) in members(value) {
+                        for (name, body) in members(names) {
+                            self.block(key, &[kind, name], body);
+                        }
+                    }
+                }
+                "variable" => {
+                    for (name, body) in members(value) {
+                        for o in objects(body) {
+                            let default = o.members.iter().find(|m| m.key.value == "default");
+                            let Some(default) = default.and_then(|m| Some((&m.key, m.value.as_ref()?))) else {
+                                continue;
+                            };
+                            self.open(key, &[name], o);
+                            self.hcl.line(default.0.range.start);
+                            self.attribute(default.0, default.1, true);
+                            self.close(o);
+                        }
+                    }
+                }
+                "locals" => {
+                    for o in objects(value) {
+                        self.open(key, &[], o);
+                        self.body(o);
+                        self.close(o);
+                    }
+                }
+                "provider" => {
+                    for (name, body) in members(value) {
+                        self.block(key, &[name], body);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// One block per object of `body`.
+    fn block(&mut self, ident: &StringLit, labels: &[&StringLit], body: &Value) {
+        let many = matches!(body, Value::Array(_));
+        for o in objects(body) {
+            if many {
+                // each item's block starts at its own `{`
+                self.hcl.syntax(&ident.value, first_char(o.range));
+            } else {
+                self.hcl.syntax(&ident.value, ident.range.start..ident.range.end);
+            }
+            self.labels(labels);
+            self.hcl.syntax(" {", first_char(o.range));
+            self.hcl.indent += 1;
+            self.body(o);
+            self.close(o);
+        }
+    }
+
+    fn open(&mut self, ident: &StringLit, labels: &[&StringLit], o: &syntax::Object) {
+        self.hcl.syntax(&ident.value, ident.range.start..ident.range.end);
+        self.labels(labels);
+        self.hcl.syntax(" {", first_char(o.range));
+        self.hcl.indent += 1;
+    }
+
+    fn labels(&mut self, labels: &[&StringLit]) {
+        for label in labels {
+            let quoted: String = label.value.chars().map(|c| hcl_escape(c).unwrap_or_else(|| c.to_string())).collect();
+            self.hcl.syntax(" ", label.range.start..label.range.start);
+            self.hcl.syntax(&format!("\"{quoted}\""), label.range.start..label.range.end);
+        }
+    }
+
+    fn close(&mut self, o: &syntax::Object) {
+        self.hcl.indent = self.hcl.indent.saturating_sub(1);
+        self.hcl.line(o.range.end.saturating_sub(1));
+        self.hcl.syntax("}", last_char(o.range));
+        self.hcl.line(o.range.end);
+    }
+
+    fn body(&mut self, o: &syntax::Object) {
+        for m in &o.members {
+            let Some(value) = &m.value else { continue };
+            let name = m.key.value.as_str();
+            let is_identifier = !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                && !name.starts_with(|c: char| c.is_ascii_digit() || c == '-');
+            if !is_identifier {
+                continue; // `"//"`: a comment
+            }
+            let blocks_shaped = match value {
+                Value::Object(_) => true,
+                Value::Array(a) => !a.items.is_empty() && a.items.iter().all(|i| matches!(i, Value::Object(_))),
+                _ => false,
+            };
+            self.hcl.line(m.key.range.start);
+            if NESTED_BLOCKS.contains(&name) && blocks_shaped {
+                let many = matches!(value, Value::Array(_));
+                for (i, inner) in objects(value).into_iter().enumerate() {
+                    if i > 0 {
+                        self.hcl.line(inner.range.start);
+                    }
+                    let at = if many { first_char(inner.range) } else { m.key.range.start..m.key.range.end };
+                    self.hcl.syntax(name, at);
+                    self.hcl.syntax(" {", first_char(inner.range));
+                    self.hcl.indent += 1;
+                    self.body(inner);
+                    self.hcl.indent -= 1;
+                    self.hcl.line(inner.range.end.saturating_sub(1));
+                    self.hcl.syntax("}", last_char(inner.range));
+                }
+            } else {
+                self.attribute(&m.key, value, false);
+            }
+        }
+    }
+
+    fn attribute(&mut self, key: &StringLit, value: &Value, literal: bool) {
+        self.hcl.syntax(&key.value, key.range.start..key.range.end);
+        let at = value.range().start;
+        self.hcl.syntax(" = ", at..at);
+        self.expression(value, literal);
+    }
+
+    /// A JSON value as an HCL expression; `literal`: strings are not templates (a
+    /// variable's `default`).
+    fn expression(&mut self, value: &Value, literal: bool) {
+        match value {
+            Value::String(s) => self.string(s, literal, true),
+            Value::Number(r) | Value::Bool(_, r) | Value::Null(r) => {
+                let raw = self.text.get(r.start..r.end).unwrap_or("null");
+                self.hcl.push(raw, r.start..r.end, true);
+            }
+            Value::Array(a) => {
+                self.hcl.syntax("[", first_char(a.range));
+                for (i, item) in a.items.iter().enumerate() {
+                    if i > 0 {
+                        let at = item.range().start;
+                        self.hcl.syntax(", ", at..at);
+                    }
+                    self.expression(item, literal);
+                }
+                self.hcl.syntax("]", last_char(a.range));
+            }
+            Value::Object(o) => {
+                self.hcl.syntax("{", first_char(o.range));
+                self.hcl.indent += 1;
+                for m in &o.members {
+                    let Some(v) = &m.value else { continue };
+                    self.hcl.line(m.key.range.start);
+                    self.string(&m.key, true, false);
+                    let at = v.range().start;
+                    self.hcl.syntax(" = ", at..at);
+                    self.expression(v, literal);
+                }
+                self.hcl.indent -= 1;
+                self.hcl.line(o.range.end.saturating_sub(1));
+                self.hcl.syntax("}", last_char(o.range));
+            }
+        }
+    }
+
+    /// A JSON string as an HCL template: `"${x}"` alone as `x`, otherwise a quoted string
+    /// whose literal pieces are escaped for HCL and whose interpolations are as written.
+    fn string(&mut self, s: &StringLit, literal: bool, unwrap: bool) {
+        let decoded = Decoded::new(s, self.text);
+        let d = decoded.value.as_str();
+        let template = if literal { None } else { hcl_edit::parser::parse_template(d).ok() };
+        if !literal && template.is_none() {
+            self.hcl.errors.push(HostError {
+                range: s.range.start..s.range.end,
+                message: "HCL syntax: this string is not a valid template (an unclosed `${`?)".to_string(),
+            });
+        }
+        let elements: Vec<(Range<usize>, bool)> = match &template {
+            Some(t) => t
+                .iter()
+                .map(|e| match e {
+                    Element::Literal(l) => (l.span().unwrap_or(0..0), true),
+                    Element::Interpolation(i) => (i.span().unwrap_or(0..0), false),
+                    Element::Directive(x) => (x.span().unwrap_or(0..0), false),
+                })
+                .collect(),
+            None => vec![(0..d.len(), true)],
+        };
+        if let ([(r, false)], true) = (elements.as_slice(), unwrap) {
+            let inner = d.get(r.start + 2..r.end.saturating_sub(1)).unwrap_or("");
+            if r.start == 0 && r.end == d.len() && !inner.starts_with('~') && !inner.ends_with('~') {
+                // the expression alone, without the blanks around it (it follows `=` on its line)
+                let from = r.start + 2 + (inner.len() - inner.trim_start().len());
+                let to = (r.end - 1 - (inner.len() - inner.trim_end().len())).max(from);
+                decoded.copy(&mut self.hcl, from..to);
+                return;
+            }
+        }
+        self.hcl.push("\"", first_char(s.range), true);
+        for (r, is_literal) in elements {
+            if !is_literal {
+                decoded.copy(&mut self.hcl, r);
+                continue;
+            }
+            let piece = d.get(r.clone()).unwrap_or("");
+            let mut run = r.start;
+            for (i, c) in piece.char_indices() {
+                let at = r.start + i;
+                let escape = hcl_escape(c).or_else(|| {
+                    // a literal `${`/`%{` (no template): doubled
+                    (literal && (c == '$' || c == '%') && d[at + 1..].starts_with('{')).then(|| format!("{c}{c}"))
+                });
+                if let Some(escape) = escape {
+                    decoded.copy(&mut self.hcl, run..at);
+                    self.hcl.syntax(&escape, decoded.host_of(at));
+                    run = at + c.len_utf8();
+                }
+            }
+            decoded.copy(&mut self.hcl, run..r.end);
+        }
+        self.hcl.push("\"", last_char(s.range), true);
+    }
+}
+
+/// The policies of a `.tf.json` module.
+pub fn extract(text: &str, root: &Value) -> Extraction {
+    extract_with_files(text, root).0
+}
+
+/// The policies of a `.tf.json` module and the policy files it reads.
+pub fn extract_with_files(text: &str, root: &Value) -> (Extraction, Vec<FileRead>) {
+    let mut writer = Writer { text, hcl: Hcl::default() };
+    writer.module(root);
+    let hcl = writer.hcl;
+    let (mut extraction, mut files) = super::extract_with_files(&hcl.text);
+    let exact = |from: &Range<usize>, to: &Range<usize>| {
+        to.len() == from.len() && text.get(to.clone()).is_some_and(|t| hcl.text.get(from.clone()) == Some(t))
+    };
+    for p in &mut extraction.policies {
+        p.host = hcl.to_host(p.host.clone());
+        p.json.map_host(|r, was_exact| {
+            let host = hcl.to_host(r.clone());
+            let still = was_exact && exact(&r, &host);
+            (host, still)
+        });
+    }
+    for e in &mut extraction.errors {
+        e.range = hcl.to_host(e.range.clone());
+    }
+    extraction.errors.extend(hcl.errors.iter().cloned());
+    extraction.errors.sort_by_key(|e| (e.range.start, e.range.end));
+    extraction.errors.dedup();
+    for f in &mut files {
+        f.host = hcl.to_host(f.host.clone());
+    }
+    (extraction, files)
+}
+
+/// Fixes written into a `.tf.json` module: JSON where the policy is JSON of the host (an
+/// `aws_iam_policy_document` in JSON form); inside a string (`"${jsonencode({...})}"`, a
+/// JSON policy written as a string), the edit is made in the string's value, as HCL inside
+/// an interpolation and as JSON otherwise, and escaped back into the string.
+pub struct TfJsonWriter;
+
+/// The JSON string of the host around `at`: its quotes' offsets. JSON strings hold no line
+/// break, so the line before `at` tells.
+fn string_around(text: &str, at: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let at = at.min(bytes.len());
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let mut open = None;
+    let mut i = line_start;
+    while i < at {
+        match bytes[i] {
+            b'\\' if open.is_some() => i += 1,
+            b'"' => open = if open.is_some() { None } else { Some(i) },
+            _ => {}
+        }
+        i += 1;
+    }
+    let open = open?;
+    let mut j = i.max(open + 1);
+    while j < bytes.len() {
+        match bytes[j] {
+            b'\\' => j += 1,
+            b'"' => return Some((open, j)),
+            b'\n' => return None,
+            _ => {}
+        }
+        j += 1;
+    }
+    None
+}
+
+/// A string of the host as text to edit: its value and the map between the two.
+struct InString {
+    decoded: Decoded,
+    close: usize,
+}
+
+impl InString {
+    fn at(text: &str, at: usize) -> Option<InString> {
+        let (open, close) = string_around(text, at)?;
+        let value: String = serde_json::from_str(text.get(open..=close)?).ok()?;
+        let raw = text.get(open + 1..close)?;
+        let verbatim = raw == value;
+        Some(InString { decoded: Decoded::of(value, raw, open + 1, verbatim), close })
+    }
+
+    /// The value offset of a host offset inside the string.
+    fn to_value(&self, host_offset: usize) -> usize {
+        for (start, part) in &self.decoded.parts {
+            let Part::Text { value, host, exact } = part else { continue };
+            if host_offset < host.start || host_offset > host.end {
+                continue;
+            }
+            if *exact {
+                return start + (host_offset - host.start);
+            }
+            return if host_offset == host.start { *start } else { start + value.len() };
+        }
+        self.decoded.value.len()
+    }
+
+    fn range_to_value(&self, r: &Range<usize>) -> Option<Range<usize>> {
+        (r.end <= self.close).then(|| self.to_value(r.start)..self.to_value(r.end))
+    }
+
+    fn to_host(&self, at: usize, end: bool) -> usize {
+        let parts = &self.decoded.parts;
+        let i = if end {
+            parts.iter().rposition(|(s, _)| *s < at).unwrap_or(0)
+        } else {
+            parts.iter().rposition(|(s, _)| *s <= at).unwrap_or(0)
+        };
+        match parts.get(i) {
+            Some((start, Part::Text { host, exact: true, .. })) => (host.start + (at - start)).min(host.end),
+            Some((_, Part::Text { host, .. } | Part::Unknown { host })) => {
+                if end {
+                    host.end
+                } else {
+                    host.start
+                }
+            }
+            None => self.close,
+        }
+    }
+
+    /// An edit of the value as an edit of the host: its text escaped for the JSON string.
+    fn edit_to_host(&self, edit: Edit) -> Option<Edit> {
+        let start = self.to_host(edit.range.start, false);
+        let end = if edit.range.end > edit.range.start { self.to_host(edit.range.end, true) } else { start };
+        let quoted = serde_json::to_string(&edit.new_text).ok()?;
+        Some(Edit {
+            range: crate::TextRange::new(start, end.max(start)),
+            new_text: quoted[1..quoted.len() - 1].to_string(),
+        })
+    }
+
+    /// The writer for the value: HCL in an interpolation, JSON (a template: `${` doubled) otherwise.
+    fn writer(&self) -> &'static dyn HostWriter {
+        if self.decoded.value.trim_start().starts_with("${") {
+            &super::HclWriter
+        } else {
+            &JsonTemplate
+        }
+    }
+}
+
+/// JSON whose strings are templates (a `.tf.json` value, a JSON policy inside one): `${` and `%{` doubled.
+struct JsonTemplate;
+
+fn escape_templates(value: &str) -> String {
+    value.replace("${", "$${").replace("%{", "%%{")
+}
+
+impl HostWriter for JsonTemplate {
+    fn replace_scalar(&self, text: &str, scalar: Range<usize>, value: &str) -> Option<Edit> {
+        let source = text.get(scalar.clone())?;
+        (source.len() >= 2 && source.starts_with('"') && source.ends_with('"'))
+            .then(|| Json.replace_scalar(text, scalar, &escape_templates(value)))?
+    }
+    fn remove_item(&self, text: &str, list: Range<usize>, items: &[Range<usize>], index: usize) -> Option<Edit> {
+        Json.remove_item(text, list, items, index)
+    }
+    fn append_item(&self, text: &str, list: Range<usize>, items: &[Range<usize>], value: &str) -> Option<Edit> {
+        Json.append_item(text, list, items, &escape_templates(value))
+    }
+    fn remove_entry(&self, text: &str, mapping: Range<usize>, key: Range<usize>, value: Range<usize>) -> Option<Edit> {
+        Json.remove_entry(text, mapping, key, value)
+    }
+}
+
+impl HostWriter for TfJsonWriter {
+    fn replace_scalar(&self, text: &str, scalar: Range<usize>, value: &str) -> Option<Edit> {
+        let Some(s) = InString::at(text, scalar.start) else { return JsonTemplate.replace_scalar(text, scalar, value) };
+        let edit = s.writer().replace_scalar(&s.decoded.value, s.range_to_value(&scalar)?, value)?;
+        s.edit_to_host(edit)
+    }
+
+    fn remove_item(&self, text: &str, list: Range<usize>, items: &[Range<usize>], index: usize) -> Option<Edit> {
+        let Some(s) = InString::at(text, list.start) else { return JsonTemplate.remove_item(text, list, items, index) };
+        let items = items.iter().map(|i| s.range_to_value(i)).collect::<Option<Vec<_>>>()?;
+        let edit = s.writer().remove_item(&s.decoded.value, s.range_to_value(&list)?, &items, index)?;
+        s.edit_to_host(edit)
+    }
+
+    fn append_item(&self, text: &str, list: Range<usize>, items: &[Range<usize>], value: &str) -> Option<Edit> {
+        let Some(s) = InString::at(text, list.start) else { return JsonTemplate.append_item(text, list, items, value) };
+        let items = items.iter().map(|i| s.range_to_value(i)).collect::<Option<Vec<_>>>()?;
+        let edit = s.writer().append_item(&s.decoded.value, s.range_to_value(&list)?, &items, value)?;
+        s.edit_to_host(edit)
+    }
+
+    fn remove_entry(&self, text: &str, mapping: Range<usize>, key: Range<usize>, value: Range<usize>) -> Option<Edit> {
+        let Some(s) = InString::at(text, mapping.start) else {
+            return JsonTemplate.remove_entry(text, mapping, key, value);
+        };
+        let (m, k, v) = (s.range_to_value(&mapping)?, s.range_to_value(&key)?, s.range_to_value(&value)?);
+        let edit = s.writer().remove_entry(&s.decoded.value, m, k, v)?;
+        s.edit_to_host(edit)
+    }
+}
