@@ -628,3 +628,178 @@ impl HostWriter for TfJsonWriter {
         s.edit_to_host(edit)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::embedded::EmbeddedPolicy;
+    use crate::{apply_edits, Document, Language, Options, PolicyKind};
+
+    fn policies(text: &str) -> Vec<EmbeddedPolicy> {
+        let parse = syntax::parse(text);
+        extract(text, parse.root.as_ref().unwrap()).policies
+    }
+
+    fn host_of<'t>(text: &'t str, policy: &EmbeddedPolicy, needle: &str) -> &'t str {
+        let at = policy.json.text().find(needle).unwrap_or_else(|| panic!("{needle} not in {}", policy.json.text()));
+        &text[policy.json.to_host(at..at + needle.len())]
+    }
+
+    fn at(text: &str, needle: &str) -> Range<usize> {
+        let start = text.find(needle).unwrap_or_else(|| panic!("{needle}"));
+        start..start + needle.len()
+    }
+
+    const DOCUMENT: &str = r#"{
+  "variable": {"bucket": {"default": "docs-${x}"}},
+  "locals": {"prefix": "arn:aws:s3:::"},
+  "data": {"aws_iam_policy_document": {"read": {"statement": [{
+    "sid": "Read",
+    "actions": ["s3:GetObject"],
+    "resources": ["${local.prefix}${var.bucket}/*"],
+    "principals": {"type": "AWS", "identifiers": ["arn:aws:iam::123456789012:root"]},
+    "condition": [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["true"]}]
+  }]}}},
+  "resource": {"aws_s3_bucket_policy": {"docs": {"bucket": "b", "policy": "${data.aws_iam_policy_document.read.json}"}}}
+}"#;
+
+    #[test]
+    fn policy_documents_in_json_form_are_rendered_and_map_back() {
+        let found = policies(DOCUMENT);
+        assert_eq!(found.len(), 1);
+        let policy = &found[0];
+        assert_eq!(policy.kind, PolicyKind::Resource);
+        assert_eq!(
+            policy.json.text(),
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::docs-${x}/*"],"Principal":{"AWS":["arn:aws:iam::123456789012:root"]},"Condition":{"Bool":{"aws:SecureTransport":["true"]}}}]}"#
+        );
+        assert_eq!(host_of(DOCUMENT, policy, "s3:GetObject"), "s3:GetObject");
+        assert_eq!(host_of(DOCUMENT, policy, "aws:SecureTransport"), "aws:SecureTransport");
+        // a variable's default is literal text; resolved, it points at the reference
+        assert_eq!(host_of(DOCUMENT, policy, "docs-${x}"), "${var.bucket}");
+        assert_eq!(host_of(DOCUMENT, policy, "\"Action\""), "\"actions\"");
+        let action = policy.json.text().find("s3:GetObject").unwrap();
+        assert!(policy.json.is_exact(action..action + 12));
+    }
+
+    const IN_STRINGS: &str = r#"{"resource": {
+  "aws_iam_role": {"r": {"assume_role_policy": "${jsonencode({Statement = [{Effect = \"Allow\", Action = [\"sts:AssumeRole\"], Principal = {Service = \"bedrock.amazonaws.com\"}}]})}"}},
+  "aws_iam_policy": {"p": {"policy": "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"s3:GetObject\", \"s3:ListBucket\"], \"Resource\": \"*\"}]}"}}
+}}"#;
+
+    #[test]
+    fn policies_inside_strings_keep_exact_ranges_and_kinds() {
+        let found = policies(IN_STRINGS);
+        assert_eq!(found.len(), 2);
+        assert_eq!((found[0].kind, found[1].kind), (PolicyKind::Trust, PolicyKind::Identity));
+        assert_eq!(host_of(IN_STRINGS, &found[0], "sts:AssumeRole"), "sts:AssumeRole");
+        assert_eq!(host_of(IN_STRINGS, &found[0], "\"sts:AssumeRole\""), "\\\"sts:AssumeRole\\\"");
+        assert_eq!(host_of(IN_STRINGS, &found[1], "s3:ListBucket"), "s3:ListBucket");
+        assert_eq!(found[0].name, "aws_iam_role.r");
+    }
+
+    /// The value of the `policy`-like string at `key` after a fix, decoded.
+    fn decoded(text: &str, pointer: &str) -> String {
+        let value: serde_json::Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        value.pointer(pointer).and_then(|v| v.as_str()).unwrap().to_string()
+    }
+
+    #[test]
+    fn fixes_inside_strings_are_escaped_into_the_json() {
+        let text = IN_STRINGS;
+        let edit = TfJsonWriter.replace_scalar(text, at(text, "\\\"sts:AssumeRole\\\""), "sts:AssumeRole\"x").unwrap();
+        let fixed = apply_edits(text, &[edit]);
+        let template = decoded(&fixed, "/resource/aws_iam_role/r/assume_role_policy");
+        assert!(template.contains(r#"Action = ["sts:AssumeRole\"x"]"#), "{template}");
+        // a JSON policy written as a string: JSON inside, escaped
+        let list = at(text, "[\\\"s3:GetObject\\\", \\\"s3:ListBucket\\\"]");
+        let items = [at(text, "\\\"s3:GetObject\\\""), at(text, "\\\"s3:ListBucket\\\"")];
+        let removed = apply_edits(text, &[TfJsonWriter.remove_item(text, list.clone(), &items, 0).unwrap()]);
+        let policy = decoded(&removed, "/resource/aws_iam_policy/p/policy");
+        assert!(policy.contains(r#""Action": ["s3:ListBucket"]"#), "{policy}");
+        let added = apply_edits(text, &[TfJsonWriter.append_item(text, list, &items, "s3:${x}").unwrap()]);
+        let policy = decoded(&added, "/resource/aws_iam_policy/p/policy");
+        assert!(policy.contains(r#""s3:ListBucket", "s3:$${x}"]"#), "{policy}");
+        serde_json::from_str::<serde_json::Value>(&policy.replace("$${", "${")).unwrap();
+    }
+
+    #[test]
+    fn fixes_of_json_arguments_write_json() {
+        let text = DOCUMENT;
+        let edit = TfJsonWriter.replace_scalar(text, at(text, "\"s3:GetObject\""), "s3:Get${x}").unwrap();
+        assert_eq!(edit.new_text, "\"s3:Get$${x}\"");
+        let list = at(text, "[\"s3:GetObject\"]");
+        let item = list.start + 1..list.end - 1;
+        let edit = TfJsonWriter.append_item(text, list.clone(), std::slice::from_ref(&item), "s3:List*").unwrap();
+        let fixed = apply_edits(text, &[edit]);
+        assert!(fixed.contains(r#""actions": ["s3:GetObject", "s3:List*"]"#), "{fixed}");
+        serde_json::from_str::<serde_json::Value>(&fixed).unwrap();
+    }
+
+    #[test]
+    fn a_module_in_json_is_no_policy_and_no_template() {
+        let doc = |text: &str| Document::in_language(text.to_string(), Options::default(), Language::TerraformJson);
+        // no policy resource: nothing, whatever its JSON looks like
+        let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObjects", "Resource": "*"}]}"#;
+        assert!(!doc(text).analysis().unwrap().is_policy);
+        let template = r#"{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"R": {"Type": "AWS::IAM::Policy", "Properties": {"PolicyDocument": {"Statement": []}}}}}"#;
+        assert!(!doc(template).analysis().unwrap().is_policy);
+        assert_eq!(Language::of_path("modules/iam/main.tf.json"), Language::TerraformJson);
+        assert_eq!(Language::of_path("main.TF.JSON"), Language::TerraformJson);
+    }
+
+    #[test]
+    fn an_edited_module_is_analysed_as_a_fresh_one() {
+        let open = |t: &str| Document::in_language(t.to_string(), Options::default(), Language::TerraformJson);
+        let mut doc = open(IN_STRINGS);
+        let mut text = IN_STRINGS.to_string();
+        for (from, to) in [("s3:GetObject", "s3:GetObjects"), ("Allow", "Allw"), ("{\\\"Statement", "{\\\"Statment")] {
+            text = text.replacen(from, to, 1);
+            doc = doc.edit(text.clone());
+            let fresh = open(&text);
+            assert_eq!(doc.analysis().unwrap().diagnostics, fresh.analysis().unwrap().diagnostics, "{text}");
+            assert!(!fresh.analysis().unwrap().diagnostics.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_broken_template_is_reported_and_what_else_is_there_still_read() {
+        let text = r#"{"resource": {"aws_iam_policy": {
+  "a": {"policy": "${jsonencode({Statement = [}"},
+  "b": {"policy": "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}"}
+}}}"#;
+        let parse = syntax::parse(text);
+        let found = extract(text, parse.root.as_ref().unwrap());
+        assert_eq!(found.policies.len(), 1, "{:?}", found.errors);
+        assert_eq!(found.policies[0].name, "aws_iam_policy.b");
+        assert!(!found.errors.is_empty());
+        for e in &found.errors {
+            assert!(e.range.end <= text.len() && text.is_char_boundary(e.range.start), "{e:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// Half-typed modules in JSON are read without panics, every range on the text's
+        /// character boundaries.
+        #[test]
+        fn half_typed_modules_are_analysed_without_panics(pieces in proptest::collection::vec(proptest::sample::select(vec![
+            "{", "}", "[", "]", ",", ":", "\"", "\\\"", "\\n", "\\\\", "\\u00e9", "${", "}", "$${", "%{", "~",
+            "\"resource\"", "\"data\"", "\"aws_iam_policy\"", "\"aws_iam_policy_document\"", "\"statement\"",
+            "\"policy\"", "\"p\"", "\"actions\"", "\"s3:GetObject\"", "jsonencode(", ")", "Statement = ",
+            "Action = ", "data.aws_iam_policy_document.p.json", "var.x", "\"variable\"", "\"default\"", "é", "🫣", " ", "\n",
+        ]), 0..80)) {
+            let text = format!("{{\"resource\": {{\"aws_iam_policy\": {{\"p\": {{\"policy\": \"{}", pieces.concat());
+            let doc = Document::in_language(text.clone(), Options::default(), Language::TerraformJson);
+            let inside = |r: crate::TextRange| r.start <= r.end && r.end <= text.len()
+                && text.is_char_boundary(r.start) && text.is_char_boundary(r.end);
+            for d in &doc.analysis().expect("no panic").diagnostics {
+                proptest::prop_assert!(inside(d.range), "{:?}", d);
+                for e in d.fixes.iter().flat_map(|f| &f.edits) {
+                    proptest::prop_assert!(inside(e.range), "{:?}", e);
+                }
+            }
+        }
+    }
+}
