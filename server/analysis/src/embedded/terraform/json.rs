@@ -463,6 +463,20 @@ pub fn extract_with_files(text: &str, root: &Value) -> (Extraction, Vec<FileRead
     (extraction, files)
 }
 
+/// The policy files a `.tf.json` module reads with `file(...)` / `templatefile(...)`.
+pub fn files_read(text: &str) -> Vec<FileRead> {
+    match syntax::parse(text).root {
+        Some(root) => extract_with_files(text, &root).1,
+        None => Vec::new(),
+    }
+}
+
+/// Whether a file is a Terraform module, in HCL (`.tf`) or JSON (`.tf.json`) syntax.
+pub fn is_module_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".tf") || lower.ends_with(".tf.json")
+}
+
 /// Fixes written into a `.tf.json` module: JSON where the policy is JSON of the host (an
 /// `aws_iam_policy_document` in JSON form); inside a string (`"${jsonencode({...})}"`, a
 /// JSON policy written as a string), the edit is made in the string's value, as HCL inside
