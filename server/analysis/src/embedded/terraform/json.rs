@@ -381,6 +381,9 @@ impl Writer<'_> {
                 range: s.range.start..s.range.end,
                 message: "HCL syntax: this string is not a valid template (an unclosed `${`?)".to_string(),
             });
+            // what Terraform would refuse is read as nothing (its error is reported once, here)
+            self.hcl.syntax("null", s.range.start..s.range.end);
+            return;
         }
         let elements: Vec<(Range<usize>, bool)> = match &template {
             Some(t) => t
@@ -393,6 +396,7 @@ impl Writer<'_> {
                 .collect(),
             None => vec![(0..d.len(), true)],
         };
+        let no_template = template.is_none();
         if let ([(r, false)], true) = (elements.as_slice(), unwrap) {
             let inner = d.get(r.start + 2..r.end.saturating_sub(1)).unwrap_or("");
             if r.start == 0 && r.end == d.len() && !inner.starts_with('~') && !inner.ends_with('~') {
@@ -415,7 +419,7 @@ impl Writer<'_> {
                 let at = r.start + i;
                 let escape = hcl_escape(c).or_else(|| {
                     // a literal `${`/`%{` (no template): doubled
-                    (literal && (c == '$' || c == '%') && d[at + 1..].starts_with('{')).then(|| format!("{c}{c}"))
+                    (no_template && (c == '$' || c == '%') && d[at + 1..].starts_with('{')).then(|| format!("{c}{c}"))
                 });
                 if let Some(escape) = escape {
                     decoded.copy(&mut self.hcl, run..at);
@@ -443,8 +447,19 @@ pub fn extract_with_files(text: &str, root: &Value) -> (Extraction, Vec<FileRead
     let exact = |from: &Range<usize>, to: &Range<usize>| {
         to.len() == from.len() && text.get(to.clone()).is_some_and(|t| hcl.text.get(from.clone()) == Some(t))
     };
+    // on the host's character boundaries (an HCL error's one-character range may map into an escape)
+    let boundaries = |r: Range<usize>| {
+        let (mut start, mut end) = (r.start.min(text.len()), r.end.min(text.len()));
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        start..end.max(start)
+    };
     for p in &mut extraction.policies {
-        p.host = hcl.to_host(p.host.clone());
+        p.host = boundaries(hcl.to_host(p.host.clone()));
         p.json.map_host(|r, was_exact| {
             let host = hcl.to_host(r.clone());
             let still = was_exact && exact(&r, &host);
@@ -452,13 +467,13 @@ pub fn extract_with_files(text: &str, root: &Value) -> (Extraction, Vec<FileRead
         });
     }
     for e in &mut extraction.errors {
-        e.range = hcl.to_host(e.range.clone());
+        e.range = boundaries(hcl.to_host(e.range.clone()));
     }
     extraction.errors.extend(hcl.errors.iter().cloned());
     extraction.errors.sort_by_key(|e| (e.range.start, e.range.end));
     extraction.errors.dedup();
     for f in &mut files {
-        f.host = hcl.to_host(f.host.clone());
+        f.host = boundaries(hcl.to_host(f.host.clone()));
     }
     (extraction, files)
 }
