@@ -362,3 +362,26 @@ fn a_json_policy_a_module_reads_is_checked_with_the_kind_of_the_resource_that_re
     let alone = check(&[dir.join("policies/bucket.json").to_str().unwrap()]);
     assert_eq!(alone.status.code(), Some(0), "{}", stdout(&alone));
 }
+
+/// `check DIR` reads Terraform modules in JSON syntax among the JSON files, at their own
+/// positions; one without policies is skipped without a word (it is no policy file).
+#[test]
+fn check_dir_reads_terraform_json_modules() {
+    let dir = scratch("tf-json");
+    let broken = std::fs::read_to_string(fixtures().join("terraform/bedrock-agent-broken.tf.json")).unwrap();
+    std::fs::write(dir.join("main.tf.json"), broken).unwrap();
+    std::fs::write(dir.join("versions.tf.json"), r#"{"terraform": {"required_version": ">= 1.5"}}"#).unwrap();
+    let output = check(&["--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let findings: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let found: Vec<(String, u64)> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["code"].as_str().unwrap().to_string(), f["range"]["start"]["line"].as_u64().unwrap()))
+        .collect();
+    assert!(found.contains(&("api-name-as-prefix".to_string(), 51)), "{found:?}");
+    assert!(found.contains(&("unknown-action".to_string(), 90)), "{found:?}");
+    assert!(!stderr(&output).contains("versions.tf.json"), "{}", stderr(&output));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -717,6 +717,53 @@ resource "aws_iam_role_policy" "agent" {
     client.shutdown();
 }
 
+/// A Terraform module in JSON syntax: findings inside the `jsonencode` string at its own
+/// positions, hover there, a fix escaped into the string; one without policies gets nothing.
+#[test]
+fn a_terraform_json_module_is_read_through_the_server() {
+    const MODULE: &str = "{\"resource\": {\"aws_iam_role_policy\": {\"agent\": {\n  \"role\": \"agent\",\n  \"policy\": \"${jsonencode({Version = \\\"2012-10-17\\\", Statement = [{Effect = \\\"Allow\\\", Action = [\\\"bedrock-agent-runtime:InvokeAgent\\\"], Resource = \\\"*\\\"}]})}\"\n}}}}\n";
+    let mut client = Client::start();
+    client.initialize(json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}));
+    let uri = "file:///work/agent/main.tf.json";
+    client.open(uri, MODULE);
+    let published = client.diagnostics(uri);
+    let prefix = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "api-name-as-prefix")
+        .unwrap_or_else(|| panic!("{published}"));
+    let line = MODULE.lines().nth(2).unwrap();
+    let col = line.find("bedrock-agent-runtime").unwrap() as u32;
+    assert_eq!(prefix["range"], range(2, col, 2, col + 21), "{published}");
+
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 2, "character": col + 3}}),
+    );
+    let markdown = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(markdown.starts_with("*aws_iam_role_policy.agent policy (an identity-based policy)*"), "{markdown}");
+
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range(2, col + 2, 2, col + 2), "context": {"diagnostics": []}}),
+    );
+    let action = actions["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Change the prefix to `bedrock`")
+        .unwrap_or_else(|| panic!("{actions}"));
+    let edit = &action["edit"]["documentChanges"][0]["edits"][0];
+    assert_eq!(edit["range"], range(2, col, 2, col + 21));
+    assert_eq!(edit["newText"], "bedrock");
+
+    let versions = "file:///work/agent/versions.tf.json";
+    client.open(versions, "{\"terraform\": {\"required_version\": \">= 1.5\"}, \"Statement\": []}\n");
+    assert_eq!(codes(&client.diagnostics(versions)), Vec::<String>::new());
+    client.shutdown();
+}
+
 /// A template whose `resource-star` on line 10 is suppressed by a comment, with a comment
 /// on line 13 that suppresses nothing; a policy whose `ReadAll` statement is suppressed by
 /// the workspace's `[[ignore]]`.

@@ -70,6 +70,8 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       // Terraform modules: `terraform` with HashiCorp's extension, plain text without it
       { scheme: 'file', language: 'terraform' },
       { scheme: 'file', pattern: '**/*.tf' },
+      // Terraform's JSON syntax: `json` already, whatever language a user gives it
+      { scheme: 'file', pattern: '**/*.tf.json' },
     ],
     initializationOptions: settings(),
     outputChannel: output,

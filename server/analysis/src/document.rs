@@ -31,6 +31,8 @@ pub enum Language {
     Yaml,
     /// A Terraform module (`.tf`).
     Terraform,
+    /// A Terraform module in JSON syntax (`.tf.json`): never read as a policy or a template.
+    TerraformJson,
 }
 
 impl Language {
@@ -41,9 +43,16 @@ impl Language {
             Language::Yaml
         } else if lower.ends_with(".tf") {
             Language::Terraform
+        } else if lower.ends_with(".tf.json") {
+            Language::TerraformJson
         } else {
             Language::Json
         }
+    }
+
+    /// Whether the text is JSON (parsed into the document's tree).
+    pub fn is_json(self) -> bool {
+        matches!(self, Language::Json | Language::TerraformJson)
     }
 }
 
@@ -78,7 +87,7 @@ impl Document {
     /// A document in `language`: YAML is never parsed as JSON.
     pub fn in_language(text: String, options: Options, language: Language) -> Document {
         let tree = match language {
-            Language::Json => Tree::new(&text),
+            Language::Json | Language::TerraformJson => Tree::new(&text),
             Language::Yaml | Language::Terraform => Tree::new(""),
         };
         Document::assemble(text, tree, options, Arc::default(), language, None)
@@ -100,6 +109,7 @@ impl Document {
                 .map(|e| (HostFormat::CloudFormationJson, e)),
             Language::Yaml => embedded::extract_yaml(&text),
             Language::Terraform => embedded::extract_terraform(&text),
+            Language::TerraformJson => tree.root().and_then(|root| embedded::extract_terraform_json(&text, root)),
         };
         let host = extraction.map(|(format, e)| Arc::new(Host::new(format, e, &options, previous)));
         Document { text, line_index, tree, options, language, host, findings, analysis: OnceLock::new() }
@@ -118,7 +128,7 @@ impl Document {
     /// what changed, and the checks will reuse what this version's found elsewhere.
     pub fn edit(self, text: String) -> Document {
         let Document { text: old, mut tree, options, findings, language, host, .. } = self;
-        if language == Language::Json {
+        if language.is_json() {
             tree.update(&old, &text);
         }
         Document::assemble(text, tree, options, findings, language, host.as_deref())
@@ -127,7 +137,7 @@ impl Document {
     /// [`Document::edit`] for a version still in use elsewhere (its tree is copied).
     pub fn edited(&self, text: String) -> Document {
         let mut tree = self.tree.clone();
-        if self.language == Language::Json {
+        if self.language.is_json() {
             tree.update(&self.text, &text);
         }
         Document::assemble(text, tree, self.options.clone(), self.findings.clone(), self.language, self.host())
@@ -166,7 +176,7 @@ impl Document {
 
     /// The policy view of the tree; `None` when the document is not an IAM policy.
     pub fn policy(&self) -> Option<Policy<'_>> {
-        if self.host.is_some() {
+        if self.host.is_some() || self.language == Language::TerraformJson {
             return None;
         }
         if self.options.declares_policy() {
@@ -178,7 +188,7 @@ impl Document {
 
     /// [`Document::policy`] with only the statements at `offset` (see [`Policy::around`]).
     pub fn policy_around(&self, offset: usize) -> Option<Policy<'_>> {
-        if self.host.is_some() {
+        if self.host.is_some() || self.language == Language::TerraformJson {
             return None;
         }
         Policy::around(self.root(), offset, self.options.declares_policy())
@@ -267,7 +277,7 @@ impl Document {
         let mut written = match self.language {
             Language::Yaml => suppress::comments(&self.text, false),
             Language::Terraform => suppress::comments(&self.text, true),
-            Language::Json => Vec::new(),
+            Language::Json | Language::TerraformJson => Vec::new(),
         };
         written.extend(host.suppressions.iter().cloned());
         let policies: Vec<_> = host.policies.iter().filter_map(|p| Some((p, p.document.policy()?))).collect();

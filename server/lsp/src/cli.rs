@@ -108,7 +108,11 @@ pub fn check(args: &[String]) -> i32 {
         }
     }
     // A JSON policy file a module reads takes that resource's kind, unless a kind is set.
-    let tf_files: Vec<PathBuf> = files.iter().filter(|f| f.extension().is_some_and(|e| e == "tf")).cloned().collect();
+    let tf_files: Vec<PathBuf> = files
+        .iter()
+        .filter(|f| iam_analysis::embedded::terraform::json::is_module_path(&f.to_string_lossy()))
+        .cloned()
+        .collect();
     let read_kinds = crate::module_reads::kinds_read_by(&tf_files);
     for (file, options) in files.iter().zip(&mut options).filter(|(_, o)| o.kind.is_none()) {
         options.kind = read_kinds.get(&crate::module_reads::normalise(file)).cloned();

@@ -5,21 +5,25 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
-use iam_analysis::embedded::terraform::extract_with_files;
+use iam_analysis::embedded::terraform::{extract_with_files, json};
 use iam_analysis::KindChoice;
 
 /// How many directories, from a policy file's own upwards, are searched for a module that
 /// reads it (a module keeps its policies beside it or in a subdirectory such as `policies/`).
 const LEVELS: usize = 3;
 
-/// The kind of each file that the `.tf` files read, by normalised absolute path; where two
+/// The kind of each file that the `.tf` (and `.tf.json`) files read, by normalised absolute path; where two
 /// modules read one file, the first in `tf_files` order.
 pub fn kinds_read_by(tf_files: &[PathBuf]) -> HashMap<PathBuf, KindChoice> {
     let mut kinds = HashMap::new();
     for tf in tf_files {
         let Ok(text) = std::fs::read_to_string(tf) else { continue };
         let (Some(dir), Some(name)) = (tf.parent(), tf.file_name()) else { continue };
-        let (_, reads) = extract_with_files(&text);
+        let reads = if name.to_string_lossy().to_ascii_lowercase().ends_with(".json") {
+            json::files_read(&text)
+        } else {
+            extract_with_files(&text).1
+        };
         for read in reads {
             kinds.entry(normalise(&dir.join(&read.path))).or_insert_with(|| KindChoice {
                 kind: read.kind,
@@ -42,7 +46,7 @@ pub fn kind_for_file(file: &Path, root: Option<&Path>) -> Option<KindChoice> {
             .into_iter()
             .flatten()
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "tf") && p.is_file())
+            .filter(|p| json::is_module_path(&p.to_string_lossy()) && p.is_file())
             .collect();
         tf_files.sort();
         if let Some(choice) = kinds_read_by(&tf_files).remove(&file) {
@@ -98,6 +102,24 @@ mod tests {
         assert!(kind_for_file(&dir.join("policies").join("other.json"), None).is_none());
         let kinds = kinds_read_by(&[dir.join("main.tf")]);
         assert!(kinds.contains_key(&normalise(&dir.join("policies/../policies/trust.json"))));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_module_in_json_syntax_gives_its_kinds_too() {
+        let dir = std::env::temp_dir().join(format!("iam-lsp-module-reads-json-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let module = r#"{"resource": {"aws_kms_key": {"k": {"policy": "${file(\"${path.module}/key.json\")}"}}}}"#;
+        std::fs::write(dir.join("main.tf.json"), module).unwrap();
+        let key = dir.join("key.json");
+        std::fs::write(&key, "{}").unwrap();
+        let choice = kind_for_file(&key, None).expect("the module reads it");
+        assert_eq!(choice.kind, iam_analysis::PolicyKind::Resource);
+        assert!(
+            choice.reason.contains("aws_kms_key.k policy") && choice.reason.contains("main.tf.json"),
+            "{}",
+            choice.reason
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

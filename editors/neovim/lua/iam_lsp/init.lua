@@ -25,7 +25,7 @@ local M = {}
 
 M.name = 'iam_lsp'
 -- YAML for CloudFormation, SAM and Serverless templates (other YAML gets nothing)
--- and Terraform modules (`.tf` is filetype `terraform`)
+-- and Terraform modules (`.tf` is filetype `terraform`; `.tf.json` is `json`)
 M.filetypes = { 'json', 'jsonc', 'yaml', 'terraform' }
 M.root_markers = { '.iam-lsp.toml', '.git' }
 

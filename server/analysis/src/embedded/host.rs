@@ -100,7 +100,7 @@ impl Host {
     /// or only AWS's own text of a SAM template, dropped), and the host's syntax errors.
     pub fn diagnostics(&self, text: &str, options: &Options) -> Vec<Diagnostic> {
         let mut out: Vec<Diagnostic> = Vec::new();
-        if self.format == HostFormat::Terraform {
+        if matches!(self.format, HostFormat::Terraform | HostFormat::TerraformJson) {
             out.extend(
                 self.errors.iter().map(|e| Diagnostic::new(Code::HclSyntax, range(e.range.clone()), &e.message)),
             );

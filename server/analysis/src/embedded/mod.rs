@@ -64,6 +64,8 @@ pub enum HostFormat {
     Serverless,
     /// A Terraform module (`.tf`).
     Terraform,
+    /// A Terraform module in JSON syntax (`.tf.json`).
+    TerraformJson,
 }
 
 impl HostFormat {
@@ -73,6 +75,7 @@ impl HostFormat {
             HostFormat::CloudFormationYaml | HostFormat::Serverless => &writer::Yaml,
             HostFormat::CloudFormationJson => &writer::Json,
             HostFormat::Terraform => &terraform::HclWriter,
+            HostFormat::TerraformJson => &terraform::TfJsonWriter,
         }
     }
 
@@ -82,6 +85,7 @@ impl HostFormat {
             HostFormat::CloudFormationJson => "CloudFormation template (JSON)",
             HostFormat::Serverless => "Serverless service",
             HostFormat::Terraform => "Terraform module",
+            HostFormat::TerraformJson => "Terraform module (JSON)",
         }
     }
 }
@@ -100,6 +104,14 @@ pub fn extract_terraform(text: &str) -> Option<(HostFormat, Extraction)> {
     let extraction = terraform::extract(text);
     let any = !extraction.policies.is_empty() || !extraction.errors.is_empty();
     any.then_some((HostFormat::Terraform, extraction))
+}
+
+/// The policies of a Terraform module in JSON syntax, from its parsed tree (whose syntax
+/// errors the document reports as JSON errors); `None` when it has none.
+pub fn extract_terraform_json(text: &str, root: &crate::syntax::Value) -> Option<(HostFormat, Extraction)> {
+    let extraction = terraform::json::extract(text, root);
+    let any = !extraction.policies.is_empty() || !extraction.errors.is_empty();
+    any.then_some((HostFormat::TerraformJson, extraction))
 }
 
 /// Edits that need the host's syntax (quoting, indentation, list style), for fixes whose

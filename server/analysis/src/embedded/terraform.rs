@@ -8,6 +8,7 @@
 
 mod document;
 mod eval;
+pub mod json;
 mod resource_types;
 mod value;
 mod writer;
@@ -21,6 +22,7 @@ use super::{EmbeddedPolicy, Extraction, HostError, VirtualJsonBuilder};
 use crate::kind::is_trust_action;
 use crate::PolicyKind;
 use eval::{blocks, label, span, Module, Step};
+pub use json::TfJsonWriter;
 use value::{emit, parse_json_string, JsonSink, Part, Str, Value};
 pub use writer::HclWriter;
 

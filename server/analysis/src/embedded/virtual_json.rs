@@ -162,6 +162,20 @@ fn escape_into(value: &str, out: &mut String) {
 }
 
 impl VirtualJson {
+    /// Moves every piece to the host range `f` gives for its range and whether it is exact
+    /// (an exact piece stays exact only where `f` says so): for a host read through another
+    /// text (a `.tf.json` read as HCL).
+    pub(crate) fn map_host(&mut self, f: impl Fn(Range<usize>, bool) -> (Range<usize>, bool)) {
+        for piece in &mut self.pieces {
+            let exact = matches!(piece.kind, PieceKind::Exact | PieceKind::Escape);
+            let (host, still) = f(piece.host.clone(), exact);
+            piece.host = host;
+            if exact && !still {
+                piece.kind = PieceKind::Whole;
+            }
+        }
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }

@@ -179,7 +179,12 @@ pub(crate) fn literal_parts(value: &str, host_text: &str, host_start: usize) -> 
 
 /// The length of the escape sequence at the start of `raw` (which starts with `\`).
 fn escape_len(raw: &[u8]) -> usize {
+    // a JSON surrogate pair (`\ud83e\udee3`) is one character
+    let high = raw
+        .get(2..6)
+        .is_some_and(|h| h[0].eq_ignore_ascii_case(&b'd') && matches!(h[1], b'8'..=b'9' | b'a' | b'b' | b'A' | b'B'));
     match raw.get(1) {
+        Some(b'u') if high && raw.get(6..8) == Some(b"\\u") => 12,
         Some(b'u') => 6,
         Some(b'U') => 10,
         Some(_) => 2,
@@ -438,6 +443,18 @@ mod tests {
                 Part::Text { value: "é".into(), host: 1..7, exact: false },
                 Part::Text { value: "${".into(), host: 7..10, exact: false },
                 Part::Text { value: "x}".into(), host: 10..12, exact: true },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_surrogate_pair_is_one_escape() {
+        let parts = literal_parts("🫣x", r"\ud83e\udee3x", 0);
+        assert_eq!(
+            parts,
+            vec![
+                Part::Text { value: "🫣".into(), host: 0..12, exact: false },
+                Part::Text { value: "x".into(), host: 12..13, exact: true },
             ]
         );
     }
