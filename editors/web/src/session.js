@@ -48,6 +48,15 @@ export function session(call, post) {
     post({ seq, report, tokens, elapsed: performance.now() - started });
   };
 
+  // A new version of the open document, made by `apply`, and its report.
+  const change = (at, apply) => {
+    const started = performance.now();
+    apply(opened());
+    seq = at;
+    report(started);
+    return null;
+  };
+
   const handlers = {
     [METHODS.initialize](params) {
       encoding = params.encoding ?? 'utf-16';
@@ -80,27 +89,9 @@ export function session(call, post) {
       if (bad) throw bad;
       return null;
     },
-    [METHODS.setHost]({ seq: at, host }) {
-      const started = performance.now();
-      opened().setHost(host);
-      seq = at;
-      report(started);
-      return null;
-    },
-    [METHODS.update]({ seq: at, text }) {
-      const started = performance.now();
-      opened().setText(text);
-      seq = at;
-      report(started);
-      return null;
-    },
-    [METHODS.setKind]({ seq: at, kind }) {
-      const started = performance.now();
-      opened().setKind(kind);
-      seq = at;
-      report(started);
-      return null;
-    },
+    [METHODS.setHost]: ({ seq: at, host }) => change(at, (d) => d.setHost(host)),
+    [METHODS.update]: ({ seq: at, text }) => change(at, (d) => d.setText(text)),
+    [METHODS.setKind]: ({ seq: at, kind }) => change(at, (d) => d.setKind(kind)),
     // Position requests are for the version the page had when it asked; the page sends every
     // version before asking, and requests are handled in order, so that is this version.
     [METHODS.hover]: ({ line, col }) => doc?.hover(line, col) ?? null,
