@@ -15,12 +15,14 @@ use crate::pattern::{self, Tok};
 
 /// Why a condition did not hold: enough to say "`aws:RequestedRegion` is `us-west-2`, not
 /// in [`us-east-1`]".
+/// The operator, key and values are the policy's own (borrowed: a wildcard question fails
+/// the same condition for thousands of requests).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ConditionFailure {
-    pub operator: String,
-    pub key: String,
+pub struct ConditionFailure<'p> {
+    pub operator: &'p str,
+    pub key: &'p str,
     /// The policy's values.
-    pub values: Vec<String>,
+    pub values: &'p [String],
     /// The request's values; `None` when the request has no such key.
     pub request: Option<Vec<String>>,
     pub reason: String,
@@ -128,25 +130,29 @@ fn operator(name: &str) -> Option<Operator> {
 
 /// Whether every condition holds (they are ANDed: operators, and keys within one); the
 /// first that does not, otherwise.
-pub fn check(
-    conditions: &[Condition],
+pub fn check<'p>(
+    conditions: &'p [Condition],
     context: &[(String, ContextValue)],
     variables: bool,
-) -> Result<(), ConditionFailure> {
+) -> Result<(), ConditionFailure<'p>> {
     for condition in conditions {
         check_one(condition, context, variables)?;
     }
     Ok(())
 }
 
-fn check_one(c: &Condition, context: &[(String, ContextValue)], variables: bool) -> Result<(), ConditionFailure> {
+fn check_one<'p>(
+    c: &'p Condition,
+    context: &[(String, ContextValue)],
+    variables: bool,
+) -> Result<(), ConditionFailure<'p>> {
     let found = lookup(context, &c.key);
     // An empty set is no value: `ForAllValues` holds on it, `ForAnyValue` does not.
     let present = found.filter(|v| !v.values.is_empty());
     let fail = |reason: String| ConditionFailure {
-        operator: c.operator.clone(),
-        key: c.key.clone(),
-        values: c.values.clone(),
+        operator: &c.operator,
+        key: &c.key,
+        values: &c.values,
         request: found.map(|v| v.values.clone()),
         reason,
     };
@@ -211,9 +217,21 @@ pub fn describe(conditions: &[Condition], context: &[(String, ContextValue)]) ->
         .collect()
 }
 
+/// "[`a`, `b`]", written into one string: a failed condition of every request of a wildcard
+/// question says it.
 fn list(values: &[String]) -> String {
-    let items: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
-    format!("[{}]", items.join(", "))
+    let mut out = String::with_capacity(2 + values.iter().map(|v| v.len() + 4).sum::<usize>());
+    out.push('[');
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('`');
+        out.push_str(v);
+        out.push('`');
+    }
+    out.push(']');
+    out
 }
 
 /// Whether one request value passes against the policy's values: some value matches, or,

@@ -172,7 +172,7 @@ pub struct StatementReport<'p> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<Check>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub condition_failure: Option<Box<ConditionFailure>>,
+    pub condition_failure: Option<Box<ConditionFailure<'p>>>,
     /// For a statement that applies: what the request held for each of its conditions.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditions_held: Vec<String>,

@@ -493,7 +493,7 @@ fn a_report_says_which_condition_failed_and_why() {
     assert_eq!(e.decision, Decision::Allowed);
     let statement = e.statements.iter().find(|s| s.sid == Some("DenyOtherRegions")).unwrap();
     let failure = statement.condition_failure.as_ref().unwrap();
-    assert_eq!((failure.operator.as_str(), failure.key.as_str()), ("StringNotEquals", "aws:RequestedRegion"));
+    assert_eq!((failure.operator, failure.key), ("StringNotEquals", "aws:RequestedRegion"));
     assert_eq!(failure.reason, "`aws:RequestedRegion` is `us-east-1`; `StringNotEquals` [`us-east-1`]");
     ask.context[0].1 = one("us-west-2");
     let e = evaluate(&ask, &set);
