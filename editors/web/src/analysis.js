@@ -117,7 +117,11 @@ export class Analysis {
   request(method, params) {
     if (this.localActive && method !== METHODS.module) {
       const answer = this.ask(this.local, method, params);
-      if (answer) return answer.error ? Promise.reject(answer.error) : Promise.resolve(answer.result);
+      if (answer?.error) {
+        this.onStatus(`analysis error: ${answer.error.message ?? answer.error}`); // as the worker's are
+        return Promise.reject(answer.error);
+      }
+      if (answer) return Promise.resolve(answer.result);
       this.toWorker(); // the page's instance trapped: the worker takes the document back
     }
     const id = this.nextId++;
