@@ -109,6 +109,10 @@ impl Tree {
         }
 
         let Some(Value::Object(root)) = &mut self.root else { return None };
+        // The old item goes first: a value in it may start inside the change and end after
+        // it, which no shift can move. The stand-in ends before the change, so stays put.
+        let Some(Value::Array(array)) = &mut root.members[member].value else { return None };
+        array.items[index] = Value::Null(TextRange::empty(old_range.start));
         for member in &mut root.members {
             shift_member(member, &change);
         }
@@ -257,6 +261,16 @@ mod tests {
         let diagnostics = tree.diagnostics(&edited);
         assert_eq!(describe(tree.root(), &diagnostics), full(&edited));
         assert!(diagnostics.iter().any(|d| d.message.contains("first on line 4")), "{diagnostics:?}");
+    }
+
+    #[test]
+    fn a_deletion_that_ends_inside_a_string_moves_nothing_backwards() {
+        // The change `b", "Effect": ` ends inside `"Allow"`, whose opening quote it removed.
+        let text = r#"{"Statement": [{"Sid": "ab", "Effect": "Allow"}]}"#;
+        let edited = r#"{"Statement": [{"Sid": "aAllow"}]}"#;
+        let mut tree = Tree::new(text);
+        assert_eq!(tree.update(text, edited), Reparse::Item);
+        assert_eq!(describe(tree.root(), &tree.diagnostics(edited)), full(edited));
     }
 
     const EDITED: [&str; 4] = [
