@@ -5,6 +5,7 @@
 // saved, on disk), its entry goes, the others stay and none comes, and the host still parses.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { checkFindings, entry, expectProblems } from './problems.mjs';
 
 /** The fixtures, where their copies go in the workspace, the finding to fix (its code and the text
  *  it starts at), the fix's title and the line it makes: fixes that reveal no other finding on the
@@ -38,12 +39,6 @@ export function copyHosts(repo, workspace) {
   }
 }
 
-/** `iam-lsp check --format json` of a file: [{ line, col, code }] (1-based, as Problems shows). */
-function findings(serverBinary, spawnSync, file) {
-  const run = spawnSync(serverBinary, ['check', '--format', 'json', file], { encoding: 'utf8', timeout: 60_000 });
-  return JSON.parse(run.stdout).map((f) => ({ line: f.range.start.line + 1, col: f.range.start.character + 1, code: f.code }));
-}
-const entry = (f) => `iam-lsp ${f.code} [Ln ${f.line}, Col ${f.col}]`;
 const lineCode = (f) => `${f.line}:${f.code}`;
 const PROBLEM_END = /iam-lsp (\S+) \[Ln (\d+), Col (\d+)\]$/;
 const parse = (row) => {
@@ -72,7 +67,7 @@ export async function checkEmbedded(t) {
     check(cleared, 'with every editor closed Problems has no iam-lsp entry');
     const original = fs.readFileSync(file, 'utf8');
     const lines = original.split('\n');
-    const expected = findings(serverBinary, spawnSync, file);
+    const expected = checkFindings(serverBinary, spawnSync, file);
     const target = expected.find((f) => f.code === host.code && lines[f.line - 1].slice(f.col - 1).startsWith(host.token));
     if (!check(target !== undefined, `iam-lsp check finds ${expected.map(entry).join(', ')}; ${host.code} at ${host.token} among them`)) continue;
 
@@ -82,17 +77,7 @@ export async function checkEmbedded(t) {
     await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${name}"]`, { timeout: 15_000 });
     await page.keyboard.press('Enter');
     await page.waitForSelector('.monaco-editor .view-lines', { timeout: 15_000 });
-    const problems = await waitFor(
-      'the Problems entries of iam-lsp',
-      async () => {
-        const rows = await iamProblems();
-        return rows.length >= expected.length ? rows : undefined;
-      },
-      60_000,
-    ).catch(() => iamProblems());
-    for (const row of problems) console.log(`  | ${row}`);
-    check(problems.length === expected.length, `Problems has as many iam-lsp entries as iam-lsp check finds (${problems.length})`);
-    for (const f of expected) check(problems.some((row) => row.endsWith(entry(f))), `Problems lists ${entry(f)}`);
+    await expectProblems({ waitFor, iamProblems, check }, expected.map(entry), 60_000);
 
     // On the finding's line (scrolled into view), its squiggle.
     await goTo(`${target.line}:${target.col + 1}`);
@@ -166,7 +151,7 @@ export async function checkEmbedded(t) {
       `the other entries stay, none new: ${stays.join(', ')}`,
       after.map(lineCode).sort().join(', '),
     );
-    const checked = findings(serverBinary, spawnSync, file);
+    const checked = checkFindings(serverBinary, spawnSync, file);
     check(
       JSON.stringify(after.map(entry).sort()) === JSON.stringify(checked.map(entry).sort()),
       'they are what iam-lsp check finds in the saved file',

@@ -19,6 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { checkEmbedded, copyHosts } from './embedded.mjs';
+import { checkFindings, entry, expectProblems } from './problems.mjs';
 
 const here = import.meta.dirname;
 const repo = path.resolve(here, '../../../..');
@@ -107,11 +108,7 @@ const original = fs.readFileSync(path.join(workspace, FIXTURE), 'utf8');
 copyHosts(repo, workspace); // a CloudFormation template and a Terraform module (embedded.mjs)
 
 /** What `iam-lsp check` finds in the fixture, as the Problems panel ends its rows: the entries to expect. */
-function cliProblems(file) {
-  const run = spawnSync(serverBinary, ['check', '--format', 'json', file], { encoding: 'utf8', timeout: 60_000 });
-  const findings = JSON.parse(run.stdout);
-  return findings.map((f) => `iam-lsp ${f.code} [Ln ${f.range.start.line + 1}, Col ${f.range.start.character + 1}]`);
-}
+const cliProblems = (file) => checkFindings(serverBinary, spawnSync, file).map(entry);
 
 const userSettings = {
   'workbench.startupEditor': 'none',
@@ -243,19 +240,7 @@ try {
       .sort();
   const expected = cliProblems(path.join(workspace, FIXTURE));
   console.log(`  iam-lsp check finds ${expected.length}: ${expected.join(', ')}`);
-  const problems = await waitFor(
-    'the Problems entries of iam-lsp',
-    async () => {
-      const rows = await iamProblems();
-      return rows.length >= expected.length ? rows : undefined;
-    },
-    30_000,
-  ).catch(() => iamProblems());
-  for (const row of problems) console.log(`  | ${row}`);
-  check(problems.length === expected.length, `Problems has as many iam-lsp entries as iam-lsp check finds (${problems.length})`);
-  for (const entry of expected) {
-    check(problems.some((row) => row.endsWith(entry)), `Problems lists ${entry}`);
-  }
+  const problems = await expectProblems({ waitFor, iamProblems, check }, expected, 30_000);
   check(
     problems.some((row) => row.includes('`bedrock:Converse` is not an IAM action')),
     'Problems shows the message "`bedrock:Converse` is not an IAM action"',
