@@ -26,12 +26,33 @@ pub struct Symbol {
     pub children: Vec<Symbol>,
 }
 
-/// Statements (named by `Sid` or position) with their elements, actions and resources.
+/// Past this many action and resource names in a policy, the outline lists its statements
+/// and their elements without the names: tens of thousands of entries (a minified policy of
+/// megabytes has 50,000) are megabytes of JSON that no outline view can show usefully. VS
+/// Code's own JSON outline stops at 5,000 items (`json.maxItemsComputed`) for the same reason.
+pub const MAX_NAMES_IN_OUTLINE: usize = 10_000;
+
+/// Statements (named by `Sid` or position) with their elements, actions and resources (up to
+/// [`MAX_NAMES_IN_OUTLINE`] names in the policy).
 pub fn document_symbols(doc: &Document) -> Vec<Symbol> {
     if let Some(host) = doc.host() {
         return host.symbols();
     }
     let Some(policy) = doc.policy() else { return Vec::new() };
+    let names = |member: &crate::syntax::Member| match &member.value {
+        Some(Value::String(_)) => 1,
+        Some(Value::Array(a)) => a.items.len(),
+        _ => 0,
+    };
+    let listed = |member: &crate::syntax::Member| {
+        matches!(member.key.value.as_str(), "Action" | "NotAction" | "Resource" | "NotResource")
+    };
+    let with_names = policy
+        .statements
+        .iter()
+        .flat_map(|statement| statement.object.members.iter().filter(|m| listed(m)).map(names))
+        .sum::<usize>()
+        <= MAX_NAMES_IN_OUTLINE;
     let statements = policy
         .statements
         .iter()
@@ -47,35 +68,30 @@ pub fn document_symbols(doc: &Document) -> Vec<Symbol> {
                 .iter()
                 .filter(|m| m.key.value != "Sid" && m.key.value != "Effect")
                 .map(|member| {
-                    let strings: Vec<Symbol> = match &member.value {
+                    let strings: Vec<&crate::syntax::StringLit> = match &member.value {
+                        _ if !(with_names && listed(member)) => Vec::new(),
                         Some(Value::String(s)) => vec![s],
                         Some(Value::Array(a)) => a.items.iter().filter_map(Value::as_str).collect(),
                         _ => Vec::new(),
-                    }
-                    .into_iter()
-                    .map(|s| Symbol {
-                        name: s.value.clone(),
-                        detail: None,
-                        kind: SymbolKind::String,
-                        range: s.range,
-                        selection: s.range,
-                        children: Vec::new(),
-                    })
-                    .collect();
+                    };
+                    let strings = strings
+                        .into_iter()
+                        .map(|s| Symbol {
+                            name: s.value.clone(),
+                            detail: None,
+                            kind: SymbolKind::String,
+                            range: s.range,
+                            selection: s.range,
+                            children: Vec::new(),
+                        })
+                        .collect();
                     Symbol {
                         name: member.key.value.clone(),
                         detail: None,
                         kind: SymbolKind::Property,
                         range: member.range(),
                         selection: member.key.range,
-                        children: if matches!(
-                            member.key.value.as_str(),
-                            "Action" | "NotAction" | "Resource" | "NotResource"
-                        ) {
-                            strings
-                        } else {
-                            Vec::new()
-                        },
+                        children: strings,
                     }
                 })
                 .collect();
@@ -174,6 +190,28 @@ mod tests {
         assert_eq!(action.name, "Action");
         let actions: Vec<&str> = action.children.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(actions, ["s3:GetObject", "s3:ListBucket"]);
+    }
+
+    /// A policy whose statements name `names` actions in all.
+    fn policy_naming(names: usize) -> String {
+        let statement = r#"{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"*"}"#;
+        let statements = vec![statement; names / 3];
+        format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, statements.join(","))
+    }
+
+    #[test]
+    fn a_policy_with_more_names_than_the_outline_shows_lists_statements_and_elements() {
+        let names = |text: &str| -> usize {
+            let symbols = document_symbols(&Document::from(text));
+            assert_eq!(symbols.len(), text.matches("\"Effect\"").count(), "a symbol per statement");
+            assert!(symbols.iter().all(|s| s.children.len() == 2), "Action and Resource in each");
+            symbols.iter().flat_map(|s| &s.children).map(|e| e.children.len()).sum()
+        };
+        // 3 names a statement: two actions and one resource
+        let at_limit = policy_naming(MAX_NAMES_IN_OUTLINE);
+        assert_eq!(names(&at_limit), MAX_NAMES_IN_OUTLINE / 3 * 3);
+        let past = policy_naming(MAX_NAMES_IN_OUTLINE + 3);
+        assert_eq!(names(&past), 0);
     }
 
     #[test]

@@ -110,7 +110,9 @@ pub fn symbol(doc: &Document, symbol: iam_analysis::symbols::Symbol, encoding: E
         deprecated: None,
         range: range(doc, symbol.range, encoding),
         selection_range: range(doc, symbol.selection, encoding),
-        children: Some(symbol.children.into_iter().map(|c| self::symbol(doc, c, encoding)).collect()),
+        // Optional in LSP: a leaf has none (not `[]`, bytes for each of thousands of names).
+        children: (!symbol.children.is_empty())
+            .then(|| symbol.children.into_iter().map(|c| self::symbol(doc, c, encoding)).collect()),
     }
 }
 
