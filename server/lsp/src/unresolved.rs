@@ -1,0 +1,243 @@
+//! Scenarios whose policies hold parts a template leaves unresolved (an `Fn::ImportValue`,
+//! a Terraform variable without a default). The analysis writes each such part as
+//! [`UNKNOWN`], which the evaluator would read as a policy variable without a value, so
+//! that its statement never matches: a guess, not the answer. Whatever the part turns out
+//! to be, its statement either matches the request or does not, and the decision is
+//! monotone in that: an `Allow` that matches more never denies, a `Deny` that matches more
+//! never allows (the evaluator's property tests). So the decision lies between the one
+//! with every such `Allow` left out and every such `Deny` matching, and the one the other
+//! way round. Where the two agree, that is the answer; otherwise it is `Undetermined`, with
+//! both ends and the parts that decide.
+
+use serde_json::{json, Map, Value};
+
+use iam_analysis::embedded::UNKNOWN;
+
+/// Whether any policy of the scenario has an unresolved part.
+pub fn has_unknown(scenario: &Value) -> bool {
+    contains_unknown(&scenario["policies"])
+}
+
+fn contains_unknown(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains(UNKNOWN),
+        Value::Array(items) => items.iter().any(contains_unknown),
+        Value::Object(members) => members.iter().any(|(k, v)| k.contains(UNKNOWN) || contains_unknown(v)),
+        _ => false,
+    }
+}
+
+/// Which end of the range of decisions.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// Every statement with an unresolved part matches if it denies, not if it allows.
+    Least,
+    /// Every statement with an unresolved part matches if it allows, not if it denies.
+    Most,
+}
+
+/// The scenario at one end: each statement with an unresolved part left out (it matches
+/// nothing) or made to match whatever the part is (the elements that hold one widened to
+/// `*`, the condition keys that do left out). `None` when a part is where no widening is
+/// sure to match more (the `Effect`, the `Principal`, the `Version`).
+pub fn at_end(scenario: &Value, end: End) -> Option<Value> {
+    let mut out = scenario.clone();
+    let policies = out.get_mut("policies")?;
+    each_policy(policies, &mut |policy| bound_policy(policy, end))?;
+    Some(out)
+}
+
+/// Applies `f` to every inline policy of a scenario's `policies` (a path is left alone).
+fn each_policy(policies: &mut Value, f: &mut dyn FnMut(&mut Value) -> Option<()>) -> Option<()> {
+    let Value::Object(members) = policies else { return Some(()) };
+    for (_, value) in members.iter_mut() {
+        match value {
+            Value::Object(_) => f(value)?,
+            Value::Array(items) => {
+                for item in items {
+                    match item {
+                        // SCP and RCP levels: lists of policies.
+                        Value::Array(level) => {
+                            for policy in level.iter_mut().filter(|p| p.is_object()) {
+                                f(policy)?;
+                            }
+                        }
+                        Value::Object(_) => f(item)?,
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(())
+}
+
+fn bound_policy(policy: &mut Value, end: End) -> Option<()> {
+    let Value::Object(members) = policy else { return Some(()) };
+    for (key, value) in members.iter_mut() {
+        if key != "Statement" && contains_unknown(value) && key != "Id" {
+            return None;
+        }
+    }
+    let Some(statements) = members.get_mut("Statement") else { return Some(()) };
+    let list = match statements {
+        Value::Array(list) => std::mem::take(list),
+        Value::Object(_) => vec![statements.take()],
+        _ => return Some(()),
+    };
+    let mut kept = Vec::with_capacity(list.len());
+    for statement in list {
+        if !contains_unknown(&statement) {
+            kept.push(statement);
+            continue;
+        }
+        let allows = statement["Effect"] == "Allow";
+        let matches = allows == (end == End::Most);
+        if matches {
+            kept.push(widened(statement)?);
+        }
+    }
+    *statements = Value::Array(kept);
+    Some(())
+}
+
+/// The statement made to match every request its resolved parts allow.
+fn widened(statement: Value) -> Option<Value> {
+    let Value::Object(members) = statement else { return None };
+    let mut out = Map::new();
+    for (key, value) in members {
+        if !contains_unknown(&value) && !key.contains(UNKNOWN) {
+            out.insert(key, value);
+            continue;
+        }
+        match key.as_str() {
+            "Sid" => {
+                out.insert(key, value);
+            }
+            "Action" | "NotAction" => {
+                out.insert("Action".into(), json!("*"));
+            }
+            "Resource" | "NotResource" => {
+                out.insert("Resource".into(), json!("*"));
+            }
+            // Condition operators and keys are all met together: one left out asks less.
+            "Condition" => {
+                let Value::Object(operators) = value else { continue };
+                let mut kept = Map::new();
+                for (operator, keys) in operators {
+                    if operator.contains(UNKNOWN) {
+                        continue;
+                    }
+                    let Value::Object(keys) = keys else { continue };
+                    let keys: Map<String, Value> =
+                        keys.into_iter().filter(|(k, v)| !k.contains(UNKNOWN) && !contains_unknown(v)).collect();
+                    if !keys.is_empty() {
+                        kept.insert(operator, Value::Object(keys));
+                    }
+                }
+                if !kept.is_empty() {
+                    out.insert(key, Value::Object(kept));
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(Value::Object(out))
+}
+
+/// How a decision ranks: each step allows more.
+fn rank(decision: &str) -> u8 {
+    match decision {
+        "ExplicitlyDenied" => 0,
+        "ImplicitlyDenied" => 1,
+        _ => 2,
+    }
+}
+
+/// The answer for a scenario with unresolved parts, from the answer as written and the
+/// answers at both ends (`None` when the scenario could not be bounded).
+pub fn settle(scenario: &Value, as_written: Value, ends: Option<(Value, Value)>) -> Value {
+    let parts = parts_text(scenario);
+    let first_line = as_written["text"].as_str().and_then(|t| t.lines().next()).unwrap_or("").to_string();
+    let Some((least, most)) = ends else {
+        let text = format!(
+            "{first_line}\ndecision: Undetermined\n  the template leaves parts unresolved where the decision cannot be bounded without them:\n{parts}"
+        );
+        return json!({
+            "decision": "Undetermined",
+            "blockedBy": [],
+            "statements": as_written["statements"],
+            "unresolved": scenario["unresolved"],
+            "text": text,
+        });
+    };
+    let low = least["decision"].as_str().unwrap_or("").to_string();
+    let high = most["decision"].as_str().unwrap_or("").to_string();
+    if low == high {
+        // Settled whatever the parts are: the answer as written where it says the same.
+        let mut answer = if as_written["decision"] == low { as_written } else { least };
+        let note = format!("the template leaves parts unresolved; whatever they are, the decision is {low}");
+        if let Some(notes) = answer.get_mut("notes").and_then(Value::as_array_mut) {
+            notes.push(note.clone().into());
+        }
+        let text = answer["text"].as_str().unwrap_or("").to_string();
+        answer["text"] = format!("{text}  note: {note}:\n{parts}").into();
+        answer["unresolved"] = scenario["unresolved"].clone();
+        return answer;
+    }
+    debug_assert!(rank(&low) <= rank(&high));
+    let describe = |end: &Value| -> String {
+        let blocked: Vec<&str> =
+            end["blockedBy"].as_array().map(|b| b.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let decision = end["decision"].as_str().unwrap_or("");
+        if blocked.is_empty() {
+            decision.to_string()
+        } else {
+            format!("{decision} (blocked by {})", blocked.join(", "))
+        }
+    };
+    let details = |end: &Value| -> String {
+        let text = end["text"].as_str().unwrap_or("");
+        text.lines().skip(2).map(|l| format!("  {l}\n")).collect()
+    };
+    let text = format!(
+        "{first_line}\ndecision: Undetermined from the template alone: {} or {}\n  the template leaves these parts unresolved, and the decision depends on them:\n{parts}  if they match the request: {}\n{}  if they do not: {}\n{}",
+        describe(&most),
+        describe(&least),
+        describe(&most),
+        details(&most),
+        describe(&least),
+        details(&least),
+    );
+    json!({
+        "decision": "Undetermined",
+        "blockedBy": least["blockedBy"],
+        "least": { "decision": least["decision"], "blockedBy": least["blockedBy"] },
+        "most": { "decision": most["decision"], "blockedBy": most["blockedBy"] },
+        "statements": as_written["statements"],
+        "notes": as_written["notes"],
+        "unresolved": scenario["unresolved"],
+        "text": text,
+    })
+}
+
+/// The scenario's `unresolved` list as lines: "`!ImportValue x` (line 67, the Resource of
+/// statement `S`)".
+fn parts_text(scenario: &Value) -> String {
+    let Some(parts) = scenario["unresolved"].as_array().filter(|p| !p.is_empty()) else {
+        return "    (parts written as `${iam-lsp:unknown}`)\n".to_string();
+    };
+    parts
+        .iter()
+        .map(|p| {
+            format!(
+                "    `{}` (line {}, the {} of {})\n",
+                p["text"].as_str().unwrap_or("?"),
+                p["line"],
+                p["element"].as_str().unwrap_or("?"),
+                p["statement"].as_str().unwrap_or("?"),
+            )
+        })
+        .collect()
+}
