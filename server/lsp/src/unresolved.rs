@@ -74,6 +74,9 @@ fn each_policy(policies: &mut Value, f: &mut dyn FnMut(&mut Value) -> Option<()>
 }
 
 fn bound_policy(policy: &mut Value, end: End) -> Option<()> {
+    if !contains_unknown(policy) {
+        return Some(());
+    }
     let Value::Object(members) = policy else { return Some(()) };
     for (key, value) in members.iter_mut() {
         if key != "Statement" && contains_unknown(value) && key != "Id" {
@@ -240,4 +243,95 @@ fn parts_text(scenario: &Value) -> String {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(statements: Value) -> Value {
+        json!({
+            "request": {"principal": "arn:aws:iam::123456789012:role/R", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k"},
+            "policies": {
+                "identity": [{"Version": "2012-10-17", "Statement": statements}],
+                "scp": [["root.json", {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}]],
+            },
+        })
+    }
+
+    fn statements(s: &Value) -> &Value {
+        &s["policies"]["identity"][0]["Statement"]
+    }
+
+    #[test]
+    fn an_allow_with_an_unresolved_part_is_left_out_at_the_least_and_widened_at_the_most() {
+        let s = scenario(json!([
+            {"Sid": "Known", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"},
+            {"Sid": "Unresolved", "Effect": "Allow", "NotAction": format!("s3:{UNKNOWN}"), "NotResource": UNKNOWN,
+             "Condition": {"StringEquals": {"aws:SourceAccount": UNKNOWN, "aws:SourceVpc": "vpc-1"}, "Bool": {"aws:SecureTransport": UNKNOWN}}},
+        ]));
+        assert!(has_unknown(&s));
+        let least = at_end(&s, End::Least).unwrap();
+        assert_eq!(
+            statements(&least),
+            &json!([{"Sid": "Known", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}])
+        );
+        let most = at_end(&s, End::Most).unwrap();
+        assert_eq!(
+            statements(&most)[1],
+            json!({"Sid": "Unresolved", "Effect": "Allow", "Action": "*", "Resource": "*",
+                   "Condition": {"StringEquals": {"aws:SourceVpc": "vpc-1"}}})
+        );
+        assert!(!has_unknown(&least) && !has_unknown(&most));
+        // The policies given as paths, and those without unresolved parts, stay as they are.
+        assert_eq!(most["policies"]["scp"], s["policies"]["scp"]);
+    }
+
+    #[test]
+    fn a_deny_is_the_other_way_round_and_a_lone_statement_object_too() {
+        let s = scenario(json!({"Effect": "Deny", "Action": "s3:*", "Resource": UNKNOWN}));
+        let least = at_end(&s, End::Least).unwrap();
+        assert_eq!(statements(&least), &json!([{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]));
+        let most = at_end(&s, End::Most).unwrap();
+        assert_eq!(statements(&most), &json!([]));
+    }
+
+    #[test]
+    fn an_unresolved_effect_or_principal_cannot_be_bounded() {
+        for statement in [
+            json!({"Effect": UNKNOWN, "Action": "s3:*", "Resource": "*"}),
+            json!({"Effect": "Allow", "Principal": {"AWS": UNKNOWN}, "Action": "s3:*", "Resource": "*"}),
+        ] {
+            let s = scenario(json!([statement]));
+            assert!(at_end(&s, End::Least).is_none() || at_end(&s, End::Most).is_none(), "{statement}");
+        }
+        let answer =
+            settle(&scenario(json!([])), json!({"decision": "Allowed", "text": "p a on r\ndecision: Allowed\n"}), None);
+        assert_eq!(answer["decision"], "Undetermined");
+        assert!(answer["text"].as_str().unwrap().starts_with("p a on r\ndecision: Undetermined"), "{answer}");
+    }
+
+    #[test]
+    fn ends_that_agree_settle_the_decision_and_ends_that_differ_do_not() {
+        let mut s = scenario(json!([]));
+        s["unresolved"] =
+            json!([{"text": "!ImportValue x", "line": 7, "statement": "statement `S`", "element": "Resource"}]);
+        let allowed = json!({"decision": "Allowed", "blockedBy": [], "notes": [], "text": "p a on r\ndecision: Allowed\n  allowed by statement `S`\n"});
+        let denied = json!({"decision": "ImplicitlyDenied", "blockedBy": ["identity"], "notes": [], "text": "p a on r\ndecision: ImplicitlyDenied (blocked by identity)\n  no identity-based policy allows it\n"});
+        let settled = settle(&s, allowed.clone(), Some((allowed.clone(), allowed.clone())));
+        assert_eq!(settled["decision"], "Allowed");
+        assert!(settled["text"].as_str().unwrap().contains("`!ImportValue x` (line 7, the Resource of statement `S`)"));
+        let open = settle(&s, denied.clone(), Some((denied.clone(), allowed.clone())));
+        assert_eq!(open["decision"], "Undetermined");
+        assert_eq!(open["least"], json!({"decision": "ImplicitlyDenied", "blockedBy": ["identity"]}));
+        assert_eq!(open["most"], json!({"decision": "Allowed", "blockedBy": []}));
+        let text = open["text"].as_str().unwrap();
+        assert!(
+            text.contains(
+                "decision: Undetermined from the template alone: Allowed or ImplicitlyDenied (blocked by identity)"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("  if they match the request: Allowed\n    allowed by statement `S`"), "{text}");
+    }
 }

@@ -13,7 +13,7 @@ use tower_lsp_server::ls_types::*;
 
 use iam_analysis::embedded::host::HostPolicy;
 use iam_analysis::embedded::UNKNOWN;
-use iam_analysis::evaluate::from_statement;
+use iam_analysis::evaluate::{from_statement, ContextValue};
 use iam_analysis::{Document, Encoding, PolicyKind};
 
 use crate::server::Backend;
@@ -69,8 +69,18 @@ pub(super) fn code_lens_resolve(backend: &Backend, mut lens: CodeLens) -> Result
         // The request asks about a concrete resource and caller: an unresolved part of the
         // statement's pattern becomes an example value there.
         let r = &mut statement.request;
-        r.resource = r.resource.replace(UNKNOWN, "example");
-        r.principal = r.principal.replace(UNKNOWN, "example");
+        if r.resource.contains(UNKNOWN) {
+            r.resource = concrete_arn(&r.resource);
+            // The Region AWS sends is the resource's, as the request built it.
+            let region = r.resource.split(':').nth(3).filter(|r| !r.is_empty());
+            let region = region.unwrap_or(from_statement::PLACEHOLDER_REGION).to_string();
+            for (key, value) in &mut r.context {
+                if key == "aws:RequestedRegion" {
+                    *value = ContextValue::single(region.clone());
+                }
+            }
+        }
+        r.principal = concrete_arn(&r.principal);
     }
     let mut scenario =
         statement_scenario::scenario(&statement, policy_doc.text(), kind, workspace, this_file.as_deref());
@@ -89,6 +99,25 @@ pub(super) fn code_lens_resolve(backend: &Backend, mut lens: CodeLens) -> Result
         arguments: Some(vec![scenario]),
     });
     Ok(lens)
+}
+
+/// An ARN (or any text) whose unresolved parts are example values: an unresolved Region the
+/// placeholder Region, an unresolved account the template's, anything else `example`.
+fn concrete_arn(text: &str) -> String {
+    const MARK: &str = "\u{1}";
+    let marked = text.replace(UNKNOWN, MARK);
+    let parts: Vec<&str> = marked.splitn(6, ':').collect();
+    let filled: Vec<String> = parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| match i {
+            _ if !part.contains(MARK) => part.to_string(),
+            3 if parts.len() == 6 && parts[0] == "arn" => from_statement::PLACEHOLDER_REGION.to_string(),
+            4 if parts.len() == 6 && parts[0] == "arn" => iam_analysis::embedded::cloudformation::ACCOUNT.to_string(),
+            _ => part.replace(MARK, "example"),
+        })
+        .collect();
+    filled.join(":")
 }
 
 /// The parts of a template's policy that the template leaves unresolved: for each, its host
@@ -120,4 +149,19 @@ fn unresolved_parts(doc: &Document, p: &HostPolicy) -> Vec<serde_json::Value> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unresolved_parts_of_an_arn_become_example_values_of_their_part() {
+        let arn = format!("arn:aws:bedrock:{UNKNOWN}:{UNKNOWN}:agent-alias/{UNKNOWN}/x");
+        assert_eq!(concrete_arn(&arn), "arn:aws:bedrock:us-east-1:123456789012:agent-alias/example/x");
+        let model = format!("arn:aws:bedrock:us-east-1::foundation-model/{UNKNOWN}");
+        assert_eq!(concrete_arn(&model), "arn:aws:bedrock:us-east-1::foundation-model/example");
+        assert_eq!(concrete_arn(UNKNOWN), "example");
+        assert_eq!(concrete_arn("arn:aws:s3:::b/k"), "arn:aws:s3:::b/k");
+    }
 }
