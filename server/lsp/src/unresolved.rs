@@ -36,8 +36,8 @@ pub enum End {
     Most,
 }
 
-/// The scenario at one end: each statement with an unresolved part left out (it matches
-/// nothing) or made to match whatever the part is (the elements that hold one widened to
+/// The scenario at one end: each statement with an unresolved part made to match nothing
+/// (`NotAction: *`) or to match whatever the part is (the elements that hold one widened to
 /// `*`, the condition keys that do left out). `None` when a part is where no widening is
 /// sure to match more (the `Effect`, the `Principal`, the `Version`).
 pub fn at_end(scenario: &Value, end: End) -> Option<Value> {
@@ -95,14 +95,36 @@ fn bound_policy(policy: &mut Value, end: End) -> Option<()> {
             kept.push(statement);
             continue;
         }
-        let allows = statement["Effect"] == "Allow";
+        let allows = match statement["Effect"].as_str() {
+            Some("Allow") => true,
+            Some("Deny") => false,
+            _ => return None,
+        };
         let matches = allows == (end == End::Most);
-        if matches {
-            kept.push(widened(statement)?);
-        }
+        kept.push(if matches { widened(statement)? } else { matching_nothing(statement) });
     }
     *statements = Value::Array(kept);
     Some(())
+}
+
+fn star_for_unknown(value: Value) -> Value {
+    match value {
+        Value::String(s) => Value::String(s.replace(UNKNOWN, "*")),
+        Value::Array(items) => Value::Array(items.into_iter().map(star_for_unknown).collect()),
+        other => other,
+    }
+}
+
+/// The statement made to match no request (`NotAction: *`), in its place, so that the
+/// statements keep their numbers in the answer.
+fn matching_nothing(statement: Value) -> Value {
+    let Value::Object(mut members) = statement else { return statement };
+    members.retain(|k, v| k != "Action" && k != "NotAction" && !k.contains(UNKNOWN) && !contains_unknown(v));
+    members.insert("NotAction".into(), json!("*"));
+    if !members.contains_key("Resource") && !members.contains_key("NotResource") {
+        members.insert("Resource".into(), json!("*"));
+    }
+    Value::Object(members)
 }
 
 /// The statement made to match every request its resolved parts allow.
@@ -118,10 +140,15 @@ fn widened(statement: Value) -> Option<Value> {
             "Sid" => {
                 out.insert(key, value);
             }
-            "Action" | "NotAction" => {
+            // A pattern with `*` for the unresolved part matches whatever the part is.
+            "Action" | "Resource" => {
+                out.insert(key, star_for_unknown(value));
+            }
+            // Whatever a `Not...` leaves out, the statement matches at most every request.
+            "NotAction" => {
                 out.insert("Action".into(), json!("*"));
             }
-            "Resource" | "NotResource" => {
+            "NotResource" => {
                 out.insert("Resource".into(), json!("*"));
             }
             // Condition operators and keys are all met together: one left out asks less.
@@ -147,6 +174,33 @@ fn widened(statement: Value) -> Option<Value> {
         }
     }
     Some(Value::Object(out))
+}
+
+/// Whether the statements with unresolved parts include ones that allow, and ones that deny.
+fn effects(value: &Value) -> (bool, bool) {
+    fn walk(value: &Value, found: &mut (bool, bool)) {
+        match value {
+            Value::Object(members) => match members.get("Statement") {
+                Some(Value::Array(statements)) => statements.iter().for_each(|s| effect(s, found)),
+                Some(statement) => effect(statement, found),
+                None => members.values().for_each(|v| walk(v, found)),
+            },
+            Value::Array(items) => items.iter().for_each(|v| walk(v, found)),
+            _ => {}
+        }
+    }
+    fn effect(statement: &Value, found: &mut (bool, bool)) {
+        if contains_unknown(statement) {
+            match statement["Effect"].as_str() {
+                Some("Allow") => found.0 = true,
+                Some("Deny") => found.1 = true,
+                _ => {}
+            }
+        }
+    }
+    let mut found = (false, false);
+    walk(value, &mut found);
+    found
 }
 
 /// How a decision ranks: each step allows more.
@@ -204,14 +258,28 @@ pub fn settle(scenario: &Value, as_written: Value, ends: Option<(Value, Value)>)
         let text = end["text"].as_str().unwrap_or("");
         text.lines().skip(2).map(|l| format!("  {l}\n")).collect()
     };
+    // What makes each end, in the words that fit the statements with unresolved parts.
+    let (allows, denies) = effects(&scenario["policies"]);
+    let (most_if, least_if) = match (allows, denies) {
+        (true, true) => (
+            "if those of them that allow match the request and those that deny do not",
+            "if those that deny match it and those that allow do not",
+        ),
+        (false, true) => ("if they do not match the request", "if they do"),
+        _ => ("if they match the request", "if they do not"),
+    };
+    let (first, second) =
+        if !allows && denies { ((least_if, &least), (most_if, &most)) } else { ((most_if, &most), (least_if, &least)) };
     let text = format!(
-        "{first_line}\ndecision: Undetermined from the template alone: {} or {}\n  the template leaves these parts unresolved, and the decision depends on them:\n{parts}  if they match the request: {}\n{}  if they do not: {}\n{}",
-        describe(&most),
-        describe(&least),
-        describe(&most),
-        details(&most),
-        describe(&least),
-        details(&least),
+        "{first_line}\ndecision: Undetermined from the template alone: {} or {}\n  the template leaves these parts unresolved, and the decision depends on them:\n{parts}  {}: {}\n{}  {}: {}\n{}",
+        describe(first.1),
+        describe(second.1),
+        first.0,
+        describe(first.1),
+        details(first.1),
+        second.0,
+        describe(second.1),
+        details(second.1),
     );
     json!({
         "decision": "Undetermined",
@@ -274,7 +342,10 @@ mod tests {
         let least = at_end(&s, End::Least).unwrap();
         assert_eq!(
             statements(&least),
-            &json!([{"Sid": "Known", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}])
+            &json!([
+                {"Sid": "Known", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"},
+                {"Sid": "Unresolved", "Effect": "Allow", "NotAction": "*", "Resource": "*"},
+            ])
         );
         let most = at_end(&s, End::Most).unwrap();
         assert_eq!(
@@ -293,7 +364,17 @@ mod tests {
         let least = at_end(&s, End::Least).unwrap();
         assert_eq!(statements(&least), &json!([{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]));
         let most = at_end(&s, End::Most).unwrap();
-        assert_eq!(statements(&most), &json!([]));
+        assert_eq!(statements(&most), &json!([{"Effect": "Deny", "NotAction": "*", "Resource": "*"}]));
+        // An unresolved part of a pattern: `*` in its place, the rest of the pattern kept.
+        let part = format!("arn:aws:bedrock:{UNKNOWN}::foundation-model/x");
+        let s = scenario(
+            json!([{"Effect": "Deny", "Action": ["s3:GetObject", format!("s3:{UNKNOWN}")], "Resource": part}]),
+        );
+        let least = at_end(&s, End::Least).unwrap();
+        assert_eq!(
+            statements(&least),
+            &json!([{"Effect": "Deny", "Action": ["s3:GetObject", "s3:*"], "Resource": "arn:aws:bedrock:*::foundation-model/x"}])
+        );
     }
 
     #[test]

@@ -81,6 +81,7 @@ pub(super) fn code_lens_resolve(backend: &Backend, mut lens: CodeLens) -> Result
             }
         }
         r.principal = concrete_arn(&r.principal);
+        r.action = r.action.replace(UNKNOWN, "example");
     }
     let mut scenario =
         statement_scenario::scenario(&statement, policy_doc.text(), kind, workspace, this_file.as_deref());
