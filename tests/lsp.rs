@@ -1004,3 +1004,76 @@ fn simulate_lenses_in_a_terraform_module() {
     let answers = simulate_lenses_of("terraform/bedrock-agent-broken.tf.json", &statement_json);
     assert_eq!(decision_of(&answers, "bedrock-agent-runtime:InvokeAgent"), "Allowed");
 }
+
+/// An unresolved part of a statement's action or of its resource's Region: the request is
+/// concrete all the same (`s3:example` on `*`; the placeholder Region, which the request's
+/// `aws:RequestedRegion` follows), and the answer is `Undetermined` between the CLI's
+/// answers with the statement matching nothing and with `*` for the part.
+#[test]
+fn simulate_lenses_on_unresolved_actions_and_regions() {
+    const TEMPLATE: &str = "AWSTemplateFormatVersion: \"2010-09-09\"
+Parameters:
+  Verb:
+    Type: String
+  Region:
+    Type: String
+Resources:
+  Reader:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: \"2012-10-17\"
+        Statement:
+          - Effect: Allow
+            Action: !Sub \"s3:${Verb}\"
+            Resource: \"*\"
+          - Sid: NotThere
+            Effect: Deny
+            Action: bedrock:InvokeModel
+            Resource: !Sub \"arn:aws:bedrock:${Region}::foundation-model/m\"
+";
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let uri = "file:///work/unresolved.yaml";
+    client.open(uri, TEMPLATE);
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}}));
+    let lenses = lenses["result"].as_array().unwrap_or_else(|| panic!("{lenses}")).clone();
+    assert_eq!(lenses.len(), 2, "{lenses:?}");
+    let policy = |statements: Value| json!({"Version": "2012-10-17", "Statement": statements});
+    let allow = |action: &str| json!({"Effect": "Allow", "Action": action, "Resource": "*"});
+    let deny = |resource: &str| json!({"Sid": "NotThere", "Effect": "Deny", "Action": "bedrock:InvokeModel", "Resource": resource});
+    let nothing = json!({"Effect": "Allow", "NotAction": "*", "Resource": "*"});
+
+    let run = |client: &mut Client, lens: &Value| {
+        let resolved = client.request("codeLens/resolve", lens.clone());
+        let command = resolved["result"]["command"].clone();
+        let answer = client.request(
+            "workspace/executeCommand",
+            json!({"command": "iam-lsp.simulate", "arguments": command["arguments"]}),
+        );
+        (command["arguments"][0]["request"].clone(), answer["result"].clone())
+    };
+    let (request, answer) = run(&mut client, &lenses[0]);
+    assert_eq!((request["action"].as_str(), request["resource"].as_str()), (Some("s3:example"), Some("*")));
+    assert_eq!(answer["decision"], "Undetermined", "{answer}");
+    let with_region = |r: &str| deny(&format!("arn:aws:bedrock:{r}::foundation-model/m"));
+    let least = policy(json!([nothing.clone(), with_region("*")]));
+    let most = policy(json!([allow("s3:*"), with_region("no-such-region")]));
+    assert_eq!(answer["least"], cli_decision(&request, "--identity", &least), "{answer}");
+    assert_eq!(answer["most"], cli_decision(&request, "--identity", &most), "{answer}");
+    assert!(answer["text"].as_str().unwrap().contains("`${Verb}` (line 15, the Action of statement 1)"), "{answer}");
+
+    let (request, answer) = run(&mut client, &lenses[1]);
+    assert_eq!(request["resource"], "arn:aws:bedrock:us-east-1::foundation-model/m");
+    assert_eq!(request["context"]["aws:RequestedRegion"], "us-east-1");
+    // Whatever `${Region}` is, nothing allows `bedrock:InvokeModel`: never Allowed; denied
+    // explicitly when the Region is the request's.
+    let least = policy(json!([nothing, with_region("*")]));
+    let most = policy(json!([allow("s3:*"), with_region("no-such-region")]));
+    assert_eq!(answer["least"], cli_decision(&request, "--identity", &least), "{answer}");
+    assert_eq!(answer["most"], cli_decision(&request, "--identity", &most), "{answer}");
+    assert_eq!(answer["decision"], "Undetermined", "{answer}");
+    let text = answer["text"].as_str().unwrap();
+    assert!(text.contains("if those that deny match it and those that allow do not: ExplicitlyDenied"), "{text}");
+    client.shutdown();
+}

@@ -81,7 +81,18 @@ pub(super) fn code_lens_resolve(backend: &Backend, mut lens: CodeLens) -> Result
             }
         }
         r.principal = concrete_arn(&r.principal);
-        r.action = r.action.replace(UNKNOWN, "example");
+        if r.action.contains(UNKNOWN) {
+            // An action nobody knows has no resource format: `*` asks about any resource.
+            let star = policy_doc.policy().and_then(|policy| {
+                let s = policy.statements.into_iter().find(|s| s.index as u64 == index)?;
+                let first = s.resource.as_ref()?.items.first()?.value.as_str() == "*";
+                Some(first)
+            });
+            if star == Some(true) {
+                r.resource = "*".to_string();
+            }
+            r.action = r.action.replace(UNKNOWN, "example");
+        }
     }
     let mut scenario =
         statement_scenario::scenario(&statement, policy_doc.text(), kind, workspace, this_file.as_deref());
