@@ -838,3 +838,242 @@ fn suppressions_apply_to_pushed_and_pulled_diagnostics_and_the_unused_one_is_rem
     client.shutdown();
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// The fixture's path and text.
+fn fixture(relative: &str) -> (std::path::PathBuf, String) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(relative);
+    let path = path.canonicalize().unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    (path, text)
+}
+
+/// What `iam-lsp simulate` answers (`--format json`) for the request of a lens's scenario
+/// against one policy in the place `place` gives (`--identity`, `--resource-policy`).
+fn cli_decision(request: &Value, place: &str, policy: &Value) -> Value {
+    let file = std::env::temp_dir().join(format!("iam-lsp-lens-{}-{}.json", std::process::id(), rand_suffix()));
+    std::fs::write(&file, policy.to_string()).unwrap();
+    let mut args: Vec<String> = ["simulate", "--format", "json", "--principal"].map(String::from).to_vec();
+    args.push(request["principal"].as_str().unwrap().into());
+    args.extend(["--action".into(), request["action"].as_str().unwrap().into()]);
+    args.extend(["--resource".into(), request["resource"].as_str().unwrap().into()]);
+    args.extend([place.to_string(), file.display().to_string()]);
+    for (key, value) in request["context"].as_object().unwrap() {
+        args.extend(["--context".into(), format!("{key}={}", value.as_str().unwrap())]);
+    }
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_iam-lsp")).args(&args).output().unwrap();
+    std::fs::remove_file(&file).ok();
+    let answer: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!("{args:?}: {e}\n{}", String::from_utf8_lossy(&output.stderr));
+    });
+    json!({"decision": answer["decision"], "blockedBy": answer["blockedBy"]})
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The template's lenses, resolved and run: each is on its statement's first line; it runs
+/// the statement's request against the policy the analysis extracts (the identity policy, or
+/// the resource policy for a trust or bucket policy), and answers what `iam-lsp simulate`
+/// answers for the same request and policy. Where a part the template leaves unresolved
+/// decides, the answer is `Undetermined`, between the CLI's answers with the statement left
+/// out and with it matching.
+fn simulate_lenses_of(relative: &str, is_statement_start: &dyn Fn(&[&str], usize) -> bool) -> Vec<Value> {
+    let (path, text) = fixture(relative);
+    let library = iam_analysis::Document::in_language(
+        text.clone(),
+        iam_analysis::Options::default(),
+        iam_analysis::Language::of_path(relative),
+    );
+    let extracted: Vec<(iam_analysis::PolicyKind, Value)> = library
+        .host()
+        .unwrap()
+        .policies
+        .iter()
+        .map(|p| (p.policy.kind, serde_json::from_str(p.policy.json.text()).unwrap()))
+        .collect();
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let uri = format!("file://{}", path.display());
+    client.open(&uri, &text);
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}}));
+    let lenses = lenses["result"].as_array().unwrap_or_else(|| panic!("{lenses}")).clone();
+    let lines: Vec<&str> = text.lines().collect();
+    let lens_lines: Vec<usize> =
+        lenses.iter().map(|l| l["range"]["start"]["line"].as_u64().unwrap() as usize).collect();
+    let expected: Vec<usize> = (0..lines.len()).filter(|&i| is_statement_start(&lines, i)).collect();
+    assert_eq!(lens_lines, expected, "{relative}: a lens on each statement's first line");
+
+    let mut answers = Vec::new();
+    for lens in &lenses {
+        let line = lens["range"]["start"]["line"].as_u64().unwrap() as usize;
+        let resolved = client.request("codeLens/resolve", lens.clone());
+        let command = &resolved["result"]["command"];
+        assert_eq!(command["command"], "iam-lsp.simulate", "{resolved}");
+        let scenario = &command["arguments"][0];
+        let request = &scenario["request"];
+        for part in ["principal", "resource"] {
+            let value = request[part].as_str().unwrap();
+            assert!(!value.contains("${iam-lsp:unknown}"), "{relative}:{line}: a concrete {part}: {value}");
+        }
+        // The policy is one the analysis extracts, in its kind's place.
+        let (place, policy) = match scenario["policies"]["resource"].clone() {
+            Value::Null => ("--identity", scenario["policies"]["identity"][0].clone()),
+            resource => ("--resource-policy", resource),
+        };
+        let kind = extracted.iter().find(|(_, p)| *p == policy).map(|(k, _)| *k);
+        let kind = kind.unwrap_or_else(|| panic!("{relative}:{line}: the scenario's policy is extracted: {policy}"));
+        let resource_like = matches!(kind, iam_analysis::PolicyKind::Resource | iam_analysis::PolicyKind::Trust);
+        assert_eq!(place == "--resource-policy", resource_like, "{relative}:{line}: {kind:?} in {place}");
+
+        let answer = client.request(
+            "workspace/executeCommand",
+            json!({"command": "iam-lsp.simulate", "arguments": command["arguments"]}),
+        );
+        let answer = answer["result"].clone();
+        let cli = cli_decision(request, place, &policy);
+        if answer["decision"] == "Undetermined" {
+            // The statement whose unresolved part decides: left out, and matching.
+            let unresolved = scenario["unresolved"].as_array().unwrap();
+            assert!(!unresolved.is_empty(), "{scenario}");
+            let at = |p: &Value| {
+                p["Statement"].as_array().unwrap().iter().position(|s| s.to_string().contains("${iam-lsp:unknown}"))
+            };
+            let i = at(&policy).unwrap();
+            let mut without = policy.clone();
+            without["Statement"].as_array_mut().unwrap().remove(i);
+            let mut matching = policy.clone();
+            matching["Statement"][i]["Resource"] = json!("*");
+            assert_eq!(answer["least"], cli_decision(request, place, &without), "{relative}:{line}: {answer}");
+            assert_eq!(answer["most"], cli_decision(request, place, &matching), "{relative}:{line}: {answer}");
+            let text = answer["text"].as_str().unwrap();
+            let part = unresolved[0]["text"].as_str().unwrap();
+            assert!(text.contains(&format!("`{part}` (line {}", unresolved[0]["line"])), "{text}");
+            assert!(lines[unresolved[0]["line"].as_u64().unwrap() as usize - 1].contains(part), "{part}");
+        } else {
+            assert_eq!(
+                json!({"decision": answer["decision"], "blockedBy": answer["blockedBy"]}),
+                cli,
+                "{relative}:{line}: {answer}"
+            );
+        }
+        answers.push(json!({"line": line, "action": request["action"], "answer": answer}));
+    }
+    client.shutdown();
+    answers
+}
+
+fn decision_of<'a>(answers: &'a [Value], action: &str) -> &'a Value {
+    let found = answers.iter().find(|a| a["action"] == action);
+    &found.unwrap_or_else(|| panic!("a lens asks {action}: {answers:?}"))["answer"]["decision"]
+}
+
+#[test]
+fn simulate_lenses_in_a_cloudformation_template() {
+    let statement = |lines: &[&str], i: usize| {
+        let t = lines[i].trim_start();
+        t.starts_with("- Sid:") || t.starts_with("- Effect:")
+    };
+    let answers = simulate_lenses_of("cloudformation/bedrock-agent-stack.yaml", &statement);
+    // `ReadSharedConfig`'s resource is an `!ImportValue`: the template cannot say.
+    assert_eq!(decision_of(&answers, "ssm:GetParameter"), "Undetermined");
+    assert_eq!(decision_of(&answers, "bedrock:InvokeModel"), "Allowed");
+}
+
+#[test]
+fn simulate_lenses_in_a_terraform_module() {
+    let statement = |lines: &[&str], i: usize| {
+        let t = lines[i].trim();
+        let before = if i > 0 { lines[i - 1].trim_end() } else { "" };
+        t == "statement {"
+            || t.ends_with("Statement = [{")
+            || (t == "{" && (before.ends_with('[') || before.ends_with("},")))
+    };
+    let answers = simulate_lenses_of("terraform/bedrock-agent-broken.tf", &statement);
+    // `var.foundation_model` has no default: which model the role may invoke is not known.
+    assert_eq!(decision_of(&answers, "bedrock:InvokeModel"), "Undetermined");
+    assert_eq!(decision_of(&answers, "bedrock-agent-runtime:InvokeAgent"), "Allowed");
+
+    let statement_json = |lines: &[&str], i: usize| {
+        let t = lines[i].trim();
+        let before = if i > 0 { lines[i - 1].trim() } else { "" };
+        (t == "{" && before == "\"statement\": [") || t.contains("Statement = [") || t.contains("\\\"Statement\\\": [")
+    };
+    let answers = simulate_lenses_of("terraform/bedrock-agent-broken.tf.json", &statement_json);
+    assert_eq!(decision_of(&answers, "bedrock-agent-runtime:InvokeAgent"), "Allowed");
+}
+
+/// An unresolved part of a statement's action or of its resource's Region: the request is
+/// concrete all the same (`s3:example` on `*`; the placeholder Region, which the request's
+/// `aws:RequestedRegion` follows), and the answer is `Undetermined` between the CLI's
+/// answers with the statement matching nothing and with `*` for the part.
+#[test]
+fn simulate_lenses_on_unresolved_actions_and_regions() {
+    const TEMPLATE: &str = "AWSTemplateFormatVersion: \"2010-09-09\"
+Parameters:
+  Verb:
+    Type: String
+  Region:
+    Type: String
+Resources:
+  Reader:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: \"2012-10-17\"
+        Statement:
+          - Effect: Allow
+            Action: !Sub \"s3:${Verb}\"
+            Resource: \"*\"
+          - Sid: NotThere
+            Effect: Deny
+            Action: bedrock:InvokeModel
+            Resource: !Sub \"arn:aws:bedrock:${Region}::foundation-model/m\"
+";
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let uri = "file:///work/unresolved.yaml";
+    client.open(uri, TEMPLATE);
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}}));
+    let lenses = lenses["result"].as_array().unwrap_or_else(|| panic!("{lenses}")).clone();
+    assert_eq!(lenses.len(), 2, "{lenses:?}");
+    let policy = |statements: Value| json!({"Version": "2012-10-17", "Statement": statements});
+    let allow = |action: &str| json!({"Effect": "Allow", "Action": action, "Resource": "*"});
+    let deny = |resource: &str| json!({"Sid": "NotThere", "Effect": "Deny", "Action": "bedrock:InvokeModel", "Resource": resource});
+    let nothing = json!({"Effect": "Allow", "NotAction": "*", "Resource": "*"});
+
+    let run = |client: &mut Client, lens: &Value| {
+        let resolved = client.request("codeLens/resolve", lens.clone());
+        let command = resolved["result"]["command"].clone();
+        let answer = client.request(
+            "workspace/executeCommand",
+            json!({"command": "iam-lsp.simulate", "arguments": command["arguments"]}),
+        );
+        (command["arguments"][0]["request"].clone(), answer["result"].clone())
+    };
+    let (request, answer) = run(&mut client, &lenses[0]);
+    assert_eq!((request["action"].as_str(), request["resource"].as_str()), (Some("s3:example"), Some("*")));
+    assert_eq!(answer["decision"], "Undetermined", "{answer}");
+    let with_region = |r: &str| deny(&format!("arn:aws:bedrock:{r}::foundation-model/m"));
+    let least = policy(json!([nothing.clone(), with_region("*")]));
+    let most = policy(json!([allow("s3:*"), with_region("no-such-region")]));
+    assert_eq!(answer["least"], cli_decision(&request, "--identity", &least), "{answer}");
+    assert_eq!(answer["most"], cli_decision(&request, "--identity", &most), "{answer}");
+    assert!(answer["text"].as_str().unwrap().contains("`${Verb}` (line 15, the Action of statement 1)"), "{answer}");
+
+    let (request, answer) = run(&mut client, &lenses[1]);
+    assert_eq!(request["resource"], "arn:aws:bedrock:us-east-1::foundation-model/m");
+    assert_eq!(request["context"]["aws:RequestedRegion"], "us-east-1");
+    // Whatever `${Region}` is, nothing allows `bedrock:InvokeModel`: never Allowed; denied
+    // explicitly when the Region is the request's.
+    let least = policy(json!([nothing, with_region("*")]));
+    let most = policy(json!([allow("s3:*"), with_region("no-such-region")]));
+    assert_eq!(answer["least"], cli_decision(&request, "--identity", &least), "{answer}");
+    assert_eq!(answer["most"], cli_decision(&request, "--identity", &most), "{answer}");
+    assert_eq!(answer["decision"], "Undetermined", "{answer}");
+    let text = answer["text"].as_str().unwrap();
+    assert!(text.contains("if those that deny match it and those that allow do not: ExplicitlyDenied"), "{text}");
+    client.shutdown();
+}

@@ -4,4 +4,5 @@
 -- Neovim's defaults (see lua/iam_lsp/init.lua; `vim.g.iam_lsp_diagnostic_defaults = false` opts out).
 local iam_lsp = require('iam_lsp')
 iam_lsp.enable_diagnostic_defaults()
+iam_lsp.create_user_commands()
 return iam_lsp.config()

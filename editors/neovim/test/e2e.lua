@@ -376,6 +376,11 @@ function M.run(setup)
   if not ok then
     check(false, 'the embedded-policy checks ran to the end', err)
   end
+  -- The "Simulate" lens and `:IamLspSimulate`, shown in a float (e2e_simulate.lua).
+  ok, err = pcall(dofile(os.getenv('IAM_LSP_E2E_REPO') .. '/editors/neovim/test/e2e_simulate.lua').run, check, say, setup)
+  if not ok then
+    check(false, 'the simulate checks ran to the end', err)
+  end
   say(('neovim-e2e (%s): %d passed, %d failed'):format(setup, checks - failures, failures))
   if failures > 0 then
     vim.cmd('cquit 1')

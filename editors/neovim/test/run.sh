@@ -4,7 +4,8 @@
 # 'runtimepath', the plugin's pre-0.11 path, the plugin's setup() with its diagnostic defaults
 # turned off), each on a fresh copy
 # of tests/fixtures/bedrock/chatbot-agent-policy.json, then (e2e_embedded.lua) on copies of a
-# CloudFormation template, a Terraform module and a Kubernetes manifest in the same editor.
+# CloudFormation template, a Terraform module and a Kubernetes manifest in the same editor, then
+# (e2e_simulate.lua) the Simulate lens and :IamLspSimulate's float on a template and a module.
 #   editors/neovim/test/run.sh NVIM [IAM_LSP_BINARY]
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../../.." && pwd)"

@@ -21,4 +21,5 @@ pub mod server;
 pub mod simulate;
 pub mod statement_scenario;
 pub mod transport;
+pub mod unresolved;
 pub mod wire;

@@ -8,6 +8,7 @@ use iam_analysis::evaluate::{
 use iam_analysis::{Catalog, Document, PolicyKind};
 
 use crate::config::{self, Config};
+use crate::unresolved;
 
 const USAGE: &str = "usage: iam-lsp simulate SCENARIO.json [--format text|json]
        iam-lsp simulate --principal ARN --action A... [--resource R...] [--resource-account ID]
@@ -394,7 +395,23 @@ pub fn explain(args: &[String]) -> i32 {
 
 /// `iam-lsp.simulate`'s answer: a scenario (policies inline, or paths relative to `base`)
 /// evaluated, as `simulate --format json` prints it, and `text`: as `simulate` prints it.
+///
+/// A scenario whose policies have parts a template leaves unresolved answers with what
+/// those parts decide ([`crate::unresolved`]): the decision when it is the same whatever
+/// they are, else `Undetermined` with both ends.
 pub fn simulate_value(scenario: &serde_json::Value, base: &Path) -> Result<serde_json::Value, String> {
+    let as_written = evaluate_value(scenario, base)?;
+    if !unresolved::has_unknown(scenario) {
+        return Ok(as_written);
+    }
+    let end = |end| -> Result<Option<serde_json::Value>, String> {
+        unresolved::at_end(scenario, end).map(|s| evaluate_value(&s, base)).transpose()
+    };
+    let ends = end(unresolved::End::Least)?.zip(end(unresolved::End::Most)?);
+    Ok(unresolved::settle(scenario, as_written, ends))
+}
+
+fn evaluate_value(scenario: &serde_json::Value, base: &Path) -> Result<serde_json::Value, String> {
     let text = serde_json::to_string(scenario).map_err(|e| e.to_string())?;
     let mut resolve = |p: &str| std::fs::read_to_string(base.join(p)).map_err(|e| e.to_string());
     let s = scenario::parse(&text, &mut resolve).map_err(|e| e.to_string())?;

@@ -11,6 +11,10 @@
 --     diagnostic_defaults = true,                 -- the default (see below); false: Neovim's own
 --   })
 --
+-- The "Simulate" code lens (`vim.lsp.codelens.run()`) and `:IamLspSimulate` (the statement under
+-- the cursor) show the server's answer in a float: the decision, what blocks it, the deciding
+-- statements.
+--
 -- Neovim 0.11+: `vim.lsp.config('iam_lsp', ...)` + `vim.lsp.enable('iam_lsp')`. Older: nvim-lspconfig
 -- when it is installed, else a FileType autocommand with `vim.lsp.start` (Neovim 0.8+).
 --
@@ -70,6 +74,118 @@ function M.settings(user)
   }
 end
 
+-- The "Simulate" code lens runs the server's `iam-lsp.simulate` command; the server answers the
+-- `workspace/executeCommand` request with the decision, which Neovim would drop. The client's
+-- command handler (below) sends the request itself and shows the answer in a float.
+
+--- The float's lines (markdown) for an `iam-lsp.simulate` answer: the decision, what blocked it,
+--- and the server's text (the deciding statements and why the others did not apply).
+---@param answer table { decision = string, blockedBy = string[], text = string, ... }
+---@return string[]
+function M.simulation_lines(answer)
+  local lines = { ('**%s**'):format(answer.decision or '?') }
+  local blocked = answer.blockedBy or {}
+  if type(blocked) == 'table' and #blocked > 0 then
+    table.insert(lines, 'blocked by: ' .. table.concat(blocked, ', '))
+  end
+  table.insert(lines, '```text')
+  vim.list_extend(lines, vim.split(vim.trim(answer.text or ''), '\n', { plain = true }))
+  table.insert(lines, '```')
+  return lines
+end
+
+--- Shows an `iam-lsp.simulate` answer in a floating window; returns its buffer and window.
+function M.show_simulation(answer)
+  return vim.lsp.util.open_floating_preview(M.simulation_lines(answer), 'markdown', {
+    border = 'rounded',
+    focus_id = 'iam_lsp_simulate',
+    max_width = math.max(40, math.floor(vim.o.columns * 0.8)),
+  })
+end
+
+-- A request from a client: `client:request` on 0.11, `client.request` before.
+local function request(client, method, params, handler, bufnr)
+  if vim.fn.has('nvim-0.11') == 1 then
+    return client:request(method, params, handler, bufnr)
+  end
+  return client.request(method, params, handler, bufnr)
+end
+
+--- The client-side handler of `iam-lsp.simulate` (a lens's command, as `vim.lsp.codelens.run()`
+--- runs it): asks the server and shows the answer.
+---@param command table lsp.Command
+---@param ctx table { client_id = integer, bufnr = integer }
+function M.simulate(command, ctx)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  if not client then
+    return
+  end
+  local params = { command = command.command, arguments = command.arguments }
+  request(client, 'workspace/executeCommand', params, function(err, result)
+    if err then
+      vim.notify('iam-lsp: ' .. (err.message or tostring(err)), vim.log.levels.ERROR)
+    elseif result then
+      M.show_simulation(result)
+    end
+  end, ctx.bufnr)
+end
+
+--- The lens of the statement under the cursor: of the lenses whose statement's range (the
+--- server's `data.statement`) holds the cursor's line, the innermost; else the last one before it.
+---@param lenses table[] lsp.CodeLens[]
+---@param line integer 0-based
+function M.lens_at(lenses, line)
+  local inside, before
+  for _, lens in ipairs(lenses or {}) do
+    local start = lens.range.start.line
+    local statement = type(lens.data) == 'table' and lens.data.statement or nil
+    local stop = statement and statement['end'] and statement['end'].line or start
+    if start <= line then
+      if line <= stop and (not inside or start >= inside.range.start.line) then
+        inside = lens
+      end
+      if not before or start >= before.range.start.line then
+        before = lens
+      end
+    end
+  end
+  return inside or before
+end
+
+--- `:IamLspSimulate`: the "Simulate" lens of the statement under the cursor, resolved and run.
+function M.simulate_at_cursor()
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = vim.lsp.get_clients({ bufnr = bufnr, name = M.name })[1]
+  if not client then
+    vim.notify('iam-lsp: no iam_lsp client in this buffer', vim.log.levels.WARN)
+    return
+  end
+  local line = vim.api.nvim_win_get_cursor(0)[1] - 1
+  local params = { textDocument = vim.lsp.util.make_text_document_params(bufnr) }
+  request(client, 'textDocument/codeLens', params, function(err, lenses)
+    local lens = not err and M.lens_at(lenses, line) or nil
+    if not lens then
+      vim.notify('iam-lsp: no policy statement under the cursor', vim.log.levels.WARN)
+      return
+    end
+    request(client, 'codeLens/resolve', lens, function(resolve_err, resolved)
+      if resolve_err or not (resolved and resolved.command) then
+        vim.notify('iam-lsp: ' .. (resolve_err and resolve_err.message or 'the lens has no command'), vim.log.levels.ERROR)
+        return
+      end
+      M.simulate(resolved.command, { client_id = client.id, bufnr = bufnr })
+    end, bufnr)
+  end, bufnr)
+end
+
+--- Creates `:IamLspSimulate` (once).
+function M.create_user_commands()
+  vim.api.nvim_create_user_command('IamLspSimulate', M.simulate_at_cursor, {
+    desc = 'iam-lsp: simulate the request of the policy statement under the cursor',
+    force = true,
+  })
+end
+
 --- The client configuration: what `vim.lsp.config('iam_lsp', ...)` gets.
 ---@param opts table|nil { cmd = {...}, settings = {...}, and any other vim.lsp.Config field }
 ---@return table
@@ -85,6 +201,7 @@ function M.config(opts)
     -- Sent as `initializationOptions`, and again as `workspace/didChangeConfiguration`.
     init_options = settings,
     settings = settings,
+    commands = { ['iam-lsp.simulate'] = M.simulate },
   }, opts)
 end
 
@@ -160,6 +277,7 @@ end
 --- Older Neovim without nvim-lspconfig: start the client from a FileType autocommand.
 function M.setup_autocmd(opts)
   M.enable_diagnostic_defaults(opts)
+  M.create_user_commands()
   local config = M.config(opts)
   config.root_markers = nil
   local group = vim.api.nvim_create_augroup('iam_lsp', { clear = true })
@@ -184,6 +302,7 @@ end
 --- Older Neovim with nvim-lspconfig.
 function M.setup_lspconfig(opts)
   M.enable_diagnostic_defaults(opts)
+  M.create_user_commands()
   local configs = require('lspconfig.configs')
   local config = M.config(opts)
   config.root_markers = nil
@@ -201,6 +320,7 @@ end
 function M.setup(opts)
   if vim.lsp.config ~= nil and vim.lsp.enable ~= nil then
     M.enable_diagnostic_defaults(opts)
+    M.create_user_commands()
     vim.lsp.config(M.name, M.config(opts))
     vim.lsp.enable(M.name)
   elseif pcall(require, 'lspconfig.configs') then

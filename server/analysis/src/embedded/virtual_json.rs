@@ -256,6 +256,15 @@ impl VirtualJson {
             .any(|p| p.kind == PieceKind::Unknown)
     }
 
+    /// The host ranges of the unresolved parts inside a JSON range, in order.
+    pub fn unknowns_in(&self, json: Range<usize>) -> Vec<Range<usize>> {
+        self.pieces
+            .iter()
+            .filter(|p| p.kind == PieceKind::Unknown && json.start <= p.json.start && p.json.end <= json.end)
+            .map(|p| p.host.clone())
+            .collect()
+    }
+
     /// Whether the JSON range lies inside one exact piece, so that an edit of it is the same
     /// edit of the host text.
     pub fn is_exact(&self, json: Range<usize>) -> bool {
@@ -401,6 +410,9 @@ mod tests {
         assert!(!json.touches_unknown(0..1));
         assert_eq!(&host[json.to_host(14..16)], "${AWS::NoSuch}");
         assert_eq!(&host[json.to_host(all.clone())], "'arn:aws:s3:::${AWS::NoSuch}'");
+        let unknowns: Vec<&str> = json.unknowns_in(all.clone()).into_iter().map(|r| &host[r]).collect();
+        assert_eq!(unknowns, ["${AWS::NoSuch}"]);
+        assert!(json.unknowns_in(1..14).is_empty());
         assert!(!json.is_literal(all));
     }
 
