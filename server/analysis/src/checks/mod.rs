@@ -9,6 +9,7 @@ mod grammar;
 mod principals;
 mod redundancy;
 mod resources;
+mod risk;
 mod security;
 
 use std::cell::RefCell;
@@ -157,7 +158,8 @@ pub fn run(
         security::check(&mut cx, statement);
         bedrock::check(&mut cx, statement);
         redundancy::check_statement(&mut cx, statement);
-        let summary = Summary::of(statement);
+        let risk = risk::check(&mut cx, statement);
+        let summary = Summary::of(statement, risk);
         summaries.push(summary);
         if let Some(cache) = cache.as_deref_mut() {
             cache.keep(&text[span.start..span.end], key, indent, span.start, &cx.out[before..], summary);
@@ -165,6 +167,7 @@ pub fn run(
     }
     grammar::check_sids(&mut cx, policy, &summaries);
     bedrock::check_policy(&mut cx, policy, &summaries);
+    risk::check_policy(&mut cx, policy, &summaries);
     security::check_size(&mut cx, policy);
     redundancy::check(&mut cx, policy, &summaries);
 }
@@ -182,14 +185,16 @@ pub struct Summary {
     scope: u64,
     /// Whether it allows `bedrock:InvokeModel`.
     invokes_models: bool,
+    /// The actions of `risk`'s combinations it grants, one bit each.
+    risk: u64,
 }
 
 impl Summary {
     /// What the statement's text alone decides.
-    fn of(statement: &Statement) -> Summary {
+    fn of(statement: &Statement, risk: u64) -> Summary {
         let sid = statement.sid.filter(|s| !s.value.is_empty()).map(|s| rustc_hash::FxBuildHasher.hash_one(&s.value));
         let (content, scope) = redundancy::hashes(statement);
-        Summary { sid, content, scope, invokes_models: bedrock::invokes_models(statement) }
+        Summary { sid, content, scope, invokes_models: bedrock::invokes_models(statement), risk }
     }
 }
 
