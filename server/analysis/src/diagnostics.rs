@@ -132,6 +132,7 @@ codes! {
     PermissionsManagement = "permissions-management", Info, "An Allow statement of an identity policy granting actions of access level Permissions management (they change who may do what).";
     CredentialExposure = "credential-exposure", Info, "An Allow statement of an identity policy granting actions that return or set credentials (`sts:AssumeRole`, `iam:CreateAccessKey`, ...).";
     PrivilegeEscalation = "privilege-escalation", Info, "An identity policy granting an action, or a set of actions across its statements, known to let the holder raise its own permissions.";
+    DependentActionMissing = "dependent-action-missing", Hint, "An allowed action that AWS documents as needing another (`kms:Decrypt` for `secretsmanager:GetSecretValue` with a customer managed key), in a policy that grants none.";
 }
 
 impl Code {

@@ -250,6 +250,42 @@ impl RiskActions {
     }
 }
 
+/// Actions that need another action to do their work, where AWS documents it
+/// (`knowledge/dependent-actions.json`, with sources and dates).
+#[derive(Deserialize)]
+pub struct DependentActions {
+    pub entries: Vec<Dependency>,
+}
+
+#[derive(Deserialize)]
+pub struct Dependency {
+    /// The actions that need it (`service:Name`).
+    pub actions: Vec<String>,
+    /// The action they need.
+    pub needs: String,
+    /// What it is allowed on, for the message ("the KMS key").
+    pub on: String,
+    /// When AWS says it is needed, for the message ("the secret is encrypted with ...").
+    pub when: String,
+    pub source: String,
+    pub checked: String,
+}
+
+impl DependentActions {
+    pub fn get() -> &'static DependentActions {
+        static TABLE: OnceLock<DependentActions> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            serde_json::from_str(include_str!("../knowledge/dependent-actions.json"))
+                .expect("dependent-actions.json is valid (checked by tests)")
+        })
+    }
+
+    /// The entry for an action (`service:Name`, ignoring case).
+    pub fn of(&self, action: &str) -> Option<&Dependency> {
+        self.entries.iter().find(|e| e.actions.iter().any(|a| a.eq_ignore_ascii_case(action)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,5 +351,18 @@ mod tests {
             assert_eq!(passes, combination.passed_to.is_some(), "{:?}", combination.actions);
         }
         assert!(table.combinations().count() >= 5);
+    }
+    #[test]
+    fn dependent_actions_load_with_sources_and_name_catalog_actions() {
+        let table = DependentActions::get();
+        let catalog = crate::Catalog::get();
+        for entry in &table.entries {
+            for action in entry.actions.iter().chain([&entry.needs]) {
+                assert!(catalog.action(action).is_some(), "{action} is not in the catalog");
+            }
+            assert!(entry.source.starts_with("https://docs.aws.amazon.com/") && entry.checked.len() == 10);
+        }
+        assert_eq!(table.of("SecretsManager:getsecretvalue").map(|e| e.needs.as_str()), Some("kms:Decrypt"));
+        assert!(table.of("secretsmanager:DescribeSecret").is_none());
     }
 }
