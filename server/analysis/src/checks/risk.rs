@@ -171,7 +171,7 @@ pub fn check(cx: &mut Ctx, statement: &Statement) -> u64 {
             continue;
         }
         let named: Vec<String> = entries.iter().map(|(entry, listed)| describe(entry, listed)).collect();
-        let message = format!("This statement lets the holder {what}: {}{after}; {tail}", named.join(", "));
+        let message = format!("this statement lets the holder {what}: {}{after}; {tail}", named.join(", "));
         cx.push(Diagnostic::new(code, range, message));
     }
     combination_slots(statement, &granted)
@@ -273,7 +273,7 @@ pub fn check_policy(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
             continue;
         };
         let who = if involved.len() == 1 {
-            format!("This statement's {}", combination.actions.join(", "))
+            format!("this statement's {}", combination.actions.join(", "))
         } else {
             let parts: Vec<String> = involved
                 .iter()
@@ -292,7 +292,7 @@ pub fn check_policy(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
                     format!("{statement} ({})", names.join(", "))
                 })
                 .collect();
-            format!("Together, {}", join_and(&parts))
+            format!("together, {}", join_and(&parts))
         };
         let fix = if combination.passed_to.is_some() {
             "limit `iam:PassRole` to roles with no more permissions than the holder's"
