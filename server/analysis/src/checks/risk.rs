@@ -149,7 +149,7 @@ pub fn check(cx: &mut Ctx, statement: &Statement) -> u64 {
             Code::PrivilegeEscalation,
             "raise its own permissions (known privilege escalation)",
             "",
-            "grant these only to administrators, or scope `Resource` to the users, groups, roles and policies the holder manages",
+            "grant these only to administrators, or scope `Resource` to what the holder manages",
         ),
         (
             Class::Credentials,
