@@ -131,22 +131,30 @@ fn check_fixes(path: &Path, text: &str, options: &Options, diagnostics: &[Diagno
 /// 3)`, changes when the fix removes an earlier one). Those left unmatched are new: a
 /// duplicate of an entry already listed, a finding about the text the fix wrote.
 ///
-/// One kind is not the fix's doing: a fix that turns an entry naming nothing (an unknown
-/// action, service prefix or Region) into a real one lets the checks that need to know what
-/// it names run for the first time, and what they then find about the rest of the statement
-/// (`"Resource": "*"` where the action takes ARNs, a resource that does not fit the action,
-/// the Regions an inference profile reaches, what the knowledge base it now queries needs)
-/// was wrong or true before the fix; it is revealed, not created.
+/// One kind is not the fix's doing: a fix that turns an entry naming nothing (an action
+/// without `service:`, an unknown action, service prefix or Region) into a real one lets
+/// the checks that need to know what it names run for the first time, and what they then
+/// find about the rest of the statement (`"Resource": "*"` where the action takes ARNs, a
+/// resource that does not fit the action, the Regions an inference profile reaches, what
+/// the knowledge base it now queries needs, the risk class of the action it now names) was
+/// wrong or true before the fix; it is revealed, not created.
 fn new_findings<'a>(
     before: &[Diagnostic],
     fixed: &Diagnostic,
     fix: &Fix,
     after: &'a [Diagnostic],
 ) -> Vec<&'a Diagnostic> {
-    const NAMES_NOTHING: [Code; 4] =
-        [Code::UnknownAction, Code::UnknownService, Code::ApiNameAsPrefix, Code::ArnRegionUnknown];
-    const REVEALED: [Code; 4] =
-        [Code::ResourceStar, Code::ActionResourceMismatch, Code::BedrockCrossRegion, Code::BedrockKnowledgeBaseRole];
+    const NAMES_NOTHING: [Code; 5] =
+        [Code::ActionSyntax, Code::UnknownAction, Code::UnknownService, Code::ApiNameAsPrefix, Code::ArnRegionUnknown];
+    const REVEALED: [Code; 7] = [
+        Code::ResourceStar,
+        Code::ActionResourceMismatch,
+        Code::BedrockCrossRegion,
+        Code::BedrockKnowledgeBaseRole,
+        Code::PermissionsManagement,
+        Code::CredentialExposure,
+        Code::PrivilegeEscalation,
+    ];
     let mut unmatched: Vec<&Diagnostic> = before.iter().filter(|d| *d != fixed).collect();
     let mut new: Vec<&Diagnostic> = after
         .iter()

@@ -87,7 +87,10 @@ const services = prefixes.map((prefix) => {
     description: a.description,
     // Alternatives, not all required; a few actions list one type twice.
     resourceTypes: [...new Set(a.resourceTypes.map((r) => r.name))],
-    conditionKeys: a.conditionKeys,
+    // The action's own keys and those its rows list per resource type (the Service
+    // Authorization Reference's "Condition keys" column of the resource-type row: `ecs:cluster`
+    // for `ecs:UpdateService` on a service), which apply when the request names that resource.
+    conditionKeys: [...new Set([...a.conditionKeys, ...a.resourceTypes.flatMap((r) => r.conditionKeys ?? [])])],
   }));
   const resourceTypes = Object.values(readJson(join(data, "resourceTypes", `${prefix}.json`))).map((r) => ({
     name: r.key,

@@ -129,6 +129,10 @@ codes! {
     ScpDeniesInferenceRegion = "scp-denies-inference-region", Warning, "A cross-Region inference profile allowed in an identity policy whose destination Regions an SCP of the workspace denies.";
     UnusedSuppression = "unused-suppression", Warning, "A suppression (`# iam-lsp: ignore[code] reason` comment or `Metadata` `iam-lsp` `ignore_checks` entry) that suppresses no finding.";
     SuppressionInvalid = "suppression-invalid", Warning, "A suppression that names no iam-lsp code, or a suppression comment without a reason.";
+    PermissionsManagement = "permissions-management", Info, "An Allow statement of an identity policy granting actions of access level Permissions management (they change who may do what).";
+    CredentialExposure = "credential-exposure", Info, "An Allow statement of an identity policy granting actions that return or set credentials (`sts:AssumeRole`, `iam:CreateAccessKey`, ...).";
+    PrivilegeEscalation = "privilege-escalation", Info, "An identity policy granting an action, or a set of actions across its statements, known to let the holder raise its own permissions.";
+    DependentActionMissing = "dependent-action-missing", Hint, "An allowed action that AWS documents as needing another (`kms:Decrypt` for `secretsmanager:GetSecretValue` with a customer managed key), in a policy that grants none.";
 }
 
 impl Code {

@@ -196,6 +196,96 @@ impl ResourcePolicyServices {
     }
 }
 
+/// Actions that return credentials and actions (alone or together) known to let the holder
+/// raise its own permissions (`knowledge/risk-actions.json`, with their sources).
+#[derive(Deserialize)]
+pub struct RiskActions {
+    pub credentials: Vec<CredentialAction>,
+    pub escalation: Vec<Escalation>,
+}
+
+#[derive(Deserialize)]
+pub struct CredentialAction {
+    pub action: String,
+    /// What the caller gets (or sets), for the message.
+    pub returns: String,
+    pub source: String,
+    pub checked: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Escalation {
+    pub actions: Vec<String>,
+    /// The service principal an `iam:PassRole` of the set passes the role to.
+    pub passed_to: Option<String>,
+    /// How the holder gains permissions, for the message.
+    pub how: String,
+    pub source: String,
+    pub checked: String,
+}
+
+impl RiskActions {
+    pub fn get() -> &'static RiskActions {
+        static TABLE: OnceLock<RiskActions> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            serde_json::from_str(include_str!("../knowledge/risk-actions.json"))
+                .expect("risk-actions.json is valid (checked by tests)")
+        })
+    }
+
+    /// The credential entry of an action (`service:Name`, ignoring case).
+    pub fn credential(&self, action: &str) -> Option<&CredentialAction> {
+        self.credentials.iter().find(|c| c.action.eq_ignore_ascii_case(action))
+    }
+
+    /// The single-action escalation entry of an action (`service:Name`, ignoring case).
+    pub fn escalation(&self, action: &str) -> Option<&Escalation> {
+        self.escalation.iter().find(|e| matches!(e.actions.as_slice(), [one] if one.eq_ignore_ascii_case(action)))
+    }
+
+    /// The escalations that take several actions, granted together across a policy.
+    pub fn combinations(&self) -> impl Iterator<Item = &Escalation> {
+        self.escalation.iter().filter(|e| e.actions.len() > 1)
+    }
+}
+
+/// Actions that need another action to do their work, where AWS documents it
+/// (`knowledge/dependent-actions.json`, with sources and dates).
+#[derive(Deserialize)]
+pub struct DependentActions {
+    pub entries: Vec<Dependency>,
+}
+
+#[derive(Deserialize)]
+pub struct Dependency {
+    /// The actions that need it (`service:Name`).
+    pub actions: Vec<String>,
+    /// The action they need.
+    pub needs: String,
+    /// What it is allowed on, for the message ("the KMS key").
+    pub on: String,
+    /// When AWS says it is needed, for the message ("the secret is encrypted with ...").
+    pub when: String,
+    pub source: String,
+    pub checked: String,
+}
+
+impl DependentActions {
+    pub fn get() -> &'static DependentActions {
+        static TABLE: OnceLock<DependentActions> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            serde_json::from_str(include_str!("../knowledge/dependent-actions.json"))
+                .expect("dependent-actions.json is valid (checked by tests)")
+        })
+    }
+
+    /// The entry for an action (`service:Name`, ignoring case).
+    pub fn of(&self, action: &str) -> Option<&Dependency> {
+        self.entries.iter().find(|e| e.actions.iter().any(|a| a.eq_ignore_ascii_case(action)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,5 +329,40 @@ mod tests {
         let from_oregon = table.destinations("us", "anthropic.claude-3-haiku-20240307-v1:0", "us-west-2", catalog);
         assert_eq!(from_oregon, ["us-east-1", "us-west-2"]);
         assert!(table.destinations("global", "anthropic.claude-new-v9:0", "*", catalog).len() > 20);
+    }
+    #[test]
+    fn risk_actions_load_with_sources_and_name_catalog_actions() {
+        let table = RiskActions::get();
+        let catalog = crate::Catalog::get();
+        let named = table
+            .credentials
+            .iter()
+            .map(|c| (&c.action, &c.source, &c.checked))
+            .chain(table.escalation.iter().flat_map(|e| e.actions.iter().map(move |a| (a, &e.source, &e.checked))));
+        for (action, source, checked) in named {
+            assert!(catalog.action(action).is_some(), "{action} is not in the catalog");
+            assert!(source.starts_with("https://") && checked.len() == 10, "{action}");
+        }
+        assert!(table.credential("STS:assumerole").is_some() && table.credential("iam:PassRole").is_none());
+        assert!(table.escalation("iam:attachrolepolicy").is_some() && table.escalation("iam:PassRole").is_none());
+        // A combination's `iam:PassRole` says which service it passes the role to.
+        for combination in table.combinations() {
+            let passes = combination.actions.iter().any(|a| a == "iam:PassRole");
+            assert_eq!(passes, combination.passed_to.is_some(), "{:?}", combination.actions);
+        }
+        assert!(table.combinations().count() >= 5);
+    }
+    #[test]
+    fn dependent_actions_load_with_sources_and_name_catalog_actions() {
+        let table = DependentActions::get();
+        let catalog = crate::Catalog::get();
+        for entry in &table.entries {
+            for action in entry.actions.iter().chain([&entry.needs]) {
+                assert!(catalog.action(action).is_some(), "{action} is not in the catalog");
+            }
+            assert!(entry.source.starts_with("https://docs.aws.amazon.com/") && entry.checked.len() == 10);
+        }
+        assert_eq!(table.of("SecretsManager:getsecretvalue").map(|e| e.needs.as_str()), Some("kms:Decrypt"));
+        assert!(table.of("secretsmanager:DescribeSecret").is_none());
     }
 }

@@ -5,10 +5,12 @@ pub(crate) mod actions;
 mod bedrock;
 mod condition_logic;
 mod conditions;
+mod dependent_actions;
 mod grammar;
 mod principals;
 mod redundancy;
 mod resources;
+mod risk;
 mod security;
 
 use std::cell::RefCell;
@@ -157,7 +159,9 @@ pub fn run(
         security::check(&mut cx, statement);
         bedrock::check(&mut cx, statement);
         redundancy::check_statement(&mut cx, statement);
-        let summary = Summary::of(statement);
+        let risk = risk::check(&mut cx, statement);
+        let dependents = dependent_actions::summarize(&cx, statement);
+        let summary = Summary::of(statement, risk, dependents);
         summaries.push(summary);
         if let Some(cache) = cache.as_deref_mut() {
             cache.keep(&text[span.start..span.end], key, indent, span.start, &cx.out[before..], summary);
@@ -165,6 +169,8 @@ pub fn run(
     }
     grammar::check_sids(&mut cx, policy, &summaries);
     bedrock::check_policy(&mut cx, policy, &summaries);
+    risk::check_policy(&mut cx, policy, &summaries);
+    dependent_actions::check_policy(&mut cx, policy, &summaries);
     security::check_size(&mut cx, policy);
     redundancy::check(&mut cx, policy, &summaries);
 }
@@ -182,14 +188,19 @@ pub struct Summary {
     scope: u64,
     /// Whether it allows `bedrock:InvokeModel`.
     invokes_models: bool,
+    /// The actions of `risk`'s combinations it grants, one bit each.
+    risk: u64,
+    /// The actions of `dependent_actions` its actions need, and those it grants, one bit each.
+    needs: u16,
+    grants_needed: u16,
 }
 
 impl Summary {
     /// What the statement's text alone decides.
-    fn of(statement: &Statement) -> Summary {
+    fn of(statement: &Statement, risk: u64, (needs, grants_needed): (u16, u16)) -> Summary {
         let sid = statement.sid.filter(|s| !s.value.is_empty()).map(|s| rustc_hash::FxBuildHasher.hash_one(&s.value));
         let (content, scope) = redundancy::hashes(statement);
-        Summary { sid, content, scope, invokes_models: bedrock::invokes_models(statement) }
+        Summary { sid, content, scope, invokes_models: bedrock::invokes_models(statement), risk, needs, grants_needed }
     }
 }
 

@@ -64,17 +64,28 @@ fn full_admin(cx: &mut Ctx, statement: &Statement) {
     if matches!(cx.kind, PolicyKind::Scp | PolicyKind::Rcp | PolicyKind::Boundary) {
         return; // `FullAWSAccess`-style SCPs, `RCPFullAWSAccess` and boundaries only set a ceiling
     }
-    let Some(actions) = &statement.action else { return };
-    let Some(all) = actions.items.iter().find(|a| a.value == "*" || a.value == "*:*") else { return };
-    let everything =
-        statement.resource.as_ref().is_some_and(|r| r.items.iter().any(|i| arn::is_all_wildcard(&i.value)));
-    if everything && statement.condition.is_none() {
+    if let Some(all) = full_admin_entry(statement) {
         cx.push(Diagnostic::new(
             Code::FullAdmin,
             all.range,
             "`Allow` of every action on every resource is full administrator access: grant the actions this principal needs",
         ));
     }
+}
+
+/// The `*` entry of an Allow statement of every action on every resource without a
+/// condition, if it is one.
+fn full_admin_entry<'a>(statement: &Statement<'a>) -> Option<&'a StringLit> {
+    let all = statement.action.as_ref()?.items.iter().copied().find(|a| a.value == "*" || a.value == "*:*")?;
+    let everything =
+        statement.resource.as_ref().is_some_and(|r| r.items.iter().any(|i| arn::is_all_wildcard(&i.value)));
+    (everything && statement.condition.is_none()).then_some(all)
+}
+
+/// Whether the statement grants every action on every resource without a condition (what
+/// `full-admin` reports in the kinds that grant).
+pub(super) fn is_full_admin(statement: &Statement) -> bool {
+    statement.effect == Some(Effect::Allow) && full_admin_entry(statement).is_some()
 }
 
 fn pass_role(cx: &mut Ctx, statement: &Statement, keys: &[String]) {
