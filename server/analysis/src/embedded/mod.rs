@@ -199,6 +199,7 @@ mod tests {
             "%",
             "@",
             "x",
+            "\r",
             "s3:",
             "Sid: S\n",
             "Metadata:\n  iam-lsp:\n    config:\n      ignore_checks: [resource-star]\n",

@@ -144,10 +144,11 @@ fn column_of(text: &str, at: usize) -> Option<usize> {
 /// right of the key: then no line can end the resource or start another, and the lines parse
 /// alone as they do in the template.
 fn lines_inside(fragment: &str, column: usize) -> bool {
-    fragment.split('\n').skip(1).all(|line| {
+    // YAML breaks lines at `\r` too (a CRLF's empty piece is a blank line)
+    fragment.split(['\r', '\n']).skip(1).all(|line| {
         let indent = line.bytes().take_while(|&b| b == b' ').count();
         let rest = &line[indent..];
-        rest.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r')) || rest.starts_with('#') || indent > column
+        rest.bytes().all(|b| matches!(b, b' ' | b'\t')) || rest.starts_with('#') || indent > column
     })
 }
 
@@ -387,6 +388,9 @@ Outputs:
             "            Resource: !Sub '${Bucket.Arn}/*'\n  Writer",
             "            Resource: !Sub '${Bucket.Arn}/*'\nParameters: {}\n  Writer"
         ));
+        // the same after a line break of YAML's that is not `\n`
+        assert!(!by_resource("s3:GetObject\n", "s3:GetObject\r  Other: {Type: AWS::SNS::Topic}\n"));
+        assert!(!by_resource("s3:GetObject\n", "s3:GetObject\r# note\rParameters: {}\n"));
         // a syntax error; an anchor
         assert!(!by_resource("s3:GetObject", "[s3:GetObject"));
         assert!(!by_resource("Action: s3:GetObject", "Action: &a s3:GetObject"));
