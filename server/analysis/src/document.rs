@@ -315,7 +315,13 @@ impl Document {
             Language::Json | Language::TerraformJson => Vec::new(),
         };
         written.extend(host.suppressions.iter().cloned());
-        let policies: Vec<_> = host.policies.iter().filter_map(|p| Some((p, p.document.policy()?))).collect();
+        // The statements' `Sid`s are read only by ignores that name one: each version of a
+        // large template would otherwise model every policy again.
+        let by_sid = self.options.ignores.iter().any(|i| i.sid.is_some());
+        let policies: Vec<_> = match by_sid {
+            true => host.policies.iter().filter_map(|p| Some((p, p.document.policy()?))).collect(),
+            false => Vec::new(),
+        };
         let statements: Vec<(TextRange, &str)> = policies
             .iter()
             .flat_map(|(p, policy)| {
