@@ -115,32 +115,25 @@ impl Host {
         let Some(mut skeleton) = host.skeleton.take() else { return Err(Arc::new(host)) };
         let Some(replaced) = skeleton.apply(plan, text) else { return Err(Arc::new(host)) };
         let Replaced { policies, generated, suppressions, top_suppressions, extraction } = replaced;
-        let kept = |i: usize, r: &Range<usize>| i < r.start || i >= r.end;
+        // The edited resource's parts go first: they may hold the change, which no shift moves.
+        let previous: Vec<HostPolicy> = host.policies.drain(policies.clone()).collect();
+        host.generated.drain(generated.clone());
+        host.suppressions.drain(suppressions.clone());
+        let whole = |i: usize| (i < top_suppressions).then_some(text.len());
         let moved = host
             .policies
             .iter_mut()
-            .enumerate()
-            .filter(|(i, _)| kept(*i, &policies))
-            .all(|(_, p)| change.shift(&mut p.policy.host) && p.policy.json.shift_host(|r| change.shift(r)))
-            && host
-                .generated
-                .iter_mut()
-                .enumerate()
-                .filter(|(i, _)| kept(*i, &generated))
-                .all(|(_, r)| change.shift(r))
-            && host
-                .suppressions
-                .iter_mut()
-                .enumerate()
-                .filter(|(i, _)| kept(*i, &suppressions))
-                .all(|(i, w)| change.shift_written(w, (i < top_suppressions).then_some(text.len())));
+            .all(|p| change.shift(&mut p.policy.host) && p.policy.json.shift_host(|r| change.shift(r)))
+            && host.generated.iter_mut().all(|r| change.shift(r))
+            && host.suppressions.iter_mut().enumerate().all(|(i, w)| change.shift_written(w, whole(i)));
         if !moved {
+            host.policies.splice(policies.start..policies.start, previous);
             return Err(Arc::new(host));
         }
-        let new = documents(extraction.policies, options, &host.policies[policies.clone()]);
-        host.policies.splice(policies, new);
-        host.generated.splice(generated, extraction.generated);
-        host.suppressions.splice(suppressions, extraction.suppressions);
+        let new = documents(extraction.policies, options, &previous);
+        host.policies.splice(policies.start..policies.start, new);
+        host.generated.splice(generated.start..generated.start, extraction.generated);
+        host.suppressions.splice(suppressions.start..suppressions.start, extraction.suppressions);
         host.skeleton = Some(skeleton);
         Ok(Arc::new(host))
     }
