@@ -115,6 +115,40 @@ impl Document {
         Document { text, line_index, tree, options, language, host, findings, analysis: OnceLock::new() }
     }
 
+    /// The next version of a host file: its host re-extracted by the part the edit touched
+    /// where [`Host::edited`] can, in full otherwise (reusing the policies' documents).
+    fn next(
+        old: &str,
+        text: String,
+        tree: Tree,
+        options: Options,
+        findings: Arc<Mutex<Findings>>,
+        language: Language,
+        host: Option<Arc<Host>>,
+    ) -> Document {
+        let host = match host {
+            Some(host) if language == Language::Yaml => match Host::edited(host, old, &text, &options) {
+                Ok(host) => {
+                    let line_index = LineIndex::new(&text);
+                    let host = Some(host);
+                    return Document {
+                        text,
+                        line_index,
+                        tree,
+                        options,
+                        language,
+                        host,
+                        findings,
+                        analysis: OnceLock::new(),
+                    };
+                }
+                Err(host) => Some(host),
+            },
+            host => host,
+        };
+        Document::assemble(text, tree, options, findings, language, host.as_deref())
+    }
+
     /// The policies of a host file; `None` for a policy document or any other file.
     pub fn host(&self) -> Option<&Host> {
         self.host.as_deref()
@@ -131,7 +165,7 @@ impl Document {
         if language.is_json() {
             tree.update(&old, &text);
         }
-        Document::assemble(text, tree, options, findings, language, host.as_deref())
+        Document::next(&old, text, tree, options, findings, language, host)
     }
 
     /// [`Document::edit`] for a version still in use elsewhere (its tree is copied).
@@ -140,7 +174,8 @@ impl Document {
         if self.language.is_json() {
             tree.update(&self.text, &text);
         }
-        Document::assemble(text, tree, self.options.clone(), self.findings.clone(), self.language, self.host())
+        let (options, findings) = (self.options.clone(), self.findings.clone());
+        Document::next(&self.text, text, tree, options, findings, self.language, self.host.clone())
     }
 
     /// The next version of a document that some other holder may still be reading: taken
@@ -280,7 +315,13 @@ impl Document {
             Language::Json | Language::TerraformJson => Vec::new(),
         };
         written.extend(host.suppressions.iter().cloned());
-        let policies: Vec<_> = host.policies.iter().filter_map(|p| Some((p, p.document.policy()?))).collect();
+        // The statements' `Sid`s are read only by ignores that name one: each version of a
+        // large template would otherwise model every policy again.
+        let by_sid = self.options.ignores.iter().any(|i| i.sid.is_some());
+        let policies: Vec<_> = match by_sid {
+            true => host.policies.iter().filter_map(|p| Some((p, p.document.policy()?))).collect(),
+            false => Vec::new(),
+        };
         let statements: Vec<(TextRange, &str)> = policies
             .iter()
             .flat_map(|(p, policy)| {

@@ -177,7 +177,21 @@ pub(crate) mod properties {
 
     /// Replaces `delete` bytes at `at` (both moved out to character boundaries) with `insert`.
     pub(crate) fn edit(text: &mut String, at: prop::sample::Index, delete: usize, insert: &str) {
-        let mut start = at.index(text.len() + 1);
+        edit_at(text, Offset::Index(at), delete, insert);
+    }
+
+    /// Where [`edit_at`] edits: anywhere in the text, or at (about) an offset.
+    pub(crate) enum Offset {
+        Index(prop::sample::Index),
+        At(usize),
+    }
+
+    /// [`edit`] at an offset chosen by the caller.
+    pub(crate) fn edit_at(text: &mut String, at: Offset, delete: usize, insert: &str) {
+        let mut start = match at {
+            Offset::Index(at) => at.index(text.len() + 1),
+            Offset::At(offset) => offset.min(text.len()),
+        };
         while !text.is_char_boundary(start) {
             start -= 1;
         }

@@ -136,18 +136,18 @@ fn split_codes(text: &str, list: Range<usize>) -> Vec<Range<usize>> {
 }
 
 /// The `Metadata` suppressions of a CloudFormation template: each resource's apply to the
-/// resource, the template's own to the whole file.
-pub fn metadata(root: &Node, text_len: usize) -> Vec<Written> {
-    let mut out = Vec::new();
+/// resource (`resource_metadata`), the template's own to the whole file.
+pub(crate) fn template_metadata(root: &Node, text_len: usize, out: &mut Vec<Written>) {
     if let Some(meta) = root.get("Metadata") {
-        from_metadata(meta, 0..text_len, &mut out);
+        from_metadata(meta, 0..text_len, out);
     }
-    for (_, resource) in root.get("Resources").and_then(Node::map).unwrap_or_default() {
-        if let Some(meta) = resource.get("Metadata") {
-            from_metadata(meta, resource.range.clone(), &mut out);
-        }
+}
+
+/// The suppressions of one resource's `Metadata` (for the findings in it).
+pub(crate) fn resource_metadata(resource: &Node, out: &mut Vec<Written>) {
+    if let Some(meta) = resource.get("Metadata") {
+        from_metadata(meta, resource.range.clone(), out);
     }
-    out
 }
 
 fn from_metadata(meta: &Node, scope: Range<usize>, out: &mut Vec<Written>) {

@@ -2,6 +2,7 @@
 //! where their policy documents sit, of which kind, and their intrinsic functions resolved to
 //! realistic values so that every check reads them as literal text.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -12,6 +13,10 @@ use super::node::{self, Node, NodeKind};
 use super::virtual_json::VirtualJsonBuilder;
 use super::{EmbeddedPolicy, Extraction};
 use crate::PolicyKind;
+
+pub(crate) mod incremental;
+
+pub(crate) use incremental::Skeleton;
 
 /// The account, Region and partition that pseudo parameters resolve to: plausible values
 /// that every ARN check accepts.
@@ -51,18 +56,22 @@ pub fn is_template(root: &Node) -> bool {
     })
 }
 
-/// The policies of a YAML template.
+/// The policies of a YAML template, with what lets the next version re-extract only the
+/// resource an edit falls in ([`Skeleton`]).
 pub fn extract_yaml(text: &str) -> Option<Extraction> {
     if !may_be_template(text) {
         return None;
     }
-    let (root, errors) = node::parse_yaml(text);
-    let root = root?;
+    let parsed = node::parse_yaml_anchored(text);
+    let root = parsed.root?;
     if !is_template(&root) {
         return None;
     }
-    let mut extraction = extract(text, &root);
-    drop_broken(&mut extraction, errors);
+    let (mut extraction, counts) = extract_counted(text, &root);
+    if parsed.errors.is_empty() && !parsed.anchored {
+        extraction.skeleton = Skeleton::new(text, &root, counts).map(Box::new);
+    }
+    drop_broken(&mut extraction, parsed.errors);
     Some(extraction)
 }
 
@@ -128,7 +137,11 @@ fn policy_properties(resource_type: &str) -> &'static [(&'static str, PolicyKind
 struct Resource<'n> {
     logical_id: &'n str,
     resource_type: &'n str,
-    node: &'n Node,
+    /// The name it gets ([`resource_name`]): what `Ref` and `Fn::GetAtt` of it read.
+    name: Cow<'n, str>,
+    /// `None` for a resource whose policies are not being extracted (kept from the previous
+    /// version: only its id, type and name are read).
+    node: Option<&'n Node>,
 }
 
 /// What a template's intrinsics can look up.
@@ -138,15 +151,45 @@ struct Template<'n> {
     parameters: HashMap<&'n str, &'n Node>,
     mappings: Option<&'n Node>,
     resources: HashMap<&'n str, Resource<'n>>,
-    /// Logical ids in the template's order.
-    order: Vec<&'n str>,
 }
 
 fn extract(text: &str, root: &Node) -> Extraction {
+    extract_counted(text, root).0
+}
+
+/// What one entry of `Resources` added to an extraction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Counts {
+    policies: usize,
+    generated: usize,
+    suppressions: usize,
+}
+
+/// A template's policies and `Metadata` suppressions, and what each entry of `Resources` (in
+/// order) added: the policies and suppressions of the entries follow one another.
+fn extract_counted(text: &str, root: &Node) -> (Extraction, Vec<Counts>) {
     let template = Template::new(text, root, None);
-    let mut extraction = template.extract();
-    extraction.suppressions = crate::suppress::metadata(root, text.len());
-    extraction
+    let mut extraction = Extraction::default();
+    crate::suppress::template_metadata(root, text.len(), &mut extraction.suppressions);
+    let entries = root.get("Resources").and_then(Node::map).unwrap_or_default();
+    let mut counts = Vec::with_capacity(entries.len());
+    for (key, node) in entries {
+        let before = Counts {
+            policies: extraction.policies.len(),
+            generated: extraction.generated.len(),
+            suppressions: extraction.suppressions.len(),
+        };
+        if let (Some(logical_id), Some(_)) = (key.str(), node.get("Type").and_then(Node::str)) {
+            template.extract_resource(logical_id, &mut extraction);
+        }
+        crate::suppress::resource_metadata(node, &mut extraction.suppressions);
+        counts.push(Counts {
+            policies: extraction.policies.len() - before.policies,
+            generated: extraction.generated.len() - before.generated,
+            suppressions: extraction.suppressions.len() - before.suppressions,
+        });
+    }
+    (extraction, counts)
 }
 
 /// The statements of a Serverless service (`provider.iam.role.statements`, or the older
@@ -174,18 +217,27 @@ pub(crate) fn extract_serverless(text: &str, root: &Node) -> Extraction {
 
 impl<'n> Template<'n> {
     fn new(text: &'n str, root: &'n Node, serverless: Option<&'n Node>) -> Template<'n> {
-        let entries = |key: &str| root.get(key).and_then(Node::map).unwrap_or(&[]);
-        let parameters = entries("Parameters").iter().filter_map(|(k, v)| Some((k.str()?, v))).collect();
         let mut resources = HashMap::new();
-        let mut order = Vec::new();
-        for (key, node) in entries("Resources") {
+        for (key, node) in root.get("Resources").and_then(Node::map).unwrap_or(&[]) {
             let (Some(logical_id), Some(resource_type)) = (key.str(), node.get("Type").and_then(Node::str)) else {
                 continue;
             };
-            resources.insert(logical_id, Resource { logical_id, resource_type, node });
-            order.push(logical_id);
+            let name = Cow::Owned(resource_name(logical_id, resource_type, node));
+            resources.insert(logical_id, Resource { logical_id, resource_type, name, node: Some(node) });
         }
-        Template { text, serverless, parameters, mappings: root.get("Mappings"), resources, order }
+        Template::with(text, root.get("Parameters"), root.get("Mappings"), resources, serverless)
+    }
+
+    fn with(
+        text: &'n str,
+        parameters: Option<&'n Node>,
+        mappings: Option<&'n Node>,
+        resources: HashMap<&'n str, Resource<'n>>,
+        serverless: Option<&'n Node>,
+    ) -> Template<'n> {
+        let parameters =
+            parameters.and_then(Node::map).unwrap_or(&[]).iter().filter_map(|(k, v)| Some((k.str()?, v))).collect();
+        Template { text, serverless, parameters, mappings, resources }
     }
 
     /// A policy made of a list of statements (SAM and Serverless write no document around
@@ -245,58 +297,50 @@ impl<'n> Template<'n> {
         }
     }
 
-    fn extract(&self) -> Extraction {
+    /// Adds the policies of the resource `logical_id` (in `resources`, with its node).
+    fn extract_resource(&self, logical_id: &str, extraction: &mut Extraction) {
         let template = self;
-        let mut extraction = Extraction::default();
-        for &logical_id in &self.order {
-            let resource = &template.resources[logical_id];
-            let Some(properties) = resource.node.get("Properties") else { continue };
-            let origin = |property: &str, kind: PolicyKind| {
-                format!("{} `{}` {} ({})", resource.resource_type, logical_id, property, kind.with_article())
+        let Some(resource) = template.resources.get(logical_id) else { return };
+        let Some(properties) = resource.node.and_then(|n| n.get("Properties")) else { return };
+        let logical_id = resource.logical_id;
+        let origin = |property: &str, kind: PolicyKind| {
+            format!("{} `{}` {} ({})", resource.resource_type, logical_id, property, kind.with_article())
+        };
+        if resource.resource_type == "AWS::Organizations::Policy" {
+            let kind = match properties.get("Type").and_then(Node::str) {
+                Some("SERVICE_CONTROL_POLICY") => PolicyKind::Scp,
+                Some("RESOURCE_CONTROL_POLICY") => PolicyKind::Rcp,
+                _ => return,
             };
-            if resource.resource_type == "AWS::Organizations::Policy" {
-                let kind = match properties.get("Type").and_then(Node::str) {
-                    Some("SERVICE_CONTROL_POLICY") => PolicyKind::Scp,
-                    Some("RESOURCE_CONTROL_POLICY") => PolicyKind::Rcp,
-                    _ => continue,
-                };
-                if let Some(doc) = properties.get("Content") {
-                    template.policy(&mut extraction, doc, kind, logical_id, origin("Content", kind));
-                }
+            if let Some(doc) = properties.get("Content") {
+                template.policy(extraction, doc, kind, logical_id, origin("Content", kind));
+            }
+            return;
+        }
+        for &(property, kind) in policy_properties(resource.resource_type) {
+            let Some(value) = properties.get(property) else { continue };
+            if property != "Policies" {
+                template.policy(extraction, value, kind, logical_id, origin(property, kind));
                 continue;
             }
-            for &(property, kind) in policy_properties(resource.resource_type) {
-                let Some(value) = properties.get(property) else { continue };
-                if property != "Policies" {
-                    template.policy(&mut extraction, value, kind, logical_id, origin(property, kind));
+            let sam = resource.resource_type.starts_with("AWS::Serverless::");
+            for item in value.seq().map(<[Node]>::to_vec).unwrap_or_else(|| vec![value.clone()]).iter() {
+                if sam {
+                    super::sam::policy_item(&template.view(), extraction, item, logical_id, resource.resource_type);
                     continue;
                 }
-                let sam = resource.resource_type.starts_with("AWS::Serverless::");
-                for item in value.seq().map(<[Node]>::to_vec).unwrap_or_else(|| vec![value.clone()]).iter() {
-                    if sam {
-                        super::sam::policy_item(
-                            &template.view(),
-                            &mut extraction,
-                            item,
-                            logical_id,
-                            resource.resource_type,
-                        );
-                        continue;
-                    }
-                    let Some(doc) = item.get("PolicyDocument") else { continue };
-                    let name = item.get("PolicyName").and_then(Node::str).unwrap_or("");
-                    let origin = format!(
-                        "{} `{}` Policies `{}` ({})",
-                        resource.resource_type,
-                        logical_id,
-                        name,
-                        kind.with_article()
-                    );
-                    template.policy(&mut extraction, doc, kind, logical_id, origin);
-                }
+                let Some(doc) = item.get("PolicyDocument") else { continue };
+                let name = item.get("PolicyName").and_then(Node::str).unwrap_or("");
+                let origin = format!(
+                    "{} `{}` Policies `{}` ({})",
+                    resource.resource_type,
+                    logical_id,
+                    name,
+                    kind.with_article()
+                );
+                template.policy(extraction, doc, kind, logical_id, origin);
             }
         }
-        extraction
     }
 }
 
@@ -1131,15 +1175,13 @@ fn underlying(resource_type: &str) -> &str {
 
 /// The name a resource gets: its `<Type>Name` property when written plainly, else its
 /// logical id.
-fn resource_name(resource: &Resource) -> String {
-    let short = underlying(resource.resource_type).rsplit("::").next().unwrap_or("");
-    resource
-        .node
-        .get("Properties")
+fn resource_name(logical_id: &str, resource_type: &str, node: &Node) -> String {
+    let short = underlying(resource_type).rsplit("::").next().unwrap_or("");
+    node.get("Properties")
         .and_then(|p| p.get(&format!("{short}Name")))
         .and_then(|n| if n.tag.is_none() { n.str() } else { None })
         .filter(|n| !n.is_empty())
-        .unwrap_or(resource.logical_id)
+        .unwrap_or(logical_id)
         .to_string()
 }
 
@@ -1166,8 +1208,8 @@ fn fill(pattern: &str, name: &str) -> String {
 /// `None` for a type the table does not know.
 fn ref_value(resource: &Resource) -> Option<String> {
     let t = underlying(resource.resource_type);
-    let name = resource_name(resource);
-    arn_table().types.get(t).map(|attributes| attributes.get("Ref").map_or(name.clone(), |p| fill(p, &name)))
+    let name: &str = &resource.name;
+    arn_table().types.get(t).map(|attributes| attributes.get("Ref").map_or(name.to_string(), |p| fill(p, name)))
 }
 
 /// What `Fn::GetAtt` of a resource's attribute returns, from the table, else (for an
@@ -1175,9 +1217,9 @@ fn ref_value(resource: &Resource) -> Option<String> {
 /// resource type of the same name (`AWS::Bedrock::KnowledgeBase` → `bedrock` `knowledge-base`).
 fn get_att(resource: &Resource, attribute: &str) -> Option<String> {
     let t = underlying(resource.resource_type);
-    let name = resource_name(resource);
+    let name: &str = &resource.name;
     if let Some(pattern) = arn_table().types.get(t).and_then(|a| a.get(attribute)) {
-        return Some(fill(pattern, &name));
+        return Some(fill(pattern, name));
     }
     if !attribute.ends_with("Arn") {
         return None;
@@ -1188,7 +1230,7 @@ fn get_att(resource: &Resource, attribute: &str) -> Option<String> {
     let catalog = crate::Catalog::get();
     let service = catalog.service(&prefix)?;
     let resource_type = service.resource_type(&kebab(kind))?;
-    Some(fill(resource_type.arn, &name))
+    Some(fill(resource_type.arn, name))
 }
 
 /// A generated id from a logical id: ten upper-case letters and digits, the shape of the ids

@@ -5,6 +5,8 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::cloudformation::incremental::Replaced;
+use super::cloudformation::Skeleton;
 use super::{EmbeddedPolicy, Extraction, HostError, HostFormat, HostWriter};
 use crate::completion::CompletionItem;
 use crate::diagnostics::{Code, Diagnostic, Edit, Fix};
@@ -17,12 +19,14 @@ use crate::text::TextRange;
 use crate::{Document, KindChoice, Options};
 
 /// One policy of a host file and the document of its JSON.
+#[derive(Clone)]
 pub struct HostPolicy {
     pub policy: EmbeddedPolicy,
     pub document: Arc<Document>,
 }
 
 /// The policies of one version of a host file.
+#[derive(Clone)]
 pub struct Host {
     pub format: HostFormat,
     pub errors: Vec<HostError>,
@@ -30,6 +34,8 @@ pub struct Host {
     /// Suppressions in the host's structure (`Metadata`); comments are read from the text.
     pub suppressions: Vec<crate::suppress::Written>,
     pub policies: Vec<HostPolicy>,
+    /// What lets the next version re-extract only the resource an edit falls in.
+    skeleton: Option<Box<Skeleton>>,
 }
 
 /// Whether the policy is one whose `"Resource": "*"` means the resource it is attached to
@@ -38,6 +44,35 @@ fn star_is_the_resource(origin: &str) -> bool {
     ["AWS::KMS::Key ", "AWS::KMS::ReplicaKey ", "AWS::SecretsManager::ResourcePolicy ", "AWS::Backup::BackupVault "]
         .iter()
         .any(|t| origin.starts_with(t))
+}
+
+/// The documents of `policies`: one whose JSON and options are those of one of `previous`
+/// keeps its document (the same place first: an edit changes one policy, the others keep
+/// their index); one at the same place is edited from the one there.
+fn documents(policies: Vec<EmbeddedPolicy>, options: &Options, previous: &[HostPolicy]) -> Vec<HostPolicy> {
+    let mut out = Vec::with_capacity(policies.len());
+    for (i, policy) in policies.into_iter().enumerate() {
+        let mut options = Options {
+            kind: Some(KindChoice { kind: policy.kind, reason: policy.origin.clone() }),
+            // applied to the host's findings, where `Sid`s and use are counted once
+            ignores: Vec::new(),
+            ..options.clone()
+        };
+        if star_is_the_resource(&policy.origin) {
+            options.disabled.push(Code::ResourceStar);
+        }
+        let is_same = |h: &&HostPolicy| h.document.text() == policy.json.text() && *h.document.options() == options;
+        let same = previous.get(i).filter(is_same).or_else(|| previous.iter().find(is_same));
+        let document = match (same, previous.get(i)) {
+            (Some(same), _) => same.document.clone(),
+            (None, Some(near)) if *near.document.options() == options => {
+                Arc::new(near.document.edited(policy.json.text().to_string()))
+            }
+            _ => Arc::new(Document::new(policy.json.text().to_string(), options)),
+        };
+        out.push(HostPolicy { policy, document });
+    }
+    out
 }
 
 fn range(r: Range<usize>) -> TextRange {
@@ -49,37 +84,58 @@ impl Host {
     /// `previous`'s keeps that document (and its checks), one at the same place is edited
     /// from the one there (re-parsed by parts, its statements' findings reused).
     pub fn new(format: HostFormat, extraction: Extraction, options: &Options, previous: Option<&Host>) -> Host {
-        let mut policies = Vec::with_capacity(extraction.policies.len());
-        for (i, policy) in extraction.policies.into_iter().enumerate() {
-            let mut options = Options {
-                kind: Some(KindChoice { kind: policy.kind, reason: policy.origin.clone() }),
-                // applied to the host's findings, where `Sid`s and use are counted once
-                ignores: Vec::new(),
-                ..options.clone()
-            };
-            if star_is_the_resource(&policy.origin) {
-                options.disabled.push(Code::ResourceStar);
-            }
-            // The same place first: an edit changes one policy, the others keep their index.
-            let is_same = |h: &&HostPolicy| h.document.text() == policy.json.text() && *h.document.options() == options;
-            let same =
-                previous.and_then(|p| p.policies.get(i).filter(is_same).or_else(|| p.policies.iter().find(is_same)));
-            let document = match (same, previous.and_then(|p| p.policies.get(i))) {
-                (Some(same), _) => same.document.clone(),
-                (None, Some(near)) if *near.document.options() == options => {
-                    Arc::new(near.document.edited(policy.json.text().to_string()))
-                }
-                _ => Arc::new(Document::new(policy.json.text().to_string(), options)),
-            };
-            policies.push(HostPolicy { policy, document });
-        }
+        let previous = previous.map_or(&[][..], |p| &p.policies[..]);
+        let policies = documents(extraction.policies, options, previous);
         Host {
             format,
             errors: extraction.errors,
             generated: extraction.generated,
             suppressions: extraction.suppressions,
             policies,
+            skeleton: extraction.skeleton,
         }
+    }
+
+    /// The next version of a YAML template's host, whose text is `text` (this version's is
+    /// `old`), when the edit falls inside one resource and re-extracting that resource alone
+    /// gives what a full extraction would ([`Skeleton`]): the other resources' policies keep
+    /// their documents, moved by the change in length. `Err` with the host otherwise, whose
+    /// policies' documents are still fit for [`Host::new`]'s reuse (their ranges may be
+    /// half moved).
+    pub(crate) fn edited(host: Arc<Host>, old: &str, text: &str, options: &Options) -> Result<Arc<Host>, Arc<Host>> {
+        if old == text {
+            return Ok(host);
+        }
+        let Some(plan) = host.skeleton.as_deref().and_then(|s| s.plan(old, text)) else { return Err(host) };
+        if !super::cloudformation::may_be_template(text) {
+            return Err(host);
+        }
+        let change = plan.change;
+        let mut host = Arc::unwrap_or_clone(host);
+        let Some(mut skeleton) = host.skeleton.take() else { return Err(Arc::new(host)) };
+        let Some(replaced) = skeleton.apply(plan, text) else { return Err(Arc::new(host)) };
+        let Replaced { policies, generated, suppressions, top_suppressions, extraction } = replaced;
+        // The edited resource's parts go first: they may hold the change, which no shift moves.
+        let previous: Vec<HostPolicy> = host.policies.drain(policies.clone()).collect();
+        host.generated.drain(generated.clone());
+        host.suppressions.drain(suppressions.clone());
+        let whole = |i: usize| (i < top_suppressions).then_some(text.len());
+        let moved = host
+            .policies
+            .iter_mut()
+            .all(|p| change.shift(&mut p.policy.host) && p.policy.json.shift_host(|r| change.shift(r)))
+            && host.generated.iter_mut().all(|r| change.shift(r))
+            && host.suppressions.iter_mut().enumerate().all(|(i, w)| change.shift_written(w, whole(i)));
+        if !moved {
+            host.policies.splice(policies.start..policies.start, previous);
+            return Err(Arc::new(host));
+        }
+        let new = documents(extraction.policies, options, &previous);
+        host.policies.splice(policies.start..policies.start, new);
+        host.generated.splice(generated.start..generated.start, extraction.generated);
+        host.suppressions.splice(suppressions.start..suppressions.start, extraction.suppressions);
+        host.skeleton = Some(skeleton);
+        Ok(Arc::new(host))
     }
 
     fn writer(&self) -> &'static dyn HostWriter {

@@ -51,6 +51,9 @@ pub struct Extraction {
     pub generated: Vec<Range<usize>>,
     /// Suppressions written in the host's structure (CloudFormation `Metadata`).
     pub suppressions: Vec<crate::suppress::Written>,
+    /// What the next version needs to re-extract only the resource an edit falls in (a YAML
+    /// template without syntax errors or anchors).
+    pub(crate) skeleton: Option<Box<cloudformation::Skeleton>>,
 }
 
 /// The languages of host files.
@@ -138,7 +141,13 @@ mod tests {
 
     /// Text that looks like a template being typed: YAML, intrinsics and policy tokens.
     fn template_like() -> impl Strategy<Value = String> {
-        let pieces = prop::sample::select(vec![
+        prop::collection::vec(template_piece(), 0..120)
+            .prop_map(|v| format!("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  R:\n{}", v.concat()))
+    }
+
+    /// One token of a template being typed.
+    fn template_piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
             "\n",
             "  ",
             "- ",
@@ -189,13 +198,129 @@ mod tests {
             "?",
             "%",
             "@",
-        ]);
-        prop::collection::vec(pieces, 0..120)
-            .prop_map(|v| format!("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  R:\n{}", v.concat()))
+            "x",
+            "\r",
+            "s3:",
+            "Sid: S\n",
+            "Metadata:\n  iam-lsp:\n    config:\n      ignore_checks: [resource-star]\n",
+            "# iam-lsp: ignore[resource-star] why\n",
+            "Type: AWS::S3::Bucket\n",
+            "RoleName: named\n",
+            "Ref: Bucket",
+            "${Bucket.Arn}",
+        ])
     }
+
+    /// Templates whose resources read one another, parameters, mappings (after `Resources`,
+    /// so that their offsets move) and `Metadata`, for edits at random.
+    const TEMPLATES: [&str; 6] = [
+        include_str!("../../../../tests/fixtures/cloudformation/bedrock-agent-stack.yaml"),
+        include_str!("../../../../tests/fixtures/cloudformation/bedrock-agent-sam.yaml"),
+        include_str!("../../../../tests/fixtures/cloudformation/intrinsics.yaml"),
+        include_str!("../../../../tests/fixtures/cloudformation/if-branches.yaml"),
+        include_str!("../../../../tests/fixtures/suppressions/cloudformation-suppressions.yaml"),
+        "AWSTemplateFormatVersion: '2010-09-09'
+Metadata:
+  iam-lsp:
+    config:
+      ignore_checks: [action-wildcard]
+Parameters:
+  Stage: {Type: String, Default: dev}
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: reports
+  Reader:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: s3:Get*
+            Resource: [!GetAtt Bucket.Arn, !Sub '${Bucket.Arn}/${Stage}/*']
+          - !FindInMap [Shared, Statements, Read]
+# a comment at the start of a line, inside the last resource
+  Key:
+    Type: AWS::KMS::Key
+    Metadata:
+      iam-lsp:
+        config:
+          ignore_checks: [principal-wildcard]
+    Properties:
+      KeyPolicy:
+        Statement:
+          - Effect: Allow
+            Principal: '*'
+            Action: kms:Decrypt
+            Resource: !Ref Bucket
+Mappings:
+  Shared:
+    Statements:
+      Read: {Effect: Allow, Action: s3:ListBucket, Resource: '*'}
+",
+    ];
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Every feature answered from a template kept across edits (re-extracted by the
+        /// resource an edit falls in where that can be shown to give the same, in full
+        /// otherwise) is what the same feature says of the final text read afresh.
+        #[test]
+        fn every_feature_of_an_edited_template_equals_a_fresh_one(
+            which in 0..TEMPLATES.len(),
+            edits in prop::collection::vec(
+                (any::<prop::sample::Index>(), any::<bool>(), 0usize..4, prop::collection::vec(template_piece(), 0..3)),
+                1..6,
+            ),
+            cursor in any::<prop::sample::Index>(),
+        ) {
+            let open = |text: &str| Document::in_language(text.to_string(), Options::default(), Language::Yaml);
+            let mut text = TEMPLATES[which].to_string();
+            let mut kept = open(&text);
+            for (at, in_policy, delete, insert) in edits {
+                kept.analysis();
+                // Half the edits inside a policy, where most keystrokes are.
+                let policy = kept.host().filter(|h| in_policy && !h.policies.is_empty()).map(|h| {
+                    let host = &h.policies[at.index(h.policies.len())].policy.host;
+                    host.start + at.index(host.len() + 1)
+                });
+                let at = match policy {
+                    Some(offset) => crate::properties::Offset::At(offset),
+                    None => crate::properties::Offset::Index(at),
+                };
+                crate::properties::edit_at(&mut text, at, delete, &insert.concat());
+                kept = kept.edit(text.clone());
+                let fresh = open(&text);
+                prop_assert_eq!(kept.analysis().map(|a| &a.diagnostics), fresh.analysis().map(|a| &a.diagnostics));
+            }
+            let fresh = open(&text);
+            let mut offset = cursor.index(text.len() + 1);
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            let whole = TextRange::new(0, text.len());
+            let here = TextRange::empty(offset);
+            prop_assert_eq!(kept.analysis().map(|a| &a.ignores_used), fresh.analysis().map(|a| &a.ignores_used));
+            prop_assert_eq!(crate::hover(&kept, offset), crate::hover(&fresh, offset));
+            prop_assert_eq!(crate::complete(&kept, offset), crate::complete(&fresh, offset));
+            prop_assert_eq!(crate::semantic_tokens::semantic_tokens(&kept), crate::semantic_tokens::semantic_tokens(&fresh));
+            prop_assert_eq!(
+                crate::inlay_hints::inlay_hints(&kept, whole, true),
+                crate::inlay_hints::inlay_hints(&fresh, whole, true)
+            );
+            prop_assert_eq!(crate::symbols::document_symbols(&kept), crate::symbols::document_symbols(&fresh));
+            prop_assert_eq!(crate::symbols::folding_ranges(&kept), crate::symbols::folding_ranges(&fresh));
+            prop_assert_eq!(crate::symbols::selection_ranges(&kept, offset), crate::symbols::selection_ranges(&fresh, offset));
+            prop_assert_eq!(crate::refactors::refactors(&kept, here), crate::refactors::refactors(&fresh, here));
+            let policies = |d: &Document| d.host().map(|h| {
+                h.policies.iter().map(|p| (p.policy.clone(), p.document.text().to_string())).collect::<Vec<_>>()
+            });
+            prop_assert_eq!(format!("{:?}", policies(&kept)), format!("{:?}", policies(&fresh)));
+            let host = |d: &Document| d.host().map(|h| format!("{:?} {:?} {:?}", h.errors, h.generated, h.suppressions));
+            prop_assert_eq!(host(&kept), host(&fresh));
+        }
 
         /// Any template-like YAML is analysed without panics, and every range (diagnostics,
         /// fixes, hover, completion, tokens, symbols) lies inside the text on character

@@ -75,6 +75,20 @@ impl Node {
     pub fn get_entry(&self, key: &str) -> Option<&(Node, Node)> {
         self.map()?.iter().find(|(k, _)| k.str() == Some(key))
     }
+
+    /// Moves every offset in the tree to where `to` says.
+    pub(crate) fn shift(&mut self, to: &impl Fn(usize) -> usize) {
+        self.range = to(self.range.start)..to(self.range.end);
+        match &mut self.kind {
+            NodeKind::Scalar { exact: Some(r), .. } => *r = to(r.start)..to(r.end),
+            NodeKind::Seq(items) => items.iter_mut().for_each(|n| n.shift(to)),
+            NodeKind::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+                k.shift(to);
+                v.shift(to);
+            }),
+            NodeKind::Scalar { .. } | NodeKind::Other => {}
+        }
+    }
 }
 
 /// Byte offsets of saphyr's character indexes without scanning: for each character wider
@@ -121,13 +135,27 @@ const MAX_FLOW_REPAIRS: usize = 32;
 /// the collection's opening bracket in a copy of the text, parsed again, and every range
 /// mapped back to the text.
 pub fn parse_yaml(text: &str) -> (Option<Node>, Vec<HostError>) {
-    let (root, errors, mut repair) = parse_yaml_once(text);
+    let parsed = parse_yaml_anchored(text);
+    (parsed.root, parsed.errors)
+}
+
+/// A YAML text's tree, its syntax errors, and whether it uses anchors or aliases.
+pub(crate) struct Parsed {
+    pub root: Option<Node>,
+    pub errors: Vec<HostError>,
+    /// Whether any node has an anchor (`&a`) or is an alias (`*a`): a part of such a text
+    /// may not parse alone as it does in the whole.
+    pub anchored: bool,
+}
+
+/// [`parse_yaml`], saying whether the text uses anchors or aliases.
+pub(crate) fn parse_yaml_anchored(text: &str) -> Parsed {
+    let (mut last, mut repair) = parse_yaml_once(text);
     if repair.is_none() {
-        return (root, errors);
+        return last;
     }
     let mut repaired = text.to_string();
     let mut inserted = Insertions::default();
-    let mut last = (root, errors);
     for _ in 0..MAX_FLOW_REPAIRS {
         let Some(r) = repair.take() else { break };
         if inserted.at.last().is_some_and(|&(at, _)| r.line_start <= at) {
@@ -135,18 +163,30 @@ pub fn parse_yaml(text: &str) -> (Option<Node>, Vec<HostError>) {
         }
         repaired.insert_str(r.line_start, &" ".repeat(r.spaces));
         inserted.at.push((r.line_start, r.spaces));
-        let (root, errors, next) = parse_yaml_once(&repaired);
-        last = (root, errors);
+        let (parsed, next) = parse_yaml_once(&repaired);
+        last = parsed;
         repair = next;
     }
-    let (mut root, mut errors) = last;
-    if let Some(root) = &mut root {
+    if let Some(root) = &mut last.root {
         inserted.remap_node(root);
     }
-    for e in &mut errors {
+    for e in &mut last.errors {
         e.range = inserted.remap(e.range.start)..inserted.remap(e.range.end);
     }
-    (root, errors)
+    last
+}
+
+/// The tree of a part of a text (`fragment`, which starts at `base`), parsed alone: `None`
+/// when it has a syntax error, needs a flow repair, or uses anchors or aliases (where it
+/// might not parse alone as it does in the whole text).
+pub(crate) fn parse_yaml_fragment(fragment: &str, base: usize) -> Option<Node> {
+    let (parsed, repair) = parse_yaml_once(fragment);
+    if repair.is_some() || !parsed.errors.is_empty() || parsed.anchored {
+        return None;
+    }
+    let mut root = parsed.root?;
+    root.shift(&|offset| offset + base);
+    Some(root)
 }
 
 /// Spaces inserted into a text: (offset in the new text, count), in order.
@@ -213,9 +253,10 @@ fn flow_repair(text: &str, at: usize, message: &str, stack: &[Open]) -> Option<F
     Some(FlowRepair { line_start: line, spaces })
 }
 
-fn parse_yaml_once(text: &str) -> (Option<Node>, Vec<HostError>, Option<FlowRepair>) {
+fn parse_yaml_once(text: &str) -> (Parsed, Option<FlowRepair>) {
     let offsets = CharOffsets::new(text);
     let mut repair = None;
+    let mut anchored = false;
     let mut stack: Vec<Open> = Vec::new();
     let mut root = None;
     let mut errors = Vec::new();
@@ -238,6 +279,13 @@ fn parse_yaml_once(text: &str) -> (Option<Node>, Vec<HostError>, Option<FlowRepa
             }
         };
         let is_map = matches!(event, Event::MappingStart(..));
+        anchored |= match &event {
+            Event::Alias(_) => true,
+            Event::Scalar(_, _, anchor, _) | Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                *anchor != 0
+            }
+            _ => false,
+        };
         match event {
             Event::DocumentEnd => break,
             Event::Scalar(value, style, _, tag) => {
@@ -296,7 +344,7 @@ fn parse_yaml_once(text: &str) -> (Option<Node>, Vec<HostError>, Option<FlowRepa
             _ => {}
         }
     }
-    (root, errors, repair)
+    (Parsed { root, errors, anchored }, repair)
 }
 
 struct Open {

@@ -104,7 +104,13 @@ pub fn extract_with_files(text: &str) -> (Extraction, Vec<FileRead>) {
     let (body, errors) = parse(text);
     let Some(body) = body else {
         return (
-            Extraction { policies: Vec::new(), errors, generated: Vec::new(), suppressions: Vec::new() },
+            Extraction {
+                policies: Vec::new(),
+                errors,
+                generated: Vec::new(),
+                suppressions: Vec::new(),
+                skeleton: None,
+            },
             Vec::new(),
         );
     };
@@ -113,7 +119,13 @@ pub fn extract_with_files(text: &str) -> (Extraction, Vec<FileRead>) {
     found.module(&module, &body);
     found.policies.sort_by_key(|p| (p.host.start, p.host.end));
     (
-        Extraction { policies: found.policies, errors: found.errors, generated: Vec::new(), suppressions: Vec::new() },
+        Extraction {
+            policies: found.policies,
+            errors: found.errors,
+            generated: Vec::new(),
+            suppressions: Vec::new(),
+            skeleton: None,
+        },
         found.files,
     )
 }

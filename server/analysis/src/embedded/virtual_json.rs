@@ -176,6 +176,12 @@ impl VirtualJson {
         }
     }
 
+    /// Moves every piece's host range in place by `shift`; `false` where it cannot move one
+    /// (the pieces then partly moved).
+    pub(crate) fn shift_host(&mut self, shift: impl Fn(&mut Range<usize>) -> bool) -> bool {
+        self.pieces.iter_mut().all(|piece| shift(&mut piece.host))
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }
