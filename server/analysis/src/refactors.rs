@@ -13,6 +13,9 @@ use crate::Document;
 
 /// The refactors available at `range`.
 pub fn refactors(doc: &Document, range: TextRange) -> Vec<Fix> {
+    if let Some(host) = doc.host() {
+        return host.refactors(doc.text(), range);
+    }
     let text = doc.text();
     let Some(policy) = doc.policy() else { return Vec::new() };
     let catalog = Catalog::get();

@@ -189,10 +189,20 @@ impl Host {
         out
     }
 
+    /// The refactors of the policy at `range`'s start, written in the host's syntax; those
+    /// the host cannot take (a statement split in two, a string made a list) are left out.
+    pub fn refactors(&self, text: &str, range: TextRange) -> Vec<Fix> {
+        let Some((p, at)) = self.at(range.start) else { return Vec::new() };
+        crate::refactors::refactors(&p.document, TextRange::empty(at))
+            .iter()
+            .filter_map(|f| self.fix(text, p, f))
+            .collect()
+    }
+
     fn fix(&self, text: &str, p: &HostPolicy, fix: &Fix) -> Option<Fix> {
         let mut edits = Vec::with_capacity(fix.edits.len());
         for e in &fix.edits {
-            edits.push(self.edit(text, p, e)?);
+            edits.extend(self.edit(text, p, e)?);
         }
         edits.sort_by_key(|e| (e.range.start, e.range.end));
         if edits.windows(2).any(|w| w[0].range.end > w[1].range.start) {
@@ -203,9 +213,13 @@ impl Host {
 
     /// A JSON edit as a host edit: 1:1 inside one exact piece where the host reads the new
     /// text the same; otherwise through the host's writer, by what the edit does to the
-    /// smallest JSON value around it (a string replaced, a list item removed or appended, an
-    /// entry removed). `None` when the host cannot take it.
-    fn edit(&self, text: &str, p: &HostPolicy, e: &Edit) -> Option<Edit> {
+    /// smallest JSON value around it (a string replaced, a list item removed or appended, a
+    /// list of strings rewritten, an entry removed). `None` when the host cannot take it.
+    fn edit(&self, text: &str, p: &HostPolicy, e: &Edit) -> Option<Vec<Edit>> {
+        self.edit_one(text, p, e).map(|e| vec![e]).or_else(|| self.list_rewrite(text, p, e))
+    }
+
+    fn edit_one(&self, text: &str, p: &HostPolicy, e: &Edit) -> Option<Edit> {
         let json = &p.policy.json;
         let r = e.range.start..e.range.end;
         let root = p.document.root()?;
@@ -266,6 +280,50 @@ impl Host {
             }
             _ => None,
         }
+    }
+
+    /// A list of literal strings made another list of strings (a wildcard expanded, the
+    /// list sorted): each item whose value changes is replaced where it is, the extra ones
+    /// appended at the end (in the JSON's order), the ones past the new length removed.
+    fn list_rewrite(&self, text: &str, p: &HostPolicy, e: &Edit) -> Option<Vec<Edit>> {
+        let json = &p.policy.json;
+        let root = p.document.root()?;
+        let Some(Value::Array(a)) = smallest(root, e.range) else { return None };
+        let jtext = p.document.text();
+        let mut new_text = String::new();
+        new_text.push_str(jtext.get(a.range.start..e.range.start)?);
+        new_text.push_str(&e.new_text);
+        new_text.push_str(jtext.get(e.range.end..a.range.end)?);
+        let new: Vec<String> = serde_json::from_str(&new_text).ok()?;
+        let old: Vec<&crate::syntax::StringLit> = a.items.iter().map(Value::as_str).collect::<Option<_>>()?;
+        if old.is_empty() || old.iter().any(|s| !json.is_literal(s.range.start..s.range.end)) {
+            return None;
+        }
+        let to_host = |r: TextRange| json.to_host(r.start..r.end);
+        let items: Vec<Range<usize>> = old.iter().map(|s| to_host(s.range)).collect();
+        let list = to_host(a.range);
+        let writer = self.writer();
+        let mut edits = Vec::new();
+        for (s, value) in old.iter().zip(&new) {
+            if s.value != *value {
+                edits.push(writer.replace_scalar(text, to_host(s.range), value)?);
+            }
+        }
+        // Appended items all go in at the list's end: one edit, in order.
+        let mut appended: Option<Edit> = None;
+        for value in new.iter().skip(old.len()) {
+            let next = writer.append_item(text, list.clone(), &items, value)?;
+            match &mut appended {
+                Some(edit) if edit.range == next.range => edit.new_text.push_str(&next.new_text),
+                Some(_) => return None,
+                None => appended = Some(next),
+            }
+        }
+        edits.extend(appended);
+        for i in new.len()..old.len() {
+            edits.push(writer.remove_item(text, list.clone(), &items, i)?);
+        }
+        Some(edits)
     }
 
     /// Whether `new_text` written into the host bytes of an exact piece reads back as the
@@ -405,4 +463,79 @@ fn smallest(value: &Value, r: TextRange) -> Option<&Value> {
         _ => None,
     };
     inner.or(Some(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::Fix;
+    use crate::{Document, Language, Options, TextRange};
+
+    fn apply(text: &str, fix: &Fix) -> String {
+        let mut out = text.to_string();
+        let mut edits = fix.edits.clone();
+        edits.sort_by_key(|e| std::cmp::Reverse((e.range.start, e.range.end)));
+        for e in edits {
+            out.replace_range(e.range.start..e.range.end, &e.new_text);
+        }
+        out
+    }
+
+    /// The `Action` list of the host's only policy, as JSON values.
+    fn actions(doc: &Document) -> Vec<String> {
+        let host = doc.host().expect("a host file");
+        assert_eq!(host.policies.len(), 1, "one policy");
+        let json: serde_json::Value = serde_json::from_str(host.policies[0].document.text()).expect("JSON");
+        serde_json::from_value(json["Statement"][0]["Action"].clone()).expect("a list of actions")
+    }
+
+    const POLICY_HOSTS: [(&str, Language, &str); 3] = [
+        (
+            "YAML block list",
+            Language::Yaml,
+            "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Action:\n              - s3:PutObject\n              - s3:GetObject\n              - s3:getobject\n              - kms:Re*\n            Resource: '*'\n",
+        ),
+        (
+            "YAML flow list",
+            Language::Yaml,
+            "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Action: [s3:PutObject, s3:GetObject, s3:getobject, 'kms:Re*']\n            Resource: '*'\n",
+        ),
+        (
+            "Terraform jsonencode",
+            Language::Terraform,
+            "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n      Effect   = \"Allow\"\n      Action   = [\"s3:PutObject\", \"s3:GetObject\", \"s3:getobject\", \"kms:Re*\"]\n      Resource = \"*\"\n    }]\n  })\n}\n",
+        ),
+    ];
+
+    /// A refactor in a template changes the policy as the same refactor changes the policy's
+    /// JSON: the list sorted the same, the wildcard expanded into the same actions (appended
+    /// at the list's end in the host), and the host still parses.
+    #[test]
+    fn list_refactors_are_written_in_the_host_syntax() {
+        for (name, language, text) in POLICY_HOSTS {
+            let doc = Document::in_language(text.to_string(), Options::default(), language);
+            let at = text.find("kms:Re*").expect("the wildcard") + 2;
+            let fixes = crate::refactors::refactors(&doc, TextRange::empty(at));
+            let policy = &doc.host().expect("a host").policies[0].document;
+            let json_at = policy.text().find("kms:Re*").expect("in the JSON") + 2;
+            let json_fixes = crate::refactors::refactors(policy, TextRange::empty(json_at));
+            for title in ["Expand `kms:Re*`", "Sort and deduplicate"] {
+                let fix = fixes.iter().find(|f| f.title.starts_with(title));
+                let fix = fix.unwrap_or_else(|| panic!("{name}: no {title:?} among {:?}", fixes));
+                let json_fix = json_fixes.iter().find(|f| f.title == fix.title).expect("the same refactor in JSON");
+                let after = Document::in_language(apply(text, fix), Options::default(), language);
+                let json_after = Document::from(apply(policy.text(), json_fix).as_str());
+                let (mut got, mut want) = (actions(&after), {
+                    let json: serde_json::Value = serde_json::from_str(json_after.text()).expect("JSON");
+                    serde_json::from_value::<Vec<String>>(json["Statement"][0]["Action"].clone()).expect("actions")
+                });
+                if title.starts_with("Expand") {
+                    got.sort();
+                    want.sort();
+                }
+                assert_eq!(got, want, "{name}, {title}:\n{}", after.text());
+                let errors = after.host().expect("still a host").errors.len();
+                assert_eq!(errors, 0, "{name}, {title}: the host still parses:\n{}", after.text());
+            }
+        }
+    }
 }
