@@ -280,3 +280,37 @@ fn explain_reads_a_decoded_authorization_message_with_its_context_keys() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(!stdout(&output).contains("decision:"));
 }
+
+/// A reader that stops early (`| head -c 10`) closes the pipe: the command ends quietly,
+/// with the answer's exit code, instead of panicking on the write. The output is made
+/// larger than a pipe's buffer so that the writes are still going when the reader leaves.
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let dir = scratch("pipe");
+    let identity = write(&dir, "identity.json", ALLOW_S3_READ);
+    let resources: Vec<String> = (0..20).map(|i| format!("arn:aws:s3:::amzn-s3-demo-bucket/{i}")).collect();
+    let mut args = vec!["simulate", "--principal", "arn:aws:iam::111122223333:user/alice", "--action", "s3:*"];
+    args.push("--resource");
+    args.extend(resources.iter().map(String::as_str));
+    args.extend(["--identity", &identity]);
+    for format in ["json", "text"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_iam-lsp"))
+            .args(&args)
+            .args(["--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run iam-lsp");
+        let mut head = [0u8; 10];
+        child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+        // The reader is dropped here: the pipe is closed with most of the output unread.
+        let output = child.wait_with_output().unwrap();
+        let err = stderr(&output);
+        assert!(!err.contains("panicked"), "{format}: {err}");
+        assert_eq!(err, "", "{format}: nothing to say on a closed pipe");
+        // Some of `s3:*` is not allowed by a policy that allows `s3:Get*`.
+        assert_eq!(output.status.code(), Some(1), "{format}");
+    }
+}
