@@ -314,3 +314,78 @@ fn a_reader_that_stops_early_ends_the_output_quietly() {
         assert_eq!(output.status.code(), Some(1), "{format}");
     }
 }
+
+const ALICE: &str = "arn:aws:iam::111122223333:user/alice";
+const ALLOW_ALL: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+
+/// What else AWS checks once the policies allow a request (issue 17's list), for the requests
+/// each rule concerns: S3 objects may be encrypted with SSE-KMS, whose key policy must allow
+/// the caller as KMS calls' do (S3 `UsingKMSEncryption`, KMS `control-access` pages); Block
+/// Public Access is S3's; a service-linked role is created by the create action of its
+/// service (ELB and Auto Scaling pages), which then needs `iam:CreateServiceLinkedRole`; any
+/// request may come through a VPC endpoint. A denied request gets none of these.
+#[test]
+fn allowed_requests_say_what_else_aws_checks() {
+    let dir = scratch("elsewhere");
+    let identity = write(&dir, "all.json", ALLOW_ALL);
+    // A KMS key's policy must allow explicitly: the default one lets IAM policies decide.
+    let key_policy = write(
+        &dir,
+        "key-policy.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]}"#,
+    );
+    let notes = |action: &str, resource: &str| -> Vec<String> {
+        let args =
+            ["simulate", "--principal", ALICE, "--action", action, "--resource", resource, "--identity", &identity];
+        let key_policy = ["--resource-policy", key_policy.as_str()];
+        let extra = if action.starts_with("kms:") { &key_policy[..] } else { &[][..] };
+        let output = run(&[&args[..], extra, &["--format", "json"][..]].concat());
+        assert_eq!(output.status.code(), Some(0), "{action}: {}", stderr(&output));
+        let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        json["notes"].as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_string()).collect()
+    };
+    let key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let lb = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/my-load-balancer/50dc6c495c0c9188";
+    let asg = "arn:aws:autoscaling:us-east-1:111122223333:autoScalingGroup:*:autoScalingGroupName/my-asg";
+    // (action, resource, the KMS key policy, Block Public Access, the service-linked role)
+    let cases = [
+        ("s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/a", true, true, None),
+        ("kms:Decrypt", key, true, false, None),
+        ("elasticloadbalancing:CreateLoadBalancer", lb, false, false, Some("AWSServiceRoleForElasticLoadBalancing")),
+        ("autoscaling:CreateAutoScalingGroup", asg, false, false, Some("AWSServiceRoleForAutoScaling")),
+        // Not a create action: the role exists once a load balancer does.
+        ("elasticloadbalancing:DescribeLoadBalancers", "*", false, false, None),
+        ("ec2:DescribeInstances", "*", false, false, None),
+    ];
+    for (action, resource, kms, block_public_access, role) in cases {
+        let notes = notes(action, resource);
+        let has = |what: &str| notes.iter().any(|n| n.contains(what));
+        assert_eq!(has("KMS key policy"), kms, "{action}: {notes:?}");
+        assert_eq!(has("Block Public Access"), block_public_access, "{action}: {notes:?}");
+        assert_eq!(has("iam:CreateServiceLinkedRole"), role.is_some(), "{action}: {notes:?}");
+        if let Some(role) = role {
+            assert!(has(role), "{action}: {notes:?}");
+        }
+        assert!(has("VPC endpoint policy"), "{action}: {notes:?}");
+        assert!(!has("model access"), "{action}: {notes:?}");
+    }
+
+    let none = write(&dir, "none.json", r#"{"Version":"2012-10-17","Statement":[]}"#);
+    let output = run(&[
+        "simulate",
+        "--principal",
+        ALICE,
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::amzn-s3-demo-bucket/a",
+        "--identity",
+        &none,
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["decision"], "ImplicitlyDenied");
+    let text = json["notes"].to_string();
+    assert!(!text.contains("VPC endpoint policy") && !text.contains("KMS key policy"), "{text}");
+}
