@@ -318,6 +318,23 @@ fn a_reader_that_stops_early_ends_the_output_quietly() {
 const ALICE: &str = "arn:aws:iam::111122223333:user/alice";
 const ALLOW_ALL: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
 
+/// `simulate ARGS --format json`: the exit code, the decision and the blocking types.
+fn decide(args: &[&str]) -> (Option<i32>, String, Vec<String>) {
+    let output = run(&[&["simulate"][..], args, &["--format", "json"][..]].concat());
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&output)).unwrap_or_else(|e| panic!("{e}: {}", stderr(&output)));
+    let blocked = json["blockedBy"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()).collect();
+    (output.status.code(), json["decision"].as_str().unwrap().to_string(), blocked)
+}
+
+fn allowed() -> (Option<i32>, String, Vec<String>) {
+    (Some(0), "Allowed".to_string(), Vec::new())
+}
+
+fn denied(decision: &str, blocked: &[&str]) -> (Option<i32>, String, Vec<String>) {
+    (Some(1), decision.to_string(), blocked.iter().map(|t| t.to_string()).collect())
+}
+
 /// What else AWS checks once the policies allow a request (issue 17's list), for the requests
 /// each rule concerns: S3 objects may be encrypted with SSE-KMS, whose key policy must allow
 /// the caller as KMS calls' do (S3 `UsingKMSEncryption`, KMS `control-access` pages); Block
@@ -388,4 +405,148 @@ fn allowed_requests_say_what_else_aws_checks() {
     assert_eq!(json["decision"], "ImplicitlyDenied");
     let text = json["notes"].to_string();
     assert!(!text.contains("VPC endpoint policy") && !text.contains("KMS key policy"), "{text}");
+}
+
+/// Each policy flag of the flag form, with a request whose answer follows from AWS's rule
+/// for that policy type (the pages `tests/scenarios/README.md` lists per topic).
+#[test]
+fn each_policy_flag_takes_its_policy_type() {
+    let dir = scratch("policy-flags");
+    let object = "arn:aws:s3:::amzn-s3-demo-bucket/a";
+    let identity = write(
+        &dir,
+        "s3.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+    );
+    let get_only =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+    let get_only_file = write(&dir, "get-only.json", get_only);
+    let full = write(&dir, "full.json", ALLOW_ALL);
+    let ec2_only = write(
+        &dir,
+        "ec2-only.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}"#,
+    );
+    let request = |action: &'static str| ["--principal", ALICE, "--action", action, "--resource", object, "--identity"];
+    let with = |action: &'static str, rest: &[&str]| -> Vec<String> {
+        let mut args: Vec<String> = request(action).iter().map(|s| s.to_string()).collect();
+        args.push(identity.clone());
+        args.extend(rest.iter().map(|s| s.to_string()));
+        args
+    };
+    let ask = |args: Vec<String>| decide(&args.iter().map(String::as_str).collect::<Vec<_>>());
+
+    // A boundary limits to what it allows too; it never grants (boundaries page).
+    assert_eq!(ask(with("s3:GetObject", &["--boundary", &get_only_file])), allowed());
+    assert_eq!(ask(with("s3:PutObject", &["--boundary", &get_only_file])), denied("ImplicitlyDenied", &["boundary"]));
+
+    // A session policy likewise, for a role session (session policies page).
+    let session = "arn:aws:sts::111122223333:assumed-role/AppRole/app-session";
+    let mut args = with("s3:PutObject", &["--session", &get_only_file]);
+    args[1] = session.to_string();
+    assert_eq!(ask(args), denied("ImplicitlyDenied", &["session"]));
+    let mut args = with("s3:GetObject", &["--session", &get_only_file]);
+    args[1] = session.to_string();
+    assert_eq!(ask(args), allowed());
+
+    // `--scp` is one level: it must allow the action (SCP evaluation page).
+    assert_eq!(ask(with("s3:GetObject", &["--scp", &get_only_file])), allowed());
+    assert_eq!(ask(with("s3:PutObject", &["--scp", &get_only_file])), denied("ImplicitlyDenied", &["scp"]));
+    // `--scp-level` once per level, root first: every level must allow.
+    assert_eq!(ask(with("s3:GetObject", &["--scp-level", &full, "--scp-level", &full])), allowed());
+    assert_eq!(
+        ask(with("s3:GetObject", &["--scp-level", &full, "--scp-level", &ec2_only])),
+        denied("ImplicitlyDenied", &["scp"])
+    );
+    // SCPs do not apply to the management account's principals; another account's do not change that.
+    assert_eq!(
+        ask(with(
+            "s3:GetObject",
+            &["--scp-level", &full, "--scp-level", &ec2_only, "--management-account", "111122223333"]
+        )),
+        allowed()
+    );
+    assert_eq!(
+        ask(with(
+            "s3:GetObject",
+            &["--scp-level", &full, "--scp-level", &ec2_only, "--management-account", "999999999999"]
+        )),
+        denied("ImplicitlyDenied", &["scp"])
+    );
+
+    // An RCP level carries RCPFullAWSAccess: a custom RCP that denies something else lets
+    // the request through; one that denies it denies (RCP evaluation page).
+    let deny_delete = write(
+        &dir,
+        "deny-delete.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:DeleteObject","Resource":"*"}]}"#,
+    );
+    assert_eq!(ask(with("s3:GetObject", &["--rcp", &deny_delete, "--resource-account", "111122223333"])), allowed());
+    assert_eq!(
+        ask(with("s3:DeleteObject", &["--rcp", &deny_delete, "--resource-account", "111122223333"])),
+        denied("ExplicitlyDenied", &["rcp"])
+    );
+
+    // A VPC endpoint policy must allow the request too (PrivateLink endpoint access page).
+    let endpoint = write(
+        &dir,
+        "endpoint.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#,
+    );
+    assert_eq!(ask(with("s3:GetObject", &["--vpc-endpoint", &endpoint])), allowed());
+    assert_eq!(ask(with("s3:PutObject", &["--vpc-endpoint", &endpoint])), denied("ImplicitlyDenied", &["vpcEndpoint"]));
+}
+
+/// Several `--resource` values: one row each, in order, decided by the `Resource` element
+/// (an object pattern `bucket/*` covers the bucket's objects, not the bucket, not another bucket).
+#[test]
+fn several_resources_answer_one_row_each() {
+    let dir = scratch("resources");
+    let identity = write(&dir, "identity.json", ALLOW_S3_READ);
+    let output = run(&[
+        "simulate",
+        "--principal",
+        ALICE,
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::amzn-s3-demo-bucket/a",
+        "arn:aws:s3:::amzn-s3-demo-bucket/reports/q1.csv",
+        "arn:aws:s3:::amzn-s3-demo-bucket",
+        "arn:aws:s3:::amzn-s3-demo-bucket2/a",
+        "--identity",
+        &identity,
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let out = stdout(&output);
+    let rows: Vec<Vec<&str>> = out.lines().skip(1).map(|l| l.split_whitespace().collect()).collect();
+    assert_eq!(rows[0], ["s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/a", "Allowed"], "{out}");
+    assert_eq!(rows[1], ["s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/reports/q1.csv", "Allowed"], "{out}");
+    assert_eq!(rows[2], ["s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket", "ImplicitlyDenied", "identity"], "{out}");
+    assert_eq!(
+        rows[3],
+        ["s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket2/a", "ImplicitlyDenied", "identity"],
+        "{out}"
+    );
+    assert_eq!(out.lines().last(), Some("2 of 4 allowed"), "{out}");
+}
+
+/// A malformed action in the request (no service prefix) is evaluated, not refused: it
+/// matches no `Action`, so the Allow of `s3:*` does not grant it and a Deny whose
+/// `NotAction` is `s3:*` catches it (the NotAction page: every action but those listed).
+#[test]
+fn a_malformed_action_is_evaluated_and_caught_by_not_action() {
+    let dir = scratch("malformed");
+    let identity = write(
+        &dir,
+        "identity.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Sid":"OnlyS3","Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}"#,
+    );
+    let object = "arn:aws:s3:::amzn-s3-demo-bucket/a";
+    let args = ["--principal", ALICE, "--resource", object, "--identity", &identity];
+    assert_eq!(
+        decide(&[&args[..], &["--action", "GetObject"][..]].concat()),
+        denied("ExplicitlyDenied", &["identity"])
+    );
+    assert_eq!(decide(&[&args[..], &["--action", "s3:GetObject"][..]].concat()), allowed());
 }
