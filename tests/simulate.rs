@@ -550,3 +550,14 @@ fn a_malformed_action_is_evaluated_and_caught_by_not_action() {
     );
     assert_eq!(decide(&[&args[..], &["--action", "s3:GetObject"][..]].concat()), allowed());
 }
+
+/// The encoded reason is shown shortened to 16 characters, whatever they are: a token of
+/// non-ASCII text is cut at a character, not inside one.
+#[test]
+fn explain_shortens_a_non_ascii_encoded_reason_without_panicking() {
+    let message = "User: arn:aws:iam::111122223333:user/a is not authorized to perform: ec2:RunInstances on resource: arn:aws:ec2:us-east-1:111122223333:instance/* Encoded authorization failure message: aéééééééééééééééé";
+    let output = run(&["explain", message]);
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("--encoded-message aééééééééééééééé..."), "{}", stdout(&output));
+}

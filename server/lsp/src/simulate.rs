@@ -368,7 +368,11 @@ pub fn explain(args: &[String]) -> i32 {
     if let Some(encoded) = &parsed.encoded {
         out.push_str(&format!(
             "the message carries an encoded reason: `aws sts decode-authorization-message --encoded-message {}` reads it (AWS STS decrypts it; give its output to `iam-lsp explain` for the request's context keys)\n",
-            if encoded.len() > 16 { format!("{}...", &encoded[..16]) } else { encoded.clone() }
+            // The first 16 characters: the token is whatever text followed the label.
+            match encoded.char_indices().nth(16) {
+                Some((end, _)) => format!("{}...", &encoded[..end]),
+                None => encoded.clone(),
+            }
         ));
     }
     let mut code = 0;
