@@ -561,3 +561,19 @@ fn explain_shortens_a_non_ascii_encoded_reason_without_panicking() {
     assert_eq!(output.status.code(), Some(0));
     assert!(stdout(&output).contains("--encoded-message aééééééééééééééé..."), "{}", stdout(&output));
 }
+
+/// `--help` and `-h` print the usage and exit 0, anywhere among the arguments.
+#[test]
+fn help_prints_the_usage_and_exits_0() {
+    for args in [
+        &["simulate", "--help"][..],
+        &["simulate", "-h"],
+        &["simulate", "--format", "json", "--help"],
+        &["explain", "--help"],
+        &["explain", "-h"],
+    ] {
+        let output = run(args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", stderr(&output));
+        assert!(stdout(&output).starts_with("usage: iam-lsp "), "{args:?}: {}", stdout(&output));
+    }
+}

@@ -64,6 +64,13 @@ pub fn simulate(args: &[String]) -> i32 {
     let mut scp_flat: Vec<PathBuf> = Vec::new();
     let mut rcp_flat: Vec<PathBuf> = Vec::new();
 
+    // Before the flags are read: `--help` is not one of them.
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        return emit(0, |out| {
+            writeln!(out, "{USAGE}\n\nSimulates a request against the policies that apply to it and says which statement decides.\nExit code: 0 allowed, 1 denied, 2 bad input.")
+        });
+    }
+
     let mut i = 0;
     // The values after a flag, up to the next flag: `--identity a.json b.json`.
     let values = |i: &mut usize| -> Vec<String> {
@@ -132,11 +139,6 @@ pub fn simulate(args: &[String]) -> i32 {
             return usage_error(USAGE, &message);
         }
         i += 1;
-    }
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        return emit(0, |out| {
-            writeln!(out, "{USAGE}\n\nSimulates a request against the policies that apply to it and says which statement decides.\nExit code: 0 allowed, 1 denied, 2 bad input.")
-        });
     }
 
     let (base, policies) = if let Some(path) = &scenario_path {
