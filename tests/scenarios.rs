@@ -90,3 +90,35 @@ fn every_scenario_gets_the_documented_answer() {
     assert_eq!(checked, files.len(), "every scenario file was read and checked");
     assert!(files.len() >= 300, "the corpus has {} scenarios, at least 300 are needed", files.len());
 }
+
+/// The README's topic table: one row per folder with its number of scenarios, and the
+/// total, as the files are (the numbers drifted once when a folder was added).
+#[test]
+fn the_readme_counts_every_folder_and_the_total() {
+    let dir = scenarios_dir();
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    let mut files = Vec::new();
+    collect(&dir, &mut files);
+    files.retain(|p| is_scenario(p));
+    let mut on_disk = std::collections::BTreeMap::<String, usize>::new();
+    for path in &files {
+        let folder = path.parent().unwrap().strip_prefix(&dir).unwrap();
+        *on_disk.entry(folder.to_string_lossy().replace('\\', "/")).or_default() += 1;
+    }
+    let mut in_readme = std::collections::BTreeMap::<String, usize>::new();
+    for line in readme.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        if let [_, topic, count, ..] = cells.as_slice() {
+            if let (Some(topic), Ok(count)) = (topic.strip_prefix('`').and_then(|t| t.strip_suffix('`')), count.parse())
+            {
+                in_readme.insert(topic.to_string(), count);
+            }
+        }
+    }
+    assert_eq!(in_readme, on_disk, "tests/scenarios/README.md's topic table against the files");
+    let total = format!("Total: {} scenarios.", files.len());
+    assert!(readme.contains(&total), "tests/scenarios/README.md should say `{total}`");
+    let user_readme = std::fs::read_to_string(dir.join("../../README.md")).unwrap();
+    let said = format!("[tests/scenarios](tests/scenarios) ({}, ", files.len());
+    assert!(user_readme.contains(&said), "README.md should say `{said}...`");
+}

@@ -280,3 +280,300 @@ fn explain_reads_a_decoded_authorization_message_with_its_context_keys() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(!stdout(&output).contains("decision:"));
 }
+
+/// A reader that stops early (`| head -c 10`) closes the pipe: the command ends quietly,
+/// with the answer's exit code, instead of panicking on the write. The output is made
+/// larger than a pipe's buffer so that the writes are still going when the reader leaves.
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let dir = scratch("pipe");
+    let identity = write(&dir, "identity.json", ALLOW_S3_READ);
+    let resources: Vec<String> = (0..20).map(|i| format!("arn:aws:s3:::amzn-s3-demo-bucket/{i}")).collect();
+    let mut args = vec!["simulate", "--principal", "arn:aws:iam::111122223333:user/alice", "--action", "s3:*"];
+    args.push("--resource");
+    args.extend(resources.iter().map(String::as_str));
+    args.extend(["--identity", &identity]);
+    for format in ["json", "text"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_iam-lsp"))
+            .args(&args)
+            .args(["--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run iam-lsp");
+        let mut head = [0u8; 10];
+        child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+        // The reader is dropped here: the pipe is closed with most of the output unread.
+        let output = child.wait_with_output().unwrap();
+        let err = stderr(&output);
+        assert!(!err.contains("panicked"), "{format}: {err}");
+        assert_eq!(err, "", "{format}: nothing to say on a closed pipe");
+        // Some of `s3:*` is not allowed by a policy that allows `s3:Get*`.
+        assert_eq!(output.status.code(), Some(1), "{format}");
+    }
+}
+
+const ALICE: &str = "arn:aws:iam::111122223333:user/alice";
+const ALLOW_ALL: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+
+/// `simulate ARGS --format json`: the exit code, the decision and the blocking types.
+fn decide(args: &[&str]) -> (Option<i32>, String, Vec<String>) {
+    let output = run(&[&["simulate"][..], args, &["--format", "json"][..]].concat());
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&output)).unwrap_or_else(|e| panic!("{e}: {}", stderr(&output)));
+    let blocked = json["blockedBy"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()).collect();
+    (output.status.code(), json["decision"].as_str().unwrap().to_string(), blocked)
+}
+
+fn allowed() -> (Option<i32>, String, Vec<String>) {
+    (Some(0), "Allowed".to_string(), Vec::new())
+}
+
+fn denied(decision: &str, blocked: &[&str]) -> (Option<i32>, String, Vec<String>) {
+    (Some(1), decision.to_string(), blocked.iter().map(|t| t.to_string()).collect())
+}
+
+/// What else AWS checks once the policies allow a request (issue 17's list), for the requests
+/// each rule concerns: S3 objects may be encrypted with SSE-KMS, whose key policy must allow
+/// the caller as KMS calls' do (S3 `UsingKMSEncryption`, KMS `control-access` pages); Block
+/// Public Access is S3's; a service-linked role is created by the create action of its
+/// service (ELB and Auto Scaling pages), which then needs `iam:CreateServiceLinkedRole`; any
+/// request may come through a VPC endpoint. A denied request gets none of these.
+#[test]
+fn allowed_requests_say_what_else_aws_checks() {
+    let dir = scratch("elsewhere");
+    let identity = write(&dir, "all.json", ALLOW_ALL);
+    // A KMS key's policy must allow explicitly: the default one lets IAM policies decide.
+    let key_policy = write(
+        &dir,
+        "key-policy.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]}"#,
+    );
+    let notes = |action: &str, resource: &str| -> Vec<String> {
+        let args =
+            ["simulate", "--principal", ALICE, "--action", action, "--resource", resource, "--identity", &identity];
+        let key_policy = ["--resource-policy", key_policy.as_str()];
+        let extra = if action.starts_with("kms:") { &key_policy[..] } else { &[][..] };
+        let output = run(&[&args[..], extra, &["--format", "json"][..]].concat());
+        assert_eq!(output.status.code(), Some(0), "{action}: {}", stderr(&output));
+        let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        json["notes"].as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_string()).collect()
+    };
+    let key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let lb = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/my-load-balancer/50dc6c495c0c9188";
+    let asg = "arn:aws:autoscaling:us-east-1:111122223333:autoScalingGroup:*:autoScalingGroupName/my-asg";
+    // (action, resource, the KMS key policy, Block Public Access, the service-linked role)
+    let cases = [
+        ("s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/a", true, true, None),
+        ("kms:Decrypt", key, true, false, None),
+        ("elasticloadbalancing:CreateLoadBalancer", lb, false, false, Some("AWSServiceRoleForElasticLoadBalancing")),
+        ("autoscaling:CreateAutoScalingGroup", asg, false, false, Some("AWSServiceRoleForAutoScaling")),
+        // Not a create action: the role exists once a load balancer does.
+        ("elasticloadbalancing:DescribeLoadBalancers", "*", false, false, None),
+        ("ec2:DescribeInstances", "*", false, false, None),
+    ];
+    for (action, resource, kms, block_public_access, role) in cases {
+        let notes = notes(action, resource);
+        let has = |what: &str| notes.iter().any(|n| n.contains(what));
+        assert_eq!(has("KMS key policy"), kms, "{action}: {notes:?}");
+        assert_eq!(has("Block Public Access"), block_public_access, "{action}: {notes:?}");
+        assert_eq!(has("iam:CreateServiceLinkedRole"), role.is_some(), "{action}: {notes:?}");
+        if let Some(role) = role {
+            assert!(has(role), "{action}: {notes:?}");
+        }
+        assert!(has("VPC endpoint policy"), "{action}: {notes:?}");
+        assert!(!has("model access"), "{action}: {notes:?}");
+    }
+
+    let none = write(&dir, "none.json", r#"{"Version":"2012-10-17","Statement":[]}"#);
+    let output = run(&[
+        "simulate",
+        "--principal",
+        ALICE,
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::amzn-s3-demo-bucket/a",
+        "--identity",
+        &none,
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["decision"], "ImplicitlyDenied");
+    let text = json["notes"].to_string();
+    assert!(!text.contains("VPC endpoint policy") && !text.contains("KMS key policy"), "{text}");
+}
+
+/// Each policy flag of the flag form, with a request whose answer follows from AWS's rule
+/// for that policy type (the pages `tests/scenarios/README.md` lists per topic).
+#[test]
+fn each_policy_flag_takes_its_policy_type() {
+    let dir = scratch("policy-flags");
+    let object = "arn:aws:s3:::amzn-s3-demo-bucket/a";
+    let identity = write(
+        &dir,
+        "s3.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+    );
+    let get_only =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+    let get_only_file = write(&dir, "get-only.json", get_only);
+    let full = write(&dir, "full.json", ALLOW_ALL);
+    let ec2_only = write(
+        &dir,
+        "ec2-only.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}"#,
+    );
+    let request = |action: &'static str| ["--principal", ALICE, "--action", action, "--resource", object, "--identity"];
+    let with = |action: &'static str, rest: &[&str]| -> Vec<String> {
+        let mut args: Vec<String> = request(action).iter().map(|s| s.to_string()).collect();
+        args.push(identity.clone());
+        args.extend(rest.iter().map(|s| s.to_string()));
+        args
+    };
+    let ask = |args: Vec<String>| decide(&args.iter().map(String::as_str).collect::<Vec<_>>());
+
+    // A boundary limits to what it allows too; it never grants (boundaries page).
+    assert_eq!(ask(with("s3:GetObject", &["--boundary", &get_only_file])), allowed());
+    assert_eq!(ask(with("s3:PutObject", &["--boundary", &get_only_file])), denied("ImplicitlyDenied", &["boundary"]));
+
+    // A session policy likewise, for a role session (session policies page).
+    let session = "arn:aws:sts::111122223333:assumed-role/AppRole/app-session";
+    let mut args = with("s3:PutObject", &["--session", &get_only_file]);
+    args[1] = session.to_string();
+    assert_eq!(ask(args), denied("ImplicitlyDenied", &["session"]));
+    let mut args = with("s3:GetObject", &["--session", &get_only_file]);
+    args[1] = session.to_string();
+    assert_eq!(ask(args), allowed());
+
+    // `--scp` is one level: it must allow the action (SCP evaluation page).
+    assert_eq!(ask(with("s3:GetObject", &["--scp", &get_only_file])), allowed());
+    assert_eq!(ask(with("s3:PutObject", &["--scp", &get_only_file])), denied("ImplicitlyDenied", &["scp"]));
+    // `--scp-level` once per level, root first: every level must allow.
+    assert_eq!(ask(with("s3:GetObject", &["--scp-level", &full, "--scp-level", &full])), allowed());
+    assert_eq!(
+        ask(with("s3:GetObject", &["--scp-level", &full, "--scp-level", &ec2_only])),
+        denied("ImplicitlyDenied", &["scp"])
+    );
+    // SCPs do not apply to the management account's principals; another account's do not change that.
+    assert_eq!(
+        ask(with(
+            "s3:GetObject",
+            &["--scp-level", &full, "--scp-level", &ec2_only, "--management-account", "111122223333"]
+        )),
+        allowed()
+    );
+    assert_eq!(
+        ask(with(
+            "s3:GetObject",
+            &["--scp-level", &full, "--scp-level", &ec2_only, "--management-account", "999999999999"]
+        )),
+        denied("ImplicitlyDenied", &["scp"])
+    );
+
+    // An RCP level carries RCPFullAWSAccess: a custom RCP that denies something else lets
+    // the request through; one that denies it denies (RCP evaluation page).
+    let deny_delete = write(
+        &dir,
+        "deny-delete.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:DeleteObject","Resource":"*"}]}"#,
+    );
+    assert_eq!(ask(with("s3:GetObject", &["--rcp", &deny_delete, "--resource-account", "111122223333"])), allowed());
+    assert_eq!(
+        ask(with("s3:DeleteObject", &["--rcp", &deny_delete, "--resource-account", "111122223333"])),
+        denied("ExplicitlyDenied", &["rcp"])
+    );
+
+    // A VPC endpoint policy must allow the request too (PrivateLink endpoint access page).
+    let endpoint = write(
+        &dir,
+        "endpoint.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#,
+    );
+    assert_eq!(ask(with("s3:GetObject", &["--vpc-endpoint", &endpoint])), allowed());
+    assert_eq!(ask(with("s3:PutObject", &["--vpc-endpoint", &endpoint])), denied("ImplicitlyDenied", &["vpcEndpoint"]));
+}
+
+/// Several `--resource` values: one row each, in order, decided by the `Resource` element
+/// (an object pattern `bucket/*` covers the bucket's objects, not the bucket, not another bucket).
+#[test]
+fn several_resources_answer_one_row_each() {
+    let dir = scratch("resources");
+    let identity = write(&dir, "identity.json", ALLOW_S3_READ);
+    let output = run(&[
+        "simulate",
+        "--principal",
+        ALICE,
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::amzn-s3-demo-bucket/a",
+        "arn:aws:s3:::amzn-s3-demo-bucket/reports/q1.csv",
+        "arn:aws:s3:::amzn-s3-demo-bucket",
+        "arn:aws:s3:::amzn-s3-demo-bucket2/a",
+        "--identity",
+        &identity,
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let out = stdout(&output);
+    let rows: Vec<Vec<&str>> = out.lines().skip(1).map(|l| l.split_whitespace().collect()).collect();
+    assert_eq!(rows[0], ["s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/a", "Allowed"], "{out}");
+    assert_eq!(rows[1], ["s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/reports/q1.csv", "Allowed"], "{out}");
+    assert_eq!(rows[2], ["s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket", "ImplicitlyDenied", "identity"], "{out}");
+    assert_eq!(
+        rows[3],
+        ["s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket2/a", "ImplicitlyDenied", "identity"],
+        "{out}"
+    );
+    assert_eq!(out.lines().last(), Some("2 of 4 allowed"), "{out}");
+}
+
+/// A malformed action in the request (no service prefix) is evaluated, not refused: it
+/// matches no `Action`, so the Allow of `s3:*` does not grant it and a Deny whose
+/// `NotAction` is `s3:*` catches it (the NotAction page: every action but those listed).
+#[test]
+fn a_malformed_action_is_evaluated_and_caught_by_not_action() {
+    let dir = scratch("malformed");
+    let identity = write(
+        &dir,
+        "identity.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Sid":"OnlyS3","Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}"#,
+    );
+    let object = "arn:aws:s3:::amzn-s3-demo-bucket/a";
+    let args = ["--principal", ALICE, "--resource", object, "--identity", &identity];
+    assert_eq!(
+        decide(&[&args[..], &["--action", "GetObject"][..]].concat()),
+        denied("ExplicitlyDenied", &["identity"])
+    );
+    assert_eq!(decide(&[&args[..], &["--action", "s3:GetObject"][..]].concat()), allowed());
+}
+
+/// The encoded reason is shown shortened to 16 characters, whatever they are: a token of
+/// non-ASCII text is cut at a character, not inside one.
+#[test]
+fn explain_shortens_a_non_ascii_encoded_reason_without_panicking() {
+    let message = "User: arn:aws:iam::111122223333:user/a is not authorized to perform: ec2:RunInstances on resource: arn:aws:ec2:us-east-1:111122223333:instance/* Encoded authorization failure message: aéééééééééééééééé";
+    let output = run(&["explain", message]);
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("--encoded-message aééééééééééééééé..."), "{}", stdout(&output));
+}
+
+/// `--help` and `-h` print the usage and exit 0, anywhere among the arguments.
+#[test]
+fn help_prints_the_usage_and_exits_0() {
+    for args in [
+        &["simulate", "--help"][..],
+        &["simulate", "-h"],
+        &["simulate", "--format", "json", "--help"],
+        &["explain", "--help"],
+        &["explain", "-h"],
+    ] {
+        let output = run(args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", stderr(&output));
+        assert!(stdout(&output).starts_with("usage: iam-lsp "), "{args:?}: {}", stdout(&output));
+    }
+}

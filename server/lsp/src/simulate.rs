@@ -1,5 +1,6 @@
 //! `iam-lsp simulate` and `iam-lsp explain`: the evaluator from the command line.
 
+use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
 use iam_analysis::evaluate::{
@@ -35,8 +36,19 @@ fn bad_input(message: &str) -> i32 {
     2
 }
 
+/// Writes the command's output, then gives its exit code. A reader that stops early
+/// (`| head`) closes the pipe: the output ends there quietly with the code the answer
+/// has, as ripgrep does; any other write error is bad output, said on stderr.
+fn emit(code: i32, write: impl FnOnce(&mut std::io::StdoutLock<'static>) -> std::io::Result<()>) -> i32 {
+    let mut stdout = std::io::stdout().lock();
+    match write(&mut stdout).and_then(|()| stdout.flush()) {
+        Ok(()) => code,
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => code,
+        Err(e) => bad_input(&format!("cannot write the output: {e}")),
+    }
+}
+
 /// Runs `simulate`; the exit code: 0 allowed (every request of a table), 1 denied, 2 bad input.
-#[allow(clippy::print_stdout)]
 pub fn simulate(args: &[String]) -> i32 {
     let mut format = Format::Text;
     let mut scenario_path: Option<PathBuf> = None;
@@ -51,6 +63,13 @@ pub fn simulate(args: &[String]) -> i32 {
     let mut rcp_levels: Vec<Vec<PathBuf>> = Vec::new();
     let mut scp_flat: Vec<PathBuf> = Vec::new();
     let mut rcp_flat: Vec<PathBuf> = Vec::new();
+
+    // Before the flags are read: `--help` is not one of them.
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        return emit(0, |out| {
+            writeln!(out, "{USAGE}\n\nSimulates a request against the policies that apply to it and says which statement decides.\nExit code: 0 allowed, 1 denied, 2 bad input.")
+        });
+    }
 
     let mut i = 0;
     // The values after a flag, up to the next flag: `--identity a.json b.json`.
@@ -120,10 +139,6 @@ pub fn simulate(args: &[String]) -> i32 {
             return usage_error(USAGE, &message);
         }
         i += 1;
-    }
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}\n\nSimulates a request against the policies that apply to it and says which statement decides.\nExit code: 0 allowed, 1 denied, 2 bad input.");
-        return 0;
     }
 
     let (base, policies) = if let Some(path) = &scenario_path {
@@ -215,7 +230,7 @@ pub fn simulate(args: &[String]) -> i32 {
             results.push((request, evaluation));
         }
     }
-    let all_allowed = results.iter().all(|(_, e)| e.decision == Decision::Allowed);
+    let code = if results.iter().all(|(_, e)| e.decision == Decision::Allowed) { 0 } else { 1 };
     match format {
         Format::Json => {
             let json = if let [(_, only)] = results.as_slice() {
@@ -235,17 +250,12 @@ pub fn simulate(args: &[String]) -> i32 {
                 Ok(serde_json::json!({ "results": rows }))
             };
             match json.and_then(|j| serde_json::to_string_pretty(&j)) {
-                Ok(text) => println!("{text}"),
-                Err(e) => return bad_input(&format!("cannot write JSON: {e}")),
+                Ok(text) => emit(code, |out| writeln!(out, "{text}")),
+                Err(e) => bad_input(&format!("cannot write JSON: {e}")),
             }
         }
-        Format::Text if results.len() == 1 => print!("{}", render(&results[0].0, &results[0].1)),
-        Format::Text => print!("{}", table(&results)),
-    }
-    if all_allowed {
-        0
-    } else {
-        1
+        Format::Text if results.len() == 1 => emit(code, |out| write!(out, "{}", render(&results[0].0, &results[0].1))),
+        Format::Text => emit(code, |out| write!(out, "{}", table(&results))),
     }
 }
 
@@ -314,7 +324,6 @@ fn table(results: &[(Request, Evaluation)]) -> String {
 
 /// Runs `explain`: reads an AccessDenied message, says what it means, and with
 /// `--workspace` evaluates the request against the workspace's policies.
-#[allow(clippy::print_stdout)]
 pub fn explain(args: &[String]) -> i32 {
     let mut message_text = None;
     let mut workspace = None;
@@ -332,8 +341,9 @@ pub fn explain(args: &[String]) -> i32 {
                 _ => return usage_error(EXPLAIN_USAGE, "--format takes `text` or `json`"),
             },
             "-h" | "--help" => {
-                println!("{EXPLAIN_USAGE}\n\nReads an AccessDenied message and says which policy decides; with --workspace,\nevaluates the request against the policy files in DIR.");
-                return 0;
+                return emit(0, |out| {
+                    writeln!(out, "{EXPLAIN_USAGE}\n\nReads an AccessDenied message and says which policy decides; with --workspace,\nevaluates the request against the policy files in DIR.")
+                });
             }
             flag if flag.starts_with("--") => return usage_error(EXPLAIN_USAGE, &format!("unknown option `{flag}`")),
             text if message_text.is_none() => message_text = Some(text.to_string()),
@@ -360,7 +370,11 @@ pub fn explain(args: &[String]) -> i32 {
     if let Some(encoded) = &parsed.encoded {
         out.push_str(&format!(
             "the message carries an encoded reason: `aws sts decode-authorization-message --encoded-message {}` reads it (AWS STS decrypts it; give its output to `iam-lsp explain` for the request's context keys)\n",
-            if encoded.len() > 16 { format!("{}...", &encoded[..16]) } else { encoded.clone() }
+            // The first 16 characters: the token is whatever text followed the label.
+            match encoded.char_indices().nth(16) {
+                Some((end, _)) => format!("{}...", &encoded[..end]),
+                None => encoded.clone(),
+            }
         ));
     }
     let mut code = 0;
@@ -377,7 +391,7 @@ pub fn explain(args: &[String]) -> i32 {
         };
     }
     match format {
-        Format::Text => print!("{out}"),
+        Format::Text => emit(code, |stdout| write!(stdout, "{out}")),
         Format::Json => {
             // The same answer as the server's `iam-lsp.explain` command.
             let json = match explain_value(&text, workspace.as_deref()) {
@@ -385,12 +399,11 @@ pub fn explain(args: &[String]) -> i32 {
                 Err(e) => return bad_input(&e),
             };
             match serde_json::to_string_pretty(&json) {
-                Ok(text) => println!("{text}"),
-                Err(e) => return bad_input(&format!("cannot write JSON: {e}")),
+                Ok(text) => emit(code, |stdout| writeln!(stdout, "{text}")),
+                Err(e) => bad_input(&format!("cannot write JSON: {e}")),
             }
         }
     }
-    code
 }
 
 /// `iam-lsp.simulate`'s answer: a scenario (policies inline, or paths relative to `base`)
@@ -450,18 +463,16 @@ pub fn explain_value(text: &str, workspace: Option<&Path>) -> Result<serde_json:
 
 /// `explain` of a decoded authorization message: the request it holds (with its context
 /// keys), what AWS said of it, and with a workspace the evaluation against its policies.
-#[allow(clippy::print_stdout)]
 fn explain_decoded(m: &decoded::DecodedMessage, workspace: Option<&Path>, json: bool) -> i32 {
     if json {
         return match decoded_value(m, workspace)
             .and_then(|j| serde_json::to_string_pretty(&j).map_err(|e| e.to_string()))
         {
-            Ok(out) => {
-                println!("{out}");
-                let denied = serde_json::from_str::<serde_json::Value>(&out)
+            Ok(text) => {
+                let denied = serde_json::from_str::<serde_json::Value>(&text)
                     .ok()
                     .and_then(|j| j["evaluation"]["decision"].as_str().map(|d| d != "Allowed"));
-                i32::from(denied == Some(true))
+                emit(i32::from(denied == Some(true)), |out| writeln!(out, "{text}"))
             }
             Err(e) => bad_input(&e),
         };
@@ -480,8 +491,7 @@ fn explain_decoded(m: &decoded::DecodedMessage, workspace: Option<&Path>, json: 
             Err(e) => return bad_input(&e),
         };
     }
-    print!("{out}");
-    code
+    emit(code, |stdout| write!(stdout, "{out}"))
 }
 
 /// A context value as the scenario format writes it: one value, or a JSON list.

@@ -566,6 +566,13 @@ fn unmodifiable(action: &str, resource: &str) -> Option<&'static str> {
 }
 
 /// What else AWS checks once the policies allow a request.
+/// - Bedrock foundation models need model access: <https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html>
+/// - A KMS key's policy (or a grant) must allow its use, for KMS calls and for S3 objects
+///   encrypted with SSE-KMS: <https://docs.aws.amazon.com/kms/latest/developerguide/control-access.html>,
+///   <https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html>
+/// - S3 Block Public Access overrides policies: <https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html>
+/// - VPC endpoint policies: <https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html>
+/// - Service-linked roles: [`service_linked_role`].
 pub fn look_elsewhere(action: &str, resource: &str) -> Vec<&'static str> {
     let mut out = Vec::new();
     if starts_with_ignore_case(action, "bedrock:")
@@ -579,8 +586,33 @@ pub fn look_elsewhere(action: &str, resource: &str) -> Vec<&'static str> {
     if starts_with_ignore_case(action, "s3:") {
         out.push("S3 Block Public Access overrides policies that grant public access");
     }
+    out.extend(service_linked_role(action));
     out.push("a VPC endpoint policy applies to requests that go through the endpoint");
     out
+}
+
+/// The note for an action whose service creates a service-linked role on first use: "to
+/// allow an IAM entity to create a specific service-linked role", the caller needs
+/// `iam:CreateServiceLinkedRole` too, which the policies that allow the action may not grant.
+/// The actions are `knowledge/dependent-actions.json`'s entries that need it, each citing
+/// its service's page. <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create-service-linked-role.html#service-linked-role-permissions>
+fn service_linked_role(action: &str) -> Option<&'static str> {
+    static NOTES: std::sync::OnceLock<Vec<(&'static [String], String)>> = std::sync::OnceLock::new();
+    let notes = NOTES.get_or_init(|| {
+        crate::knowledge::DependentActions::get()
+            .entries
+            .iter()
+            .filter(|e| e.needs.eq_ignore_ascii_case("iam:CreateServiceLinkedRole"))
+            .map(|e| {
+                let note = format!(
+                    "when {}, the caller also needs `{}` on that role (its path is `/aws-service-role/`), which the policies that allow this action may not grant: simulate it too ({})",
+                    e.when, e.needs, e.source
+                );
+                (e.actions.as_slice(), note)
+            })
+            .collect()
+    });
+    notes.iter().find(|(actions, _)| actions.iter().any(|a| a.eq_ignore_ascii_case(action))).map(|(_, n)| n.as_str())
 }
 
 fn evaluate_statement<'p>(
