@@ -22,6 +22,8 @@ pub mod scenario;
 mod tests;
 
 use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -131,19 +133,56 @@ impl Decision {
 
 /// Whether one element of a statement matched, and why not.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Check {
+pub struct Check<'p> {
     pub matched: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<Cow<'static, str>>,
+    pub reason: Option<Reason<'p>>,
 }
 
-impl Check {
-    fn yes() -> Check {
+impl<'p> Check<'p> {
+    fn yes() -> Check<'p> {
         Check { matched: true, reason: None }
     }
 
-    fn no(reason: impl Into<Cow<'static, str>>) -> Check {
-        Check { matched: false, reason: Some(reason.into()) }
+    fn no(reason: impl Into<Cow<'static, str>>) -> Check<'p> {
+        Check { matched: false, reason: Some(Reason::Text(reason.into())) }
+    }
+}
+
+/// Why an element did not match. A failed condition keeps its data and is written as text
+/// only when shown or serialized: a wildcard question fails the same condition for
+/// thousands of requests, and shows few of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reason<'p> {
+    Text(Cow<'static, str>),
+    /// The policy's own words (why its `Condition` block cannot be read).
+    Policy(&'p str),
+    Condition(Arc<ConditionFailure<'p>>),
+}
+
+impl Reason<'_> {
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            Reason::Text(text) => Cow::Borrowed(text),
+            Reason::Policy(text) => Cow::Borrowed(text),
+            Reason::Condition(failure) => Cow::Owned(failure.reason()),
+        }
+    }
+}
+
+impl fmt::Display for Reason<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Text(text) => f.write_str(text),
+            Reason::Policy(text) => f.write_str(text),
+            Reason::Condition(failure) => failure.fmt(f),
+        }
+    }
+}
+
+impl Serialize for Reason<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 
@@ -162,23 +201,28 @@ pub struct StatementReport<'p> {
     pub effect: Option<&'static str>,
     /// Whether every element matched: the statement applies to the request.
     pub applies: bool,
-    pub action: Check,
+    pub action: Check<'p>,
     /// The other elements are evaluated only when the action matched (absent otherwise);
     /// `principal` only in policies that name principals.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource: Option<Check>,
+    pub resource: Option<Check<'p>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub principal: Option<Check>,
+    pub principal: Option<Check<'p>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub condition: Option<Check>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub condition_failure: Option<Box<ConditionFailure<'p>>>,
+    pub condition: Option<Check<'p>>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "shared")]
+    pub condition_failure: Option<Arc<ConditionFailure<'p>>>,
     /// For a statement that applies: what the request held for each of its conditions.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditions_held: Vec<String>,
     /// For a resource policy's `Allow`: how its principal names the caller.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub named: Option<Named>,
+}
+
+/// A failure the report shares with its `condition` check, serialized as itself.
+fn shared<S: serde::Serializer>(failure: &Option<Arc<ConditionFailure<'_>>>, serializer: S) -> Result<S::Ok, S::Error> {
+    failure.as_deref().serialize(serializer)
 }
 
 impl StatementReport<'_> {
@@ -193,12 +237,13 @@ impl StatementReport<'_> {
     }
 
     /// Why the statement does not apply: the first element that did not match.
-    pub fn why_not(&self) -> Option<&str> {
+    pub fn why_not(&self) -> Option<Cow<'_, str>> {
         [Some(&self.action), self.resource.as_ref(), self.principal.as_ref(), self.condition.as_ref()]
             .into_iter()
             .flatten()
             .find(|c| !c.matched)
-            .and_then(|c| c.reason.as_deref())
+            .and_then(|c| c.reason.as_ref())
+            .map(Reason::text)
     }
 }
 
@@ -698,13 +743,13 @@ fn evaluate_statement<'p>(
     });
     let condition = match &statement.condition {
         None => Check::yes(),
-        Some(Err(problem)) => Check::no(problem.clone()),
+        Some(Err(problem)) => Check { matched: false, reason: Some(Reason::Policy(problem)) },
         Some(Ok(conditions)) => match condition::check(conditions, ask.context, policy.variables) {
             Ok(()) => Check::yes(),
             Err(failure) => {
-                let reason = failure.reason.clone();
-                report.condition_failure = Some(Box::new(failure));
-                Check::no(reason)
+                let failure = Arc::new(failure);
+                report.condition_failure = Some(Arc::clone(&failure));
+                Check { matched: false, reason: Some(Reason::Condition(failure)) }
             }
         },
     };
