@@ -434,7 +434,7 @@ fn evaluate_for<'p>(
             blocked_by.sort();
             blocked_by.dedup();
             if decision == Decision::Allowed {
-                notes.extend(look_elsewhere(action, resource).into_iter().map(Cow::Borrowed));
+                notes.extend(look_elsewhere(action, resource).map(Cow::Borrowed));
             }
             Evaluation { decision, blocked_by, statements, notes, same_account }
         };
@@ -610,22 +610,21 @@ fn unmodifiable(action: &str, resource: &str) -> Option<&'static str> {
     None
 }
 
-/// What else AWS checks once the policies allow a request.
-pub fn look_elsewhere(action: &str, resource: &str) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    if starts_with_ignore_case(action, "bedrock:")
-        && (resource.contains(":foundation-model/") || resource.contains(":inference-profile/"))
-    {
-        out.push("the policies allow this; if AWS still denies it, look at model access: the foundation model must be enabled in the account and every Region the request reaches (https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html)");
-    }
-    if starts_with_ignore_case(action, "kms:") || starts_with_ignore_case(action, "s3:") {
-        out.push("a KMS key policy or grant must also allow the key the data is encrypted with");
-    }
-    if starts_with_ignore_case(action, "s3:") {
-        out.push("S3 Block Public Access overrides policies that grant public access");
-    }
-    out.push("a VPC endpoint policy applies to requests that go through the endpoint");
-    out
+/// What else AWS checks once the policies allow a request (no list built: every allowed
+/// request of a wildcard question says it).
+pub fn look_elsewhere(action: &str, resource: &str) -> impl Iterator<Item = &'static str> {
+    let bedrock = starts_with_ignore_case(action, "bedrock:")
+        && (resource.contains(":foundation-model/") || resource.contains(":inference-profile/"));
+    let s3 = starts_with_ignore_case(action, "s3:");
+    let kms = starts_with_ignore_case(action, "kms:");
+    [
+        bedrock.then_some("the policies allow this; if AWS still denies it, look at model access: the foundation model must be enabled in the account and every Region the request reaches (https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html)"),
+        (kms || s3).then_some("a KMS key policy or grant must also allow the key the data is encrypted with"),
+        s3.then_some("S3 Block Public Access overrides policies that grant public access"),
+        Some("a VPC endpoint policy applies to requests that go through the endpoint"),
+    ]
+    .into_iter()
+    .flatten()
 }
 
 fn evaluate_statement<'p>(
