@@ -119,8 +119,9 @@ enum Set {
     ForAnyValue,
 }
 
-#[derive(Clone, Copy, Debug)]
-struct Operator {
+/// A condition operator, read once when the policy is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Operator {
     base: Base,
     /// `StringNotEquals`, `NotIpAddress`, ...: true when no policy value matches.
     negated: bool,
@@ -128,65 +129,67 @@ struct Operator {
     set: Set,
 }
 
-fn operator(name: &str) -> Option<Operator> {
-    let strip_prefix_ci = |s: &'_ str, prefix: &str| -> Option<usize> {
-        (s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes()))
-            .then_some(prefix.len())
-    };
-    let mut rest = name;
-    let mut set = Set::None;
-    if let Some(n) = strip_prefix_ci(rest, "ForAllValues:") {
-        set = Set::ForAllValues;
-        rest = &rest[n..];
-    } else if let Some(n) = strip_prefix_ci(rest, "ForAnyValue:") {
-        set = Set::ForAnyValue;
-        rest = &rest[n..];
-    }
-    let mut if_exists = false;
-    if rest.len() > 8 && rest.as_bytes()[rest.len() - 8..].eq_ignore_ascii_case(b"IfExists") {
-        if_exists = true;
-        rest = &rest[..rest.len() - 8];
-    }
-    // Operator names are short: lower-cased on the stack, not in a new string.
-    let mut buffer = [0u8; 32];
-    let lower = match buffer.get_mut(..rest.len()) {
-        Some(lower) => {
-            lower.copy_from_slice(rest.as_bytes());
-            lower.make_ascii_lowercase();
-            std::str::from_utf8(lower).ok()?
+impl Operator {
+    pub(super) fn parse(name: &str) -> Option<Operator> {
+        let strip_prefix_ci = |s: &'_ str, prefix: &str| -> Option<usize> {
+            (s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes()))
+                .then_some(prefix.len())
+        };
+        let mut rest = name;
+        let mut set = Set::None;
+        if let Some(n) = strip_prefix_ci(rest, "ForAllValues:") {
+            set = Set::ForAllValues;
+            rest = &rest[n..];
+        } else if let Some(n) = strip_prefix_ci(rest, "ForAnyValue:") {
+            set = Set::ForAnyValue;
+            rest = &rest[n..];
         }
-        None => return None,
-    };
-    let (base, negated) = match lower {
-        "stringequals" => (Base::StringEquals, false),
-        "stringnotequals" => (Base::StringEquals, true),
-        "stringequalsignorecase" => (Base::StringEqualsIgnoreCase, false),
-        "stringnotequalsignorecase" => (Base::StringEqualsIgnoreCase, true),
-        "stringlike" => (Base::StringLike, false),
-        "stringnotlike" => (Base::StringLike, true),
-        "numericequals" => (Base::NumericEquals, false),
-        "numericnotequals" => (Base::NumericEquals, true),
-        "numericlessthan" => (Base::NumericLessThan, false),
-        "numericlessthanequals" => (Base::NumericLessThanEquals, false),
-        "numericgreaterthan" => (Base::NumericGreaterThan, false),
-        "numericgreaterthanequals" => (Base::NumericGreaterThanEquals, false),
-        "dateequals" => (Base::DateEquals, false),
-        "datenotequals" => (Base::DateEquals, true),
-        "datelessthan" => (Base::DateLessThan, false),
-        "datelessthanequals" => (Base::DateLessThanEquals, false),
-        "dategreaterthan" => (Base::DateGreaterThan, false),
-        "dategreaterthanequals" => (Base::DateGreaterThanEquals, false),
-        "bool" => (Base::Bool, false),
-        "binaryequals" => (Base::BinaryEquals, false),
-        "ipaddress" => (Base::IpAddress, false),
-        "notipaddress" => (Base::IpAddress, true),
-        "arnequals" | "arnlike" => (Base::ArnLike, false),
-        "arnnotequals" | "arnnotlike" => (Base::ArnLike, true),
-        // `Null` takes no `IfExists` and no set operator.
-        "null" if !if_exists && set == Set::None => (Base::Null, false),
-        _ => return None,
-    };
-    Some(Operator { base, negated, if_exists, set })
+        let mut if_exists = false;
+        if rest.len() > 8 && rest.as_bytes()[rest.len() - 8..].eq_ignore_ascii_case(b"IfExists") {
+            if_exists = true;
+            rest = &rest[..rest.len() - 8];
+        }
+        // Operator names are short: lower-cased on the stack, not in a new string.
+        let mut buffer = [0u8; 32];
+        let lower = match buffer.get_mut(..rest.len()) {
+            Some(lower) => {
+                lower.copy_from_slice(rest.as_bytes());
+                lower.make_ascii_lowercase();
+                std::str::from_utf8(lower).ok()?
+            }
+            None => return None,
+        };
+        let (base, negated) = match lower {
+            "stringequals" => (Base::StringEquals, false),
+            "stringnotequals" => (Base::StringEquals, true),
+            "stringequalsignorecase" => (Base::StringEqualsIgnoreCase, false),
+            "stringnotequalsignorecase" => (Base::StringEqualsIgnoreCase, true),
+            "stringlike" => (Base::StringLike, false),
+            "stringnotlike" => (Base::StringLike, true),
+            "numericequals" => (Base::NumericEquals, false),
+            "numericnotequals" => (Base::NumericEquals, true),
+            "numericlessthan" => (Base::NumericLessThan, false),
+            "numericlessthanequals" => (Base::NumericLessThanEquals, false),
+            "numericgreaterthan" => (Base::NumericGreaterThan, false),
+            "numericgreaterthanequals" => (Base::NumericGreaterThanEquals, false),
+            "dateequals" => (Base::DateEquals, false),
+            "datenotequals" => (Base::DateEquals, true),
+            "datelessthan" => (Base::DateLessThan, false),
+            "datelessthanequals" => (Base::DateLessThanEquals, false),
+            "dategreaterthan" => (Base::DateGreaterThan, false),
+            "dategreaterthanequals" => (Base::DateGreaterThanEquals, false),
+            "bool" => (Base::Bool, false),
+            "binaryequals" => (Base::BinaryEquals, false),
+            "ipaddress" => (Base::IpAddress, false),
+            "notipaddress" => (Base::IpAddress, true),
+            "arnequals" | "arnlike" => (Base::ArnLike, false),
+            "arnnotequals" | "arnnotlike" => (Base::ArnLike, true),
+            // `Null` takes no `IfExists` and no set operator.
+            "null" if !if_exists && set == Set::None => (Base::Null, false),
+            _ => return None,
+        };
+        Some(Operator { base, negated, if_exists, set })
+    }
 }
 
 /// Whether every condition holds (they are ANDed: operators, and keys within one); the
@@ -218,7 +221,7 @@ fn check_one<'p>(
         multi: found.is_some_and(|v| v.multi),
         found: what,
     };
-    let Some(op) = operator(&c.operator) else {
+    let Some(op) = c.parsed else {
         return Err(fail(Found::NotAnOperator));
     };
     if op.base == Base::Null {

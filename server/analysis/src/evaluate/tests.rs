@@ -13,11 +13,7 @@ const ROLE: &str = "arn:aws:iam::111122223333:role/AppRole";
 const BUCKET: &str = "arn:aws:s3:::amzn-s3-demo-bucket/report.csv";
 
 fn holds(operator: &str, key: &str, values: &[&str], context: &[(&str, ContextValue)]) -> bool {
-    let condition = Condition {
-        operator: operator.to_string(),
-        key: key.to_string(),
-        values: values.iter().map(|v| v.to_string()).collect(),
-    };
+    let condition = Condition::new(operator, key, values.iter().map(|v| v.to_string()).collect());
     let context: Vec<(String, ContextValue)> = context.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
     check(&[condition], &context, true).is_ok()
 }
