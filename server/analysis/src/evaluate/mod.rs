@@ -22,6 +22,7 @@ pub mod scenario;
 mod tests;
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
 
@@ -303,6 +304,9 @@ pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p
 pub struct Requester {
     caller: Caller,
     context: Vec<(String, ContextValue)>,
+    /// The last action asked and whether it takes no resource: a wildcard question asks
+    /// each action for many resources, and the catalog is looked up once for them.
+    last_action: RefCell<Option<(String, bool)>>,
 }
 
 impl Requester {
@@ -314,7 +318,7 @@ impl Requester {
                 context.push((key, value));
             }
         }
-        Requester { caller, context }
+        Requester { caller, context, last_action: RefCell::new(None) }
     }
 
     /// Evaluates the caller's request for `action` on `resource` (whose account is
@@ -326,20 +330,36 @@ impl Requester {
         resource_account: Option<&str>,
         policies: &'p PolicySet,
     ) -> Evaluation<'p> {
-        evaluate_for(&self.caller, &self.context, action, resource, resource_account, policies)
+        let mut last = self.last_action.borrow_mut();
+        let takes_no_resource = match &*last {
+            Some((asked, answer)) if asked == action => *answer,
+            _ => {
+                let answer = takes_no_resource(action);
+                *last = Some((action.to_string(), answer));
+                answer
+            }
+        };
+        drop(last);
+        evaluate_for(&self.caller, &self.context, action, takes_no_resource, resource, resource_account, policies)
     }
+}
+
+/// Whether the action can only be granted on `"Resource": "*"`: the catalog lists no
+/// resource type for it.
+fn takes_no_resource(action: &str) -> bool {
+    !crate::pattern::has_wildcard(action)
+        && crate::Catalog::get().action(action).is_some_and(|(_, a)| a.resource_types.is_empty())
 }
 
 fn evaluate_for<'p>(
     caller: &Caller,
     context: &[(String, ContextValue)],
     action: &str,
+    takes_no_resource: bool,
     resource: &str,
     resource_account: Option<&str>,
     policies: &'p PolicySet,
 ) -> Evaluation<'p> {
-    let takes_no_resource = !crate::pattern::has_wildcard(action)
-        && crate::Catalog::get().action(action).is_some_and(|(_, a)| a.resource_types.is_empty());
     let ask = Ask {
         caller,
         action: AskedAction::new(action),
