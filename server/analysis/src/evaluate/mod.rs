@@ -290,8 +290,13 @@ struct Ask<'r> {
 
 /// Evaluates a request against the policies that apply to it.
 pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p> {
-    Requester::new(&request.principal, &request.context).evaluate(
+    // One request: the catalog asked directly, not through the requester's memory of it.
+    let requester = Requester::new(&request.principal, &request.context);
+    evaluate_for(
+        &requester.caller,
+        &requester.context,
         &request.action,
+        takes_no_resource(&request.action),
         &request.resource,
         request.resource_account.as_deref(),
         policies,
