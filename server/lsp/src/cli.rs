@@ -69,7 +69,7 @@ pub fn check(args: &[String]) -> i32 {
                 None => return usage_error("--jobs takes a number of threads, 1 or more"),
             },
             "-h" | "--help" => {
-                println!("{USAGE}\n\nLints AWS IAM policy JSON files and the policies in CloudFormation, SAM and Serverless templates\n(directories: every *.json, *.yaml and *.yml in them, recursively; YAML that is not a template is skipped).\nThe policy kind is inferred, or set by --kind (identity, resource, trust, scp, rcp, boundary)\nor by the [kinds] of the nearest .iam-lsp.toml above each file.\n--jobs N checks N files at a time (default: one per core); the output is the same.\n--help-uri URI (SARIF): the absolute URI of the rule table, each rule's helpUri.\nExit code: 0 no errors, 1 errors found, 2 bad usage or unreadable file.");
+                println!("{USAGE}\n\nLints AWS IAM policy JSON files and the policies in CloudFormation, SAM and Serverless templates\n(directories: every *.json, *.yaml and *.yml in them, recursively; YAML that is not a template is skipped).\nThe policy kind is inferred, or set by --kind (identity, resource, trust, scp, rcp, boundary)\nor by the [kinds] of the nearest .iam-lsp.toml above each file; the identity policies of its [[principal]]s\nalso get its [organization]'s cross-file findings, each with the SCP statement as related location.\n--jobs N checks N files at a time (default: one per core); the output is the same.\n--help-uri URI (SARIF): the absolute URI of the rule table, each rule's helpUri.\nExit code: 0 no errors, 1 errors found, 2 bad usage or unreadable file.");
                 return 0;
             }
             flag if flag.starts_with('-') && flag != "-" => return usage_error(&format!("unknown option `{flag}`")),
