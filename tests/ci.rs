@@ -133,6 +133,8 @@ fn sarif_is_valid_against_the_sarif_2_1_0_schema_with_rules_and_help_links() {
         "terraform/bedrock-agent-broken.tf",
         "suppressions/cloudformation-suppressions.yaml",
         "cloudformation/valid/bedrock-agent-stack.yaml",
+        // Cross-file findings, with `relatedLocations`.
+        "workspaces/scp-denies",
     ];
     let help = "https://example.com/iam-lsp/README.md#diagnostics";
     for file in files {

@@ -385,3 +385,127 @@ fn check_dir_reads_terraform_json_modules() {
     assert!(!stderr(&output).contains("versions.tf.json"), "{}", stderr(&output));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn workspace(name: &str) -> PathBuf {
+    fixtures().join("workspaces").join(name)
+}
+
+/// The text a zero-based (line, UTF-16 character) range of a JSON range object covers.
+fn covered(text: &str, range: &serde_json::Value) -> String {
+    let offset = |at: &serde_json::Value| {
+        let (line, character) = (at["line"].as_u64().unwrap() as usize, at["character"].as_u64().unwrap() as usize);
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let units: Vec<u16> = text[start..].encode_utf16().take(character).collect();
+        start + String::from_utf16(&units).unwrap().len()
+    };
+    text[offset(&range["start"])..offset(&range["end"])].to_string()
+}
+
+const CROSS_FILE: [&str; 2] = ["scp-denies-allow", "scp-denies-inference-region"];
+
+/// `check DIR` on a workspace whose `.iam-lsp.toml` names an organization: the findings the
+/// editor reports across files, each pointing at the SCP statement that causes it, in every
+/// format.
+#[test]
+fn check_reports_the_cross_file_findings_with_the_scp_statement_as_related_location() {
+    let dir = workspace("scp-denies");
+    let agent = std::fs::read_to_string(dir.join("roles/agent.json")).unwrap();
+    let guardrails = std::fs::read_to_string(dir.join("org/workloads/guardrails.json")).unwrap();
+    let guardrails_path = format!("{}/org/workloads/guardrails.json", dir.display());
+
+    let output = check(&["--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "warnings only: {}", stderr(&output));
+    let items: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let found: Vec<&serde_json::Value> =
+        items.as_array().unwrap().iter().filter(|i| CROSS_FILE.contains(&i["code"].as_str().unwrap())).collect();
+    let mut codes: Vec<&str> = found.iter().map(|f| f["code"].as_str().unwrap()).collect();
+    codes.sort();
+    assert_eq!(codes, CROSS_FILE, "{items}");
+    for f in &found {
+        assert_eq!(f["path"], format!("{}/roles/agent.json", dir.display()));
+        let related = f["related"].as_array().unwrap_or_else(|| panic!("{f}"));
+        assert_eq!(related.len(), 1, "{f}");
+        assert_eq!(related[0]["path"], guardrails_path.as_str());
+        // The related range is the SCP statement's object.
+        let statement = covered(&guardrails, &related[0]["range"]);
+        assert!(statement.starts_with('{') && statement.ends_with('}'), "{statement}");
+        let sid = if f["code"] == "scp-denies-allow" { "DenyLogDeletion" } else { "DenyOutsideUsEast1" };
+        assert!(statement.contains(&format!("\"Sid\": \"{sid}\"")), "{statement}");
+        assert!(f["message"].as_str().unwrap().contains(&format!("statement `{sid}`")), "{f}");
+    }
+    let denies = found.iter().find(|f| f["code"] == "scp-denies-allow").unwrap();
+    assert_eq!(covered(&agent, &denies["range"]), "\"Action\": \"logs:DeleteLogGroup\"");
+    assert_eq!(denies["related"][0]["message"], "the SCP statement that denies it");
+    let region = found.iter().find(|f| f["code"] == "scp-denies-inference-region").unwrap();
+    assert!(covered(&agent, &region["range"]).contains("inference-profile/us.anthropic"), "{region}");
+    assert!(region["message"].as_str().unwrap().contains("`us-west-2`"), "{region}");
+    let line = |f: &serde_json::Value| f["related"][0]["range"]["start"]["line"].as_u64().unwrap() + 1;
+    let column = |f: &serde_json::Value| f["related"][0]["range"]["start"]["character"].as_u64().unwrap() + 1;
+
+    // Text: a `related:` line under the finding, compiler style.
+    let text = stdout(&check(&[dir.to_str().unwrap()]));
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines.iter().position(|l| l.contains(" warning scp-denies-allow ")).unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(
+        lines[at + 1],
+        format!("  related: {guardrails_path}:{}:{}: the SCP statement that denies it", line(denies), column(denies))
+    );
+    assert!(lines.iter().any(|l| l.contains(" warning scp-denies-inference-region ")), "{text}");
+    assert_eq!(lines.iter().filter(|l| l.starts_with("  related: ")).count(), 2, "{text}");
+
+    // SARIF: `relatedLocations`, each a location with its message.
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&check(&["--format", "sarif", dir.to_str().unwrap()]).stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let result = results.iter().find(|r| r["ruleId"] == "scp-denies-allow").unwrap_or_else(|| panic!("{sarif}"));
+    let location = &result["relatedLocations"][0];
+    assert!(
+        location["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("org/workloads/guardrails.json"),
+        "{location}"
+    );
+    assert_eq!(location["physicalLocation"]["region"]["startLine"], line(denies));
+    assert_eq!(location["physicalLocation"]["region"]["startColumn"], column(denies));
+    assert_eq!(location["message"]["text"], "the SCP statement that denies it");
+    assert!(
+        results.iter().find(|r| r["ruleId"] == "scp-denies-inference-region").unwrap()["relatedLocations"].is_array()
+    );
+
+    // GitHub: an annotation has one location; the message names the related one.
+    let github = stdout(&check(&["--format", "github", dir.to_str().unwrap()]));
+    let annotation =
+        github.lines().find(|l| l.contains("title=scp-denies-allow::")).unwrap_or_else(|| panic!("{github}"));
+    assert!(
+        annotation
+            .ends_with(&format!(" (related: {guardrails_path}:{}: the SCP statement that denies it)", line(denies))),
+        "{annotation}"
+    );
+
+    // Given alone, from inside the workspace: related paths are named the same way.
+    let alone = Command::new(env!("CARGO_BIN_EXE_iam-lsp"))
+        .current_dir(&dir)
+        .args(["check", "roles/agent.json"])
+        .output()
+        .expect("run iam-lsp");
+    assert!(stdout(&alone).contains("\n  related: org/workloads/guardrails.json:"), "{}", stdout(&alone));
+}
+
+/// The valid twin: the SCPs deny nothing the identity policy allows.
+#[test]
+fn check_reports_no_cross_file_finding_on_the_valid_twin() {
+    let dir = workspace("scp-allows");
+    for format in ["text", "json", "sarif", "github"] {
+        let output = check(&["--format", format, dir.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(0), "{format}: {}", stderr(&output));
+        let mut out = stdout(&output);
+        if format == "sarif" {
+            // The rules name every code: the results are what was found.
+            let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+            out = log["runs"][0]["results"].to_string();
+        }
+        assert!(CROSS_FILE.iter().all(|code| !out.contains(code)), "{format}: {out}");
+        assert!(!out.contains("related"), "{format}: {out}");
+    }
+}

@@ -169,3 +169,39 @@ fn scp_findings_are_pulled_and_the_valid_twin_has_none() {
         client.shutdown();
     }
 }
+
+/// `iam-lsp check` reports what the editor reports across files: the same codes, messages and
+/// ranges, and the same related SCP statement.
+#[test]
+fn check_on_the_workspace_reports_the_editors_cross_file_findings() {
+    let root = workspace("scp-denies");
+    let (mut client, root_uri) = start_in(&root, json!({"textDocument": {"diagnostic": {}}}));
+    let uri = format!("{root_uri}/roles/agent.json");
+    client.open(&uri, &std::fs::read_to_string(root.join("roles/agent.json")).unwrap());
+    let report = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
+    client.shutdown();
+    let editor: Vec<Value> = cross_file(&report["result"]["items"])
+        .iter()
+        .map(|d| {
+            let related = &d["relatedInformation"][0];
+            let file = related["location"]["uri"].as_str().unwrap().strip_prefix(&format!("{root_uri}/")).unwrap();
+            json!([d["code"], d["message"], d["range"], file, related["location"]["range"], related["message"]])
+        })
+        .collect();
+    assert_eq!(editor.len(), 2, "{report}");
+
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_iam-lsp"))
+        .current_dir(&root)
+        .args(["check", "--format", "json", "roles/agent.json"])
+        .output()
+        .expect("run iam-lsp");
+    let items: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let cli: Vec<Value> = cross_file(&items)
+        .iter()
+        .map(|f| {
+            let related = &f["related"][0];
+            json!([f["code"], f["message"], f["range"], related["path"], related["range"], related["message"]])
+        })
+        .collect();
+    assert_eq!(cli, editor);
+}

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use iam_analysis::{Code, Diagnostic, Encoding, LineIndex, Options, PolicyKind, Severity, TextRange};
+use iam_analysis::{Code, Diagnostic, Document, Encoding, LineIndex, Options, PolicyKind, Severity, TextRange};
 
 use crate::config::{self, Config};
 
@@ -69,7 +69,7 @@ pub fn check(args: &[String]) -> i32 {
                 None => return usage_error("--jobs takes a number of threads, 1 or more"),
             },
             "-h" | "--help" => {
-                println!("{USAGE}\n\nLints AWS IAM policy JSON files and the policies in CloudFormation, SAM and Serverless templates\n(directories: every *.json, *.yaml and *.yml in them, recursively; YAML that is not a template is skipped).\nThe policy kind is inferred, or set by --kind (identity, resource, trust, scp, rcp, boundary)\nor by the [kinds] of the nearest .iam-lsp.toml above each file.\n--jobs N checks N files at a time (default: one per core); the output is the same.\n--help-uri URI (SARIF): the absolute URI of the rule table, each rule's helpUri.\nExit code: 0 no errors, 1 errors found, 2 bad usage or unreadable file.");
+                println!("{USAGE}\n\nLints AWS IAM policy JSON files and the policies in CloudFormation, SAM and Serverless templates\n(directories: every *.json, *.yaml and *.yml in them, recursively; YAML that is not a template is skipped).\nThe policy kind is inferred, or set by --kind (identity, resource, trust, scp, rcp, boundary)\nor by the [kinds] of the nearest .iam-lsp.toml above each file; the identity policies of its [[principal]]s\nalso get its [organization]'s cross-file findings, each with the SCP statement as related location.\n--jobs N checks N files at a time (default: one per core); the output is the same.\n--help-uri URI (SARIF): the absolute URI of the rule table, each rule's helpUri.\nExit code: 0 no errors, 1 errors found, 2 bad usage or unreadable file.");
                 return 0;
             }
             flag if flag.starts_with('-') && flag != "-" => return usage_error(&format!("unknown option `{flag}`")),
@@ -94,12 +94,16 @@ pub fn check(args: &[String]) -> i32 {
     let mut report = Report::default();
     let mut configs = ConfigFinder::default();
     let mut options = Vec::with_capacity(files.len());
+    // Each file's `.iam-lsp.toml`: its `[organization]` and `[[principal]]`s give the
+    // cross-file findings.
+    let mut file_configs = Vec::with_capacity(files.len());
     let mut tracker = ignores::Tracker::default();
     for file in &files {
         match configs.options(file, kind) {
             Ok((o, config)) => {
                 tracker.add(file, config.as_ref());
                 options.push(o);
+                file_configs.push(config);
             }
             Err(error) => {
                 eprintln!("iam-lsp: {error}");
@@ -117,7 +121,7 @@ pub fn check(args: &[String]) -> i32 {
     for (file, options) in files.iter().zip(&mut options).filter(|(_, o)| o.kind.is_none()) {
         options.kind = read_kinds.get(&crate::module_reads::normalise(file)).cloned();
     }
-    for (i, (file, outcome)) in files.iter().zip(check_files(&files, &options, jobs)).enumerate() {
+    for (i, (file, outcome)) in files.iter().zip(check_files(&files, &options, &file_configs, jobs)).enumerate() {
         match outcome {
             Outcome::Checked(checked) => {
                 tracker.checked(i, &checked.ignores_used);
@@ -249,10 +253,10 @@ enum Outcome {
 }
 
 /// Checks `files` on `jobs` threads; the outcomes are in the order of `files`.
-fn check_files(files: &[PathBuf], options: &[Options], jobs: usize) -> Vec<Outcome> {
+fn check_files(files: &[PathBuf], options: &[Options], configs: &[Option<Config>], jobs: usize) -> Vec<Outcome> {
     let jobs = jobs.clamp(1, files.len().max(1));
     if jobs == 1 {
-        return files.iter().zip(options).map(|(file, options)| check_file(file, options)).collect();
+        return files.iter().enumerate().map(|(i, file)| check_file(file, &options[i], configs[i].as_ref())).collect();
     }
     let next = AtomicUsize::new(0);
     let mut outcomes: Vec<Option<Outcome>> = files.iter().map(|_| None).collect();
@@ -264,7 +268,7 @@ fn check_files(files: &[PathBuf], options: &[Options], jobs: usize) -> Vec<Outco
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(file) = files.get(i) else { break done };
-                        done.push((i, check_file(file, &options[i])));
+                        done.push((i, check_file(file, &options[i], configs[i].as_ref())));
                     }
                 })
             })
@@ -279,9 +283,9 @@ fn check_files(files: &[PathBuf], options: &[Options], jobs: usize) -> Vec<Outco
     outcomes.into_iter().map(|o| o.expect("every file was checked")).collect()
 }
 
-fn check_file(file: &Path, options: &Options) -> Outcome {
+fn check_file(file: &Path, options: &Options, config: Option<&Config>) -> Outcome {
     match std::fs::read(file) {
-        Ok(bytes) => match std::panic::catch_unwind(|| FileReport::new(file, &bytes, options)) {
+        Ok(bytes) => match std::panic::catch_unwind(|| FileReport::new(file, &bytes, options, config)) {
             Ok(Some(report)) => Outcome::Checked(report),
             Ok(None) => Outcome::Skipped,
             Err(_) => Outcome::Failed,
@@ -294,6 +298,18 @@ struct Finding {
     path: String,
     code: Code,
     severity: Severity,
+    /// Zero-based, UTF-16 columns.
+    start: (u32, u32),
+    end: (u32, u32),
+    message: String,
+    /// Where the cause is, in another file (a cross-file finding's SCP statement).
+    related: Vec<RelatedLocation>,
+}
+
+/// A location in another file that a finding points at.
+struct RelatedLocation {
+    /// Named as the finding's own path is: under the same directory as given.
+    path: String,
     /// Zero-based, UTF-16 columns.
     start: (u32, u32),
     end: (u32, u32),
@@ -311,8 +327,9 @@ struct FileReport {
 }
 
 impl FileReport {
-    /// `None` when the file is JSON but not a policy.
-    fn new(path: &Path, bytes: &[u8], options: &Options) -> Option<FileReport> {
+    /// `None` when the file is JSON but not a policy. `config`: the file's `.iam-lsp.toml`,
+    /// for the cross-file findings.
+    fn new(path: &Path, bytes: &[u8], options: &Options, config: Option<&Config>) -> Option<FileReport> {
         let display = path.display().to_string();
         let mut report = FileReport::default();
         let text = match std::str::from_utf8(bytes) {
@@ -331,17 +348,26 @@ impl FileReport {
             }
         };
         let language = iam_analysis::Language::of_path(&display);
-        let analysis = iam_analysis::analyze_in(text, options, language);
+        let doc = Document::in_language(text.to_string(), options.clone(), language);
+        // As the editor reports them, after the file's own.
+        let cross_file = config.map(|c| cross_file(path, &doc, c)).unwrap_or_default();
+        let analysis = doc.into_analysis();
         if !analysis.is_policy {
             return None;
         }
         report.ignores_used = analysis.ignores_used;
-        if analysis.diagnostics.is_empty() {
+        if analysis.diagnostics.is_empty() && cross_file.is_empty() {
             return Some(report);
         }
         let index = LineIndex::new(text);
         for d in &analysis.diagnostics {
             report.add(&display, text, &index, d);
+        }
+        for (d, related) in cross_file {
+            report.add(&display, text, &index, &d);
+            if let Some(finding) = report.findings.last_mut() {
+                finding.related = related;
+            }
         }
         Some(report)
     }
@@ -361,8 +387,48 @@ impl FileReport {
             start: (start.line, start.col),
             end: (end.line, end.col),
             message: d.message.clone(),
+            related: Vec::new(),
         });
     }
+}
+
+/// The cross-file findings of the file at `path` under its workspace's `config` (the
+/// editor's, [`crate::cross_file::findings`]), each with its related locations.
+fn cross_file(path: &Path, doc: &Document, config: &Config) -> Vec<(Diagnostic, Vec<RelatedLocation>)> {
+    let Ok(absolute) = std::path::absolute(path) else { return Vec::new() };
+    let root = &config.base;
+    let Some(relative) = crate::statement_scenario::relative(root, &absolute) else { return Vec::new() };
+    // Related files are named under the directory the file was named under: `DIR/roles/a.json`
+    // points at `DIR/org/scp.json`.
+    let shown = path.display().to_string().replace('\\', "/");
+    let prefix = shown.strip_suffix(relative.as_str()).map(str::to_string);
+    let read = |p: &Path| std::fs::read_to_string(p).ok();
+    crate::cross_file::findings(root, config, &relative, doc, &read)
+        .into_iter()
+        .map(|f| {
+            let related = f
+                .related
+                .iter()
+                .filter_map(|r| {
+                    let text = read(&root.join(&r.file))?;
+                    let index = LineIndex::new(&text);
+                    let start = index.line_col(&text, r.range.start, Encoding::Utf16);
+                    let end = index.line_col(&text, r.range.end, Encoding::Utf16);
+                    let path = match &prefix {
+                        Some(prefix) => format!("{prefix}{}", r.file),
+                        None => root.join(&r.file).display().to_string(),
+                    };
+                    Some(RelatedLocation {
+                        path,
+                        start: (start.line, start.col),
+                        end: (end.line, end.col),
+                        message: r.message.clone(),
+                    })
+                })
+                .collect();
+            (f.diagnostic, related)
+        })
+        .collect()
 }
 
 #[derive(Default)]
@@ -406,6 +472,9 @@ impl Report {
                 f.code.as_str(),
                 f.message
             )?;
+            for r in &f.related {
+                writeln!(out, "  related: {}:{}:{}: {}", r.path, r.start.0 + 1, r.start.1 + 1, r.message)?;
+            }
         }
         Ok(())
     }
@@ -415,16 +484,27 @@ impl Report {
             .findings
             .iter()
             .map(|f| {
-                serde_json::json!({
+                let range = |start: (u32, u32), end: (u32, u32)| {
+                    serde_json::json!({
+                        "start": {"line": start.0, "character": start.1},
+                        "end": {"line": end.0, "character": end.1},
+                    })
+                };
+                let mut item = serde_json::json!({
                     "path": f.path,
                     "code": f.code.as_str(),
                     "severity": f.severity.as_str(),
-                    "range": {
-                        "start": {"line": f.start.0, "character": f.start.1},
-                        "end": {"line": f.end.0, "character": f.end.1},
-                    },
+                    "range": range(f.start, f.end),
                     "message": f.message,
-                })
+                });
+                if !f.related.is_empty() {
+                    item["related"] = f
+                        .related
+                        .iter()
+                        .map(|r| serde_json::json!({"path": r.path, "range": range(r.start, r.end), "message": r.message}))
+                        .collect();
+                }
+                item
             })
             .collect();
         serde_json::to_writer_pretty(&mut *out, &items)?;

@@ -48,7 +48,7 @@ pub(super) fn sarif(findings: &[Finding], help_uri: Option<&str>, out: &mut impl
         .iter()
         .map(|f| {
             let index = Code::ALL.iter().position(|c| *c == f.code).unwrap_or(0);
-            serde_json::json!({
+            let mut result = serde_json::json!({
                 "ruleId": f.code.as_str(),
                 "ruleIndex": index,
                 "level": level(f.severity),
@@ -65,7 +65,30 @@ pub(super) fn sarif(findings: &[Finding], help_uri: Option<&str>, out: &mut impl
                         },
                     },
                 }],
-            })
+            });
+            if !f.related.is_empty() {
+                result["relatedLocations"] = f
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(id, r)| {
+                        serde_json::json!({
+                            "id": id,
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": uri(&r.path)},
+                                "region": {
+                                    "startLine": r.start.0 + 1,
+                                    "startColumn": r.start.1 + 1,
+                                    "endLine": r.end.0 + 1,
+                                    "endColumn": r.end.1 + 1,
+                                },
+                            },
+                            "message": {"text": r.message},
+                        })
+                    })
+                    .collect();
+            }
+            result
         })
         .collect();
     let mut log = serde_json::json!({
@@ -120,6 +143,11 @@ pub(super) fn github(findings: &[Finding], out: &mut impl Write) -> std::io::Res
             Severity::Warning => "warning",
             Severity::Info | Severity::Hint => "notice",
         };
+        // An annotation has one location: the related ones are named in its message.
+        let mut message = f.message.clone();
+        for r in &f.related {
+            message.push_str(&format!(" (related: {}:{}: {})", r.path, r.start.0 + 1, r.message));
+        }
         writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
@@ -129,7 +157,7 @@ pub(super) fn github(findings: &[Finding], out: &mut impl Write) -> std::io::Res
             f.end.0 + 1,
             f.end.1 + 1,
             property(f.code.as_str()),
-            data(&f.message)
+            data(&message)
         )?;
     }
     Ok(())

@@ -82,6 +82,7 @@ impl Tracker {
                         "this [[ignore]] of `{}`{sid} suppresses nothing in the files checked that it applies to; remove it",
                         entry.ignore.code.as_str()
                     ),
+                    related: Vec::new(),
                 });
             }
         }

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use iam_analysis::evaluate::organization::{self, ScpFile};
+use iam_analysis::evaluate::organization::{self, CrossFileFinding, ScpFile};
 use iam_analysis::{Document, Encoding};
 use tower_lsp_server::ls_types::{self as lsp, DiagnosticRelatedInformation, Location, NumberOrString, Uri};
 
@@ -50,26 +50,8 @@ impl Workspace {
     /// The cross-file diagnostics of an identity policy that a `[[principal]]` lists.
     pub fn diagnostics(&self, uri: &Uri, doc: &Document, encoding: Encoding) -> Vec<lsp::Diagnostic> {
         let Some(file) = self.relative(uri) else { return Vec::new() };
-        let principal =
-            self.config.principals.iter().find(|p| p.identity.iter().any(|glob| config::glob_matches(glob, &file)));
-        let (Some(principal), Some(org)) = (principal, &self.config.organization) else { return Vec::new() };
-        let files = statement_scenario::workspace_files(&self.root);
-        let levels: Vec<Vec<ScpFile>> = org
-            .scp
-            .iter()
-            .map(|globs| {
-                files
-                    .iter()
-                    .filter(|f| globs.iter().any(|g| config::glob_matches(g, f)))
-                    .filter_map(|f| Some(ScpFile { name: f.clone(), text: self.text_of(&self.root.join(f))? }))
-                    .collect()
-            })
-            .collect();
-        let caller = principal.arn.replace('*', "example");
-        let disabled = &doc.options().disabled;
-        organization::scp_findings(doc, &caller, &levels, org.management_account.as_deref())
+        findings(&self.root, &self.config, &file, doc, &|path| self.text_of(path))
             .into_iter()
-            .filter(|f| !disabled.contains(&f.diagnostic.code))
             .map(|f| {
                 let mut d = convert::diagnostic(doc, &f.diagnostic, encoding);
                 let related: Vec<DiagnosticRelatedInformation> = f
@@ -103,6 +85,43 @@ impl Workspace {
         }
         std::fs::read_to_string(path).ok()
     }
+}
+
+/// The cross-file findings of the policy `file` (a path relative to `root`, the directory of
+/// `config`), when a `[[principal]]` lists it as an identity policy and the organization has
+/// SCPs; the codes the document's options disable are left out. `text_of` reads a file of
+/// the workspace: the editor's open documents first, `iam-lsp check` the disk. Each related
+/// location names its file relative to `root`.
+pub fn findings(
+    root: &Path,
+    config: &Config,
+    file: &str,
+    doc: &Document,
+    text_of: &dyn Fn(&Path) -> Option<String>,
+) -> Vec<CrossFileFinding> {
+    let principal = config.principals.iter().find(|p| p.identity.iter().any(|glob| config::glob_matches(glob, file)));
+    let (Some(principal), Some(org)) = (principal, &config.organization) else { return Vec::new() };
+    if org.scp.is_empty() {
+        return Vec::new();
+    }
+    let files = statement_scenario::workspace_files(root);
+    let levels: Vec<Vec<ScpFile>> = org
+        .scp
+        .iter()
+        .map(|globs| {
+            files
+                .iter()
+                .filter(|f| globs.iter().any(|g| config::glob_matches(g, f)))
+                .filter_map(|f| Some(ScpFile { name: f.clone(), text: text_of(&root.join(f))? }))
+                .collect()
+        })
+        .collect();
+    let caller = principal.arn.replace('*', "example");
+    let disabled = &doc.options().disabled;
+    organization::scp_findings(doc, &caller, &levels, org.management_account.as_deref())
+        .into_iter()
+        .filter(|f| !disabled.contains(&f.diagnostic.code))
+        .collect()
 }
 
 /// After an SCP of the workspace was opened, edited or closed: every other open document is

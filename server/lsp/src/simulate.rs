@@ -220,29 +220,28 @@ pub fn simulate(args: &[String]) -> i32 {
     }
     let asked_resources = if resources.is_empty() { vec![base.resource.clone()] } else { resources };
     let mut results = Vec::new();
-    // The caller and its context are the same for every question: read once.
+    // The caller and its context are the same for every question: read once, and not
+    // copied into each cell.
     let requester = evaluate::Requester::new(&base.principal, &base.context);
     for action in &concrete {
         for resource in &asked_resources {
-            let request = Request { action: action.clone(), resource: resource.clone(), ..base.clone() };
-            let evaluation =
-                requester.evaluate(&request.action, &request.resource, request.resource_account.as_deref(), &policies);
-            results.push((request, evaluation));
+            let evaluation = requester.evaluate(action, resource, base.resource_account.as_deref(), &policies);
+            results.push(Cell { action, resource, evaluation });
         }
     }
-    let code = if results.iter().all(|(_, e)| e.decision == Decision::Allowed) { 0 } else { 1 };
+    let code = if results.iter().all(|c| c.evaluation.decision == Decision::Allowed) { 0 } else { 1 };
     match format {
         Format::Json => {
-            let json = if let [(_, only)] = results.as_slice() {
-                serde_json::to_value(only)
+            let json = if let [only] = results.as_slice() {
+                serde_json::to_value(&only.evaluation)
             } else {
                 let rows: Vec<serde_json::Value> = results
                     .iter()
-                    .map(|(r, e)| {
-                        let mut value = serde_json::to_value(e).unwrap_or_default();
+                    .map(|c| {
+                        let mut value = serde_json::to_value(&c.evaluation).unwrap_or_default();
                         if let Some(object) = value.as_object_mut() {
-                            object.insert("action".into(), r.action.clone().into());
-                            object.insert("resource".into(), r.resource.clone().into());
+                            object.insert("action".into(), c.action.into());
+                            object.insert("resource".into(), c.resource.into());
                         }
                         value
                     })
@@ -254,7 +253,11 @@ pub fn simulate(args: &[String]) -> i32 {
                 Err(e) => bad_input(&format!("cannot write JSON: {e}")),
             }
         }
-        Format::Text if results.len() == 1 => emit(code, |out| write!(out, "{}", render(&results[0].0, &results[0].1))),
+        Format::Text if results.len() == 1 => {
+            let only = &results[0];
+            let request = Request { action: only.action.to_string(), resource: only.resource.to_string(), ..base };
+            emit(code, |out| write!(out, "{}", render(&request, &only.evaluation)))
+        }
         Format::Text => emit(code, |out| write!(out, "{}", table(&results))),
     }
 }
@@ -297,27 +300,34 @@ pub fn render(request: &Request, e: &Evaluation) -> String {
     evaluate::render::render(request, e)
 }
 
+/// One request of a wildcard question: the caller and context are the question's.
+struct Cell<'a> {
+    action: &'a str,
+    resource: &'a str,
+    evaluation: Evaluation<'a>,
+}
+
 /// Several requests (a wildcard question): one row each.
-fn table(results: &[(Request, Evaluation)]) -> String {
-    let width = |f: &dyn Fn(&(Request, Evaluation)) -> usize| results.iter().map(f).max().unwrap_or(0);
-    let action_width = width(&|(r, _)| r.action.len()).max("ACTION".len());
-    let resource_width = width(&|(r, _)| r.resource.len()).max("RESOURCE".len());
+fn table(results: &[Cell]) -> String {
+    let width = |f: &dyn Fn(&Cell) -> usize| results.iter().map(f).max().unwrap_or(0);
+    let action_width = width(&|c| c.action.len()).max("ACTION".len());
+    let resource_width = width(&|c| c.resource.len()).max("RESOURCE".len());
     let mut out = format!("{:action_width$}  {:resource_width$}  DECISION          BLOCKED BY\n", "ACTION", "RESOURCE");
-    for (r, e) in results {
-        let blocked: Vec<&str> = e.blocked_by.iter().map(|t| t.as_str()).collect();
+    for c in results {
+        let blocked: Vec<&str> = c.evaluation.blocked_by.iter().map(|t| t.as_str()).collect();
         out.push_str(
             format!(
                 "{:action_width$}  {:resource_width$}  {:16}  {}",
-                r.action,
-                r.resource,
-                e.decision.as_str(),
+                c.action,
+                c.resource,
+                c.evaluation.decision.as_str(),
                 blocked.join(", ")
             )
             .trim_end(),
         );
         out.push('\n');
     }
-    let allowed = results.iter().filter(|(_, e)| e.decision == Decision::Allowed).count();
+    let allowed = results.iter().filter(|c| c.evaluation.decision == Decision::Allowed).count();
     out.push_str(&format!("{allowed} of {} allowed\n", results.len()));
     out
 }

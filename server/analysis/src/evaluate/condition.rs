@@ -4,8 +4,10 @@
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html>
 
 use std::borrow::Cow;
+use std::fmt;
 use std::net::IpAddr;
 
+use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 
 use super::matching::expand;
@@ -16,8 +18,9 @@ use crate::pattern::{self, Tok};
 /// Why a condition did not hold: enough to say "`aws:RequestedRegion` is `us-west-2`, not
 /// in [`us-east-1`]".
 /// The operator, key and values are the policy's own (borrowed: a wildcard question fails
-/// the same condition for thousands of requests).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// the same condition for thousands of requests), and the sentence is written only when it
+/// is shown or serialized ([`ConditionFailure::reason`], `Display`).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConditionFailure<'p> {
     pub operator: &'p str,
     pub key: &'p str,
@@ -25,7 +28,65 @@ pub struct ConditionFailure<'p> {
     pub values: &'p [String],
     /// The request's values; `None` when the request has no such key.
     pub request: Option<Vec<String>>,
-    pub reason: String,
+    /// Whether the request's key is multi-valued.
+    multi: bool,
+    found: Found,
+}
+
+/// What made the condition fail, as the reason tells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Found {
+    NotAnOperator,
+    /// `Null` wanted the key present, and the request has no value for it.
+    NullAbsent,
+    /// `Null` wanted the key absent, and the request has a value for it.
+    NullPresent,
+    /// The operator needs a value and the request has none.
+    Absent,
+    /// The request's values do not pass.
+    Values,
+}
+
+impl ConditionFailure<'_> {
+    /// "`aws:RequestedRegion` is `us-west-2`; `StringEquals` [`us-east-1`]".
+    pub fn reason(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for ConditionFailure<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (key, operator) = (self.key, self.operator);
+        let request = self.request.as_deref().unwrap_or_default();
+        match self.found {
+            Found::NotAnOperator => write!(f, "`{operator}` is not a condition operator: the condition never holds"),
+            Found::NullAbsent => write!(f, "`{key}` is not in the request"),
+            Found::NullPresent => write!(f, "`{key}` is in the request"),
+            Found::Absent => write!(f, "`{key}` is not in the request; `{operator}` needs it"),
+            Found::Values if self.multi => {
+                write!(f, "`{key}` is {}; `{operator}` {}", List(request), List(self.values))
+            }
+            Found::Values => write!(
+                f,
+                "`{key}` is `{}`; `{operator}` {}",
+                request.first().map_or("", String::as_str),
+                List(self.values)
+            ),
+        }
+    }
+}
+
+/// Serialized as before the sentence was written on demand: the data, then `reason`.
+impl Serialize for ConditionFailure<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_struct("ConditionFailure", 5)?;
+        out.serialize_field("operator", self.operator)?;
+        out.serialize_field("key", self.key)?;
+        out.serialize_field("values", self.values)?;
+        out.serialize_field("request", &self.request)?;
+        out.serialize_field("reason", &self.reason())?;
+        out.end()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,8 +119,9 @@ enum Set {
     ForAnyValue,
 }
 
-#[derive(Clone, Copy, Debug)]
-struct Operator {
+/// A condition operator, read once when the policy is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Operator {
     base: Base,
     /// `StringNotEquals`, `NotIpAddress`, ...: true when no policy value matches.
     negated: bool,
@@ -67,65 +129,67 @@ struct Operator {
     set: Set,
 }
 
-fn operator(name: &str) -> Option<Operator> {
-    let strip_prefix_ci = |s: &'_ str, prefix: &str| -> Option<usize> {
-        (s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes()))
-            .then_some(prefix.len())
-    };
-    let mut rest = name;
-    let mut set = Set::None;
-    if let Some(n) = strip_prefix_ci(rest, "ForAllValues:") {
-        set = Set::ForAllValues;
-        rest = &rest[n..];
-    } else if let Some(n) = strip_prefix_ci(rest, "ForAnyValue:") {
-        set = Set::ForAnyValue;
-        rest = &rest[n..];
-    }
-    let mut if_exists = false;
-    if rest.len() > 8 && rest.as_bytes()[rest.len() - 8..].eq_ignore_ascii_case(b"IfExists") {
-        if_exists = true;
-        rest = &rest[..rest.len() - 8];
-    }
-    // Operator names are short: lower-cased on the stack, not in a new string.
-    let mut buffer = [0u8; 32];
-    let lower = match buffer.get_mut(..rest.len()) {
-        Some(lower) => {
-            lower.copy_from_slice(rest.as_bytes());
-            lower.make_ascii_lowercase();
-            std::str::from_utf8(lower).ok()?
+impl Operator {
+    pub(super) fn parse(name: &str) -> Option<Operator> {
+        let strip_prefix_ci = |s: &'_ str, prefix: &str| -> Option<usize> {
+            (s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes()))
+                .then_some(prefix.len())
+        };
+        let mut rest = name;
+        let mut set = Set::None;
+        if let Some(n) = strip_prefix_ci(rest, "ForAllValues:") {
+            set = Set::ForAllValues;
+            rest = &rest[n..];
+        } else if let Some(n) = strip_prefix_ci(rest, "ForAnyValue:") {
+            set = Set::ForAnyValue;
+            rest = &rest[n..];
         }
-        None => return None,
-    };
-    let (base, negated) = match lower {
-        "stringequals" => (Base::StringEquals, false),
-        "stringnotequals" => (Base::StringEquals, true),
-        "stringequalsignorecase" => (Base::StringEqualsIgnoreCase, false),
-        "stringnotequalsignorecase" => (Base::StringEqualsIgnoreCase, true),
-        "stringlike" => (Base::StringLike, false),
-        "stringnotlike" => (Base::StringLike, true),
-        "numericequals" => (Base::NumericEquals, false),
-        "numericnotequals" => (Base::NumericEquals, true),
-        "numericlessthan" => (Base::NumericLessThan, false),
-        "numericlessthanequals" => (Base::NumericLessThanEquals, false),
-        "numericgreaterthan" => (Base::NumericGreaterThan, false),
-        "numericgreaterthanequals" => (Base::NumericGreaterThanEquals, false),
-        "dateequals" => (Base::DateEquals, false),
-        "datenotequals" => (Base::DateEquals, true),
-        "datelessthan" => (Base::DateLessThan, false),
-        "datelessthanequals" => (Base::DateLessThanEquals, false),
-        "dategreaterthan" => (Base::DateGreaterThan, false),
-        "dategreaterthanequals" => (Base::DateGreaterThanEquals, false),
-        "bool" => (Base::Bool, false),
-        "binaryequals" => (Base::BinaryEquals, false),
-        "ipaddress" => (Base::IpAddress, false),
-        "notipaddress" => (Base::IpAddress, true),
-        "arnequals" | "arnlike" => (Base::ArnLike, false),
-        "arnnotequals" | "arnnotlike" => (Base::ArnLike, true),
-        // `Null` takes no `IfExists` and no set operator.
-        "null" if !if_exists && set == Set::None => (Base::Null, false),
-        _ => return None,
-    };
-    Some(Operator { base, negated, if_exists, set })
+        let mut if_exists = false;
+        if rest.len() > 8 && rest.as_bytes()[rest.len() - 8..].eq_ignore_ascii_case(b"IfExists") {
+            if_exists = true;
+            rest = &rest[..rest.len() - 8];
+        }
+        // Operator names are short: lower-cased on the stack, not in a new string.
+        let mut buffer = [0u8; 32];
+        let lower = match buffer.get_mut(..rest.len()) {
+            Some(lower) => {
+                lower.copy_from_slice(rest.as_bytes());
+                lower.make_ascii_lowercase();
+                std::str::from_utf8(lower).ok()?
+            }
+            None => return None,
+        };
+        let (base, negated) = match lower {
+            "stringequals" => (Base::StringEquals, false),
+            "stringnotequals" => (Base::StringEquals, true),
+            "stringequalsignorecase" => (Base::StringEqualsIgnoreCase, false),
+            "stringnotequalsignorecase" => (Base::StringEqualsIgnoreCase, true),
+            "stringlike" => (Base::StringLike, false),
+            "stringnotlike" => (Base::StringLike, true),
+            "numericequals" => (Base::NumericEquals, false),
+            "numericnotequals" => (Base::NumericEquals, true),
+            "numericlessthan" => (Base::NumericLessThan, false),
+            "numericlessthanequals" => (Base::NumericLessThanEquals, false),
+            "numericgreaterthan" => (Base::NumericGreaterThan, false),
+            "numericgreaterthanequals" => (Base::NumericGreaterThanEquals, false),
+            "dateequals" => (Base::DateEquals, false),
+            "datenotequals" => (Base::DateEquals, true),
+            "datelessthan" => (Base::DateLessThan, false),
+            "datelessthanequals" => (Base::DateLessThanEquals, false),
+            "dategreaterthan" => (Base::DateGreaterThan, false),
+            "dategreaterthanequals" => (Base::DateGreaterThanEquals, false),
+            "bool" => (Base::Bool, false),
+            "binaryequals" => (Base::BinaryEquals, false),
+            "ipaddress" => (Base::IpAddress, false),
+            "notipaddress" => (Base::IpAddress, true),
+            "arnequals" | "arnlike" => (Base::ArnLike, false),
+            "arnnotequals" | "arnnotlike" => (Base::ArnLike, true),
+            // `Null` takes no `IfExists` and no set operator.
+            "null" if !if_exists && set == Set::None => (Base::Null, false),
+            _ => return None,
+        };
+        Some(Operator { base, negated, if_exists, set })
+    }
 }
 
 /// Whether every condition holds (they are ANDed: operators, and keys within one); the
@@ -149,15 +213,16 @@ fn check_one<'p>(
     let found = lookup(context, &c.key);
     // An empty set is no value: `ForAllValues` holds on it, `ForAnyValue` does not.
     let present = found.filter(|v| !v.values.is_empty());
-    let fail = |reason: String| ConditionFailure {
+    let fail = |what: Found| ConditionFailure {
         operator: &c.operator,
         key: &c.key,
         values: &c.values,
         request: found.map(|v| v.values.clone()),
-        reason,
+        multi: found.is_some_and(|v| v.multi),
+        found: what,
     };
-    let Some(op) = operator(&c.operator) else {
-        return Err(fail(format!("`{}` is not a condition operator: the condition never holds", c.operator)));
+    let Some(op) = c.parsed else {
+        return Err(fail(Found::NotAnOperator));
     };
     if op.base == Base::Null {
         // `"Null": {"key": "true"}` holds when the key is absent, `"false"` when present.
@@ -167,9 +232,9 @@ fn check_one<'p>(
         return if ok {
             Ok(())
         } else if present.is_none() {
-            Err(fail(format!("`{}` is not in the request", c.key)))
+            Err(fail(Found::NullAbsent))
         } else {
-            Err(fail(format!("`{}` is in the request", c.key)))
+            Err(fail(Found::NullPresent))
         };
     }
     let holds = match present {
@@ -193,12 +258,7 @@ fn check_one<'p>(
     if holds {
         return Ok(());
     }
-    let wants = list(&c.values);
-    Err(fail(match present {
-        None => format!("`{}` is not in the request; `{}` needs it", c.key, c.operator),
-        Some(v) if v.multi => format!("`{}` is {}; `{}` {}", c.key, list(&v.values), c.operator, wants),
-        Some(v) => format!("`{}` is `{}`; `{}` {}", c.key, v.values[0], c.operator, wants),
-    }))
+    Err(fail(if present.is_none() { Found::Absent } else { Found::Values }))
 }
 
 /// What the request held for each condition of a statement that applied: "`aws:RequestedRegion`
@@ -209,29 +269,28 @@ pub fn describe(conditions: &[Condition], context: &[(String, ContextValue)]) ->
         .map(|c| {
             let value = match lookup(context, &c.key) {
                 None => "not in the request".to_string(),
-                Some(v) if v.multi => format!("is {}", list(&v.values)),
+                Some(v) if v.multi => format!("is {}", List(&v.values)),
                 Some(v) => format!("is `{}`", v.values.first().map_or("", String::as_str)),
             };
-            format!("`{}` {value} (`{}` {})", c.key, c.operator, list(&c.values))
+            format!("`{}` {value} (`{}` {})", c.key, c.operator, List(&c.values))
         })
         .collect()
 }
 
-/// "[`a`, `b`]", written into one string: a failed condition of every request of a wildcard
-/// question says it.
-fn list(values: &[String]) -> String {
-    let mut out = String::with_capacity(2 + values.iter().map(|v| v.len() + 4).sum::<usize>());
-    out.push('[');
-    for (i, v) in values.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
+/// A list of values as reasons write it: "[`a`, `b`]".
+struct List<'a>(&'a [String]);
+
+impl fmt::Display for List<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[")?;
+        for (i, v) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "`{v}`")?;
         }
-        out.push('`');
-        out.push_str(v);
-        out.push('`');
+        f.write_str("]")
     }
-    out.push(']');
-    out
 }
 
 /// Whether one request value passes against the policy's values: some value matches, or,

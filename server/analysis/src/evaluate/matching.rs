@@ -125,12 +125,19 @@ pub struct AskedResource<'r> {
 
 impl<'r> AskedResource<'r> {
     pub fn new(text: &'r str) -> AskedResource<'r> {
-        let mut split = text.splitn(6, ':');
-        let parts: [Option<&str>; 6] = std::array::from_fn(|_| split.next());
-        let arn = match parts {
-            [Some("arn"), Some(b), Some(c), Some(d), Some(e), Some(f)] => Some(["arn", b, c, d, e, f]),
-            _ => None,
-        };
+        // At the first five colons, as `splitn(6, ':')` does, in one pass over the bytes
+        // (every request of a wildcard question reads its resource).
+        let mut parts = [""; 6];
+        let (mut count, mut start) = (0, 0);
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            if b == b':' && count < 5 {
+                parts[count] = &text[start..i];
+                count += 1;
+                start = i + 1;
+            }
+        }
+        parts[count] = &text[start..];
+        let arn = (count == 5 && parts[0] == "arn").then_some(parts);
         AskedResource { text, arn, set: pattern::has_wildcard(text), tokens: OnceCell::new() }
     }
 

@@ -22,6 +22,9 @@ pub mod scenario;
 mod tests;
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -131,19 +134,56 @@ impl Decision {
 
 /// Whether one element of a statement matched, and why not.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Check {
+pub struct Check<'p> {
     pub matched: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<Cow<'static, str>>,
+    pub reason: Option<Reason<'p>>,
 }
 
-impl Check {
-    fn yes() -> Check {
+impl<'p> Check<'p> {
+    fn yes() -> Check<'p> {
         Check { matched: true, reason: None }
     }
 
-    fn no(reason: impl Into<Cow<'static, str>>) -> Check {
-        Check { matched: false, reason: Some(reason.into()) }
+    fn no(reason: impl Into<Cow<'static, str>>) -> Check<'p> {
+        Check { matched: false, reason: Some(Reason::Text(reason.into())) }
+    }
+}
+
+/// Why an element did not match. A failed condition keeps its data and is written as text
+/// only when shown or serialized: a wildcard question fails the same condition for
+/// thousands of requests, and shows few of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reason<'p> {
+    Text(Cow<'static, str>),
+    /// The policy's own words (why its `Condition` block cannot be read).
+    Policy(&'p str),
+    Condition(Arc<ConditionFailure<'p>>),
+}
+
+impl Reason<'_> {
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            Reason::Text(text) => Cow::Borrowed(text),
+            Reason::Policy(text) => Cow::Borrowed(text),
+            Reason::Condition(failure) => Cow::Owned(failure.reason()),
+        }
+    }
+}
+
+impl fmt::Display for Reason<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Text(text) => f.write_str(text),
+            Reason::Policy(text) => f.write_str(text),
+            Reason::Condition(failure) => failure.fmt(f),
+        }
+    }
+}
+
+impl Serialize for Reason<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 
@@ -162,23 +202,28 @@ pub struct StatementReport<'p> {
     pub effect: Option<&'static str>,
     /// Whether every element matched: the statement applies to the request.
     pub applies: bool,
-    pub action: Check,
+    pub action: Check<'p>,
     /// The other elements are evaluated only when the action matched (absent otherwise);
     /// `principal` only in policies that name principals.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource: Option<Check>,
+    pub resource: Option<Check<'p>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub principal: Option<Check>,
+    pub principal: Option<Check<'p>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub condition: Option<Check>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub condition_failure: Option<Box<ConditionFailure<'p>>>,
+    pub condition: Option<Check<'p>>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "shared")]
+    pub condition_failure: Option<Arc<ConditionFailure<'p>>>,
     /// For a statement that applies: what the request held for each of its conditions.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditions_held: Vec<String>,
     /// For a resource policy's `Allow`: how its principal names the caller.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub named: Option<Named>,
+}
+
+/// A failure the report shares with its `condition` check, serialized as itself.
+fn shared<S: serde::Serializer>(failure: &Option<Arc<ConditionFailure<'_>>>, serializer: S) -> Result<S::Ok, S::Error> {
+    failure.as_deref().serialize(serializer)
 }
 
 impl StatementReport<'_> {
@@ -193,12 +238,13 @@ impl StatementReport<'_> {
     }
 
     /// Why the statement does not apply: the first element that did not match.
-    pub fn why_not(&self) -> Option<&str> {
+    pub fn why_not(&self) -> Option<Cow<'_, str>> {
         [Some(&self.action), self.resource.as_ref(), self.principal.as_ref(), self.condition.as_ref()]
             .into_iter()
             .flatten()
             .find(|c| !c.matched)
-            .and_then(|c| c.reason.as_deref())
+            .and_then(|c| c.reason.as_ref())
+            .map(Reason::text)
     }
 }
 
@@ -244,8 +290,13 @@ struct Ask<'r> {
 
 /// Evaluates a request against the policies that apply to it.
 pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p> {
-    Requester::new(&request.principal, &request.context).evaluate(
+    // One request: the catalog asked directly, not through the requester's memory of it.
+    let requester = Requester::new(&request.principal, &request.context);
+    evaluate_for(
+        &requester.caller,
+        &requester.context,
         &request.action,
+        takes_no_resource(&request.action),
         &request.resource,
         request.resource_account.as_deref(),
         policies,
@@ -258,6 +309,9 @@ pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p
 pub struct Requester {
     caller: Caller,
     context: Vec<(String, ContextValue)>,
+    /// The last action asked and whether it takes no resource: a wildcard question asks
+    /// each action for many resources, and the catalog is looked up once for them.
+    last_action: RefCell<Option<(String, bool)>>,
 }
 
 impl Requester {
@@ -269,7 +323,7 @@ impl Requester {
                 context.push((key, value));
             }
         }
-        Requester { caller, context }
+        Requester { caller, context, last_action: RefCell::new(None) }
     }
 
     /// Evaluates the caller's request for `action` on `resource` (whose account is
@@ -281,20 +335,36 @@ impl Requester {
         resource_account: Option<&str>,
         policies: &'p PolicySet,
     ) -> Evaluation<'p> {
-        evaluate_for(&self.caller, &self.context, action, resource, resource_account, policies)
+        let mut last = self.last_action.borrow_mut();
+        let takes_no_resource = match &*last {
+            Some((asked, answer)) if asked == action => *answer,
+            _ => {
+                let answer = takes_no_resource(action);
+                *last = Some((action.to_string(), answer));
+                answer
+            }
+        };
+        drop(last);
+        evaluate_for(&self.caller, &self.context, action, takes_no_resource, resource, resource_account, policies)
     }
+}
+
+/// Whether the action can only be granted on `"Resource": "*"`: the catalog lists no
+/// resource type for it.
+fn takes_no_resource(action: &str) -> bool {
+    !crate::pattern::has_wildcard(action)
+        && crate::Catalog::get().action(action).is_some_and(|(_, a)| a.resource_types.is_empty())
 }
 
 fn evaluate_for<'p>(
     caller: &Caller,
     context: &[(String, ContextValue)],
     action: &str,
+    takes_no_resource: bool,
     resource: &str,
     resource_account: Option<&str>,
     policies: &'p PolicySet,
 ) -> Evaluation<'p> {
-    let takes_no_resource = !crate::pattern::has_wildcard(action)
-        && crate::Catalog::get().action(action).is_some_and(|(_, a)| a.resource_types.is_empty());
     let ask = Ask {
         caller,
         action: AskedAction::new(action),
@@ -389,7 +459,7 @@ fn evaluate_for<'p>(
             blocked_by.sort();
             blocked_by.dedup();
             if decision == Decision::Allowed {
-                notes.extend(look_elsewhere(action, resource).into_iter().map(Cow::Borrowed));
+                notes.extend(look_elsewhere(action, resource).map(Cow::Borrowed));
             }
             Evaluation { decision, blocked_by, statements, notes, same_account }
         };
@@ -565,7 +635,8 @@ fn unmodifiable(action: &str, resource: &str) -> Option<&'static str> {
     None
 }
 
-/// What else AWS checks once the policies allow a request.
+/// What else AWS checks once the policies allow a request (no list built: every allowed
+/// request of a wildcard question says it).
 /// - Bedrock foundation models need model access: <https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html>
 /// - A KMS key's policy (or a grant) must allow its use, for KMS calls and for S3 objects
 ///   encrypted with SSE-KMS: <https://docs.aws.amazon.com/kms/latest/developerguide/control-access.html>,
@@ -573,22 +644,20 @@ fn unmodifiable(action: &str, resource: &str) -> Option<&'static str> {
 /// - S3 Block Public Access overrides policies: <https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html>
 /// - VPC endpoint policies: <https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html>
 /// - Service-linked roles: [`service_linked_role`].
-pub fn look_elsewhere(action: &str, resource: &str) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    if starts_with_ignore_case(action, "bedrock:")
-        && (resource.contains(":foundation-model/") || resource.contains(":inference-profile/"))
-    {
-        out.push("the policies allow this; if AWS still denies it, look at model access: the foundation model must be enabled in the account and every Region the request reaches (https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html)");
-    }
-    if starts_with_ignore_case(action, "kms:") || starts_with_ignore_case(action, "s3:") {
-        out.push("a KMS key policy or grant must also allow the key the data is encrypted with");
-    }
-    if starts_with_ignore_case(action, "s3:") {
-        out.push("S3 Block Public Access overrides policies that grant public access");
-    }
-    out.extend(service_linked_role(action));
-    out.push("a VPC endpoint policy applies to requests that go through the endpoint");
-    out
+pub fn look_elsewhere(action: &str, resource: &str) -> impl Iterator<Item = &'static str> {
+    let bedrock = starts_with_ignore_case(action, "bedrock:")
+        && (resource.contains(":foundation-model/") || resource.contains(":inference-profile/"));
+    let s3 = starts_with_ignore_case(action, "s3:");
+    let kms = starts_with_ignore_case(action, "kms:");
+    [
+        bedrock.then_some("the policies allow this; if AWS still denies it, look at model access: the foundation model must be enabled in the account and every Region the request reaches (https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html)"),
+        (kms || s3).then_some("a KMS key policy or grant must also allow the key the data is encrypted with"),
+        s3.then_some("S3 Block Public Access overrides policies that grant public access"),
+        service_linked_role(action),
+        Some("a VPC endpoint policy applies to requests that go through the endpoint"),
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// The note for an action whose service creates a service-linked role on first use: "to
@@ -730,13 +799,13 @@ fn evaluate_statement<'p>(
     });
     let condition = match &statement.condition {
         None => Check::yes(),
-        Some(Err(problem)) => Check::no(problem.clone()),
+        Some(Err(problem)) => Check { matched: false, reason: Some(Reason::Policy(problem)) },
         Some(Ok(conditions)) => match condition::check(conditions, ask.context, policy.variables) {
             Ok(()) => Check::yes(),
             Err(failure) => {
-                let reason = failure.reason.clone();
-                report.condition_failure = Some(Box::new(failure));
-                Check::no(reason)
+                let failure = Arc::new(failure);
+                report.condition_failure = Some(Arc::clone(&failure));
+                Check { matched: false, reason: Some(Reason::Condition(failure)) }
             }
         },
     };

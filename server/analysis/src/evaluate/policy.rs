@@ -7,6 +7,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::condition;
 use crate::model::{self, Effect};
 use crate::pattern::{self, Matcher};
 use crate::syntax::{self, Value};
@@ -120,6 +121,17 @@ pub struct Condition {
     pub operator: String,
     pub key: String,
     pub values: Vec<String>,
+    /// The operator read when the policy is (`None`: not an operator AWS knows).
+    #[serde(skip)]
+    pub(super) parsed: Option<condition::Operator>,
+}
+
+impl Condition {
+    pub fn new(operator: impl Into<String>, key: impl Into<String>, values: Vec<String>) -> Condition {
+        let operator = operator.into();
+        let parsed = condition::Operator::parse(&operator);
+        Condition { operator, key: key.into(), values, parsed }
+    }
 }
 
 impl Policy {
@@ -223,7 +235,7 @@ fn conditions(value: Option<&Value>, text: &str) -> Result<Vec<Condition>, Strin
                 Some(v) => scalar(v, text).into_iter().collect(),
                 None => Vec::new(),
             };
-            out.push(Condition { operator: operator.key.value.clone(), key: key.key.value.clone(), values });
+            out.push(Condition::new(operator.key.value.as_str(), key.key.value.as_str(), values));
         }
     }
     Ok(out)

@@ -34,7 +34,11 @@ pub fn render(request: &Request, e: &Evaluation) -> String {
                 let naming: Vec<_> = close.iter().filter(|s| s.action.matched).collect();
                 let shown: Vec<_> = if naming.is_empty() { close.iter().collect() } else { naming };
                 for s in shown.iter().take(5) {
-                    out.push_str(&format!("    {}: {}\n", s.describe(), s.why_not().unwrap_or("does not apply")));
+                    out.push_str(&format!(
+                        "    {}: {}\n",
+                        s.describe(),
+                        s.why_not().as_deref().unwrap_or("does not apply")
+                    ));
                 }
             }
         }

@@ -13,11 +13,7 @@ const ROLE: &str = "arn:aws:iam::111122223333:role/AppRole";
 const BUCKET: &str = "arn:aws:s3:::amzn-s3-demo-bucket/report.csv";
 
 fn holds(operator: &str, key: &str, values: &[&str], context: &[(&str, ContextValue)]) -> bool {
-    let condition = Condition {
-        operator: operator.to_string(),
-        key: key.to_string(),
-        values: values.iter().map(|v| v.to_string()).collect(),
-    };
+    let condition = Condition::new(operator, key, values.iter().map(|v| v.to_string()).collect());
     let context: Vec<(String, ContextValue)> = context.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
     check(&[condition], &context, true).is_ok()
 }
@@ -321,7 +317,7 @@ fn actions_that_take_no_resource_match_only_resource_star() {
     let set = PolicySet { identity: vec![allow("s3:ListAllMyBuckets", "arn:aws:s3:::*")], ..PolicySet::default() };
     let e = evaluate(&request(USER, "s3:ListAllMyBuckets", "*"), &set);
     assert_eq!(e.decision, Decision::ImplicitlyDenied);
-    assert!(e.statements[0].why_not().unwrap_or("").contains("takes no resource"));
+    assert!(e.statements[0].why_not().unwrap_or_default().contains("takes no resource"));
     let set = PolicySet { identity: vec![allow("s3:ListAllMyBuckets", "*")], ..PolicySet::default() };
     assert_eq!(decide(&request(USER, "s3:ListAllMyBuckets", "*"), &set).0, Decision::Allowed);
 }
@@ -494,7 +490,7 @@ fn a_report_says_which_condition_failed_and_why() {
     let statement = e.statements.iter().find(|s| s.sid == Some("DenyOtherRegions")).unwrap();
     let failure = statement.condition_failure.as_ref().unwrap();
     assert_eq!((failure.operator, failure.key), ("StringNotEquals", "aws:RequestedRegion"));
-    assert_eq!(failure.reason, "`aws:RequestedRegion` is `us-east-1`; `StringNotEquals` [`us-east-1`]");
+    assert_eq!(failure.reason(), "`aws:RequestedRegion` is `us-east-1`; `StringNotEquals` [`us-east-1`]");
     ask.context[0].1 = one("us-west-2");
     let e = evaluate(&ask, &set);
     assert_eq!((e.decision, e.blocked_by), (Decision::ExplicitlyDenied, vec![PolicyType::Scp]));
