@@ -111,3 +111,68 @@ Resources:
         ]
     );
 }
+
+/// The host text a JSON range of `policy` maps to, the range being where `needle` is in the JSON.
+fn host_of<'t>(text: &'t str, policy: &EmbeddedPolicy, needle: &str) -> &'t str {
+    let at = policy.json.text().find(needle).unwrap_or_else(|| panic!("{needle} not in {}", policy.json.text()));
+    &text[policy.json.to_host(at..at + needle.len())]
+}
+
+#[test]
+fn intrinsics_resolve_to_their_values_in_short_and_long_forms() {
+    let text = "AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Stage:
+    Type: String
+    Default: prod
+Mappings:
+  Buckets:
+    us-east-1:
+      Logs: central-logs
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+Resources:
+  Reader:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Action: s3:GetObject
+            Resource:
+              - !Join ['', ['arn:aws:s3:::', !Ref Stage, '-data/*']]
+              - Fn::Join: [':', [arn, !Ref 'AWS::Partition', s3, '', '', joined/*]]
+              - !Select [1, [unused, 'arn:aws:s3:::second/*']]
+              - !Select [0, !Split [',', 'arn:aws:s3:::first/*,arn:aws:s3:::other/*']]
+              - !Sub ['arn:aws:s3:::${Bucket}/*', {Bucket: !FindInMap [Buckets, !Ref 'AWS::Region', Logs]}]
+              - Fn::Sub:
+                  - 'arn:${AWS::Partition}:s3:::${Name}/${!literal}'
+                  - Name: long-form
+              - Fn::If: [IsProd, 'arn:aws:s3:::prod-only/*', !Ref 'AWS::NoValue']
+";
+    let found = extract_yaml(text).expect("a template");
+    let jsons: Vec<&str> = found.policies.iter().map(|p| p.json.text()).collect();
+    let resources = |last: &str| {
+        format!(
+            concat!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":["#,
+                r#""arn:aws:s3:::prod-data/*","arn:aws:s3:::joined/*","arn:aws:s3:::second/*","arn:aws:s3:::first/*","#,
+                r#""arn:aws:s3:::central-logs/*","arn:aws:s3:::long-form/${{literal}}"{}]}}]}}"#
+            ),
+            last
+        )
+    };
+    // `Fn::If` checked both ways: its `AWS::NoValue` branch drops the item.
+    assert_eq!(jsons, [resources(r#","arn:aws:s3:::prod-only/*""#), resources("")]);
+    let policy = &found.policies[0];
+    assert_eq!(host_of(text, policy, "prod"), "!Ref Stage");
+    assert_eq!(host_of(text, policy, "-data/*"), "-data/*");
+    // a value chosen from a list is the `Fn::Select` that chose it
+    assert_eq!(
+        host_of(text, policy, "arn:aws:s3:::first/*"),
+        "!Select [0, !Split [',', 'arn:aws:s3:::first/*,arn:aws:s3:::other/*']]"
+    );
+    assert_eq!(host_of(text, policy, "central-logs"), "${Bucket}");
+    assert_eq!(host_of(text, policy, "long-form"), "${Name}");
+}
