@@ -413,3 +413,30 @@ resource "aws_iam_role" "plain" {
     let expected: Vec<(PolicyKind, String)> = expected.iter().map(|(k, o)| (*k, o.to_string())).collect();
     assert_eq!(found, expected);
 }
+
+#[test]
+fn a_policy_document_read_by_a_boundary_is_one() {
+    let text = r#"data "aws_iam_policy_document" "boundary" {
+  statement {
+    actions   = ["*"]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "boundary" {
+  policy = data.aws_iam_policy_document.boundary.json
+}
+resource "aws_iam_user" "ops" {
+  name                 = "ops"
+  permissions_boundary = "${aws_iam_policy.boundary.arn}"
+}
+"#;
+    let found: Vec<(PolicyKind, String)> = extract(text).policies.into_iter().map(|p| (p.kind, p.origin)).collect();
+    assert_eq!(
+        found,
+        [(
+            PolicyKind::Boundary,
+            "data.aws_iam_policy_document.boundary, read by aws_iam_policy.boundary policy (a permissions boundary: the permissions_boundary of aws_iam_user.ops)"
+                .to_string()
+        )]
+    );
+}
