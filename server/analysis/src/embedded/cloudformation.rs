@@ -485,7 +485,18 @@ impl<'n> Template<'n> {
         };
         match &resource.boundary {
             None => String::new(),
-            Some(Boundary::Resource(id)) => format!("; the {whose}'s permissions boundary: `{id}`"),
+            Some(Boundary::Resource(id)) => match self.parameters.get(id.as_str()) {
+                // `Ref` of a parameter: its default, if it has one, is the ARN
+                Some(parameter) if !self.resources.contains_key(id.as_str()) => {
+                    match parameter.get("Default").and_then(Node::str) {
+                        Some(default) => {
+                            format!("; the {whose}'s permissions boundary: the parameter `{id}` (default `{default}`)")
+                        }
+                        None => format!("; the {whose}'s permissions boundary: the parameter `{id}`"),
+                    }
+                }
+                _ => format!("; the {whose}'s permissions boundary: `{id}`"),
+            },
             Some(Boundary::Written(written)) => format!("; the {whose}'s permissions boundary: `{written}`"),
         }
     }

@@ -50,6 +50,16 @@ Resources:
       PermissionsBoundary: arn:aws:iam::123456789012:policy/Plain
       AssumeRolePolicyDocument:
         Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: 'sts:AssumeRole'}]
+  Given:
+    Type: AWS::IAM::Role
+    Properties:
+      PermissionsBoundary: !Ref BoundaryArn
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: 'sts:AssumeRole'}]
+Parameters:
+  BoundaryArn:
+    Type: String
+    Default: arn:aws:iam::123456789012:policy/Given
 ";
     let found = kinds(text);
     let expected = [
@@ -83,6 +93,11 @@ Resources:
             "Plain",
             PolicyKind::Trust,
             "AWS::IAM::Role `Plain` AssumeRolePolicyDocument (a role trust policy); the role's permissions boundary: `arn:aws:iam::123456789012:policy/Plain`",
+        ),
+        (
+            "Given",
+            PolicyKind::Trust,
+            "AWS::IAM::Role `Given` AssumeRolePolicyDocument (a role trust policy); the role's permissions boundary: the parameter `BoundaryArn` (default `arn:aws:iam::123456789012:policy/Given`)",
         ),
     ];
     let expected: Vec<(String, PolicyKind, String)> =
