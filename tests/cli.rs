@@ -98,6 +98,33 @@ fn warnings_alone_exit_0() {
     assert_eq!(stdout(&output).lines().count(), 2);
 }
 
+/// `iam-lsp ARGS`, its stdout closed unread: the exit code and stderr.
+fn with_stdout_closed(args: &[&str]) -> (Option<i32>, String) {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iam-lsp"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run iam-lsp");
+    drop(child.stdout.take()); // the reader goes before the first byte
+    let output = child.wait_with_output().unwrap();
+    (output.status.code(), stderr(&output))
+}
+
+#[test]
+fn a_reader_that_is_gone_ends_the_output_quietly_with_the_answers_code() {
+    // Every fixture directory: errors found (1), as when the output is read.
+    let all = fixtures();
+    let (code, err) = with_stdout_closed(&["check", "--format", "json", all.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(!err.contains("panicked") && !err.contains("cannot write"), "{err}");
+    for args in [&["--help"][..], &["--version"], &["check", "--help"]] {
+        let (code, err) = with_stdout_closed(args);
+        assert_eq!((code, err.as_str()), (Some(0), ""), "{args:?}");
+    }
+}
+
 #[test]
 fn bad_usage_and_unreadable_files_exit_2() {
     let no_paths = check(&[]);

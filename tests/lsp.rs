@@ -1077,3 +1077,42 @@ Resources:
     assert!(text.contains("if those that deny match it and those that allow do not: ExplicitlyDenied"), "{text}");
     client.shutdown();
 }
+
+/// A role's permissions boundary in a template: the hover on the role's policies names it, and
+/// the managed policy it refers to is hovered (and checked) as a permissions boundary.
+#[test]
+fn a_permissions_boundary_is_shown_in_the_hover() {
+    const TEMPLATE: &str = include_str!("fixtures/cloudformation/valid/permissions-boundary.yaml");
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let uri = "file:///work/app/template.yaml";
+    client.open(uri, TEMPLATE);
+    assert_eq!(codes(&client.diagnostics(uri)), ["dependent-action-missing"]);
+    let hover_at = |client: &mut Client, needle: &str| {
+        let at = TEMPLATE.find(needle).unwrap_or_else(|| panic!("{needle}"));
+        let line = TEMPLATE[..at].matches('\n').count();
+        let character = at - TEMPLATE[..at].rfind('\n').map_or(0, |i| i + 1) + 2;
+        let hover = client.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+        );
+        hover["result"]["contents"]["value"].as_str().unwrap_or_else(|| panic!("{hover}")).to_string()
+    };
+    let markdown = hover_at(&mut client, "iam:DeleteRolePermissionsBoundary");
+    assert!(
+        markdown.starts_with(
+            "*AWS::IAM::ManagedPolicy `AppBoundary` PolicyDocument (a permissions boundary: the PermissionsBoundary of AWS::IAM::Role `AppRole`)*"
+        ),
+        "{markdown}"
+    );
+    let markdown = hover_at(&mut client, "ssm:GetParameter");
+    assert!(
+        markdown.starts_with(
+            "*AWS::IAM::Role `AppRole` Policies `read-config` (an identity-based policy); the role's permissions boundary: `AppBoundary`*"
+        ),
+        "{markdown}"
+    );
+    let markdown = hover_at(&mut client, "sts:AssumeRole");
+    assert!(markdown.contains("the role's permissions boundary: `AppBoundary`"), "{markdown}");
+    client.shutdown();
+}

@@ -69,8 +69,9 @@ pub fn check(args: &[String]) -> i32 {
                 None => return usage_error("--jobs takes a number of threads, 1 or more"),
             },
             "-h" | "--help" => {
-                println!("{USAGE}\n\nLints AWS IAM policy JSON files and the policies in CloudFormation, SAM and Serverless templates\n(directories: every *.json, *.yaml and *.yml in them, recursively; YAML that is not a template is skipped).\nThe policy kind is inferred, or set by --kind (identity, resource, trust, scp, rcp, boundary)\nor by the [kinds] of the nearest .iam-lsp.toml above each file; the identity policies of its [[principal]]s\nalso get its [organization]'s cross-file findings, each with the SCP statement as related location.\n--jobs N checks N files at a time (default: one per core); the output is the same.\n--help-uri URI (SARIF): the absolute URI of the rule table, each rule's helpUri.\nExit code: 0 no errors, 1 errors found, 2 bad usage or unreadable file.");
-                return 0;
+                return emit(0, |out| {
+                    writeln!(out, "{USAGE}\n\nLints AWS IAM policy JSON files and the policies in CloudFormation, SAM and Serverless templates\n(directories: every *.json, *.yaml and *.yml in them, recursively; YAML that is not a template is skipped).\nThe policy kind is inferred, or set by --kind (identity, resource, trust, scp, rcp, boundary)\nor by the [kinds] of the nearest .iam-lsp.toml above each file; the identity policies of its [[principal]]s\nalso get its [organization]'s cross-file findings, each with the SCP statement as related location.\n--jobs N checks N files at a time (default: one per core); the output is the same.\n--help-uri URI (SARIF): the absolute URI of the rule table, each rule's helpUri.\nExit code: 0 no errors, 1 errors found, 2 bad usage or unreadable file.")
+                });
             }
             flag if flag.starts_with('-') && flag != "-" => return usage_error(&format!("unknown option `{flag}`")),
             path => paths.push(PathBuf::from(path)),
@@ -158,23 +159,40 @@ pub fn check(args: &[String]) -> i32 {
 
     // Buffered: stdout alone is line-buffered, a write call per finding.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let written = match format {
+    let written_output = match format {
         Format::Text => report.write_text(&mut out),
         Format::Json => report.write_json(&mut out),
         Format::Sarif => formats::sarif(&report.findings, help_uri.as_deref(), &mut out),
         Format::Github => formats::github(&report.findings, &mut out),
     }
     .and_then(|()| out.flush());
-    if written.is_err() {
-        return 2;
-    }
     eprintln!("{}", report.summary());
-    if unreadable || report.failed > 0 {
+    let code = if unreadable || report.failed > 0 {
         2
     } else if report.errors > 0 {
         1
     } else {
         0
+    };
+    written(code, written_output)
+}
+
+/// Writes a command's output, then gives its exit code. A reader that stops early (`| head`)
+/// closes the pipe: the output ends there quietly with the code the answer has, as ripgrep
+/// does; any other write error is bad output, said on stderr.
+pub fn emit(code: i32, write: impl FnOnce(&mut std::io::StdoutLock<'static>) -> std::io::Result<()>) -> i32 {
+    let mut stdout = std::io::stdout().lock();
+    written(code, write(&mut stdout).and_then(|()| stdout.flush()))
+}
+
+/// [`emit`]'s exit code once the output is written, or failed to be.
+fn written(code: i32, result: std::io::Result<()>) -> i32 {
+    match result {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("iam-lsp: cannot write the output: {e}");
+            2
+        }
+        _ => code,
     }
 }
 

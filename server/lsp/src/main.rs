@@ -1,6 +1,8 @@
 //! `iam-lsp`: with no arguments (or `serve`), a language server over stdio; `check`
 //! lints files from the command line.
 
+use std::io::Write;
+
 use iam_lsp::{cli, server, simulate};
 
 const HELP: &str = "iam-lsp: language server and linter for AWS IAM policy documents
@@ -32,14 +34,8 @@ fn main() {
         Some("check") => cli::check(&args[1..]),
         Some("simulate") => simulate::simulate(&args[1..]),
         Some("explain") => simulate::explain(&args[1..]),
-        Some("-V" | "--version") => {
-            println!("iam-lsp {}", server::server_version());
-            0
-        }
-        Some("-h" | "--help" | "help") => {
-            println!("{HELP}");
-            0
-        }
+        Some("-V" | "--version") => cli::emit(0, |out| writeln!(out, "iam-lsp {}", server::server_version())),
+        Some("-h" | "--help" | "help") => cli::emit(0, |out| writeln!(out, "{HELP}")),
         Some(other) => {
             eprintln!("iam-lsp: unknown command `{other}`\n\n{HELP}");
             2

@@ -1,6 +1,6 @@
 //! `iam-lsp simulate` and `iam-lsp explain`: the evaluator from the command line.
 
-use std::io::{ErrorKind, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use iam_analysis::evaluate::{
@@ -31,21 +31,11 @@ fn usage_error(usage: &str, message: &str) -> i32 {
     2
 }
 
+use crate::cli::emit;
+
 fn bad_input(message: &str) -> i32 {
     eprintln!("iam-lsp: {message}");
     2
-}
-
-/// Writes the command's output, then gives its exit code. A reader that stops early
-/// (`| head`) closes the pipe: the output ends there quietly with the code the answer
-/// has, as ripgrep does; any other write error is bad output, said on stderr.
-fn emit(code: i32, write: impl FnOnce(&mut std::io::StdoutLock<'static>) -> std::io::Result<()>) -> i32 {
-    let mut stdout = std::io::stdout().lock();
-    match write(&mut stdout).and_then(|()| stdout.flush()) {
-        Ok(()) => code,
-        Err(e) if e.kind() == ErrorKind::BrokenPipe => code,
-        Err(e) => bad_input(&format!("cannot write the output: {e}")),
-    }
 }
 
 /// Runs `simulate`; the exit code: 0 allowed (every request of a table), 1 denied, 2 bad input.

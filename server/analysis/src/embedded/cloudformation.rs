@@ -140,8 +140,50 @@ struct Resource<'n> {
     /// The name it gets ([`resource_name`]): what `Ref` and `Fn::GetAtt` of it read.
     name: Cow<'n, str>,
     /// `None` for a resource whose policies are not being extracted (kept from the previous
-    /// version: only its id, type and name are read).
+    /// version: only its id, type, name and boundary are read).
     node: Option<&'n Node>,
+    /// Its `PermissionsBoundary` (a role, a user, a SAM function or state machine).
+    boundary: Option<Boundary>,
+}
+
+/// A principal's `PermissionsBoundary`: the managed policy that caps what its policies grant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Boundary {
+    /// `Ref` or `Fn::GetAtt` of a resource of the template: its logical id.
+    Resource(String),
+    /// Anything else (an ARN, a `Fn::Sub`, an import), as written.
+    Written(String),
+}
+
+/// The `PermissionsBoundary` of a resource that takes one.
+fn permissions_boundary(text: &str, resource_type: &str, node: &Node) -> Option<Boundary> {
+    if !matches!(
+        resource_type,
+        "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::Serverless::Function" | "AWS::Serverless::StateMachine"
+    ) {
+        return None;
+    }
+    let value = node.get("Properties")?.get("PermissionsBoundary")?;
+    let target = match intrinsic(value) {
+        Some(("Ref", arg)) => arg.node().str().map(str::to_string),
+        Some(("GetAtt", arg)) => match (arg.node().str(), arg.node().seq()) {
+            (Some(s), _) => s.split_once('.').map(|(r, _)| r.to_string()),
+            (_, Some([resource, _])) => resource.str().map(str::to_string),
+            _ => None,
+        },
+        _ => None,
+    };
+    match target {
+        Some(id) => Some(Boundary::Resource(id)),
+        None => match value.str().filter(|_| value.tag.is_none()) {
+            Some(arn) => Some(Boundary::Written(arn.to_string())),
+            None => {
+                let written = text.get(value.range.clone())?.trim();
+                (!written.is_empty())
+                    .then(|| Boundary::Written(written.split_whitespace().collect::<Vec<_>>().join(" ")))
+            }
+        },
+    }
 }
 
 /// What a template's intrinsics can look up.
@@ -151,6 +193,9 @@ struct Template<'n> {
     parameters: HashMap<&'n str, &'n Node>,
     mappings: Option<&'n Node>,
     resources: HashMap<&'n str, Resource<'n>>,
+    /// The managed policies that are some principal's permissions boundary, and that
+    /// principal (the first by logical id).
+    boundaries: HashMap<&'n str, &'n str>,
 }
 
 fn extract(text: &str, root: &Node) -> Extraction {
@@ -223,7 +268,8 @@ impl<'n> Template<'n> {
                 continue;
             };
             let name = Cow::Owned(resource_name(logical_id, resource_type, node));
-            resources.insert(logical_id, Resource { logical_id, resource_type, name, node: Some(node) });
+            let boundary = permissions_boundary(text, resource_type, node);
+            resources.insert(logical_id, Resource { logical_id, resource_type, name, node: Some(node), boundary });
         }
         Template::with(text, root.get("Parameters"), root.get("Mappings"), resources, serverless)
     }
@@ -237,7 +283,19 @@ impl<'n> Template<'n> {
     ) -> Template<'n> {
         let parameters =
             parameters.and_then(Node::map).unwrap_or(&[]).iter().filter_map(|(k, v)| Some((k.str()?, v))).collect();
-        Template { text, serverless, parameters, mappings, resources }
+        let mut boundaries: HashMap<&'n str, &'n str> = HashMap::new();
+        for resource in resources.values() {
+            let Some(Boundary::Resource(target)) = &resource.boundary else { continue };
+            let Some((&target, policy)) = resources.get_key_value(target.as_str()) else { continue };
+            if policy.resource_type != "AWS::IAM::ManagedPolicy" {
+                continue;
+            }
+            let first = boundaries.entry(target).or_insert(resource.logical_id);
+            if resource.logical_id < *first {
+                *first = resource.logical_id;
+            }
+        }
+        Template { text, serverless, parameters, mappings, resources, boundaries }
     }
 
     /// A policy made of a list of statements (SAM and Serverless write no document around
@@ -303,8 +361,9 @@ impl<'n> Template<'n> {
         let Some(resource) = template.resources.get(logical_id) else { return };
         let Some(properties) = resource.node.and_then(|n| n.get("Properties")) else { return };
         let logical_id = resource.logical_id;
+        let boundary = self.boundary_note(resource);
         let origin = |property: &str, kind: PolicyKind| {
-            format!("{} `{}` {} ({})", resource.resource_type, logical_id, property, kind.with_article())
+            format!("{} `{}` {} ({}){boundary}", resource.resource_type, logical_id, property, kind.with_article())
         };
         if resource.resource_type == "AWS::Organizations::Policy" {
             let kind = match properties.get("Type").and_then(Node::str) {
@@ -319,6 +378,19 @@ impl<'n> Template<'n> {
         }
         for &(property, kind) in policy_properties(resource.resource_type) {
             let Some(value) = properties.get(property) else { continue };
+            // A managed policy that a principal takes as its permissions boundary is one.
+            let boundary_of = self.boundaries.get(logical_id).filter(|_| kind == PolicyKind::Identity);
+            if let (Some(principal), "AWS::IAM::ManagedPolicy") = (boundary_of, resource.resource_type) {
+                let principal_type = self.resources.get(principal).map_or("", |p| p.resource_type);
+                let kind = PolicyKind::Boundary;
+                let origin = format!(
+                    "{} `{logical_id}` {property} ({}: the PermissionsBoundary of {principal_type} `{principal}`)",
+                    resource.resource_type,
+                    kind.with_article()
+                );
+                template.policy(extraction, value, kind, logical_id, origin);
+                continue;
+            }
             if property != "Policies" {
                 template.policy(extraction, value, kind, logical_id, origin(property, kind));
                 continue;
@@ -326,13 +398,14 @@ impl<'n> Template<'n> {
             let sam = resource.resource_type.starts_with("AWS::Serverless::");
             for item in value.seq().map(<[Node]>::to_vec).unwrap_or_else(|| vec![value.clone()]).iter() {
                 if sam {
-                    super::sam::policy_item(&template.view(), extraction, item, logical_id, resource.resource_type);
+                    let view = template.view();
+                    super::sam::policy_item(&view, extraction, item, logical_id, resource.resource_type, &boundary);
                     continue;
                 }
                 let Some(doc) = item.get("PolicyDocument") else { continue };
                 let name = item.get("PolicyName").and_then(Node::str).unwrap_or("");
                 let origin = format!(
-                    "{} `{}` Policies `{}` ({})",
+                    "{} `{}` Policies `{}` ({}){boundary}",
                     resource.resource_type,
                     logical_id,
                     name,
@@ -401,6 +474,31 @@ impl<'n> TemplateView<'_, 'n> {
 impl<'n> Template<'n> {
     fn view(&self) -> TemplateView<'_, 'n> {
         TemplateView { template: self }
+    }
+
+    /// What the origin of a principal's policies says of its permissions boundary: empty
+    /// when it has none.
+    fn boundary_note(&self, resource: &Resource) -> String {
+        let whose = match resource.resource_type {
+            "AWS::IAM::User" => "user",
+            _ => "role",
+        };
+        match &resource.boundary {
+            None => String::new(),
+            Some(Boundary::Resource(id)) => match self.parameters.get(id.as_str()) {
+                // `Ref` of a parameter: its default, if it has one, is the ARN
+                Some(parameter) if !self.resources.contains_key(id.as_str()) => {
+                    match parameter.get("Default").and_then(Node::str) {
+                        Some(default) => {
+                            format!("; the {whose}'s permissions boundary: the parameter `{id}` (default `{default}`)")
+                        }
+                        None => format!("; the {whose}'s permissions boundary: the parameter `{id}`"),
+                    }
+                }
+                _ => format!("; the {whose}'s permissions boundary: `{id}`"),
+            },
+            Some(Boundary::Written(written)) => format!("; the {whose}'s permissions boundary: `{written}`"),
+        }
     }
 
     /// Adds the policy at `doc` (each of its variants: `Fn::If` branches, `AllowedValues`).
@@ -1269,3 +1367,6 @@ fn key_range(key: &Node) -> Range<usize> {
 fn key_exact(key: &Node) -> bool {
     matches!(&key.kind, NodeKind::Scalar { exact: Some(_), .. })
 }
+
+#[cfg(test)]
+mod tests;

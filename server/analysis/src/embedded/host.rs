@@ -40,10 +40,20 @@ pub struct Host {
 
 /// Whether the policy is one whose `"Resource": "*"` means the resource it is attached to
 /// (a KMS key policy, a secret's or a backup vault's resource policy): there it is the norm.
+/// A Terraform policy document is read by the resource named after its `, read by `.
 fn star_is_the_resource(origin: &str) -> bool {
-    ["AWS::KMS::Key ", "AWS::KMS::ReplicaKey ", "AWS::SecretsManager::ResourcePolicy ", "AWS::Backup::BackupVault "]
-        .iter()
-        .any(|t| origin.starts_with(t))
+    const OWN: [&str; 8] = [
+        "AWS::KMS::Key ",
+        "AWS::KMS::ReplicaKey ",
+        "AWS::SecretsManager::ResourcePolicy ",
+        "AWS::Backup::BackupVault ",
+        "aws_kms_key.",
+        "aws_kms_key_policy.",
+        "aws_secretsmanager_secret_policy.",
+        "aws_backup_vault_policy.",
+    ];
+    let reader = origin.split_once(", read by ").map_or(origin, |(_, by)| by);
+    OWN.iter().any(|t| reader.starts_with(t))
 }
 
 /// The documents of `policies`: one whose JSON and options are those of one of `previous`

@@ -41,11 +41,12 @@ pub(crate) fn policy_item(
     item: &Node,
     logical_id: &str,
     resource_type: &str,
+    boundary_note: &str,
 ) {
     if item.tag.is_some() || item.get("Statement").is_some() {
         if item.get("Statement").is_some() {
             let kind = PolicyKind::Identity;
-            let origin = format!("{resource_type} `{logical_id}` Policies ({})", kind.with_article());
+            let origin = format!("{resource_type} `{logical_id}` Policies ({}){boundary_note}", kind.with_article());
             template.policy(out, item, kind, logical_id, origin);
         }
         return;
@@ -54,7 +55,7 @@ pub(crate) fn policy_item(
     let Some(name) = key.str() else { return };
     let Some(definition) = templates().get(name) else { return };
     let origin = format!(
-        "{resource_type} `{logical_id}` Policies: the SAM policy template `{name}` ({})",
+        "{resource_type} `{logical_id}` Policies: the SAM policy template `{name}` ({}){boundary_note}",
         PolicyKind::Identity.with_article()
     );
     out.generated.push(key.range.clone());

@@ -196,6 +196,33 @@ struct Found<'t> {
     errors: Vec<HostError>,
 }
 
+/// A role's or user's `permissions_boundary`.
+struct Boundary {
+    /// `aws_iam_role.app`.
+    principal: String,
+    whose: &'static str,
+    /// The name of the module's `aws_iam_policy` it is, when it is one.
+    policy: Option<String>,
+    /// What the hover shows: that policy's address, or the argument as written.
+    written: String,
+}
+
+/// `aws_iam_policy.x.arn` (or `"${aws_iam_policy.x.arn}"`): `x`.
+fn policy_arn_of(expr: &Expression) -> Option<&str> {
+    let expr = match expr {
+        Expression::StringTemplate(template) => match template.iter().collect::<Vec<_>>().as_slice() {
+            [hcl_edit::template::Element::Interpolation(interpolation)] => &interpolation.expr,
+            _ => return None,
+        },
+        other => other,
+    };
+    let Expression::Traversal(t) = expr else { return None };
+    match Module::path(t)?.as_slice() {
+        [Step::Name("aws_iam_policy"), Step::Name(name), Step::Name("arn")] => Some(name),
+        _ => None,
+    }
+}
+
 /// A reference to a policy document data source from a resource argument.
 struct DocumentUse {
     kind: PolicyKind,
@@ -206,13 +233,40 @@ impl Found<'_> {
     fn module(&mut self, module: &Module, body: &Body) {
         let mut uses: Vec<(String, DocumentUse)> = Vec::new();
         let mut sources: Vec<String> = Vec::new();
+        let boundaries = self.boundaries(body);
         for block in blocks(body) {
             match (block.ident.as_str(), label(block, 0), label(block, 1)) {
                 ("resource", Some(kind), Some(name)) => {
+                    let address = format!("{kind}.{name}");
+                    let note = match boundaries.iter().find(|b| b.principal == address) {
+                        Some(b) => format!("; the {}'s permissions boundary: `{}`", b.whose, b.written),
+                        None => String::new(),
+                    };
+                    // An `aws_iam_policy` that a role or user takes as its boundary is one.
+                    let boundary_of = boundaries.iter().find(|b| b.policy.as_deref() == Some(name));
                     for &(_, argument, policy_kind) in POLICY_ARGUMENTS.iter().filter(|(k, ..)| *k == kind) {
                         let Some(attribute) = block.body.get_attribute(argument) else { continue };
                         let Some(policy_kind) = self.kind_of(module, block, policy_kind) else { continue };
-                        let origin = format!("{kind}.{name} {argument} ({})", policy_kind.with_article());
+                        let origin = match boundary_of.filter(|_| kind == "aws_iam_policy") {
+                            Some(b) => {
+                                let policy_kind = PolicyKind::Boundary;
+                                let origin = format!(
+                                    "{address} {argument} ({}: the permissions_boundary of {})",
+                                    policy_kind.with_article(),
+                                    b.principal
+                                );
+                                self.argument(
+                                    module,
+                                    &attribute.value,
+                                    policy_kind,
+                                    origin,
+                                    address.clone(),
+                                    &mut uses,
+                                );
+                                continue;
+                            }
+                            None => format!("{kind}.{name} {argument} ({}){note}", policy_kind.with_article()),
+                        };
                         self.argument(
                             module,
                             &attribute.value,
@@ -225,7 +279,7 @@ impl Found<'_> {
                     if kind == "aws_iam_role" {
                         for inline in block.body.get_blocks("inline_policy") {
                             if let Some(attribute) = inline.body.get_attribute("policy") {
-                                let origin = format!("{kind}.{name} inline_policy ({})", Identity.with_article());
+                                let origin = format!("{kind}.{name} inline_policy ({}){note}", Identity.with_article());
                                 self.argument(
                                     module,
                                     &attribute.value,
@@ -268,6 +322,30 @@ impl Found<'_> {
             };
             self.push(kind, origin, address, &value);
         }
+    }
+
+    /// The `permissions_boundary` of each role and user, in module order.
+    fn boundaries(&self, body: &Body) -> Vec<Boundary> {
+        let mut out = Vec::new();
+        for block in blocks(body) {
+            let ("resource", Some(kind @ ("aws_iam_role" | "aws_iam_user")), Some(name)) =
+                (block.ident.as_str(), label(block, 0), label(block, 1))
+            else {
+                continue;
+            };
+            let Some(attribute) = block.body.get_attribute("permissions_boundary") else { continue };
+            let policy = policy_arn_of(&attribute.value).map(str::to_string);
+            let written = match &policy {
+                Some(policy) => format!("aws_iam_policy.{policy}"),
+                None => match self.text.get(span(&attribute.value)).map(str::trim) {
+                    Some(w) if !w.is_empty() => w.trim_matches('"').to_string(),
+                    _ => continue,
+                },
+            };
+            let whose = if kind == "aws_iam_user" { "user" } else { "role" };
+            out.push(Boundary { principal: format!("{kind}.{name}"), whose, policy, written });
+        }
+        out
     }
 
     /// The kind a resource argument gives, `None` when it is no IAM policy.

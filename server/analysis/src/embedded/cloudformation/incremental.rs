@@ -45,22 +45,25 @@ struct Entry {
 }
 
 /// What the rest of a template reads of a resource: its logical id, type and name (`Ref`,
-/// `Fn::GetAtt`, `Fn::Sub`; whether the text is a template at all).
+/// `Fn::GetAtt`, `Fn::Sub`; whether the text is a template at all), and its permissions
+/// boundary (which makes a managed policy of the template a boundary).
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Interface {
     key: Option<String>,
     resource_type: Option<String>,
     name: Option<String>,
+    boundary: Option<Boundary>,
 }
 
-fn interface(key: &Node, node: &Node) -> Interface {
+fn interface(text: &str, key: &Node, node: &Node) -> Interface {
     let key = key.str().map(str::to_string);
     let resource_type = node.get("Type").and_then(Node::str).map(str::to_string);
     let name = match (&key, &resource_type) {
         (Some(k), Some(t)) => Some(resource_name(k, t, node)),
         _ => None,
     };
-    Interface { key, resource_type, name }
+    let boundary = resource_type.as_deref().and_then(|t| permissions_boundary(text, t, node));
+    Interface { key, resource_type, name, boundary }
 }
 
 /// One edit, as the old and new texts differ: `start..old_end` became `start..new_end`.
@@ -202,7 +205,7 @@ impl Skeleton {
             if let Some(last) = entries.last_mut() {
                 last.span.end = line;
             }
-            let interface = interface(key, node);
+            let interface = interface(text, key, node);
             if interface.key.as_ref().is_some_and(|k| !ids.insert(k.clone())) {
                 return None;
             }
@@ -240,7 +243,7 @@ impl Skeleton {
         }
         let root = node::parse_yaml_fragment(fragment, span.start)?;
         let [(key, value)] = root.map()? else { return None };
-        if root.flow || key.range.start != entry.key_start || interface(key, value) != entry.interface {
+        if root.flow || key.range.start != entry.key_start || interface(text, key, value) != entry.interface {
             return None;
         }
         Some(Plan { index, change, fragment: root })
@@ -263,7 +266,7 @@ impl Skeleton {
         let (_, node) = fragment.map()?.first()?;
         let mut resources = HashMap::with_capacity(self.entries.len());
         for (i, entry) in self.entries.iter().enumerate() {
-            let Interface { key: Some(logical_id), resource_type: Some(resource_type), name: Some(name) } =
+            let Interface { key: Some(logical_id), resource_type: Some(resource_type), name: Some(name), boundary } =
                 &entry.interface
             else {
                 continue;
@@ -271,7 +274,13 @@ impl Skeleton {
             let node = (i == index).then_some(node);
             resources.insert(
                 logical_id.as_str(),
-                Resource { logical_id, resource_type, name: Cow::Borrowed(name.as_str()), node },
+                Resource {
+                    logical_id,
+                    resource_type,
+                    name: Cow::Borrowed(name.as_str()),
+                    node,
+                    boundary: boundary.clone(),
+                },
             );
         }
         let template = Template::with(text, self.parameters.as_ref(), self.mappings.as_ref(), resources, None);
@@ -344,11 +353,15 @@ Outputs:
     /// Whether the edit of `TEMPLATE` that replaces `from` by `to` is re-extracted by
     /// resource, and that the next version equals a fresh one either way.
     fn by_resource(from: &str, to: &str) -> bool {
-        let edited = TEMPLATE.replacen(from, to, 1);
-        assert_ne!(edited, TEMPLATE, "{from:?}");
-        let doc = open(TEMPLATE);
+        by_resource_in(TEMPLATE, from, to)
+    }
+
+    fn by_resource_in(template: &str, from: &str, to: &str) -> bool {
+        let edited = template.replacen(from, to, 1);
+        assert_ne!(edited, template, "{from:?}");
+        let doc = open(template);
         let host = Arc::new(doc.host().expect("a template").clone());
-        let taken = Host::edited(host, TEMPLATE, &edited, doc.options()).is_ok();
+        let taken = Host::edited(host, template, &edited, doc.options()).is_ok();
         let kept = doc.edit(edited.clone());
         let fresh = open(&edited);
         assert_eq!(kept.analysis().map(|a| &a.diagnostics), fresh.analysis().map(|a| &a.diagnostics), "{edited}");
@@ -396,5 +409,32 @@ Outputs:
         assert!(!by_resource("Action: s3:GetObject", "Action: &a s3:GetObject"));
         // the line break that ends the resource
         assert!(!by_resource("/*'\n  Writer", "/*'  Writer"));
+    }
+
+    /// A managed policy is a boundary by what a role says of it: an edit inside the policy
+    /// keeps that, one to the role's `PermissionsBoundary` extracts in full.
+    #[test]
+    fn a_permissions_boundary_is_read_across_resources() {
+        const BOUNDED: &str = "Resources:
+  Boundary:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement: [{Effect: Allow, Action: '*', Resource: '*'}]
+  AppRole:
+    Type: AWS::IAM::Role
+    Properties:
+      PermissionsBoundary: !Ref Boundary
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: 'sts:AssumeRole'}]
+";
+        assert!(by_resource_in(BOUNDED, "Action: '*'", "Action: 's3:*'"));
+        assert!(by_resource_in(BOUNDED, "lambda.amazonaws.com", "ec2.amazonaws.com"));
+        assert!(!by_resource_in(
+            BOUNDED,
+            "PermissionsBoundary: !Ref Boundary",
+            "PermissionsBoundary: arn:aws:iam::123456789012:policy/B"
+        ));
+        assert!(!by_resource_in(BOUNDED, "      PermissionsBoundary: !Ref Boundary\n", ""));
     }
 }

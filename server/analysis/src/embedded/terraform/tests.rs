@@ -369,3 +369,74 @@ resource "aws_iam_role_policy" "p" {
     let kinds: Vec<PolicyKind> = found.policies.iter().map(|p| p.kind).collect();
     assert_eq!(kinds, [PolicyKind::Trust]);
 }
+
+#[test]
+fn a_policy_that_is_a_permissions_boundary_is_read_as_one() {
+    let text = r#"resource "aws_iam_policy" "boundary" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })
+}
+resource "aws_iam_policy" "attached" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })
+}
+resource "aws_iam_role" "app" {
+  permissions_boundary = aws_iam_policy.boundary.arn
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+  inline_policy {
+    policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })
+  }
+}
+resource "aws_iam_role" "plain" {
+  permissions_boundary = "arn:aws:iam::123456789012:policy/Plain"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+"#;
+    let found: Vec<(PolicyKind, String)> = extract(text).policies.into_iter().map(|p| (p.kind, p.origin)).collect();
+    let expected = [
+        (
+            PolicyKind::Boundary,
+            "aws_iam_policy.boundary policy (a permissions boundary: the permissions_boundary of aws_iam_role.app)",
+        ),
+        (PolicyKind::Identity, "aws_iam_policy.attached policy (an identity-based policy)"),
+        (
+            PolicyKind::Trust,
+            "aws_iam_role.app assume_role_policy (a role trust policy); the role's permissions boundary: `aws_iam_policy.boundary`",
+        ),
+        (
+            PolicyKind::Identity,
+            "aws_iam_role.app inline_policy (an identity-based policy); the role's permissions boundary: `aws_iam_policy.boundary`",
+        ),
+        (
+            PolicyKind::Trust,
+            "aws_iam_role.plain assume_role_policy (a role trust policy); the role's permissions boundary: `arn:aws:iam::123456789012:policy/Plain`",
+        ),
+    ];
+    let expected: Vec<(PolicyKind, String)> = expected.iter().map(|(k, o)| (*k, o.to_string())).collect();
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn a_policy_document_read_by_a_boundary_is_one() {
+    let text = r#"data "aws_iam_policy_document" "boundary" {
+  statement {
+    actions   = ["*"]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "boundary" {
+  policy = data.aws_iam_policy_document.boundary.json
+}
+resource "aws_iam_user" "ops" {
+  name                 = "ops"
+  permissions_boundary = "${aws_iam_policy.boundary.arn}"
+}
+"#;
+    let found: Vec<(PolicyKind, String)> = extract(text).policies.into_iter().map(|p| (p.kind, p.origin)).collect();
+    assert_eq!(
+        found,
+        [(
+            PolicyKind::Boundary,
+            "data.aws_iam_policy_document.boundary, read by aws_iam_policy.boundary policy (a permissions boundary: the permissions_boundary of aws_iam_user.ops)"
+                .to_string()
+        )]
+    );
+}
