@@ -548,4 +548,53 @@ mod tests {
             }
         }
     }
+
+    /// The host's text at `r`.
+    fn at(text: &str, r: TextRange) -> &str {
+        &text[r.start..r.end]
+    }
+
+    /// Completion, inlay hints and semantic tokens answer from the policy inside the host, at
+    /// the host's own positions.
+    #[test]
+    fn completion_hints_and_tokens_are_placed_in_the_host() {
+        use crate::semantic_tokens::TokenType;
+        let catalog = crate::Catalog::get();
+        for (name, language, text) in POLICY_HOSTS {
+            let doc = Document::in_language(text.to_string(), Options::default(), language);
+            // completing `s3:GetOb|ject`: the item replaces the action's text in the host
+            let cursor = text.find("s3:GetObject").expect("the action") + "s3:GetOb".len();
+            let items = crate::completion::complete(&doc, cursor);
+            let item = items.iter().find(|i| i.label == "s3:GetObject");
+            let item = item.unwrap_or_else(|| panic!("{name}: no s3:GetObject among {} items", items.len()));
+            assert!(at(text, item.edit.range).contains("s3:GetOb"), "{name}: {:?}", at(text, item.edit.range));
+            // the wildcard's count, right after it in the host (after a closing quote if any)
+            let whole = TextRange::new(0, text.len());
+            let hints = crate::inlay_hints::inlay_hints(&doc, whole, false);
+            let n = catalog.matching_actions("kms:Re*").len();
+            assert_eq!(hints.len(), 1, "{name}: {hints:?}");
+            assert_eq!(hints[0].label, format!("{n} actions"), "{name}");
+            let end = text.find("kms:Re*").expect("the wildcard") + "kms:Re*".len();
+            assert!(hints[0].offset == end || hints[0].offset == end + 1, "{name}: hint at {}", hints[0].offset);
+            // the action names and prefixes, as the host spells them
+            let tokens = crate::semantic_tokens::semantic_tokens(&doc);
+            let named =
+                |kind: TokenType, word: &str| tokens.iter().any(|t| t.token_type == kind && at(text, t.range) == word);
+            assert!(named(TokenType::Function, "PutObject"), "{name}: {tokens:?}");
+            assert!(named(TokenType::Namespace, "kms"), "{name}: {tokens:?}");
+        }
+    }
+
+    /// A SAM template is one by its `Transform` alone; a syntax error further on leaves the
+    /// policies before it checked.
+    #[test]
+    fn a_sam_transform_makes_a_template_and_a_later_syntax_error_keeps_earlier_policies() {
+        let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Action: s3:GetObjekt\n            Resource: '*'\n  Q: [unclosed\n";
+        let doc = Document::in_language(text.to_string(), Options::default(), Language::Yaml);
+        assert!(doc.host().is_some(), "read as a template");
+        let diagnostics = doc.analysis().map(|a| a.diagnostics.clone()).unwrap_or_default();
+        let codes: Vec<(&str, &str)> = diagnostics.iter().map(|d| (d.code.as_str(), at(text, d.range))).collect();
+        assert!(codes.contains(&("unknown-action", "GetObjekt")), "{codes:?}");
+        assert_eq!(codes.iter().filter(|(c, _)| *c == "yaml-syntax").count(), 1, "{codes:?}");
+    }
 }
