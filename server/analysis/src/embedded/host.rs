@@ -597,4 +597,28 @@ mod tests {
         assert!(codes.contains(&("unknown-action", "GetObjekt")), "{codes:?}");
         assert_eq!(codes.iter().filter(|(c, _)| *c == "yaml-syntax").count(), 1, "{codes:?}");
     }
+
+    /// A configured suppression by `Sid` takes the findings of that statement of a template
+    /// alone, and counts as used.
+    #[test]
+    fn a_suppression_by_sid_reaches_into_a_template() {
+        let text = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Sid: Logs\n            Effect: Allow\n            Action: logs:PutLogEvents\n            Resource: '*'\n          - Sid: Objects\n            Effect: Allow\n            Action: s3:GetObject\n            Resource: '*'\n";
+        let ignore = crate::suppress::Ignore {
+            code: crate::Code::ResourceStar,
+            sid: Some("Logs".to_string()),
+            reason: "the log group is made by the stack".to_string(),
+        };
+        let options = Options { ignores: vec![ignore], ..Options::default() };
+        let doc = Document::in_language(text.to_string(), options, Language::Yaml);
+        let analysis = doc.analysis().expect("analysed");
+        let stars: Vec<usize> = analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == crate::Code::ResourceStar)
+            .map(|d| d.range.start)
+            .collect();
+        let objects = text.find("Sid: Objects").expect("the second statement");
+        assert!(!stars.is_empty() && stars.iter().all(|&at| at > objects), "{stars:?}");
+        assert_eq!(analysis.ignores_used, [true]);
+    }
 }
