@@ -167,3 +167,25 @@ fn the_simulate_and_explain_examples_print_what_the_readme_shows() {
     }
     assert_eq!(examples, 3, "the section's three examples were run");
 }
+
+/// The templates corpus README explains every warning class `counts.txt` records, with the
+/// count recorded there (`- \`code\` (N...`), so a new or changed class cannot go unexplained.
+#[test]
+fn the_templates_corpus_readme_explains_every_warning_with_its_count() {
+    let dir = root().join("tests/corpus/templates");
+    let counts = std::fs::read_to_string(dir.join("counts.txt")).expect("counts.txt");
+    let readme = std::fs::read_to_string(dir.join("README.md")).expect("README.md");
+    let section = readme.split("## Every warning class").nth(1).expect("a section on the warnings");
+    let section = section.split("\n## ").next().unwrap_or(section);
+    let mut warnings = 0;
+    for line in counts.lines().filter(|l| !l.starts_with('#')) {
+        let [code, "warning", count] = line.split_whitespace().collect::<Vec<_>>()[..] else { continue };
+        warnings += 1;
+        let entry = format!("- `{code}` ({count}");
+        let explained = section
+            .lines()
+            .any(|l| l.starts_with(&entry) && !l[entry.len()..].starts_with(|c: char| c.is_ascii_digit()));
+        assert!(explained, "tests/corpus/templates/README.md explains no `{code}` warning with its count {count}");
+    }
+    assert!(warnings > 0, "counts.txt lists warnings");
+}
