@@ -1116,3 +1116,37 @@ fn a_permissions_boundary_is_shown_in_the_hover() {
     assert!(markdown.contains("the role's permissions boundary: `AppBoundary`"), "{markdown}");
     client.shutdown();
 }
+
+/// A JSON file a Terraform module reads with `file()` is checked with the kind of the
+/// resource that reads it, and its hover says which resource, in which file.
+#[test]
+fn a_policy_a_module_reads_names_the_reading_resource_in_its_hover() {
+    let root = std::env::temp_dir().join(format!("iam-lsp-module-reads-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("policies")).unwrap();
+    std::fs::write(
+        root.join("main.tf"),
+        "resource \"aws_iam_role\" \"agent\" {\n  name               = \"agent\"\n  assume_role_policy = file(\"${path.module}/policies/trust.json\")\n}\n",
+    )
+    .unwrap();
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"bedrock.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    std::fs::write(root.join("policies/trust.json"), trust).unwrap();
+    let root_uri = format!("file://{}", root.display());
+    let uri = format!("{root_uri}/policies/trust.json");
+
+    let mut client = Client::start();
+    let capabilities = json!({"textDocument": {"hover": {"contentFormat": ["markdown"]}}});
+    let response =
+        client.request("initialize", json!({"processId": null, "rootUri": root_uri, "capabilities": capabilities}));
+    assert!(response.get("error").is_none(), "{response}");
+    client.notify("initialized", json!({}));
+    client.open(&uri, trust);
+    client.diagnostics(&uri);
+    // on `"Version"`: the policy's own hover, with its kind and why
+    let hover = client
+        .request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 3}}));
+    let markdown = hover["result"]["contents"]["value"].as_str().unwrap_or_default();
+    assert!(markdown.contains("(`trust`)"), "{markdown}");
+    assert!(markdown.contains("aws_iam_role.agent") && markdown.contains("main.tf"), "{markdown}");
+    let _ = std::fs::remove_dir_all(&root);
+}
