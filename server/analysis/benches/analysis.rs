@@ -163,6 +163,13 @@ fn templates(c: &mut Criterion) {
     let versions = [text.as_str(), typed.as_str()];
     group.bench_function("yaml-parse-5k-lines", |b| b.iter(|| iam_analysis::embedded::node::parse_yaml(&text)));
     group.bench_function("extract-5k-lines", |b| b.iter(|| iam_analysis::embedded::extract_yaml(&text)));
+    // YAML that is no template (a Kubernetes manifest of the same size) is turned away
+    // before it is parsed.
+    let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n".repeat(850);
+    assert!(manifest.lines().count() >= 5_000);
+    group.bench_function("not-a-template-5k-lines", |b| {
+        b.iter(|| assert!(iam_analysis::embedded::extract_yaml(&manifest).is_none()))
+    });
     group.bench_function("open-5k-lines", |b| {
         b.iter(|| Document::in_language(text.clone(), Options::default(), Language::Yaml).into_analysis())
     });
