@@ -294,12 +294,23 @@ impl Host {
 
     /// A list of literal strings made another list of strings (a wildcard expanded, the
     /// list sorted): each item whose value changes is replaced where it is, the extra ones
-    /// appended at the end (in the JSON's order), the ones past the new length removed.
+    /// appended at the end (in the JSON's order), the ones past the new length removed. A
+    /// literal string made a list is written as a list in its place.
     fn list_rewrite(&self, text: &str, p: &HostPolicy, e: &Edit) -> Option<Vec<Edit>> {
         let json = &p.policy.json;
         let root = p.document.root()?;
-        let Some(Value::Array(a)) = smallest(root, e.range) else { return None };
+        let node = smallest(root, e.range)?;
         let jtext = p.document.text();
+        if let Value::String(s) = node {
+            // one string made a list (`Action: kms:Re*` expanded)
+            if e.range != s.range || !json.is_literal(s.range.start..s.range.end) {
+                return None;
+            }
+            let values: Vec<String> = serde_json::from_str(&e.new_text).ok()?;
+            let to_host = json.to_host(s.range.start..s.range.end);
+            return Some(vec![self.writer().replace_scalar_with_list(text, to_host, &values)?]);
+        }
+        let Value::Array(a) = node else { return None };
         let mut new_text = String::new();
         new_text.push_str(jtext.get(a.range.start..e.range.start)?);
         new_text.push_str(&e.new_text);
@@ -620,5 +631,53 @@ mod tests {
         let objects = text.find("Sid: Objects").expect("the second statement");
         assert!(!stars.is_empty() && stars.iter().all(|&at| at > objects), "{stars:?}");
         assert_eq!(analysis.ignores_used, [true]);
+    }
+
+    /// A wildcard written as the only action, expanded: the host writes a list in its place,
+    /// in its own syntax, and reads back the actions the JSON refactor gives.
+    #[test]
+    fn a_single_wildcard_expands_into_a_host_list() {
+        let hosts: [(&str, Language, &str); 4] = [
+            (
+                "YAML",
+                Language::Yaml,
+                "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Action: kms:Re*\n            Resource: '*'\n",
+            ),
+            (
+                "CloudFormation JSON",
+                Language::Json,
+                r#"{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"P": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Re*", "Resource": "*"}]}}}}}"#,
+            ),
+            (
+                "Terraform jsonencode",
+                Language::Terraform,
+                "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n      Effect   = \"Allow\"\n      Action   = \"kms:Re*\"\n      Resource = \"*\"\n    }]\n  })\n}\n",
+            ),
+            (
+                "Terraform heredoc",
+                Language::Terraform,
+                "resource \"aws_iam_policy\" \"p\" {\n  policy = <<EOT\n{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"kms:Re*\", \"Resource\": \"*\"}]}\nEOT\n}\n",
+            ),
+        ];
+        let mut want = crate::Catalog::get()
+            .matching_actions("kms:Re*")
+            .iter()
+            .map(|(s, a)| format!("{}:{}", s.prefix, a.name))
+            .collect::<Vec<_>>();
+        want.sort();
+        assert!(want.len() > 2, "{want:?}");
+        for (name, language, text) in hosts {
+            let doc = Document::in_language(text.to_string(), Options::default(), language);
+            let at = text.find("kms:Re*").expect("the wildcard") + 2;
+            let fixes = crate::refactors::refactors(&doc, TextRange::empty(at));
+            let expand = fixes.iter().find(|f| f.title.starts_with("Expand"));
+            let expand = expand.unwrap_or_else(|| panic!("{name}: no expansion among {fixes:?}"));
+            let after = Document::in_language(apply(text, expand), Options::default(), language);
+            let mut got = actions(&after);
+            got.sort();
+            assert_eq!(got, want, "{name}:\n{}", after.text());
+            let host = after.host().expect("still a host");
+            assert!(host.errors.is_empty(), "{name}: the host still parses:\n{}", after.text());
+        }
     }
 }

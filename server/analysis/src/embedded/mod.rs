@@ -131,6 +131,12 @@ pub trait HostWriter: Sync {
     fn append_item(&self, text: &str, list: Range<usize>, items: &[Range<usize>], value: &str) -> Option<Edit>;
     /// Removes the entry whose key is at `key` and value at `value` from the mapping at `mapping`.
     fn remove_entry(&self, text: &str, mapping: Range<usize>, key: Range<usize>, value: Range<usize>) -> Option<Edit>;
+    /// Replaces the scalar at `scalar` with a list of the strings `values` (a wildcard action
+    /// expanded where one action was written); `None` where the host cannot write one there.
+    fn replace_scalar_with_list(&self, text: &str, scalar: Range<usize>, values: &[String]) -> Option<Edit> {
+        let _ = (text, scalar, values);
+        None
+    }
 }
 
 #[cfg(test)]

@@ -136,6 +136,19 @@ impl HostWriter for Yaml {
         }
         edit(start..line_end(text, value.end.saturating_sub(1).max(key.start)), "")
     }
+
+    fn replace_scalar_with_list(&self, _text: &str, scalar: Range<usize>, values: &[String]) -> Option<Edit> {
+        let items: Vec<String> = values.iter().map(|v| flow_scalar(v)).collect();
+        edit(scalar, format!("[{}]", items.join(", ")))
+    }
+}
+
+/// `value` as an item of a YAML flow list, where `,`, `[`, `]`, `{` and `}` end a plain scalar.
+fn flow_scalar(value: &str) -> String {
+    if value.contains([',', '[', ']', '{', '}']) {
+        return yaml_scalar(value, Some(b'\''));
+    }
+    yaml_scalar(value, None)
 }
 
 impl HostWriter for Json {
@@ -154,6 +167,11 @@ impl HostWriter for Json {
     fn append_item(&self, _text: &str, _list: Range<usize>, items: &[Range<usize>], value: &str) -> Option<Edit> {
         let last = items.last()?;
         edit(last.end..last.end, format!(", {}", json_string(value)))
+    }
+
+    fn replace_scalar_with_list(&self, _text: &str, scalar: Range<usize>, values: &[String]) -> Option<Edit> {
+        let items: Vec<String> = values.iter().map(|v| json_string(v)).collect();
+        edit(scalar, format!("[{}]", items.join(", ")))
     }
 
     fn remove_entry(&self, text: &str, mapping: Range<usize>, key: Range<usize>, value: Range<usize>) -> Option<Edit> {

@@ -117,6 +117,15 @@ impl HostWriter for HclWriter {
         is_string.then(|| edit(scalar, quoted(value, context)))?
     }
 
+    fn replace_scalar_with_list(&self, text: &str, scalar: Range<usize>, values: &[String]) -> Option<Edit> {
+        // Where a string can be replaced, a list can be written: `[...]` reads as a list in
+        // HCL and in the JSON of a heredoc or a quoted string alike.
+        self.replace_scalar(text, scalar.clone(), "")?;
+        let context = context(text, scalar.start);
+        let items: Vec<String> = values.iter().map(|v| quoted(v, context)).collect();
+        edit(scalar, format!("[{}]", items.join(", ")))
+    }
+
     fn remove_item(&self, text: &str, list: Range<usize>, items: &[Range<usize>], index: usize) -> Option<Edit> {
         if !valid(text, &list) || items.iter().any(|i| !valid(text, i)) {
             return None;
