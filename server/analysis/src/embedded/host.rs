@@ -633,10 +633,11 @@ mod tests {
         assert_eq!(analysis.ignores_used, [true]);
     }
 
-    /// A wildcard written as the only action, expanded: the host writes a list in its place,
+    /// A wildcard written as the only action, expanded, and `*` as the resource, scoped: the
+    /// host writes the new value (a list) in its place,
     /// in its own syntax, and reads back the actions the JSON refactor gives.
     #[test]
-    fn a_single_wildcard_expands_into_a_host_list() {
+    fn a_single_wildcard_and_a_star_resource_are_rewritten_in_the_host() {
         let hosts: [(&str, Language, &str); 4] = [
             (
                 "YAML",
@@ -678,6 +679,25 @@ mod tests {
             assert_eq!(got, want, "{name}:\n{}", after.text());
             let host = after.host().expect("still a host");
             assert!(host.errors.is_empty(), "{name}: the host still parses:\n{}", after.text());
+
+            // `Resource: '*'` scoped to the ARN formats of the action, as in the JSON
+            let star = text.rfind('*').expect("the resource");
+            let fixes = crate::refactors::refactors(&doc, TextRange::empty(star));
+            let scope = fixes.iter().find(|f| f.title.starts_with("Replace"));
+            let scope = scope.unwrap_or_else(|| panic!("{name}: no scoping among {fixes:?}"));
+            let policy = &doc.host().expect("a host").policies[0].document;
+            let json_star = policy.text().rfind('*').expect("in the JSON");
+            let json_fixes = crate::refactors::refactors(policy, TextRange::empty(json_star));
+            let json_scope = json_fixes.iter().find(|f| f.title == scope.title).expect("the same refactor in JSON");
+            let resource = |doc: &Document| -> serde_json::Value {
+                let json: serde_json::Value = serde_json::from_str(doc.text()).expect("JSON");
+                json["Statement"][0]["Resource"].clone()
+            };
+            let after = Document::in_language(apply(text, scope), Options::default(), language);
+            let json_after = Document::from(apply(policy.text(), json_scope).as_str());
+            let host = after.host().expect("still a host");
+            assert!(host.errors.is_empty(), "{name}: the host still parses:\n{}", after.text());
+            assert_eq!(resource(&host.policies[0].document), resource(&json_after), "{name}:\n{}", after.text());
         }
     }
 }
