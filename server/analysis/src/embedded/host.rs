@@ -634,8 +634,8 @@ mod tests {
     }
 
     /// A wildcard written as the only action, expanded, and `*` as the resource, scoped: the
-    /// host writes the new value (a list) in its place,
-    /// in its own syntax, and reads back the actions the JSON refactor gives.
+    /// host writes the new value in its place, in its own syntax, and reads back what the
+    /// JSON refactor gives.
     #[test]
     fn a_single_wildcard_and_a_star_resource_are_rewritten_in_the_host() {
         let hosts: [(&str, Language, &str); 4] = [
