@@ -18,6 +18,16 @@ fn range(line: u32, start: u32, end_line: u32, end: u32) -> Value {
     json!({"start": {"line": line, "character": start}, "end": {"line": end_line, "character": end}})
 }
 
+/// A server started and initialized with `root_uri` as its workspace.
+fn start_in(root_uri: &str, capabilities: Value) -> Client {
+    let mut client = Client::start();
+    let response =
+        client.request("initialize", json!({"processId": null, "rootUri": root_uri, "capabilities": capabilities}));
+    assert!(response.get("error").is_none(), "{response}");
+    client.notify("initialized", json!({}));
+    client
+}
+
 #[test]
 fn initialize_advertises_capabilities_and_defaults_to_utf16() {
     let mut client = Client::start();
@@ -260,12 +270,7 @@ fn configuration_from_the_workspace_file_and_the_editor_settings() {
     let uri = format!("{root_uri}/scp/deny.json");
     let policy = r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"*"}}"#;
 
-    let mut client = Client::start();
-    let capabilities = json!({"textDocument": {"hover": {"contentFormat": ["markdown"]}}});
-    let response =
-        client.request("initialize", json!({"processId": null, "rootUri": root_uri, "capabilities": capabilities}));
-    assert!(response.get("error").is_none(), "{response}");
-    client.notify("initialized", json!({}));
+    let mut client = start_in(&root_uri, json!({"textDocument": {"hover": {"contentFormat": ["markdown"]}}}));
     client.open(&uri, policy);
     // .iam-lsp.toml makes it an SCP, which has no Principal.
     assert_eq!(codes(&client.diagnostics(&uri)), ["element-not-allowed"]);
@@ -785,14 +790,7 @@ fn suppressions_apply_to_pushed_and_pulled_diagnostics_and_the_unused_one_is_rem
     let policy = format!("{root_uri}/p.json");
 
     // Pushed.
-    let mut client = Client::start();
-    let init = |client: &mut Client, capabilities: Value| {
-        let response =
-            client.request("initialize", json!({"processId": null, "rootUri": root_uri, "capabilities": capabilities}));
-        assert!(response.get("error").is_none(), "{response}");
-        client.notify("initialized", json!({}));
-    };
-    init(&mut client, json!({}));
+    let mut client = start_in(&root_uri, json!({}));
     client.open(&template, SUPPRESSED_TEMPLATE);
     let pushed = client.diagnostics(&template);
     assert_eq!(codes(&pushed), ["unused-suppression"], "{pushed}");
@@ -824,8 +822,7 @@ fn suppressions_apply_to_pushed_and_pulled_diagnostics_and_the_unused_one_is_rem
     client.shutdown();
 
     // Pulled: the same.
-    let mut client = Client::start();
-    init(&mut client, json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}));
+    let mut client = start_in(&root_uri, json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}));
     let pull = |client: &mut Client, uri: &str| {
         client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}))["result"].clone()
     };
@@ -1134,12 +1131,7 @@ fn a_policy_a_module_reads_names_the_reading_resource_in_its_hover() {
     let root_uri = format!("file://{}", root.display());
     let uri = format!("{root_uri}/policies/trust.json");
 
-    let mut client = Client::start();
-    let capabilities = json!({"textDocument": {"hover": {"contentFormat": ["markdown"]}}});
-    let response =
-        client.request("initialize", json!({"processId": null, "rootUri": root_uri, "capabilities": capabilities}));
-    assert!(response.get("error").is_none(), "{response}");
-    client.notify("initialized", json!({}));
+    let mut client = start_in(&root_uri, json!({"textDocument": {"hover": {"contentFormat": ["markdown"]}}}));
     client.open(&uri, trust);
     client.diagnostics(&uri);
     // on `"Version"`: the policy's own hover, with its kind and why
