@@ -1,10 +1,13 @@
 // The Problems panel against `iam-lsp check`: what both e2e parts (run.mjs on a policy file,
 // embedded.mjs on templates) expect to see, and the wait for it.
 
-/** `iam-lsp check --format json` of a file: [{ line, col, code }] (1-based, as Problems shows). */
+/** `iam-lsp check --format json` of a file: [{ line, col, code }] (1-based, as Problems shows),
+ *  hints left out: VS Code shows a hint in the editor only, never in the Problems panel. */
 export function checkFindings(serverBinary, spawnSync, file) {
   const run = spawnSync(serverBinary, ['check', '--format', 'json', file], { encoding: 'utf8', timeout: 60_000 });
-  return JSON.parse(run.stdout).map((f) => ({ line: f.range.start.line + 1, col: f.range.start.character + 1, code: f.code }));
+  return JSON.parse(run.stdout)
+    .filter((f) => f.severity !== 'hint')
+    .map((f) => ({ line: f.range.start.line + 1, col: f.range.start.character + 1, code: f.code }));
 }
 
 /** How a Problems row ends for a finding: its source, code and position. */
