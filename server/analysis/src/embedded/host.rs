@@ -200,7 +200,7 @@ impl Host {
     }
 
     /// The refactors of the policy at `range`'s start, written in the host's syntax; those
-    /// the host cannot take (a statement split in two, a string made a list) are left out.
+    /// the host cannot take (a statement split in two) are left out.
     pub fn refactors(&self, text: &str, range: TextRange) -> Vec<Fix> {
         let Some((p, at)) = self.at(range.start) else { return Vec::new() };
         crate::refactors::refactors(&p.document, TextRange::empty(at))
