@@ -123,6 +123,8 @@ pub struct AwsOwnedNames {
 #[derive(Deserialize)]
 pub struct ReservedPrefix {
     pub prefix: String,
+    /// The ARN services whose resources AWS names so.
+    pub services: Vec<String>,
     pub source: String,
     pub checked: String,
 }
@@ -309,7 +311,7 @@ mod tests {
     #[test]
     fn aws_owned_names_load_with_sources() {
         let names = AwsOwnedNames::get();
-        assert!(names.prefixes.iter().any(|p| p.prefix == "aws"));
+        assert!(names.prefixes.iter().any(|p| p.prefix == "aws" && p.services.iter().any(|s| s == "ssm")));
         assert!(names.prefixes.iter().all(|p| p.source.starts_with("https://") && p.checked.len() == 10));
     }
 
