@@ -215,7 +215,7 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
                 Diagnostic::new(
                     Code::ArnRegionMissing,
                     region_range,
-                    format!("{} name a Region, and this one has none, so it matches only resources AWS owns: put the Region between `{service}:` and the account (or `*` for any)", what()),
+                    format!("{} name a Region, and this one has none, so it matches none of your resources (only resources AWS owns, where it has any): put the Region between `{service}:` and the account (or `*` for any)", what()),
                 )
                 .with_fix(Fix::replace("Use any Region (`*`)", region_range, "*")),
             );
@@ -260,7 +260,7 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
                 Diagnostic::new(
                     Code::ArnAccountMissing,
                     account_range,
-                    format!("{} name the owning account, and this one has none, so it matches only resources AWS owns: put the 12-digit account id before the resource (or `*` for any)", what()),
+                    format!("{} name the owning account, and this one has none, so it matches none of your resources (only resources AWS owns, where it has any): put the 12-digit account id before the resource (or `*` for any)", what()),
                 )
                 .with_fix(Fix::replace("Use any account (`*`)", account_range, "*")),
             );
