@@ -22,9 +22,9 @@
 //! identity = ["roles/agent/*.json"]
 //! boundary = "boundaries/agents.json"
 //!
-//! [organization]                # SCP and RCP files per level, root first
+//! [organization]                # SCP and RCP files per level, root first; a level may be named
 //! managementAccount = "999999999999"
-//! scp = [["org/scp/root/*.json"], ["org/scp/workloads/*.json"]]
+//! scp = [["org/scp/root/*.json"], { name = "OU Workloads", policies = ["org/scp/workloads/*.json"] }]
 //! rcp = [["org/rcp/*.json"]]
 //!
 //! [[resource]]                  # the first whose ARN pattern matches the resource
@@ -98,9 +98,52 @@ pub struct PrincipalFiles {
 pub struct Organization {
     pub management_account: Option<String>,
     #[serde(default)]
-    pub scp: Vec<Vec<String>>,
+    pub scp: Vec<Level>,
     #[serde(default)]
-    pub rcp: Vec<Vec<String>>,
+    pub rcp: Vec<Level>,
+}
+
+/// One level of the organization: its globs, or its name and globs
+/// (`{ name = "OU Workloads", policies = ["org/workloads/*.json"] }`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Level {
+    Globs(Vec<String>),
+    Named(NamedLevel),
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedLevel {
+    pub name: String,
+    pub policies: Vec<String>,
+}
+
+impl Level {
+    pub fn globs(&self) -> &[String] {
+        match self {
+            Level::Globs(globs) => globs,
+            Level::Named(named) => &named.policies,
+        }
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Level::Globs(_) => None,
+            Level::Named(named) => Some(&named.name),
+        }
+    }
+}
+
+impl Organization {
+    /// The SCP levels' names (`None` for a level named by its place).
+    pub fn scp_names(&self) -> Vec<Option<String>> {
+        self.scp.iter().map(|l| l.name().map(str::to_string)).collect()
+    }
+
+    pub fn rcp_names(&self) -> Vec<Option<String>> {
+        self.rcp.iter().map(|l| l.name().map(str::to_string)).collect()
+    }
 }
 
 /// `[[resource]]`: the resource policy file of the resources matching `arn`.

@@ -107,6 +107,53 @@ pub struct PolicySet {
     pub rcp: Vec<Vec<Policy>>,
     /// The organization's management account, to which SCPs and RCPs do not apply.
     pub management_account: Option<String>,
+    /// What answers call each SCP level ([`level_name`]); a level without one (or beyond
+    /// the list) is named by its place.
+    pub scp_names: Vec<Option<String>>,
+    /// The RCP levels' names likewise.
+    pub rcp_names: Vec<Option<String>>,
+}
+
+/// What answers call level `level` of `count` levels of the organization: `root` for the
+/// first, `account` for the last of three or more, `OU n` for the others (n counting from
+/// the root's child); a given name is kept when it begins with one of these words
+/// (`OU Workloads`, `account 111122223333`), else it follows the word of its place
+/// (`Workloads` at an OU is `OU Workloads`).
+pub fn level_name<'p>(given: Option<&'p str>, count: usize, level: usize) -> Cow<'p, str> {
+    let place = if level == 0 {
+        "root"
+    } else if count >= 3 && level == count - 1 {
+        "account"
+    } else {
+        "OU"
+    };
+    match given.map(str::trim).filter(|g| !g.is_empty()) {
+        Some(name) => {
+            let word = name.split_whitespace().next().unwrap_or("");
+            if ["root", "OU", "account"].iter().any(|w| w.eq_ignore_ascii_case(word)) {
+                Cow::Borrowed(name)
+            } else {
+                Cow::Owned(format!("{place} {name}"))
+            }
+        }
+        None if place == "OU" => {
+            const OUS: [&str; 5] = ["OU 1", "OU 2", "OU 3", "OU 4", "OU 5"];
+            OUS.get(level - 1).map_or_else(|| Cow::Owned(format!("OU {level}")), |n| Cow::Borrowed(*n))
+        }
+        None => Cow::Borrowed(place),
+    }
+}
+
+/// A level's name as a sentence shows it: "the root", "OU 1", "OU `Workloads`",
+/// "account `111122223333`".
+pub fn level_phrase(name: &str) -> String {
+    let (word, rest) = name.split_once(' ').map_or((name, ""), |(w, r)| (w, r.trim()));
+    match rest {
+        "" if word.eq_ignore_ascii_case("OU") => "an OU".to_string(),
+        "" => format!("the {word}"),
+        _ if word.eq_ignore_ascii_case("OU") && rest.bytes().all(|b| b.is_ascii_digit()) => name.to_string(),
+        _ => format!("{word} `{rest}`"),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -195,6 +242,9 @@ pub struct StatementReport<'p> {
     /// For SCPs and RCPs: the level (0 the root, the last the account).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<usize>,
+    /// For SCPs and RCPs: the level's name ([`level_name`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level_name: Option<Cow<'p, str>>,
     pub policy: &'p str,
     pub index: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -227,13 +277,17 @@ fn shared<S: serde::Serializer>(failure: &Option<Arc<ConditionFailure<'_>>>, ser
 }
 
 impl StatementReport<'_> {
-    /// "statement `DenyOtherRegions` of the SCP `deny-regions.json` at level 2".
+    /// "statement `DenyOtherRegions` of the service control policy `deny-regions.json` at OU `Workloads`".
     pub fn describe(&self) -> String {
         let statement = match self.sid {
             Some(sid) if !sid.is_empty() => format!("statement `{sid}`"),
             _ => format!("statement {}", self.index + 1),
         };
-        let level = self.level.map(|l| format!(" at level {l}")).unwrap_or_default();
+        let level = match (&self.level_name, self.level) {
+            (Some(name), _) => format!(" at {}", level_phrase(name)),
+            (None, Some(l)) => format!(" at level {l}"),
+            (None, None) => String::new(),
+        };
         format!("{statement} of the {} `{}`{level}", self.policy_type.describe(), self.policy)
     }
 
@@ -422,19 +476,27 @@ fn evaluate_for<'p>(
             out.push(evaluate_statement(statement, policy, kind, level, &ask));
         }
     };
-    if rcp_applies {
-        for (level, list) in policies.rcp.iter().enumerate() {
+    let names = |given: &'p [Option<String>], count: usize| -> Vec<Cow<'p, str>> {
+        (0..count).map(|l| level_name(given.get(l).and_then(|g| g.as_deref()), count, l)).collect()
+    };
+    let scp_names = names(&policies.scp_names, policies.scp.len());
+    let rcp_names = names(&policies.rcp_names, policies.rcp.len());
+    let run_levels = |kind: PolicyType, levels: &'p [Vec<Policy>], names: &[Cow<'p, str>], out: &mut Vec<_>| {
+        for (level, list) in levels.iter().enumerate() {
+            let from = out.len();
             for policy in list {
-                run(PolicyType::Rcp, Some(level), policy, &mut statements);
+                run(kind, Some(level), policy, out);
+            }
+            for report in &mut out[from..] {
+                report.level_name = Some(names[level].clone());
             }
         }
+    };
+    if rcp_applies {
+        run_levels(PolicyType::Rcp, &policies.rcp, &rcp_names, &mut statements);
     }
     if scp_applies {
-        for (level, list) in policies.scp.iter().enumerate() {
-            for policy in list {
-                run(PolicyType::Scp, Some(level), policy, &mut statements);
-            }
-        }
+        run_levels(PolicyType::Scp, &policies.scp, &scp_names, &mut statements);
     }
     if let Some(policy) = &policies.resource {
         run(PolicyType::Resource, None, policy, &mut statements);
@@ -500,7 +562,7 @@ fn evaluate_for<'p>(
             });
             if !allowed {
                 blocked.push(PolicyType::Scp);
-                notes.push(Cow::Owned(format!("no SCP at level {level} allows the action")));
+                notes.push(Cow::Owned(format!("no SCP at {} allows the action", level_phrase(&scp_names[level]))));
             }
         }
     }
@@ -719,6 +781,7 @@ fn evaluate_statement<'p>(
     let mut report = StatementReport {
         policy_type: kind,
         level,
+        level_name: None,
         policy: &policy.name,
         index: statement.index,
         sid: statement.sid.as_deref(),
