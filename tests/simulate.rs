@@ -43,7 +43,7 @@ fn an_scp_deny_is_named_with_the_condition_values_and_exits_1() {
     let out = stdout(&output);
     assert!(out.contains("decision: ExplicitlyDenied (blocked by scp)"), "{out}");
     assert!(
-        out.contains("denied by statement `DenyOutsideUsEast1` of the service control policy `scp[1][1]` at level 1"),
+        out.contains("denied by statement `DenyOutsideUsEast1` of the service control policy `deny-other-regions` at OU `Workloads`"),
         "{out}"
     );
     assert!(out.contains("`aws:RequestedRegion` is `us-west-2` (`StringNotEquals` [`us-east-1`])"), "{out}");
@@ -243,7 +243,12 @@ fn explain_uses_the_workspace_config_for_which_policies_apply_together() {
     );
     assert!(!out.contains("admin.json"), "{out}");
     // The message has no request context: the Region is not in it, so the Deny applies.
-    assert!(out.contains("denied by statement `DenyOtherRegions` of the service control policy `org/workloads/regions.json` at level 1"), "{out}");
+    assert!(
+        out.contains(
+            "denied by statement `DenyOtherRegions` of the service control policy `org/workloads/regions.json` at OU 1"
+        ),
+        "{out}"
+    );
     assert_eq!(output.status.code(), Some(1));
 }
 
@@ -576,4 +581,46 @@ fn help_prints_the_usage_and_exits_0() {
         assert_eq!(output.status.code(), Some(0), "{args:?}: {}", stderr(&output));
         assert!(stdout(&output).starts_with("usage: iam-lsp "), "{args:?}: {}", stdout(&output));
     }
+}
+
+/// `--scp-level NAME=FILE` names the level; answers say where the statement is attached.
+#[test]
+fn a_named_scp_level_is_named_in_the_answer() {
+    let dir = scratch("named-levels");
+    let identity = write(&dir, "s3.json", ALLOW_S3_READ);
+    let full = write(&dir, "full.json", ALLOW_ALL);
+    let deny = write(
+        &dir,
+        "deny-regions.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Sid":"DenyOtherRegions","Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"}}}]}"#,
+    );
+    let level = format!("OU Workloads={deny}");
+    let args = [
+        "simulate",
+        "--principal",
+        ALICE,
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::amzn-s3-demo-bucket/a",
+        "--identity",
+        &identity,
+        "--scp-level",
+        &full,
+        "--scp-level",
+        &level,
+        "--context",
+        "aws:RequestedRegion=us-west-2",
+    ];
+    let output = run(&args);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let out = stdout(&output);
+    let want =
+        format!("denied by statement `DenyOtherRegions` of the service control policy `{deny}` at OU `Workloads`");
+    assert!(out.contains(&want), "{out}");
+    let output = run(&[&args[..], &["--format", "json"][..]].concat());
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let names: Vec<&str> =
+        json["statements"].as_array().unwrap().iter().filter_map(|s| s["levelName"].as_str()).collect();
+    assert_eq!(names, ["root", "OU Workloads", "OU Workloads"], "{json}");
 }

@@ -491,6 +491,18 @@ mod tests {
     }
 
     #[test]
+    fn organization_levels_are_lists_of_globs_or_named() {
+        let text =
+            "[organization]\nscp = [[\"org/root/*.json\"], { name = \"Workloads\", policies = [\"org/w.tf\"] }]\n";
+        let config = Config::from_toml(text, "f", Path::new("/repo")).unwrap();
+        let org = config.organization.unwrap();
+        assert_eq!(org.scp.iter().map(Level::globs).collect::<Vec<_>>(), [["org/root/*.json"], ["org/w.tf"]]);
+        assert_eq!(org.scp_names(), [None, Some("Workloads".to_string())]);
+        let unknown = "[organization]\nscp = [{ name = \"W\", files = [\"x\"] }]\n";
+        assert!(Config::from_toml(unknown, "f", Path::new("/repo")).is_err());
+    }
+
+    #[test]
     fn editor_settings_use_the_same_shape() {
         let settings = serde_json::json!({"iamLsp": {
             "server": {"path": "/x"}, "trace": {"server": "off"},

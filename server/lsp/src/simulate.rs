@@ -624,15 +624,15 @@ impl Gathered {
                 None => Ok(Some(policy)),
             }
         };
+        // `Some(None)`: no policy there; `None`: one that cannot be bounded.
         let one = |p: &Option<FilePolicy>| -> Result<Option<Option<Policy>>, String> {
-            p.as_ref().map(|p| read(p)).transpose().map(|r| match r {
-                None => Some(None),
-                Some(None) => None,
-                Some(Some(policy)) => Some(Some(policy)),
-            })
+            match p {
+                None => Ok(Some(None)),
+                Some(p) => Ok(read(p)?.map(Some)),
+            }
         };
         let list = |l: &[FilePolicy]| -> Result<Option<Vec<Policy>>, String> {
-            l.iter().map(|p| read(p)).collect::<Result<Option<Vec<_>>, _>>()
+            l.iter().map(&read).collect::<Result<Option<Vec<_>>, _>>()
         };
         let levels = |ls: &[Vec<FilePolicy>]| -> Result<Option<Vec<Vec<Policy>>>, String> {
             ls.iter().map(|l| list(l)).collect::<Result<Option<Vec<_>>, _>>()

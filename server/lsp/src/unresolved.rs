@@ -289,7 +289,7 @@ pub fn settle(scenario: &Value, as_written: Value, ends: Option<(Value, Value)>)
             "if those of them that allow match the request and those that deny do not",
             "if those that deny match it and those that allow do not",
         ),
-        (false, true) => ("if they do not match the request", "if they do"),
+        (false, true) => ("if they do not", "if they match the request"),
         _ => ("if they match the request", "if they do not"),
     };
     let (first, second) =

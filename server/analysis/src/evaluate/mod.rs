@@ -556,13 +556,13 @@ fn evaluate_for<'p>(
     // detached, so every level allows and RCPs only ever deny. (denyallow page, "AWS Organizations RCPs")
     // 3. SCPs: an Allow at every level, root, each OU, the account. (denyallow page, "AWS Organizations SCPs")
     if scp_applies {
-        for level in 0..policies.scp.len() {
+        for (level, name) in scp_names.iter().enumerate() {
             let allowed = statements.iter().any(|s| {
                 s.policy_type == PolicyType::Scp && s.level == Some(level) && s.applies && s.effect == Some("Allow")
             });
             if !allowed {
                 blocked.push(PolicyType::Scp);
-                notes.push(Cow::Owned(format!("no SCP at {} allows the action", level_phrase(&scp_names[level]))));
+                notes.push(Cow::Owned(format!("no SCP at {} allows the action", level_phrase(name))));
             }
         }
     }

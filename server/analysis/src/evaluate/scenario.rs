@@ -179,7 +179,7 @@ fn read_policies(
             let (name, list, at) =
                 match level {
                     Value::Array(list) => (None, list, format!("policies.{key}[{l}]")),
-                    Value::Object(named) => {
+                    Value::Object(named) if named.contains_key("policies") || named.contains_key("name") => {
                         let name = optional_string(named, "name", &format!("policies.{key}[{l}].name"))?;
                         let at = format!("policies.{key}[{l}].policies");
                         match named.get("policies") {
@@ -271,4 +271,26 @@ fn read_expect(e: &Map<String, Value>) -> Result<Expect, ScenarioError> {
         Some(_) => return Err(error("expect.blockedBy", "must be a list of policy types")),
     };
     Ok(Expect { decision, blocked_by })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_and_policies_may_be_named() {
+        let text = r#"{"request": {"principal": "arn:aws:iam::111122223333:user/a", "action": "s3:GetObject"},
+            "policies": {"scp": [[{"Version": "2012-10-17", "Statement": []}],
+                                 {"name": "Workloads", "policies": [{"name": "stack.yaml#Guardrails", "policy": {"Version": "2012-10-17", "Statement": []}}]}]}}"#;
+        let s = parse(text, &mut |_| Err("no files".into())).unwrap();
+        assert_eq!(s.policies.scp_names, [None, Some("Workloads".to_string())]);
+        assert_eq!(s.policies.scp[1][0].name, "stack.yaml#Guardrails");
+        assert_eq!(s.policies.scp[0][0].name, "scp[0][0]");
+        let bad = r#"{"request": {"principal": "p", "action": "a"}, "policies": {"scp": [{"name": "W"}]}}"#;
+        let e = parse(bad, &mut |_| Err("no files".into())).unwrap_err();
+        assert_eq!(e.field, "policies.scp[0].policies");
+        let bad =
+            r#"{"request": {"principal": "p", "action": "a"}, "policies": {"identity": [{"name": 1, "policy": {}}]}}"#;
+        assert_eq!(parse(bad, &mut |_| Err("no files".into())).unwrap_err().field, "policies.identity[0].name");
+    }
 }

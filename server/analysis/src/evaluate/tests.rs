@@ -657,7 +657,41 @@ proptest! {
             scp: vec![vec![policy.clone()]],
             rcp: vec![vec![policy]],
             management_account: None,
+            scp_names: vec![Some("OU ${?}".into())],
+            rcp_names: Vec::new(),
         };
         let _ = evaluate(&request, &set);
     }
+}
+
+/// The wording: "denied by statement `DenyOtherRegions` of the SCP at OU `Workloads`".
+#[test]
+fn organization_levels_are_named_by_their_place_or_as_given() {
+    use super::{level_name, level_phrase};
+    let names: Vec<String> = (0..4).map(|l| level_name(None, 4, l).into_owned()).collect();
+    assert_eq!(names, ["root", "OU 1", "OU 2", "account"]);
+    // Two levels: the second is an OU, unless its name says otherwise.
+    assert_eq!(level_name(None, 2, 1), "OU 1");
+    assert_eq!(level_name(Some("Workloads"), 2, 1), "OU Workloads");
+    assert_eq!(level_name(Some("account 111122223333"), 2, 1), "account 111122223333");
+    assert_eq!(level_name(Some("r-abcd"), 3, 0), "root r-abcd");
+    assert_eq!(level_name(Some(" "), 3, 2), "account");
+    let phrases: Vec<String> =
+        ["root", "OU 1", "account", "OU Workloads", "root r-abcd", "OU"].iter().map(|n| level_phrase(n)).collect();
+    assert_eq!(phrases, ["the root", "OU 1", "the account", "OU `Workloads`", "root `r-abcd`", "an OU"]);
+
+    let set = PolicySet {
+        identity: vec![allow("*", "*")],
+        scp: vec![vec![allow("*", "*")], vec![allow("*", "*"), deny("s3:*", "*")], vec![allow("s3:*", "*")]],
+        scp_names: vec![None, Some("Workloads".into())],
+        ..PolicySet::default()
+    };
+    let e = evaluate(&request(USER, "s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/k"), &set);
+    let denying: Vec<String> = e.denying().map(|d| d.describe()).collect();
+    assert_eq!(denying, ["statement 1 of the service control policy `p.json` at OU `Workloads`"]);
+    let levels: Vec<Option<&str>> = e.statements.iter().map(|s| s.level_name.as_deref()).collect();
+    assert_eq!(levels, [Some("root"), Some("OU Workloads"), Some("OU Workloads"), Some("account"), None]);
+    let blocked = PolicySet { scp: vec![vec![allow("*", "*")], vec![allow("ec2:*", "*")]], ..set };
+    let e = evaluate(&request(USER, "s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/k"), &blocked);
+    assert!(e.notes.iter().any(|n| n == "no SCP at OU `Workloads` allows the action"), "{:?}", e.notes);
 }
