@@ -75,7 +75,10 @@ fn json_output_has_the_decision_the_blocking_types_and_every_statement() {
     let boundary = statements.iter().find(|s| s["policyType"] == "boundary").unwrap();
     assert_eq!(boundary["action"]["matched"], false);
     assert_eq!(boundary["action"]["reason"], "the action is not in `Action`");
-    assert!(boundary.get("resource").is_none(), "the rest is not evaluated when the action does not match");
+    // Every element is reported, the action's failure not stopping it.
+    for part in ["resource", "condition"] {
+        assert!(boundary[part]["matched"].is_boolean(), "{part}: {boundary}");
+    }
 }
 
 #[test]

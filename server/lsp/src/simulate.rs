@@ -213,9 +213,17 @@ pub fn simulate(args: &[String]) -> i32 {
     // The caller and its context are the same for every question: read once, and not
     // copied into each cell.
     let requester = evaluate::Requester::new(&base.principal, &base.context);
+    // A table shows each decision only; an answer shown in full has every element of every
+    // statement.
+    let in_full = format == Format::Json || concrete.len() * asked_resources.len() == 1;
     for action in &concrete {
         for resource in &asked_resources {
-            let evaluation = requester.evaluate(action, resource, base.resource_account.as_deref(), &policies);
+            let account = base.resource_account.as_deref();
+            let evaluation = if in_full {
+                requester.evaluate_every_part(action, resource, account, &policies)
+            } else {
+                requester.evaluate(action, resource, account, &policies)
+            };
             results.push(Cell { action, resource, evaluation });
         }
     }
@@ -442,7 +450,7 @@ fn evaluate_value(scenario: &serde_json::Value, base: &Path) -> Result<serde_jso
     let text = serde_json::to_string(scenario).map_err(|e| e.to_string())?;
     let mut resolve = |p: &str| std::fs::read_to_string(base.join(p)).map_err(|e| e.to_string());
     let s = scenario::parse(&text, &mut resolve).map_err(|e| e.to_string())?;
-    let evaluation = evaluate::evaluate(&s.request, &s.policies);
+    let evaluation = evaluate::evaluate_every_part(&s.request, &s.policies);
     let mut value = serde_json::to_value(&evaluation).map_err(|e| e.to_string())?;
     // The answer as `simulate` prints it, for the client to show.
     if let Some(object) = value.as_object_mut() {
@@ -668,7 +676,7 @@ impl Gathered {
     fn answer(&self, request: &Request) -> Result<serde_json::Value, String> {
         let evaluate_at = |end| -> Result<Option<serde_json::Value>, String> {
             let Some(set) = self.set(end)? else { return Ok(None) };
-            let evaluation = evaluate::evaluate(request, &set);
+            let evaluation = evaluate::evaluate_every_part(request, &set);
             let mut value = serde_json::to_value(&evaluation).map_err(|e| e.to_string())?;
             value["text"] = render(request, &evaluation).into();
             Ok(Some(value))

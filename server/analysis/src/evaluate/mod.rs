@@ -253,8 +253,9 @@ pub struct StatementReport<'p> {
     /// Whether every element matched: the statement applies to the request.
     pub applies: bool,
     pub action: Check<'p>,
-    /// The other elements are evaluated only when the action matched (absent otherwise);
-    /// `principal` only in policies that name principals.
+    /// The other elements: evaluated for every statement by [`evaluate_every_part`], only
+    /// when the action matched by [`evaluate`] (absent otherwise); `principal` only in
+    /// policies that name principals.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<Check<'p>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -293,12 +294,30 @@ impl StatementReport<'_> {
 
     /// Why the statement does not apply: the first element that did not match.
     pub fn why_not(&self) -> Option<Cow<'_, str>> {
-        [Some(&self.action), self.resource.as_ref(), self.principal.as_ref(), self.condition.as_ref()]
-            .into_iter()
-            .flatten()
-            .find(|c| !c.matched)
-            .and_then(|c| c.reason.as_ref())
-            .map(Reason::text)
+        self.parts().find(|(_, c)| !c.matched).and_then(|(_, c)| c.reason.as_ref()).map(Reason::text)
+    }
+
+    /// The elements evaluated, in order, each with its name in the JSON report.
+    pub fn parts(&self) -> impl Iterator<Item = (&'static str, &Check<'_>)> {
+        [
+            Some(("action", &self.action)),
+            self.resource.as_ref().map(|c| ("resource", c)),
+            self.principal.as_ref().map(|c| ("principal", c)),
+            self.condition.as_ref().map(|c| ("condition", c)),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
+    /// Every element that did not match, with its reason: "resource: `...` is not in `Resource`".
+    pub fn every_why_not(&self) -> Vec<String> {
+        self.parts()
+            .filter(|(_, c)| !c.matched)
+            .map(|(name, c)| match &c.reason {
+                Some(reason) => format!("{name}: {reason}"),
+                None => format!("{name}: does not match"),
+            })
+            .collect()
     }
 }
 
@@ -340,10 +359,27 @@ struct Ask<'r> {
     /// <https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html>
     takes_no_resource: bool,
     has_boundary: bool,
+    /// Whether a statement whose action does not match has its other elements evaluated
+    /// too ([`evaluate_every_part`]), or stops there ([`evaluate`]).
+    every_part: bool,
 }
 
-/// Evaluates a request against the policies that apply to it.
+/// Evaluates a request against the policies that apply to it. A statement whose action
+/// does not match the request is reported with its action only: the decision needs no
+/// more, and most statements of a large policy are such ([`evaluate_every_part`] says
+/// what the others did too).
 pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p> {
+    evaluate_request(request, policies, false)
+}
+
+/// Evaluates a request as [`evaluate`] does, with every element of every statement
+/// reported (action, resource, principal, condition: matched, or why not), for answers a
+/// person reads: the same decision.
+pub fn evaluate_every_part<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p> {
+    evaluate_request(request, policies, true)
+}
+
+fn evaluate_request<'p>(request: &Request, policies: &'p PolicySet, every_part: bool) -> Evaluation<'p> {
     // One request: the catalog asked directly, not through the requester's memory of it.
     let requester = Requester::new(&request.principal, &request.context);
     evaluate_for(
@@ -351,9 +387,9 @@ pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p
         &requester.context,
         &request.action,
         takes_no_resource(&request.action),
-        &request.resource,
-        request.resource_account.as_deref(),
+        (&request.resource, request.resource_account.as_deref()),
         policies,
+        every_part,
     )
 }
 
@@ -389,6 +425,29 @@ impl Requester {
         resource_account: Option<&str>,
         policies: &'p PolicySet,
     ) -> Evaluation<'p> {
+        self.evaluate_with(action, resource, resource_account, policies, false)
+    }
+
+    /// [`Requester::evaluate`] with every element of every statement reported, as
+    /// [`evaluate_every_part`] does.
+    pub fn evaluate_every_part<'p>(
+        &self,
+        action: &str,
+        resource: &str,
+        resource_account: Option<&str>,
+        policies: &'p PolicySet,
+    ) -> Evaluation<'p> {
+        self.evaluate_with(action, resource, resource_account, policies, true)
+    }
+
+    fn evaluate_with<'p>(
+        &self,
+        action: &str,
+        resource: &str,
+        resource_account: Option<&str>,
+        policies: &'p PolicySet,
+        every_part: bool,
+    ) -> Evaluation<'p> {
         let mut last = self.last_action.borrow_mut();
         let takes_no_resource = match &*last {
             Some((asked, answer)) if asked == action => *answer,
@@ -399,7 +458,8 @@ impl Requester {
             }
         };
         drop(last);
-        evaluate_for(&self.caller, &self.context, action, takes_no_resource, resource, resource_account, policies)
+        let asked = (resource, resource_account);
+        evaluate_for(&self.caller, &self.context, action, takes_no_resource, asked, policies, every_part)
     }
 }
 
@@ -415,9 +475,9 @@ fn evaluate_for<'p>(
     context: &[(String, ContextValue)],
     action: &str,
     takes_no_resource: bool,
-    resource: &str,
-    resource_account: Option<&str>,
+    (resource, resource_account): (&str, Option<&str>),
     policies: &'p PolicySet,
+    every_part: bool,
 ) -> Evaluation<'p> {
     let ask = Ask {
         caller,
@@ -426,6 +486,7 @@ fn evaluate_for<'p>(
         context,
         takes_no_resource,
         has_boundary: policies.boundary.is_some(),
+        every_part,
     };
     let resource_account = resource_account.or_else(|| arn_account(resource)).or(caller.account.as_deref());
     let same_account = caller.account.is_some() && caller.account.as_deref() == resource_account;
@@ -795,9 +856,9 @@ fn evaluate_statement<'p>(
         conditions_held: Vec::new(),
         named: None,
     };
-    // The rest only matters for a statement that names the action: most do not, and a
-    // simulation over large policies is mostly this.
-    if !report.action.matched {
+    // The rest only matters to the decision for a statement that names the action: most do
+    // not, and a simulation over large policies is mostly this.
+    if !report.action.matched && !ask.every_part {
         return report;
     }
     let resource_check = |list: &'p [ResourcePattern], side: Side| -> Result<Option<&'p str>, String> {
@@ -872,8 +933,11 @@ fn evaluate_statement<'p>(
             }
         },
     };
-    report.applies =
-        effect.is_some() && resource.matched && principal.as_ref().is_none_or(|p| p.matched) && condition.matched;
+    report.applies = effect.is_some()
+        && report.action.matched
+        && resource.matched
+        && principal.as_ref().is_none_or(|p| p.matched)
+        && condition.matched;
     if report.applies {
         if let Some(Ok(conditions)) = &statement.condition {
             report.conditions_held = condition::describe(conditions, ask.context);
