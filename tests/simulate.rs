@@ -627,3 +627,57 @@ fn a_named_scp_level_is_named_in_the_answer() {
         json["statements"].as_array().unwrap().iter().filter_map(|s| s["levelName"].as_str()).collect();
     assert_eq!(names, ["root", "OU Workloads", "OU Workloads"], "{json}");
 }
+
+/// `tests/schemas/simulate.json`, compiled.
+fn simulate_schema() -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/schemas/simulate.json");
+    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::draft7::options().build(&schema).expect("the schema compiles")
+}
+
+/// `simulate --format json` of every evaluator scenario, and of a wildcard question, is what
+/// the schema says: every element of every statement, with a reason where it did not match.
+#[test]
+fn json_output_follows_its_schema() {
+    let schema = simulate_schema();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(scenarios())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() > 40);
+    for path in &files {
+        let output = run(&["simulate", path.to_str().unwrap(), "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        let errors: Vec<String> =
+            schema.iter_errors(&json).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+    }
+    let identity = scenarios().join("policies/agent-role.json");
+    let args = ["simulate", "--principal", ALICE, "--action", "bedrock:InvokeModel*", "--identity"];
+    let output = run(&[&args[..], &[identity.to_str().unwrap(), "--format", "json"][..]].concat());
+    let table: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(table["results"].as_array().is_some_and(|r| r.len() > 1), "{table}");
+    assert!(schema.is_valid(&table), "{table}");
+
+    // The schema holds the output to it: a statement without its resource, a failure
+    // without its reason, a level without its name are not what `simulate` writes.
+    let path = scenarios().join("31-scp-blocks-cross-region-inference.json");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["simulate", path.to_str().unwrap(), "--format", "json"]))).unwrap();
+    assert!(schema.is_valid(&json));
+    let mut broken = json.clone();
+    broken["statements"][0].as_object_mut().unwrap().remove("resource");
+    assert!(!schema.is_valid(&broken));
+    let boundary = scenarios().join("15-boundary-role-arn-in-resource-policy.json");
+    let mut broken: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["simulate", boundary.to_str().unwrap(), "--format", "json"]))).unwrap();
+    let failed = broken["statements"].as_array_mut().unwrap().iter_mut().find(|s| s["action"]["matched"] == false);
+    failed.unwrap()["action"].as_object_mut().unwrap().remove("reason");
+    assert!(!schema.is_valid(&broken));
+    let mut broken = json;
+    let scp = broken["statements"].as_array_mut().unwrap().iter_mut().find(|s| s["policyType"] == "scp").unwrap();
+    scp.as_object_mut().unwrap().remove("levelName");
+    assert!(!schema.is_valid(&broken));
+}
