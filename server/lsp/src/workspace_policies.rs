@@ -9,8 +9,10 @@
 //! A glob of `.iam-lsp.toml` that matches a template takes the policies of the kind its
 //! place asks for (an `[organization]` SCP level the template's SCPs, a `[[principal]]`'s
 //! `identity` its identity policies); `PATH#NAME` takes only those of the resource with
-//! that logical id (CloudFormation) or address (Terraform): `stack.yaml#AgentRole` the
-//! role's inline policies, `main.tf#aws_organizations_policy.guardrails` one SCP.
+//! that logical id (CloudFormation) or address (Terraform), and those that apply to it
+//! when it is a principal: `stack.yaml#AgentRole` the role's inline policies and the
+//! template's managed policies attached to it (`identity`), its `PermissionsBoundary`
+//! (`boundary`); `main.tf#aws_organizations_policy.guardrails` one SCP.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -41,6 +43,10 @@ pub struct FilePolicy {
 pub struct Embedded {
     /// The logical id or resource address of the resource that holds it.
     pub resource: String,
+    /// The principals of the template it applies to (by logical id or address): the role
+    /// or user whose inline policy it is, that names it as a managed policy or boundary,
+    /// that it names (`Roles`, `role`), directly or through a resource that reads it.
+    pub principals: Vec<String>,
     /// Where it sits and why it has its kind ("AWS::Organizations::Policy `Guardrails` Content (an SCP)").
     pub origin: String,
     pub json: VirtualJson,
@@ -128,6 +134,15 @@ pub fn policies_in(file: &str, text: &str) -> Vec<FilePolicy> {
             embedded: None,
         }];
     };
+    let edges = match doc.language() {
+        Language::Yaml => iam_analysis::embedded::cloudformation::attachments_yaml(text),
+        Language::Json => doc
+            .root()
+            .map(|root| iam_analysis::embedded::cloudformation::attachments_json(text, root))
+            .unwrap_or_default(),
+        Language::Terraform => iam_analysis::embedded::terraform::attachments(text),
+        Language::TerraformJson => Vec::new(),
+    };
     host.policies
         .iter()
         .map(|p| FilePolicy {
@@ -137,6 +152,7 @@ pub fn policies_in(file: &str, text: &str) -> Vec<FilePolicy> {
             text: p.policy.json.text().to_string(),
             embedded: Some(Embedded {
                 resource: p.policy.name.clone(),
+                principals: principals_of(&p.policy.name, &edges),
                 origin: p.policy.origin.clone(),
                 json: p.policy.json.clone(),
                 unresolved: crate::unresolved::parts(&doc, p)
@@ -149,6 +165,24 @@ pub fn policies_in(file: &str, text: &str) -> Vec<FilePolicy> {
             }),
         })
         .collect()
+}
+
+/// The principals `resource`'s policy applies to: those the edges `(policy, principal)`
+/// lead to from it, through any number of steps (a policy document read by a role policy
+/// of a role), and itself (a role's inline policy).
+fn principals_of(resource: &str, edges: &[(String, String)]) -> Vec<String> {
+    let mut found = vec![resource.to_string()];
+    let mut i = 0;
+    while i < found.len() {
+        let from = found[i].clone();
+        for (_, principal) in edges.iter().filter(|(policy, _)| *policy == from) {
+            if !found.contains(principal) {
+                found.push(principal.clone());
+            }
+        }
+        i += 1;
+    }
+    found
 }
 
 /// A glob of `.iam-lsp.toml` read as a path glob and, after `#`, the resource whose
@@ -181,7 +215,10 @@ pub fn select(
         for policy in policies_in(file, &text) {
             let taken = match &policy.embedded {
                 None => resource.is_none(),
-                Some(e) => policy.kind.is_some_and(|k| kinds.contains(&k)) && resource.is_none_or(|r| r == e.resource),
+                Some(e) => {
+                    policy.kind.is_some_and(|k| kinds.contains(&k))
+                        && resource.is_none_or(|r| e.principals.iter().any(|p| p == r))
+                }
             };
             if taken {
                 out.push(policy);
@@ -258,5 +295,105 @@ Resources:
         assert_eq!(select("**#Agent", IDENTITY, &files, &text_of).len(), 1);
         assert!(select("**#Guardrails", IDENTITY, &files, &text_of).is_empty());
         assert!(select("org/stack.yaml#Other", SCP, &files, &text_of).is_empty());
+    }
+
+    const ROLES: &str = "AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Agent:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Principal: {Service: bedrock.amazonaws.com}, Action: sts:AssumeRole}]}
+      PermissionsBoundary: !Ref AgentBoundary
+      ManagedPolicyArns: [!Ref Shared, 'arn:aws:iam::aws:policy/ReadOnlyAccess']
+      Policies:
+        - PolicyName: own
+          PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: s3:GetObject, Resource: '*'}]}
+  Shared:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: logs:PutLogEvents, Resource: '*'}]}
+  Named:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: named
+      Roles: [!Ref Agent]
+      PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: sqs:SendMessage, Resource: '*'}]}
+  Unrelated:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: ec2:*, Resource: '*'}]}
+  AgentBoundary:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: '*', Resource: '*'}]}
+";
+
+    const MODULE: &str = r#"
+resource "aws_iam_role" "agent" {
+  name                 = "agent"
+  assume_role_policy   = data.aws_iam_policy_document.trust.json
+  permissions_boundary = aws_iam_policy.boundary.arn
+}
+
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["bedrock.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "invoke" {
+  statement {
+    actions   = ["bedrock:InvokeModel"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "invoke" {
+  role   = aws_iam_role.agent.id
+  policy = data.aws_iam_policy_document.invoke.json
+}
+
+resource "aws_iam_policy" "logs" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "logs:PutLogEvents", Resource = "*" }] })
+}
+
+resource "aws_iam_role_policy_attachment" "logs" {
+  role       = aws_iam_role.agent.name
+  policy_arn = aws_iam_policy.logs.arn
+}
+
+resource "aws_iam_policy" "other" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ec2:*", Resource = "*" }] })
+}
+
+resource "aws_iam_policy" "boundary" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })
+}
+"#;
+
+    /// `PATH#ROLE` takes the policies that apply to the role: its own, the template's
+    /// managed policies attached to it, its boundary; not the others.
+    #[test]
+    fn a_role_named_in_a_glob_takes_the_policies_attached_to_it() {
+        let files = vec!["stack.yaml".to_string(), "main.tf".to_string()];
+        let text_of = |f: &str| Some(if f == "stack.yaml" { ROLES } else { MODULE }.to_string());
+        let names = |glob: &str, kinds: &[PolicyKind]| -> Vec<String> {
+            let mut names: Vec<String> = select(glob, kinds, &files, &text_of).into_iter().map(|p| p.name).collect();
+            names.sort();
+            names
+        };
+        assert_eq!(names("stack.yaml#Agent", IDENTITY), ["stack.yaml#Agent", "stack.yaml#Named", "stack.yaml#Shared"]);
+        assert_eq!(names("stack.yaml#Agent", BOUNDARY), ["stack.yaml#AgentBoundary"]);
+        assert_eq!(
+            names("main.tf#aws_iam_role.agent", IDENTITY),
+            ["main.tf#aws_iam_policy.logs", "main.tf#data.aws_iam_policy_document.invoke"]
+        );
+        assert_eq!(names("main.tf#aws_iam_role.agent", BOUNDARY), ["main.tf#aws_iam_policy.boundary"]);
+        // Without `#NAME`: every identity policy, attached or not.
+        assert!(names("stack.yaml", IDENTITY).contains(&"stack.yaml#Unrelated".to_string()));
     }
 }
