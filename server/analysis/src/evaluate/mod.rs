@@ -206,6 +206,9 @@ pub enum Reason<'p> {
     /// The policy's own words (why its `Condition` block cannot be read).
     Policy(&'p str),
     Condition(Arc<ConditionFailure<'p>>),
+    /// The request's resource, which no pattern of `Resource` matches: shared by the
+    /// statements of one request, its text written when shown.
+    NotInResource(Arc<str>),
 }
 
 impl Reason<'_> {
@@ -214,6 +217,7 @@ impl Reason<'_> {
             Reason::Text(text) => Cow::Borrowed(text),
             Reason::Policy(text) => Cow::Borrowed(text),
             Reason::Condition(failure) => Cow::Owned(failure.reason()),
+            Reason::NotInResource(resource) => Cow::Owned(format!("`{resource}` is not in `Resource`")),
         }
     }
 }
@@ -224,6 +228,7 @@ impl fmt::Display for Reason<'_> {
             Reason::Text(text) => f.write_str(text),
             Reason::Policy(text) => f.write_str(text),
             Reason::Condition(failure) => failure.fmt(f),
+            Reason::NotInResource(resource) => write!(f, "`{resource}` is not in `Resource`"),
         }
     }
 }
@@ -362,6 +367,9 @@ struct Ask<'r> {
     /// Whether a statement whose action does not match has its other elements evaluated
     /// too ([`evaluate_every_part`]), or stops there ([`evaluate`]).
     every_part: bool,
+    /// The resource's text for the statements whose `Resource` leaves it out: made once,
+    /// when the first needs it.
+    resource_text: std::cell::OnceCell<Arc<str>>,
 }
 
 /// Evaluates a request against the policies that apply to it. A statement whose action
@@ -487,6 +495,7 @@ fn evaluate_for<'p>(
         takes_no_resource,
         has_boundary: policies.boundary.is_some(),
         every_part,
+        resource_text: std::cell::OnceCell::new(),
     };
     let resource_account = resource_account.or_else(|| arn_account(resource)).or(caller.account.as_deref());
     let same_account = caller.account.is_some() && caller.account.as_deref() == resource_account;
@@ -537,27 +546,28 @@ fn evaluate_for<'p>(
             out.push(evaluate_statement(statement, policy, kind, level, &ask));
         }
     };
-    let names = |given: &'p [Option<String>], count: usize| -> Vec<Cow<'p, str>> {
-        (0..count).map(|l| level_name(given.get(l).and_then(|g| g.as_deref()), count, l)).collect()
+    // Each level's name, made once per level (no list: a wildcard question evaluates
+    // thousands of requests).
+    let name_of = |given: &'p [Option<String>], count: usize, level: usize| -> Cow<'p, str> {
+        level_name(given.get(level).and_then(|g| g.as_deref()), count, level)
     };
-    let scp_names = names(&policies.scp_names, policies.scp.len());
-    let rcp_names = names(&policies.rcp_names, policies.rcp.len());
-    let run_levels = |kind: PolicyType, levels: &'p [Vec<Policy>], names: &[Cow<'p, str>], out: &mut Vec<_>| {
+    let run_levels = |kind: PolicyType, levels: &'p [Vec<Policy>], given: &'p [Option<String>], out: &mut Vec<_>| {
         for (level, list) in levels.iter().enumerate() {
             let from = out.len();
             for policy in list {
                 run(kind, Some(level), policy, out);
             }
+            let name = name_of(given, levels.len(), level);
             for report in &mut out[from..] {
-                report.level_name = Some(names[level].clone());
+                report.level_name = Some(name.clone());
             }
         }
     };
     if rcp_applies {
-        run_levels(PolicyType::Rcp, &policies.rcp, &rcp_names, &mut statements);
+        run_levels(PolicyType::Rcp, &policies.rcp, &policies.rcp_names, &mut statements);
     }
     if scp_applies {
-        run_levels(PolicyType::Scp, &policies.scp, &scp_names, &mut statements);
+        run_levels(PolicyType::Scp, &policies.scp, &policies.scp_names, &mut statements);
     }
     if let Some(policy) = &policies.resource {
         run(PolicyType::Resource, None, policy, &mut statements);
@@ -617,13 +627,14 @@ fn evaluate_for<'p>(
     // detached, so every level allows and RCPs only ever deny. (denyallow page, "AWS Organizations RCPs")
     // 3. SCPs: an Allow at every level, root, each OU, the account. (denyallow page, "AWS Organizations SCPs")
     if scp_applies {
-        for (level, name) in scp_names.iter().enumerate() {
+        for level in 0..policies.scp.len() {
             let allowed = statements.iter().any(|s| {
                 s.policy_type == PolicyType::Scp && s.level == Some(level) && s.applies && s.effect == Some("Allow")
             });
             if !allowed {
                 blocked.push(PolicyType::Scp);
-                notes.push(Cow::Owned(format!("no SCP at {} allows the action", level_phrase(name))));
+                let name = name_of(&policies.scp_names, policies.scp.len(), level);
+                notes.push(Cow::Owned(format!("no SCP at {} allows the action", level_phrase(&name))));
             }
         }
     }
@@ -879,7 +890,10 @@ fn evaluate_statement<'p>(
             Ok(None) if ask.takes_no_resource => {
                 Check::no(format!("`{}` takes no resource: only `\"Resource\": \"*\"` matches it", ask.action.text))
             }
-            Ok(None) => Check::no(format!("`{}` is not in `Resource`", ask.resource.text)),
+            Ok(None) => {
+                let text = ask.resource_text.get_or_init(|| Arc::from(ask.resource.text));
+                Check { matched: false, reason: Some(Reason::NotInResource(Arc::clone(text))) }
+            }
             Err(reason) => Check::no(reason),
         },
         (None, Some(list)) => match resource_check(list, flip) {
