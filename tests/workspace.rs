@@ -183,10 +183,14 @@ fn check_on_the_workspace_reports_the_editors_cross_file_findings() {
 /// `iam-lsp check --format json` prints them: `[code, message, range, related file, related
 /// range, related message]` each.
 fn editor_and_check(name: &str) -> (Vec<Value>, Vec<Value>) {
+    editor_and_check_of(name, "roles/agent.json")
+}
+
+fn editor_and_check_of(name: &str, file: &str) -> (Vec<Value>, Vec<Value>) {
     let root = workspace(name);
     let (mut client, root_uri) = start_in(&root, json!({"textDocument": {"diagnostic": {}}}));
-    let uri = format!("{root_uri}/roles/agent.json");
-    client.open(&uri, &std::fs::read_to_string(root.join("roles/agent.json")).unwrap());
+    let uri = format!("{root_uri}/{file}");
+    client.open(&uri, &std::fs::read_to_string(root.join(file)).unwrap());
     let report = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
     client.shutdown();
     let editor: Vec<Value> = cross_file(&report["result"]["items"])
@@ -200,7 +204,7 @@ fn editor_and_check(name: &str) -> (Vec<Value>, Vec<Value>) {
 
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_iam-lsp"))
         .current_dir(&root)
-        .args(["check", "--format", "json", "roles/agent.json"])
+        .args(["check", "--format", "json", file])
         .output()
         .expect("run iam-lsp");
     let items: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -260,7 +264,7 @@ fn explain_finds_the_policies_of_templates() {
     let (code, out) = explain(&root, message, "text");
     assert_eq!(code, Some(1), "{out}");
     assert!(
-        out.contains("roles/agent.json (identity), org/root.yaml#RootGuardrails (scp), org/workloads.tf#aws_organizations_policy.workloads (scp)"),
+        out.contains("roles/agent.json (identity), roles/agent-stack.yaml#AgentRole (identity), org/root.yaml#RootGuardrails (scp), org/workloads.tf#aws_organizations_policy.workloads (scp)"),
         "{out}"
     );
     assert!(out.contains("denied by statement `DenyLogDeletion` of the service control policy `org/root.yaml#RootGuardrails` at the root"), "{out}");
@@ -303,15 +307,18 @@ fn explain_bounds_what_a_template_leaves_unresolved() {
     let (code, out) = explain(&root, &decoded.to_string(), "text");
     assert_eq!(code, Some(1), "{out}");
     assert!(
-        out.contains("decision: Undetermined from the template alone: ExplicitlyDenied (blocked by scp) or Allowed"),
+        out.contains("decision: Undetermined from the template alone: Allowed or ExplicitlyDenied (blocked by scp)"),
         "{out}"
     );
     assert!(
         out.contains("`!ImportValue ProtectedBucketArn` (org/root.yaml, line 26, the Resource of statement `DenyProtectedBucketDeletion`)"),
         "{out}"
     );
-    assert!(out.contains("  if they match the request: ExplicitlyDenied (blocked by scp)\n    denied by statement `DenyProtectedBucketDeletion`"), "{out}");
-    assert!(out.contains("  if they do not: Allowed\n"), "{out}");
+    assert!(out.contains("  if those that deny match it and those that allow do not: ExplicitlyDenied (blocked by scp)\n    denied by statement `DenyProtectedBucketDeletion`"), "{out}");
+    assert!(
+        out.contains("  if those of them that allow match the request and those that deny do not: Allowed\n"),
+        "{out}"
+    );
     let (_, json) = explain(&root, &decoded.to_string(), "json");
     let answer: Value = serde_json::from_str(&json).unwrap();
     assert_eq!(answer["evaluation"]["decision"], "Undetermined", "{answer}");
@@ -345,4 +352,18 @@ fn a_simulate_lens_runs_with_the_scps_of_templates() {
         "{shown}"
     );
     client.shutdown();
+}
+
+/// A template's identity policy that a `[[principal]]` takes (`roles/agent-stack.yaml#AgentRole`)
+/// gets the findings too, in the template: `DeleteAgentLogs`, not `DeleteImportedStreams`
+/// (its resource is an `!ImportValue`), nor the other role's statement.
+#[test]
+fn a_role_in_a_template_gets_the_findings_in_the_template() {
+    let (editor, cli) = editor_and_check_of("templates-scp", "roles/agent-stack.yaml");
+    assert_eq!(cli, editor);
+    assert_eq!(cli.len(), 1, "{cli:?}");
+    assert_eq!(cli[0][0], "scp-denies-allow");
+    // `Action: logs:DeleteLogGroup` of `DeleteAgentLogs`, line 22.
+    assert_eq!(cli[0][2]["start"], json!({"line": 21, "character": 16}));
+    assert_eq!(cli[0][3], "org/root.yaml");
 }

@@ -147,7 +147,46 @@ pub fn findings(
     let caller = principal.arn.replace('*', "example");
     let disabled = &doc.options().disabled;
     let names = org.scp_names();
-    organization::scp_findings(doc, &caller, &levels, &names, org.management_account.as_deref())
+    let of = |identity: &Document| {
+        organization::scp_findings(identity, &caller, &levels, &names, org.management_account.as_deref())
+    };
+    let found = match doc.host() {
+        None => of(doc),
+        Some(host) => {
+            // A template's identity policies that the principal's globs take, each read on
+            // its own, its findings placed in the template; a statement with a part the
+            // template leaves unresolved gets none (whether the SCP denies it depends on it).
+            let listed = workspace_policies::policies_in(file, doc.text());
+            let mut found = Vec::new();
+            for (i, p) in host.policies.iter().enumerate() {
+                let taken = listed.get(i).filter(|l| l.kind == Some(p.policy.kind) && l.embedded.is_some());
+                let taken = taken.is_some_and(|l| {
+                    p.policy.kind == iam_analysis::PolicyKind::Identity
+                        && principal.identity.iter().any(|g| workspace_policies::takes(g, l))
+                });
+                if !taken {
+                    continue;
+                }
+                let statements = p.document.policy().map(|policy| policy.statements).unwrap_or_default();
+                for mut f in of(&p.document) {
+                    let range = f.diagnostic.range;
+                    let statement = statements
+                        .iter()
+                        .find(|s| s.object.range.start <= range.start && range.end <= s.object.range.end);
+                    let unresolved = statement
+                        .is_none_or(|s| p.policy.json.touches_unknown(s.object.range.start..s.object.range.end));
+                    if unresolved {
+                        continue;
+                    }
+                    let host_range = p.policy.json.to_host(range.start..range.end);
+                    f.diagnostic.range = iam_analysis::TextRange::new(host_range.start, host_range.end);
+                    found.push(f);
+                }
+            }
+            found
+        }
+    };
+    found
         .into_iter()
         .filter(|f| !disabled.contains(&f.diagnostic.code))
         .map(|mut f| {

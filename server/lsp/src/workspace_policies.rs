@@ -199,6 +199,18 @@ pub fn glob_matches_file(glob: &str, file: &str) -> bool {
     config::glob_matches(split_glob(glob).0, file)
 }
 
+/// Whether the glob takes the policy: its path part matches the policy's file, and its
+/// `#NAME`, if any, names the policy's resource or a principal it applies to.
+pub fn takes(glob: &str, policy: &FilePolicy) -> bool {
+    let (path_glob, resource) = split_glob(glob);
+    config::glob_matches(path_glob, &policy.file)
+        && match (&policy.embedded, resource) {
+            (_, None) => true,
+            (None, Some(_)) => false,
+            (Some(e), Some(r)) => e.principals.iter().any(|p| p == r),
+        }
+}
+
 /// The policies the glob takes from the workspace's `files`, read with `text_of`: each JSON
 /// policy file it matches (unless it names a resource), and the policies of the kinds
 /// `kinds` in each template it matches (only the named resource's, with `#NAME`).
