@@ -408,4 +408,26 @@ resource "aws_iam_policy" "boundary" {
         // Without `#NAME`: every identity policy, attached or not.
         assert!(names("stack.yaml", IDENTITY).contains(&"stack.yaml#Unrelated".to_string()));
     }
+
+    /// An `aws_organizations_policy` is an SCP or an RCP by its `type`: each level takes its own.
+    #[test]
+    fn organization_policies_go_to_the_level_of_their_type() {
+        let module = r#"
+resource "aws_organizations_policy" "scp" {
+  type    = "SERVICE_CONTROL_POLICY"
+  content = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Action = "s3:DeleteBucket", Resource = "*" }] })
+}
+
+resource "aws_organizations_policy" "rcp" {
+  type    = "RESOURCE_CONTROL_POLICY"
+  content = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Principal = "*", Action = "s3:*", Resource = "*", Condition = { Bool = { "aws:SecureTransport" = "false" } } }] })
+}
+"#;
+        let files = vec!["org/main.tf".to_string()];
+        let text_of = |_: &str| Some(module.to_string());
+        let names = |kinds| select("org/*.tf", kinds, &files, &text_of).into_iter().map(|p| p.name).collect::<Vec<_>>();
+        assert_eq!(names(SCP), ["org/main.tf#aws_organizations_policy.scp"]);
+        assert_eq!(names(RCP), ["org/main.tf#aws_organizations_policy.rcp"]);
+        assert!(names(IDENTITY).is_empty());
+    }
 }
