@@ -367,3 +367,31 @@ fn a_role_in_a_template_gets_the_findings_in_the_template() {
     assert_eq!(cli[0][2]["start"], json!({"line": 21, "character": 16}));
     assert_eq!(cli[0][3], "org/root.yaml");
 }
+
+/// The lens of a template's role that a `[[principal]]` takes (`#AgentRole`) runs as that
+/// principal, with the workspace's SCPs; the other role of the template is not that principal.
+#[test]
+fn a_lens_in_a_template_runs_as_the_principal_that_takes_its_role() {
+    let root = workspace("templates-scp");
+    let (mut client, root_uri) = start_in(&root, json!({}));
+    let uri = format!("{root_uri}/roles/agent-stack.yaml");
+    client.open(&uri, &std::fs::read_to_string(root.join("roles/agent-stack.yaml")).unwrap());
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}}));
+    let lenses = lenses["result"].as_array().unwrap_or_else(|| panic!("{lenses}")).clone();
+    let resolved: Vec<Value> =
+        lenses.iter().map(|l| client.request("codeLens/resolve", l.clone())["result"].clone()).collect();
+    let scenario_at = |line: u64| {
+        let lens =
+            resolved.iter().find(|l| l["range"]["start"]["line"] == line).unwrap_or_else(|| panic!("{resolved:?}"));
+        lens["command"]["arguments"][0].clone()
+    };
+    // `DeleteAgentLogs` (line 20) of AgentRole, `DeleteOtherLogs` (line 44) of OtherRole.
+    let agent = scenario_at(19);
+    assert_eq!(agent["request"]["principal"], "arn:aws:sts::111122223333:assumed-role/AgentRole/example", "{agent}");
+    let answer =
+        client.request("workspace/executeCommand", json!({"command": "iam-lsp.simulate", "arguments": [agent]}));
+    assert_eq!(answer["result"]["decision"], "ExplicitlyDenied", "{answer}");
+    let other = scenario_at(43);
+    assert_eq!(other["request"]["principal"], "arn:aws:iam::123456789012:role/ExampleRole", "{other}");
+    client.shutdown();
+}

@@ -19,14 +19,21 @@ pub fn relative(root: &Path, file: &Path) -> Option<String> {
     Some(file.strip_prefix(root).ok()?.to_string_lossy().replace('\\', "/"))
 }
 
-/// The `[[principal]]` whose identity, boundary or session globs list the file.
-pub fn principal_listing<'c>(config: &'c Config, relative: &str) -> Option<&'c PrincipalFiles> {
+/// The `[[principal]]` whose identity, boundary or session globs list the file; for a
+/// template's policy (`embedded`: its index among the template's, and the template's text),
+/// the globs that take that policy (`PATH#ROLE` the policies attached to the role).
+pub fn principal_listing<'c>(
+    config: &'c Config,
+    relative: &str,
+    embedded: Option<(usize, &str)>,
+) -> Option<&'c PrincipalFiles> {
+    let policy =
+        embedded.and_then(|(index, text)| workspace_policies::policies_in(relative, text).into_iter().nth(index));
     config.principals.iter().find(|p| {
-        p.identity
-            .iter()
-            .chain(&p.boundary)
-            .chain(&p.session)
-            .any(|glob| workspace_policies::glob_matches_file(glob, relative))
+        p.identity.iter().chain(&p.boundary).chain(&p.session).any(|glob| match &policy {
+            Some(policy) => workspace_policies::takes(glob, policy),
+            None => workspace_policies::glob_matches_file(glob, relative),
+        })
     })
 }
 

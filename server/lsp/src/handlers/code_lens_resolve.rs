@@ -51,7 +51,10 @@ pub(super) fn code_lens_resolve(backend: &Backend, mut lens: CodeLens) -> Result
     let mut principal = config
         .as_ref()
         .zip(this_file.as_deref())
-        .and_then(|(config, file)| statement_scenario::principal_listing(config, file))
+        .and_then(|(config, file)| {
+            let embedded = data["policy"].as_u64().map(|i| (i as usize, doc.text()));
+            statement_scenario::principal_listing(config, file, embedded)
+        })
         .map(|p| p.arn.clone());
     let names_principals = matches!(kind, Some(PolicyKind::Resource | PolicyKind::Trust | PolicyKind::Rcp));
     if embedded.is_some() && principal.is_none() && !names_principals {
