@@ -264,7 +264,7 @@ fn explain_finds_the_policies_of_templates() {
     let (code, out) = explain(&root, message, "text");
     assert_eq!(code, Some(1), "{out}");
     assert!(
-        out.contains("roles/agent.json (identity), roles/agent-stack.yaml#AgentRole (identity), org/root.yaml#RootGuardrails (scp), org/workloads.tf#aws_organizations_policy.workloads (scp)"),
+        out.contains("roles/agent.json (identity), roles/agent-stack.yaml#AgentRole (identity), roles/agent-stack.yaml#AgentRole (2) (identity), org/root.yaml#RootGuardrails (scp), org/workloads.tf#aws_organizations_policy.workloads (scp)"),
         "{out}"
     );
     assert!(out.contains("denied by statement `DenyLogDeletion` of the service control policy `org/root.yaml#RootGuardrails` at the root"), "{out}");
@@ -385,13 +385,17 @@ fn a_lens_in_a_template_runs_as_the_principal_that_takes_its_role() {
             resolved.iter().find(|l| l["range"]["start"]["line"] == line).unwrap_or_else(|| panic!("{resolved:?}"));
         lens["command"]["arguments"][0].clone()
     };
-    // `DeleteAgentLogs` (line 20) of AgentRole, `DeleteOtherLogs` (line 44) of OtherRole.
+    // `DeleteAgentLogs` (line 20) of AgentRole, `DeleteOtherLogs` (line 52) of OtherRole.
     let agent = scenario_at(19);
     assert_eq!(agent["request"]["principal"], "arn:aws:sts::111122223333:assumed-role/AgentRole/example", "{agent}");
+    // The role's other policy of the template comes with it, named.
+    let identity = agent["policies"]["identity"].as_array().unwrap();
+    assert_eq!(identity.len(), 3, "{agent}");
+    assert!(identity.iter().any(|p| p["name"] == "roles/agent-stack.yaml#AgentRole (2)"), "{agent}");
     let answer =
         client.request("workspace/executeCommand", json!({"command": "iam-lsp.simulate", "arguments": [agent]}));
     assert_eq!(answer["result"]["decision"], "ExplicitlyDenied", "{answer}");
-    let other = scenario_at(43);
+    let other = scenario_at(51);
     assert_eq!(other["request"]["principal"], "arn:aws:iam::123456789012:role/ExampleRole", "{other}");
     client.shutdown();
 }

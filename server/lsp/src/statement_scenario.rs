@@ -44,6 +44,7 @@ pub fn scenario(
     kind: Option<PolicyKind>,
     workspace: Option<(&Config, &Path)>,
     this_file: Option<&str>,
+    this_policy: Option<usize>,
 ) -> Value {
     let r = &statement.request;
     let inline: Value = serde_json::from_str(text).unwrap_or(Value::Null);
@@ -54,11 +55,19 @@ pub fn scenario(
         let files = workspace_policies::workspace_files(root);
         let read = |f: &str| std::fs::read_to_string(root.join(f)).ok();
         // A policy file by its path (which `iam-lsp.simulate` reads), a template's policy
-        // inline, with its name; this file's own policies are the editor's (below).
+        // inline, with its name; this document's policy is the editor's (below), the
+        // template's others as saved.
+        let is_this = |p: &workspace_policies::FilePolicy| {
+            Some(p.file.as_str()) == this_file
+                && match (&p.embedded, this_policy) {
+                    (Some(e), Some(index)) => e.index == index,
+                    _ => true,
+                }
+        };
         let matching = |glob: &str, kinds: &[PolicyKind]| -> Vec<Value> {
             workspace_policies::select(glob, kinds, &files, &read)
                 .into_iter()
-                .filter(|p| Some(p.file.as_str()) != this_file)
+                .filter(|p| !is_this(p))
                 .map(|p| match p.embedded {
                     None => Value::String(p.file.clone()),
                     Some(_) => p.scenario_value(),

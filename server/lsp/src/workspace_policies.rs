@@ -41,6 +41,8 @@ pub struct FilePolicy {
 /// Where a template's policy is in its template.
 #[derive(Clone, Debug)]
 pub struct Embedded {
+    /// Its place among the template's policies (as the analysis extracts them).
+    pub index: usize,
     /// The logical id or resource address of the resource that holds it.
     pub resource: String,
     /// The principals of the template it applies to (by logical id or address): the role
@@ -143,14 +145,26 @@ pub fn policies_in(file: &str, text: &str) -> Vec<FilePolicy> {
         Language::Terraform => iam_analysis::embedded::terraform::attachments(text),
         Language::TerraformJson => Vec::new(),
     };
+    // A resource with several policies of one kind (a role's `Policies`): the second is
+    // `FILE#NAME (2)`.
+    let mut seen: Vec<(&str, PolicyKind)> = Vec::new();
     host.policies
         .iter()
-        .map(|p| FilePolicy {
+        .enumerate()
+        .map(|(index, p)| FilePolicy {
             file: file.to_string(),
-            name: format!("{file}#{}", p.policy.name),
+            name: {
+                let before = seen.iter().filter(|(n, k)| *n == p.policy.name && *k == p.policy.kind).count();
+                seen.push((&p.policy.name, p.policy.kind));
+                match before {
+                    0 => format!("{file}#{}", p.policy.name),
+                    n => format!("{file}#{} ({})", p.policy.name, n + 1),
+                }
+            },
             kind: Some(p.policy.kind),
             text: p.policy.json.text().to_string(),
             embedded: Some(Embedded {
+                index,
                 resource: p.policy.name.clone(),
                 principals: principals_of(&p.policy.name, &edges),
                 origin: p.policy.origin.clone(),

@@ -97,8 +97,9 @@ pub(super) fn code_lens_resolve(backend: &Backend, mut lens: CodeLens) -> Result
             r.action = r.action.replace(UNKNOWN, "example");
         }
     }
+    let this_policy = data["policy"].as_u64().map(|i| i as usize);
     let mut scenario =
-        statement_scenario::scenario(&statement, policy_doc.text(), kind, workspace, this_file.as_deref());
+        statement_scenario::scenario(&statement, policy_doc.text(), kind, workspace, this_file.as_deref(), this_policy);
     if let Some(p) = embedded {
         scenario["name"] =
             format!("{} of {} in {}", statement.name, p.policy.name, this_file.as_deref().unwrap_or("this template"))
