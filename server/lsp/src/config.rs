@@ -17,9 +17,11 @@
 //! reason = "the legacy buckets are replaced in Q3"
 //!
 //! # Which policies apply together, for `iam-lsp explain` and `iam-lsp.explain`:
+//! # A glob that matches a template takes its policies of the place's kind; `PATH#NAME`
+//! # those of one resource, or attached to one role (`crate::workspace_policies`).
 //! [[principal]]                 # the first whose ARN pattern matches the caller
 //! arn = "arn:aws:sts::111122223333:assumed-role/AgentRole/*"
-//! identity = ["roles/agent/*.json"]
+//! identity = ["roles/agent/*.json", "stacks/agent.yaml#AgentRole"]
 //! boundary = "boundaries/agents.json"
 //!
 //! [organization]                # SCP and RCP files per level, root first; a level may be named

@@ -1,5 +1,6 @@
-//! Diagnostics across files: an identity policy of the workspace read with the SCPs of its
-//! `[organization]` (`.iam-lsp.toml`), through the analysis library's
+//! Diagnostics across files: an identity policy of the workspace (a JSON file, or a
+//! template's that a `[[principal]]` takes) read with the SCPs of its `[organization]`
+//! (`.iam-lsp.toml`; SCP files, and templates' SCPs), through the analysis library's
 //! [`iam_analysis::evaluate::organization`]. The SCPs are read as the editor has them when
 //! open, else from disk; an edit to one re-checks the open documents that depend on it.
 

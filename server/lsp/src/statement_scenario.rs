@@ -2,8 +2,10 @@
 //! library, [`iam_analysis::evaluate::from_statement`]) with the policies that apply to it:
 //! the document itself, inline (its text as the editor has it, saved or not), in the place
 //! its kind gives it, and what `.iam-lsp.toml` says applies with it: the other policies of
-//! the `[[principal]]` that lists this file, and `[organization]`'s SCP and RCP levels (as
-//! paths relative to the workspace root, where `iam-lsp.simulate` reads them).
+//! the `[[principal]]` that lists this file, and `[organization]`'s SCP and RCP levels (a
+//! policy file as its path relative to the workspace root, where `iam-lsp.simulate` reads
+//! it; a template's policy inline, named `FILE#NAME`: [`workspace_policies`]), named
+//! levels as `{"name", "policies"}`.
 
 use std::path::Path;
 
