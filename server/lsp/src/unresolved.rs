@@ -472,4 +472,25 @@ mod tests {
         );
         assert!(text.contains("  if they match the request: Allowed\n    allowed by statement `S`"), "{text}");
     }
+
+    /// Only denying statements unresolved: the denied end comes first, "if they match".
+    #[test]
+    fn a_deny_with_an_unresolved_part_reads_denied_if_it_matches() {
+        let s = scenario(json!([{"Sid": "D", "Effect": "Deny", "Action": "s3:*", "Resource": UNKNOWN}]));
+        let denied = json!({"decision": "ExplicitlyDenied", "blockedBy": ["identity"], "notes": [], "text": "p a on r\ndecision: ExplicitlyDenied\n  denied by statement `D`\n"});
+        let allowed = json!({"decision": "Allowed", "blockedBy": [], "notes": [], "text": "p a on r\ndecision: Allowed\n  allowed by statement `S`\n"});
+        let open = settle(&s, allowed.clone(), Some((denied, allowed)));
+        let text = open["text"].as_str().unwrap();
+        assert!(
+            text.contains("Undetermined from the template alone: ExplicitlyDenied (blocked by identity) or Allowed"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "  if they match the request: ExplicitlyDenied (blocked by identity)\n    denied by statement `D`"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("  if they do not: Allowed\n"), "{text}");
+    }
 }
