@@ -43,7 +43,7 @@ fn an_scp_deny_is_named_with_the_condition_values_and_exits_1() {
     let out = stdout(&output);
     assert!(out.contains("decision: ExplicitlyDenied (blocked by scp)"), "{out}");
     assert!(
-        out.contains("denied by statement `DenyOutsideUsEast1` of the service control policy `scp[1][1]` at level 1"),
+        out.contains("denied by statement `DenyOutsideUsEast1` of the service control policy `deny-other-regions` at OU `Workloads`"),
         "{out}"
     );
     assert!(out.contains("`aws:RequestedRegion` is `us-west-2` (`StringNotEquals` [`us-east-1`])"), "{out}");
@@ -75,7 +75,10 @@ fn json_output_has_the_decision_the_blocking_types_and_every_statement() {
     let boundary = statements.iter().find(|s| s["policyType"] == "boundary").unwrap();
     assert_eq!(boundary["action"]["matched"], false);
     assert_eq!(boundary["action"]["reason"], "the action is not in `Action`");
-    assert!(boundary.get("resource").is_none(), "the rest is not evaluated when the action does not match");
+    // Every element is reported, the action's failure not stopping it.
+    for part in ["resource", "condition"] {
+        assert!(boundary[part]["matched"].is_boolean(), "{part}: {boundary}");
+    }
 }
 
 #[test]
@@ -243,7 +246,12 @@ fn explain_uses_the_workspace_config_for_which_policies_apply_together() {
     );
     assert!(!out.contains("admin.json"), "{out}");
     // The message has no request context: the Region is not in it, so the Deny applies.
-    assert!(out.contains("denied by statement `DenyOtherRegions` of the service control policy `org/workloads/regions.json` at level 1"), "{out}");
+    assert!(
+        out.contains(
+            "denied by statement `DenyOtherRegions` of the service control policy `org/workloads/regions.json` at OU 1"
+        ),
+        "{out}"
+    );
     assert_eq!(output.status.code(), Some(1));
 }
 
@@ -576,4 +584,100 @@ fn help_prints_the_usage_and_exits_0() {
         assert_eq!(output.status.code(), Some(0), "{args:?}: {}", stderr(&output));
         assert!(stdout(&output).starts_with("usage: iam-lsp "), "{args:?}: {}", stdout(&output));
     }
+}
+
+/// `--scp-level NAME=FILE` names the level; answers say where the statement is attached.
+#[test]
+fn a_named_scp_level_is_named_in_the_answer() {
+    let dir = scratch("named-levels");
+    let identity = write(&dir, "s3.json", ALLOW_S3_READ);
+    let full = write(&dir, "full.json", ALLOW_ALL);
+    let deny = write(
+        &dir,
+        "deny-regions.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Sid":"DenyOtherRegions","Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"}}}]}"#,
+    );
+    let level = format!("OU Workloads={deny}");
+    let args = [
+        "simulate",
+        "--principal",
+        ALICE,
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::amzn-s3-demo-bucket/a",
+        "--identity",
+        &identity,
+        "--scp-level",
+        &full,
+        "--scp-level",
+        &level,
+        "--context",
+        "aws:RequestedRegion=us-west-2",
+    ];
+    let output = run(&args);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let out = stdout(&output);
+    let want =
+        format!("denied by statement `DenyOtherRegions` of the service control policy `{deny}` at OU `Workloads`");
+    assert!(out.contains(&want), "{out}");
+    let output = run(&[&args[..], &["--format", "json"][..]].concat());
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let names: Vec<&str> =
+        json["statements"].as_array().unwrap().iter().filter_map(|s| s["levelName"].as_str()).collect();
+    assert_eq!(names, ["root", "OU Workloads", "OU Workloads"], "{json}");
+}
+
+/// `tests/schemas/simulate.json`, compiled.
+fn simulate_schema() -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/schemas/simulate.json");
+    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::draft7::options().build(&schema).expect("the schema compiles")
+}
+
+/// `simulate --format json` of every evaluator scenario, and of a wildcard question, is what
+/// the schema says: every element of every statement, with a reason where it did not match.
+#[test]
+fn json_output_follows_its_schema() {
+    let schema = simulate_schema();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(scenarios())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() > 40);
+    for path in &files {
+        let output = run(&["simulate", path.to_str().unwrap(), "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        let errors: Vec<String> =
+            schema.iter_errors(&json).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+    }
+    let identity = scenarios().join("policies/agent-role.json");
+    let args = ["simulate", "--principal", ALICE, "--action", "bedrock:InvokeModel*", "--identity"];
+    let output = run(&[&args[..], &[identity.to_str().unwrap(), "--format", "json"][..]].concat());
+    let table: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(table["results"].as_array().is_some_and(|r| r.len() > 1), "{table}");
+    assert!(schema.is_valid(&table), "{table}");
+
+    // The schema holds the output to it: a statement without its resource, a failure
+    // without its reason, a level without its name are not what `simulate` writes.
+    let path = scenarios().join("31-scp-blocks-cross-region-inference.json");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["simulate", path.to_str().unwrap(), "--format", "json"]))).unwrap();
+    assert!(schema.is_valid(&json));
+    let mut broken = json.clone();
+    broken["statements"][0].as_object_mut().unwrap().remove("resource");
+    assert!(!schema.is_valid(&broken));
+    let boundary = scenarios().join("15-boundary-role-arn-in-resource-policy.json");
+    let mut broken: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["simulate", boundary.to_str().unwrap(), "--format", "json"]))).unwrap();
+    let failed = broken["statements"].as_array_mut().unwrap().iter_mut().find(|s| s["action"]["matched"] == false);
+    failed.unwrap()["action"].as_object_mut().unwrap().remove("reason");
+    assert!(!schema.is_valid(&broken));
+    let mut broken = json;
+    let scp = broken["statements"].as_array_mut().unwrap().iter_mut().find(|s| s["policyType"] == "scp").unwrap();
+    scp.as_object_mut().unwrap().remove("levelName");
+    assert!(!schema.is_valid(&broken));
 }

@@ -61,7 +61,7 @@ fn a_simulate_lens_on_each_statement_runs_the_statements_request() {
     assert_eq!(answer["result"]["blockedBy"], json!(["scp"]));
     let shown = answer["result"]["text"].as_str().unwrap();
     assert!(
-        shown.contains("denied by statement `DenyLogDeletion` of the service control policy `org/workloads/guardrails.json` at level 1"),
+        shown.contains("denied by statement `DenyLogDeletion` of the service control policy `org/workloads/guardrails.json` at OU 1"),
         "{shown}"
     );
 
@@ -174,10 +174,23 @@ fn scp_findings_are_pulled_and_the_valid_twin_has_none() {
 /// ranges, and the same related SCP statement.
 #[test]
 fn check_on_the_workspace_reports_the_editors_cross_file_findings() {
-    let root = workspace("scp-denies");
+    let (editor, cli) = editor_and_check("scp-denies");
+    assert_eq!(editor.len(), 2);
+    assert_eq!(cli, editor);
+}
+
+/// The cross-file findings of `roles/agent.json` in a workspace, as the editor pulls them and as
+/// `iam-lsp check --format json` prints them: `[code, message, range, related file, related
+/// range, related message]` each.
+fn editor_and_check(name: &str) -> (Vec<Value>, Vec<Value>) {
+    editor_and_check_of(name, "roles/agent.json")
+}
+
+fn editor_and_check_of(name: &str, file: &str) -> (Vec<Value>, Vec<Value>) {
+    let root = workspace(name);
     let (mut client, root_uri) = start_in(&root, json!({"textDocument": {"diagnostic": {}}}));
-    let uri = format!("{root_uri}/roles/agent.json");
-    client.open(&uri, &std::fs::read_to_string(root.join("roles/agent.json")).unwrap());
+    let uri = format!("{root_uri}/{file}");
+    client.open(&uri, &std::fs::read_to_string(root.join(file)).unwrap());
     let report = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
     client.shutdown();
     let editor: Vec<Value> = cross_file(&report["result"]["items"])
@@ -188,11 +201,10 @@ fn check_on_the_workspace_reports_the_editors_cross_file_findings() {
             json!([d["code"], d["message"], d["range"], file, related["location"]["range"], related["message"]])
         })
         .collect();
-    assert_eq!(editor.len(), 2, "{report}");
 
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_iam-lsp"))
         .current_dir(&root)
-        .args(["check", "--format", "json", "roles/agent.json"])
+        .args(["check", "--format", "json", file])
         .output()
         .expect("run iam-lsp");
     let items: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -203,5 +215,187 @@ fn check_on_the_workspace_reports_the_editors_cross_file_findings() {
             json!([f["code"], f["message"], f["range"], related["path"], related["range"], related["message"]])
         })
         .collect();
+    (editor, cli)
+}
+
+/// The SCPs of `templates-scp` are in a CloudFormation template (the root's) and a Terraform
+/// module (the `Workloads` OU's): the identity policy's findings point at the statement in
+/// the template, and the editor reports the same as `check`. The root's deny whose resource
+/// is an `!ImportValue` is not taken to deny the bucket deletion the role allows.
+#[test]
+fn scps_in_a_template_and_a_module_give_findings_on_the_json_identity_policy() {
+    let (editor, cli) = editor_and_check("templates-scp");
     assert_eq!(cli, editor);
+    let codes: Vec<&str> = cli.iter().map(|f| f[0].as_str().unwrap()).collect();
+    assert_eq!(codes, ["scp-denies-inference-region", "scp-denies-allow"], "{cli:?}");
+    let (region, denies) = (&cli[0], &cli[1]);
+    // `InvokeThroughProfile` (line 14) and `DeleteOldLogs` (line 19); none on `DeleteScratchBuckets`.
+    assert_eq!(region[2]["start"]["line"], 13);
+    assert_eq!(denies[2]["start"]["line"], 18);
+    // The Terraform statement object `{` (line 15) and the template's `- Sid: DenyLogDeletion` (line 17).
+    assert_eq!(region[3], "org/workloads.tf");
+    assert_eq!(region[4]["start"], json!({"line": 14, "character": 6}));
+    assert_eq!(denies[3], "org/root.yaml");
+    assert_eq!(denies[4]["start"], json!({"line": 16, "character": 12}));
+    let message = denies[1].as_str().unwrap();
+    assert!(
+        message.contains(
+            "statement `DenyLogDeletion` of the service control policy `org/root.yaml#RootGuardrails` at the root"
+        ),
+        "{message}"
+    );
+    let message = region[1].as_str().unwrap();
+    assert!(message.contains("`org/workloads.tf#aws_organizations_policy.workloads` at OU `Workloads`"), "{message}");
+}
+
+fn explain(root: &std::path::Path, message: &str, format: &str) -> (Option<i32>, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_iam-lsp"))
+        .args(["explain", message, "--workspace", root.to_str().unwrap(), "--format", format])
+        .output()
+        .expect("run iam-lsp");
+    (output.status.code(), String::from_utf8(output.stdout).unwrap())
+}
+
+/// `explain --workspace` takes the SCPs from the template and the module, and names the level.
+#[test]
+fn explain_finds_the_policies_of_templates() {
+    let root = workspace("templates-scp");
+    let message = "User: arn:aws:sts::111122223333:assumed-role/AgentRole/s is not authorized to perform: logs:DeleteLogGroup on resource: arn:aws:logs:us-east-1:111122223333:log-group:/agents/a with an explicit deny in a service control policy";
+    let (code, out) = explain(&root, message, "text");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("roles/agent.json (identity), roles/agent-stack.yaml#AgentRole (identity), roles/agent-stack.yaml#AgentRole (2) (identity), org/root.yaml#RootGuardrails (scp), org/workloads.tf#aws_organizations_policy.workloads (scp)"),
+        "{out}"
+    );
+    assert!(out.contains("denied by statement `DenyLogDeletion` of the service control policy `org/root.yaml#RootGuardrails` at the root"), "{out}");
+    let (_, json) = explain(&root, message, "json");
+    let answer: Value = serde_json::from_str(&json).unwrap();
+    let denying: Vec<&Value> = answer["evaluation"]["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["applies"] == true && s["effect"] == "Deny")
+        .collect();
+    let names: Vec<(&Value, &Value, &Value)> =
+        denying.iter().map(|s| (&s["policy"], &s["level"], &s["levelName"])).collect();
+    // The message has no Region: the OU's Region deny applies too.
+    assert_eq!(
+        names,
+        [
+            (&json!("org/root.yaml#RootGuardrails"), &json!(0), &json!("root")),
+            (&json!("org/workloads.tf#aws_organizations_policy.workloads"), &json!(1), &json!("OU Workloads")),
+        ],
+        "{answer}"
+    );
+}
+
+/// A request only the root's deny with an `!ImportValue` resource could deny: allowed if the
+/// import names another bucket, denied if it names this one; `explain` says so, naming the part.
+#[test]
+fn explain_bounds_what_a_template_leaves_unresolved() {
+    let root = workspace("templates-scp");
+    let decoded = json!({
+        "allowed": false, "explicitDeny": true,
+        "matchedStatements": {"items": []}, "failures": {"items": []},
+        "context": {
+            "principal": {"id": "AROA123456789EXAMPLE:s", "arn": "arn:aws:sts::111122223333:assumed-role/AgentRole/s"},
+            "action": "s3:DeleteBucket",
+            "resource": "arn:aws:s3:::agent-scratch-1",
+            "conditions": {"items": [{"key": "aws:RequestedRegion", "values": {"items": [{"value": "us-east-1"}]}}]}
+        }
+    });
+    let (code, out) = explain(&root, &decoded.to_string(), "text");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("decision: Undetermined from the template alone: Allowed or ExplicitlyDenied (blocked by scp)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("`!ImportValue ProtectedBucketArn` (org/root.yaml, line 26, the Resource of statement `DenyProtectedBucketDeletion`)"),
+        "{out}"
+    );
+    assert!(out.contains("  if those that deny match it and those that allow do not: ExplicitlyDenied (blocked by scp)\n    denied by statement `DenyProtectedBucketDeletion`"), "{out}");
+    assert!(
+        out.contains("  if those of them that allow match the request and those that deny do not: Allowed\n"),
+        "{out}"
+    );
+    let (_, json) = explain(&root, &decoded.to_string(), "json");
+    let answer: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(answer["evaluation"]["decision"], "Undetermined", "{answer}");
+    assert_eq!(answer["evaluation"]["least"]["decision"], "ExplicitlyDenied");
+    assert_eq!(answer["evaluation"]["most"]["decision"], "Allowed");
+}
+
+/// The "Simulate" lens of a JSON identity policy runs with the SCPs of the template and the
+/// module, inline and named, in their named levels.
+#[test]
+fn a_simulate_lens_runs_with_the_scps_of_templates() {
+    let root = workspace("templates-scp");
+    let (mut client, root_uri) = start_in(&root, json!({}));
+    let uri = format!("{root_uri}/roles/agent.json");
+    client.open(&uri, &std::fs::read_to_string(root.join("roles/agent.json")).unwrap());
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}}));
+    let lenses = lenses["result"].as_array().unwrap_or_else(|| panic!("{lenses}")).clone();
+    // `DeleteOldLogs`.
+    let resolved = client.request("codeLens/resolve", lenses[2].clone());
+    let command = &resolved["result"]["command"];
+    let scp = &command["arguments"][0]["policies"]["scp"];
+    assert_eq!(scp[0][0]["name"], "org/root.yaml#RootGuardrails", "{scp}");
+    assert_eq!(scp[1]["name"], "Workloads", "{scp}");
+    assert_eq!(scp[1]["policies"][0]["name"], "org/workloads.tf#aws_organizations_policy.workloads", "{scp}");
+    let answer = client
+        .request("workspace/executeCommand", json!({"command": "iam-lsp.simulate", "arguments": command["arguments"]}));
+    assert_eq!(answer["result"]["decision"], "ExplicitlyDenied", "{answer}");
+    let shown = answer["result"]["text"].as_str().unwrap();
+    assert!(
+        shown.contains("denied by statement `DenyLogDeletion` of the service control policy `org/root.yaml#RootGuardrails` at the root"),
+        "{shown}"
+    );
+    client.shutdown();
+}
+
+/// A template's identity policy that a `[[principal]]` takes (`roles/agent-stack.yaml#AgentRole`)
+/// gets the findings too, in the template: `DeleteAgentLogs`, not `DeleteImportedStreams`
+/// (its resource is an `!ImportValue`), nor the other role's statement.
+#[test]
+fn a_role_in_a_template_gets_the_findings_in_the_template() {
+    let (editor, cli) = editor_and_check_of("templates-scp", "roles/agent-stack.yaml");
+    assert_eq!(cli, editor);
+    assert_eq!(cli.len(), 1, "{cli:?}");
+    assert_eq!(cli[0][0], "scp-denies-allow");
+    // `Action: logs:DeleteLogGroup` of `DeleteAgentLogs`, line 22.
+    assert_eq!(cli[0][2]["start"], json!({"line": 21, "character": 16}));
+    assert_eq!(cli[0][3], "org/root.yaml");
+}
+
+/// The lens of a template's role that a `[[principal]]` takes (`#AgentRole`) runs as that
+/// principal, with the workspace's SCPs; the other role of the template is not that principal.
+#[test]
+fn a_lens_in_a_template_runs_as_the_principal_that_takes_its_role() {
+    let root = workspace("templates-scp");
+    let (mut client, root_uri) = start_in(&root, json!({}));
+    let uri = format!("{root_uri}/roles/agent-stack.yaml");
+    client.open(&uri, &std::fs::read_to_string(root.join("roles/agent-stack.yaml")).unwrap());
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}}));
+    let lenses = lenses["result"].as_array().unwrap_or_else(|| panic!("{lenses}")).clone();
+    let resolved: Vec<Value> =
+        lenses.iter().map(|l| client.request("codeLens/resolve", l.clone())["result"].clone()).collect();
+    let scenario_at = |line: u64| {
+        let lens =
+            resolved.iter().find(|l| l["range"]["start"]["line"] == line).unwrap_or_else(|| panic!("{resolved:?}"));
+        lens["command"]["arguments"][0].clone()
+    };
+    // `DeleteAgentLogs` (line 20) of AgentRole, `DeleteOtherLogs` (line 52) of OtherRole.
+    let agent = scenario_at(19);
+    assert_eq!(agent["request"]["principal"], "arn:aws:sts::111122223333:assumed-role/AgentRole/example", "{agent}");
+    // The role's other policy of the template comes with it, named.
+    let identity = agent["policies"]["identity"].as_array().unwrap();
+    assert_eq!(identity.len(), 3, "{agent}");
+    assert!(identity.iter().any(|p| p["name"] == "roles/agent-stack.yaml#AgentRole (2)"), "{agent}");
+    let answer =
+        client.request("workspace/executeCommand", json!({"command": "iam-lsp.simulate", "arguments": [agent]}));
+    assert_eq!(answer["result"]["decision"], "ExplicitlyDenied", "{answer}");
+    let other = scenario_at(51);
+    assert_eq!(other["request"]["principal"], "arn:aws:iam::123456789012:role/ExampleRole", "{other}");
+    client.shutdown();
 }

@@ -17,14 +17,16 @@
 //! reason = "the legacy buckets are replaced in Q3"
 //!
 //! # Which policies apply together, for `iam-lsp explain` and `iam-lsp.explain`:
+//! # A glob that matches a template takes its policies of the place's kind; `PATH#NAME`
+//! # those of one resource, or attached to one role (`crate::workspace_policies`).
 //! [[principal]]                 # the first whose ARN pattern matches the caller
 //! arn = "arn:aws:sts::111122223333:assumed-role/AgentRole/*"
-//! identity = ["roles/agent/*.json"]
+//! identity = ["roles/agent/*.json", "stacks/agent.yaml#AgentRole"]
 //! boundary = "boundaries/agents.json"
 //!
-//! [organization]                # SCP and RCP files per level, root first
+//! [organization]                # SCP and RCP files per level, root first; a level may be named
 //! managementAccount = "999999999999"
-//! scp = [["org/scp/root/*.json"], ["org/scp/workloads/*.json"]]
+//! scp = [["org/scp/root/*.json"], { name = "OU Workloads", policies = ["org/scp/workloads/*.json"] }]
 //! rcp = [["org/rcp/*.json"]]
 //!
 //! [[resource]]                  # the first whose ARN pattern matches the resource
@@ -98,9 +100,52 @@ pub struct PrincipalFiles {
 pub struct Organization {
     pub management_account: Option<String>,
     #[serde(default)]
-    pub scp: Vec<Vec<String>>,
+    pub scp: Vec<Level>,
     #[serde(default)]
-    pub rcp: Vec<Vec<String>>,
+    pub rcp: Vec<Level>,
+}
+
+/// One level of the organization: its globs, or its name and globs
+/// (`{ name = "OU Workloads", policies = ["org/workloads/*.json"] }`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Level {
+    Globs(Vec<String>),
+    Named(NamedLevel),
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedLevel {
+    pub name: String,
+    pub policies: Vec<String>,
+}
+
+impl Level {
+    pub fn globs(&self) -> &[String] {
+        match self {
+            Level::Globs(globs) => globs,
+            Level::Named(named) => &named.policies,
+        }
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Level::Globs(_) => None,
+            Level::Named(named) => Some(&named.name),
+        }
+    }
+}
+
+impl Organization {
+    /// The SCP levels' names (`None` for a level named by its place).
+    pub fn scp_names(&self) -> Vec<Option<String>> {
+        self.scp.iter().map(|l| l.name().map(str::to_string)).collect()
+    }
+
+    pub fn rcp_names(&self) -> Vec<Option<String>> {
+        self.rcp.iter().map(|l| l.name().map(str::to_string)).collect()
+    }
 }
 
 /// `[[resource]]`: the resource policy file of the resources matching `arn`.
@@ -445,6 +490,18 @@ mod tests {
         assert!(unknown.contains("ignore[0].code: unknown rule `x`"), "{unknown}");
         let settings = serde_json::json!({"ignore": [{"code": "full-admin", "reason": "r"}]});
         assert_eq!(Config::from_json(&settings, base).unwrap().ignores.len(), 1);
+    }
+
+    #[test]
+    fn organization_levels_are_lists_of_globs_or_named() {
+        let text =
+            "[organization]\nscp = [[\"org/root/*.json\"], { name = \"Workloads\", policies = [\"org/w.tf\"] }]\n";
+        let config = Config::from_toml(text, "f", Path::new("/repo")).unwrap();
+        let org = config.organization.unwrap();
+        assert_eq!(org.scp.iter().map(Level::globs).collect::<Vec<_>>(), [["org/root/*.json"], ["org/w.tf"]]);
+        assert_eq!(org.scp_names(), [None, Some("Workloads".to_string())]);
+        let unknown = "[organization]\nscp = [{ name = \"W\", files = [\"x\"] }]\n";
+        assert!(Config::from_toml(unknown, "f", Path::new("/repo")).is_err());
     }
 
     #[test]

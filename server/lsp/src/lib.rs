@@ -23,3 +23,4 @@ pub mod statement_scenario;
 pub mod transport;
 pub mod unresolved;
 pub mod wire;
+pub mod workspace_policies;

@@ -8,13 +8,14 @@ use iam_analysis::evaluate::{
 };
 use iam_analysis::{Catalog, Document, PolicyKind};
 
-use crate::config::{self, Config};
+use crate::config::Config;
 use crate::unresolved;
+use crate::workspace_policies::{self, FilePolicy};
 
 const USAGE: &str = "usage: iam-lsp simulate SCENARIO.json [--format text|json]
        iam-lsp simulate --principal ARN --action A... [--resource R...] [--resource-account ID]
                         [--identity FILE...] [--boundary FILE] [--session FILE] [--resource-policy FILE]
-                        [--vpc-endpoint FILE] [--scp FILE... | --scp-level FILE...] [--rcp FILE... | --rcp-level FILE...]
+                        [--vpc-endpoint FILE] [--scp FILE... | --scp-level [NAME=]FILE...] [--rcp FILE... | --rcp-level [NAME=]FILE...]
                         [--management-account ID] [--context KEY=VALUE...] [--format text|json]";
 
 const EXPLAIN_USAGE: &str = "usage: iam-lsp explain \"MESSAGE\" [--workspace DIR] [--format text|json]
@@ -49,8 +50,8 @@ pub fn simulate(args: &[String]) -> i32 {
     let mut management_account = None;
     let mut context: Vec<(String, ContextValue)> = Vec::new();
     let mut files: Vec<(PolicyType, PathBuf)> = Vec::new();
-    let mut scp_levels: Vec<Vec<PathBuf>> = Vec::new();
-    let mut rcp_levels: Vec<Vec<PathBuf>> = Vec::new();
+    let mut scp_levels: Vec<(Option<String>, Vec<PathBuf>)> = Vec::new();
+    let mut rcp_levels: Vec<(Option<String>, Vec<PathBuf>)> = Vec::new();
     let mut scp_flat: Vec<PathBuf> = Vec::new();
     let mut rcp_flat: Vec<PathBuf> = Vec::new();
 
@@ -105,12 +106,8 @@ pub fn simulate(args: &[String]) -> i32 {
                 "--vpc-endpoint" => files.push((PolicyType::VpcEndpoint, one(&mut i, "a file")?.into())),
                 "--scp" => scp_flat.extend(non_empty(values(&mut i), arg)?.into_iter().map(PathBuf::from)),
                 "--rcp" => rcp_flat.extend(non_empty(values(&mut i), arg)?.into_iter().map(PathBuf::from)),
-                "--scp-level" => {
-                    scp_levels.push(non_empty(values(&mut i), arg)?.into_iter().map(PathBuf::from).collect())
-                }
-                "--rcp-level" => {
-                    rcp_levels.push(non_empty(values(&mut i), arg)?.into_iter().map(PathBuf::from).collect())
-                }
+                "--scp-level" => scp_levels.push(named_level(non_empty(values(&mut i), arg)?)),
+                "--rcp-level" => rcp_levels.push(named_level(non_empty(values(&mut i), arg)?)),
                 "--context" => {
                     for pair in non_empty(values(&mut i), arg)? {
                         let Some((key, value)) = pair.split_once('=') else {
@@ -154,10 +151,10 @@ pub fn simulate(args: &[String]) -> i32 {
         }
         let mut set = PolicySet { management_account, ..PolicySet::default() };
         if !scp_flat.is_empty() {
-            scp_levels.insert(0, std::mem::take(&mut scp_flat));
+            scp_levels.insert(0, (None, std::mem::take(&mut scp_flat)));
         }
         if !rcp_flat.is_empty() {
-            rcp_levels.insert(0, std::mem::take(&mut rcp_flat));
+            rcp_levels.insert(0, (None, std::mem::take(&mut rcp_flat)));
         }
         for (kind, path) in &files {
             let policy = match read_policy(path) {
@@ -172,8 +169,10 @@ pub fn simulate(args: &[String]) -> i32 {
                 _ => set.vpc_endpoint = Some(policy),
             }
         }
-        for (levels, out) in [(&scp_levels, &mut set.scp), (&rcp_levels, &mut set.rcp)] {
-            for level in levels {
+        for (levels, out, names) in
+            [(&scp_levels, &mut set.scp, &mut set.scp_names), (&rcp_levels, &mut set.rcp, &mut set.rcp_names)]
+        {
+            for (name, level) in levels {
                 let mut policies = Vec::new();
                 for path in level {
                     match read_policy(path) {
@@ -182,6 +181,7 @@ pub fn simulate(args: &[String]) -> i32 {
                     }
                 }
                 out.push(policies);
+                names.push(name.clone());
             }
         }
         let request = Request {
@@ -213,9 +213,17 @@ pub fn simulate(args: &[String]) -> i32 {
     // The caller and its context are the same for every question: read once, and not
     // copied into each cell.
     let requester = evaluate::Requester::new(&base.principal, &base.context);
+    // A table shows each decision only; an answer shown in full has every element of every
+    // statement.
+    let in_full = format == Format::Json || concrete.len() * asked_resources.len() == 1;
     for action in &concrete {
         for resource in &asked_resources {
-            let evaluation = requester.evaluate(action, resource, base.resource_account.as_deref(), &policies);
+            let account = base.resource_account.as_deref();
+            let evaluation = if in_full {
+                requester.evaluate_every_part(action, resource, account, &policies)
+            } else {
+                requester.evaluate(action, resource, account, &policies)
+            };
             results.push(Cell { action, resource, evaluation });
         }
     }
@@ -250,6 +258,20 @@ pub fn simulate(args: &[String]) -> i32 {
         }
         Format::Text => emit(code, |out| write!(out, "{}", table(&results))),
     }
+}
+
+/// A `--scp-level`/`--rcp-level`'s files, and its name when the first is `NAME=FILE`
+/// (`'OU Workloads=ou.json'`); a file whose name has `=` in it is a file.
+fn named_level(values: Vec<String>) -> (Option<String>, Vec<PathBuf>) {
+    let mut name = None;
+    let mut files: Vec<PathBuf> = values.into_iter().map(PathBuf::from).collect();
+    if let Some(first) = files.first().filter(|f| !f.exists()).and_then(|f| f.to_str()).map(str::to_string) {
+        if let Some((given, file)) = first.split_once('=') {
+            name = Some(given.to_string());
+            files[0] = PathBuf::from(file);
+        }
+    }
+    (name, files)
 }
 
 fn non_empty(values: Vec<String>, flag: &str) -> Result<Vec<String>, String> {
@@ -428,7 +450,7 @@ fn evaluate_value(scenario: &serde_json::Value, base: &Path) -> Result<serde_jso
     let text = serde_json::to_string(scenario).map_err(|e| e.to_string())?;
     let mut resolve = |p: &str| std::fs::read_to_string(base.join(p)).map_err(|e| e.to_string());
     let s = scenario::parse(&text, &mut resolve).map_err(|e| e.to_string())?;
-    let evaluation = evaluate::evaluate(&s.request, &s.policies);
+    let evaluation = evaluate::evaluate_every_part(&s.request, &s.policies);
     let mut value = serde_json::to_value(&evaluation).map_err(|e| e.to_string())?;
     // The answer as `simulate` prints it, for the client to show.
     if let Some(object) = value.as_object_mut() {
@@ -455,8 +477,7 @@ pub fn explain_value(text: &str, workspace: Option<&Path>) -> Result<serde_json:
             resource: parsed.resource.clone().unwrap_or_else(|| "*".to_string()),
             ..Request::default()
         };
-        let (policies, _) = workspace_policies(dir, &request)?;
-        evaluation = serde_json::to_value(evaluate::evaluate(&request, &policies)).ok();
+        evaluation = Some(workspace_evaluation(dir, &request)?);
     }
     Ok(serde_json::json!({ "message": parsed, "meaning": meaning(&parsed), "evaluation": evaluation }))
 }
@@ -528,8 +549,7 @@ fn decoded_value(m: &decoded::DecodedMessage, workspace: Option<&Path>) -> Resul
     let request = m.request();
     let mut evaluation = None;
     if let Some(dir) = workspace {
-        let (policies, _) = workspace_policies(dir, &request)?;
-        evaluation = serde_json::to_value(evaluate::evaluate(&request, &policies)).ok();
+        evaluation = Some(workspace_evaluation(dir, &request)?);
     }
     let context: serde_json::Map<String, serde_json::Value> = request
         .context
@@ -567,46 +587,167 @@ fn article(s: &str) -> String {
     }
 }
 
-/// The workspace's policies for a request: every `*.json` policy file, by its kind (the
-/// kind `check` infers, or `.iam-lsp.toml`'s): identity policies and boundaries apply to
-/// the principal, SCPs and RCPs as one level, and the resource or trust policies whose
-/// statements name the request's resource (trust policies for `sts:AssumeRole*`).
-fn workspace_policies(dir: &Path, request: &Request) -> Result<(PolicySet, Vec<String>), String> {
-    let mut files = Vec::new();
-    collect(dir, &mut files).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-    files.sort();
+/// The workspace's policies that apply to a request, by their place: files and the
+/// policies of templates ([`workspace_policies`]).
+#[derive(Default)]
+struct Gathered {
+    identity: Vec<FilePolicy>,
+    boundary: Option<FilePolicy>,
+    session: Option<FilePolicy>,
+    resource: Option<FilePolicy>,
+    scp: Vec<Vec<FilePolicy>>,
+    rcp: Vec<Vec<FilePolicy>>,
+    scp_names: Vec<Option<String>>,
+    rcp_names: Vec<Option<String>>,
+    management_account: Option<String>,
+    /// "org/stack.yaml#Guardrails (scp)", for the answer to say what it read.
+    used: Vec<String>,
+}
+
+impl Gathered {
+    fn all(&self) -> impl Iterator<Item = &FilePolicy> {
+        self.identity
+            .iter()
+            .chain(&self.boundary)
+            .chain(&self.session)
+            .chain(&self.resource)
+            .chain(self.scp.iter().flatten())
+            .chain(self.rcp.iter().flatten())
+    }
+
+    /// The policy set as written, or at one end of the parts templates leave unresolved
+    /// (`None` when one of them cannot be bounded).
+    fn set(&self, end: Option<unresolved::End>) -> Result<Option<PolicySet>, String> {
+        let read = |p: &FilePolicy| -> Result<Option<Policy>, String> {
+            let text = match end {
+                Some(end) if p.has_unknown() => match unresolved::policy_at_end(&p.text, end) {
+                    Some(text) => text,
+                    None => return Ok(None),
+                },
+                _ => p.text.clone(),
+            };
+            let policy = Policy::parse(p.name.clone(), &text);
+            match &policy.problem {
+                Some(problem) => Err(format!("{}: {problem}", p.name)),
+                None => Ok(Some(policy)),
+            }
+        };
+        // `Some(None)`: no policy there; `None`: one that cannot be bounded.
+        let one = |p: &Option<FilePolicy>| -> Result<Option<Option<Policy>>, String> {
+            match p {
+                None => Ok(Some(None)),
+                Some(p) => Ok(read(p)?.map(Some)),
+            }
+        };
+        let list = |l: &[FilePolicy]| -> Result<Option<Vec<Policy>>, String> {
+            l.iter().map(&read).collect::<Result<Option<Vec<_>>, _>>()
+        };
+        let levels = |ls: &[Vec<FilePolicy>]| -> Result<Option<Vec<Vec<Policy>>>, String> {
+            ls.iter().map(|l| list(l)).collect::<Result<Option<Vec<_>>, _>>()
+        };
+        let (Some(identity), Some(boundary), Some(session), Some(resource), Some(scp), Some(rcp)) = (
+            list(&self.identity)?,
+            one(&self.boundary)?,
+            one(&self.session)?,
+            one(&self.resource)?,
+            levels(&self.scp)?,
+            levels(&self.rcp)?,
+        ) else {
+            return Ok(None);
+        };
+        Ok(Some(PolicySet {
+            identity,
+            boundary,
+            session,
+            resource,
+            vpc_endpoint: None,
+            scp,
+            rcp,
+            management_account: self.management_account.clone(),
+            scp_names: self.scp_names.clone(),
+            rcp_names: self.rcp_names.clone(),
+        }))
+    }
+
+    /// The answer for `request`: the evaluation as `simulate --format json` prints it, with
+    /// `text` as `simulate` prints it. Templates' unresolved parts are bounded as the
+    /// "Simulate" lens bounds them ([`unresolved`]): the decision when it is the same
+    /// whatever they are, else `Undetermined` with both ends.
+    fn answer(&self, request: &Request) -> Result<serde_json::Value, String> {
+        let evaluate_at = |end| -> Result<Option<serde_json::Value>, String> {
+            let Some(set) = self.set(end)? else { return Ok(None) };
+            let evaluation = evaluate::evaluate_every_part(request, &set);
+            let mut value = serde_json::to_value(&evaluation).map_err(|e| e.to_string())?;
+            value["text"] = render(request, &evaluation).into();
+            Ok(Some(value))
+        };
+        let as_written = evaluate_at(None)?.unwrap_or_default();
+        if !self.all().any(FilePolicy::has_unknown) {
+            return Ok(as_written);
+        }
+        let ends = evaluate_at(Some(unresolved::End::Least))?.zip(evaluate_at(Some(unresolved::End::Most))?);
+        // What `settle` reads of a scenario: the policies (the effects of the statements with
+        // unresolved parts) and the parts.
+        let policies: Vec<serde_json::Value> =
+            self.all().filter(|p| p.has_unknown()).map(|p| p.scenario_value()).collect();
+        let parts: Vec<serde_json::Value> =
+            self.all().filter_map(|p| p.embedded.as_ref()).flat_map(|e| e.unresolved.iter().cloned()).collect();
+        let scenario = serde_json::json!({ "policies": { "identity": policies }, "unresolved": parts });
+        Ok(unresolved::settle(&scenario, as_written, ends))
+    }
+}
+
+/// The workspace's policies for a request: with a `.iam-lsp.toml` that says which apply
+/// together, those ([`configured_policies`]); else every policy of the workspace by its
+/// kind (the kind `check` infers, or `.iam-lsp.toml`'s, for a JSON file; the template's for
+/// its policies): identity policies and boundaries apply to the principal, SCPs and RCPs as
+/// one level, and the resource or trust policies whose statements name the request's
+/// resource (trust policies for `sts:AssumeRole*`).
+fn workspace_policies(dir: &Path, request: &Request) -> Result<Gathered, String> {
+    if !dir.is_dir() {
+        return Err(format!("cannot read {}: not a directory", dir.display()));
+    }
+    let files = workspace_policies::workspace_files(dir);
     if let Some(config) = Config::read_in(dir)? {
         if !config.principals.is_empty() || config.organization.is_some() || !config.resources.is_empty() {
             return configured_policies(dir, &files, &config, request);
         }
     }
-    let mut set = PolicySet::default();
+    let mut set = Gathered::default();
     let (mut scps, mut rcps) = (Vec::new(), Vec::new());
-    let mut used = Vec::new();
     let assume = request.action.to_ascii_lowercase().starts_with("sts:assumerole");
-    for path in files {
-        let Ok(text) = std::fs::read_to_string(&path) else { continue };
-        let document = Document::from(text.as_str());
-        let Some(kind) = document.kind().map(|k| k.kind) else { continue };
-        let name = path.strip_prefix(dir).unwrap_or(&path).display().to_string();
-        let policy = Policy::parse(name.clone(), &text);
-        let applies = |p: &Policy| {
-            let probe = PolicySet { resource: Some(p.clone()), ..PolicySet::default() };
-            let e = evaluate::evaluate(request, &probe);
-            e.statements.iter().any(|s| s.action.matched && s.resource.as_ref().is_some_and(|r| r.matched))
-        };
-        match kind {
-            PolicyKind::Identity => set.identity.push(policy),
-            PolicyKind::Boundary if set.boundary.is_none() => set.boundary = Some(policy),
-            PolicyKind::Scp => scps.push(policy),
-            PolicyKind::Rcp => rcps.push(policy),
-            PolicyKind::Trust if assume && set.resource.is_none() && applies(&policy) => set.resource = Some(policy),
-            PolicyKind::Resource if !assume && set.resource.is_none() && applies(&policy) => {
-                set.resource = Some(policy)
+    let applies = |p: &FilePolicy| {
+        let probe = PolicySet { resource: Some(Policy::parse(p.name.clone(), &p.text)), ..PolicySet::default() };
+        let e = evaluate::evaluate(request, &probe);
+        e.statements.iter().any(|s| s.action.matched && s.resource.as_ref().is_some_and(|r| r.matched))
+    };
+    for file in &files {
+        let Ok(text) = std::fs::read_to_string(dir.join(file)) else { continue };
+        for policy in workspace_policies::policies_in(file, &text) {
+            let kind = match policy.kind {
+                Some(kind) => kind,
+                // A JSON file: the kind its text (or `.iam-lsp.toml`'s `[kinds]`) gives it.
+                None => match Document::from(policy.text.as_str()).kind() {
+                    Some(k) => k.kind,
+                    None => continue,
+                },
+            };
+            let name = format!("{} ({})", policy.name, kind.as_str());
+            match kind {
+                PolicyKind::Identity => set.identity.push(policy),
+                PolicyKind::Boundary if set.boundary.is_none() => set.boundary = Some(policy),
+                PolicyKind::Scp => scps.push(policy),
+                PolicyKind::Rcp => rcps.push(policy),
+                PolicyKind::Trust if assume && set.resource.is_none() && applies(&policy) => {
+                    set.resource = Some(policy)
+                }
+                PolicyKind::Resource if !assume && set.resource.is_none() && applies(&policy) => {
+                    set.resource = Some(policy)
+                }
+                _ => continue,
             }
-            _ => continue,
+            set.used.push(name);
         }
-        used.push(format!("{name} ({})", kind.as_str()));
     }
     if !scps.is_empty() {
         set.scp.push(scps);
@@ -614,100 +755,87 @@ fn workspace_policies(dir: &Path, request: &Request) -> Result<(PolicySet, Vec<S
     if !rcps.is_empty() {
         set.rcp.push(rcps);
     }
-    Ok((set, used))
+    Ok(set)
 }
 
 /// The policies `.iam-lsp.toml` says apply: the first `[[principal]]` whose ARN pattern
 /// matches the caller, `[organization]`'s levels, the first `[[resource]]` whose ARN
-/// pattern matches the resource. Globs are relative to the workspace.
-fn configured_policies(
-    dir: &Path,
-    files: &[PathBuf],
-    config: &Config,
-    request: &Request,
-) -> Result<(PolicySet, Vec<String>), String> {
-    let mut used = Vec::new();
-    let mut read = |glob: &str, kind: &str| -> Result<Vec<Policy>, String> {
-        let mut out = Vec::new();
-        for path in files {
-            let relative = path.strip_prefix(dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
-            if config::glob_matches(glob, &relative) {
-                out.push(read_policy(path).map(|mut p| {
-                    p.name = relative.clone();
-                    p
-                })?);
-                used.push(format!("{relative} ({kind})"));
-            }
-        }
-        Ok(out)
+/// pattern matches the resource. Globs are relative to the workspace; one that matches a
+/// template takes its policies of the kind its place asks for ([`workspace_policies::select`]).
+fn configured_policies(dir: &Path, files: &[String], config: &Config, request: &Request) -> Result<Gathered, String> {
+    let mut set = Gathered::default();
+    let text_of = |f: &str| std::fs::read_to_string(dir.join(f)).ok();
+    let mut read = |glob: &str, kinds: &[PolicyKind], place: &str| -> Vec<FilePolicy> {
+        let found = workspace_policies::select(glob, kinds, files, &text_of);
+        set.used.extend(found.iter().map(|p| format!("{} ({place})", p.name)));
+        found
     };
-    let mut set = PolicySet::default();
     let matches = iam_analysis::pattern::matches;
+    let (mut identity, mut boundary, mut session, mut resource) = (Vec::new(), None, None, None);
+    let (mut scp, mut rcp) = (Vec::new(), Vec::new());
     if let Some(principal) = config.principals.iter().find(|p| matches(&p.arn, &request.principal)) {
         for glob in &principal.identity {
-            set.identity.extend(read(glob, "identity")?);
+            identity.extend(read(glob, workspace_policies::IDENTITY, "identity"));
         }
         if let Some(glob) = &principal.boundary {
-            set.boundary = read(glob, "boundary")?.into_iter().next();
+            boundary = read(glob, workspace_policies::BOUNDARY, "boundary").into_iter().next();
         }
         if let Some(glob) = &principal.session {
-            set.session = read(glob, "session")?.into_iter().next();
+            session = read(glob, &[], "session").into_iter().next();
         }
     }
     if let Some(org) = &config.organization {
+        for (levels, out, kinds, place) in
+            [(&org.scp, &mut scp, workspace_policies::SCP, "scp"), (&org.rcp, &mut rcp, workspace_policies::RCP, "rcp")]
+        {
+            for level in levels {
+                out.push(level.globs().iter().flat_map(|g| read(g, kinds, place)).collect::<Vec<_>>());
+            }
+        }
+    }
+    if let Some(r) = config.resources.iter().find(|r| matches(&r.arn, &request.resource)) {
+        resource = read(&r.policy, workspace_policies::RESOURCE, "resource").into_iter().next();
+    }
+    set.identity = identity;
+    set.boundary = boundary;
+    set.session = session;
+    set.resource = resource;
+    set.scp = scp;
+    set.rcp = rcp;
+    if let Some(org) = &config.organization {
         set.management_account = org.management_account.clone();
-        for level in &org.scp {
-            let mut policies = Vec::new();
-            for glob in level {
-                policies.extend(read(glob, "scp")?);
-            }
-            set.scp.push(policies);
-        }
-        for level in &org.rcp {
-            let mut policies = Vec::new();
-            for glob in level {
-                policies.extend(read(glob, "rcp")?);
-            }
-            set.rcp.push(policies);
-        }
+        set.scp_names = org.scp_names();
+        set.rcp_names = org.rcp_names();
     }
-    if let Some(resource) = config.resources.iter().find(|r| matches(&r.arn, &request.resource)) {
-        set.resource = read(&resource.policy, "resource")?.into_iter().next();
-    }
-    Ok((set, used))
-}
-
-fn collect(path: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(path)? {
-        let entry = entry?;
-        let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if entry.file_type()?.is_dir() {
-            if !hidden {
-                collect(&path, files)?;
-            }
-        } else if path.extension().is_some_and(|e| e == "json") {
-            files.push(path);
-        }
-    }
-    Ok(())
+    Ok(set)
 }
 
 /// Evaluates an explained request against the workspace's policies, writing what it found and
-/// the decision to `out`; the exit code (0 allowed, 1 denied).
+/// the decision to `out`; the exit code (0 allowed, 1 denied or undetermined).
 fn explain_in_workspace(dir: &Path, request: &Request, out: &mut String) -> Result<i32, String> {
-    let (policies, used) = workspace_policies(dir, request)?;
+    let policies = workspace_policies(dir, request)?;
+    let used = &policies.used;
     out.push_str(&format!(
         "policies from {}: {}\n",
         dir.display(),
         if used.is_empty() { "none".to_string() } else { used.join(", ") }
     ));
-    let e = evaluate::evaluate(request, &policies);
-    out.push_str(&render(request, &e));
-    if e.decision == Decision::Allowed {
+    let answer = policies.answer(request)?;
+    out.push_str(answer["text"].as_str().unwrap_or(""));
+    let allowed = answer["decision"] == "Allowed";
+    if allowed {
         out.push_str(
             "the workspace's policies allow this request: what denies it is not among them (see the notes above)\n",
         );
     }
-    Ok(if e.decision == Decision::Allowed { 0 } else { 1 })
+    Ok(if allowed { 0 } else { 1 })
+}
+
+/// The answer as `explain --format json` gives it under `evaluation`: without the text.
+fn workspace_evaluation(dir: &Path, request: &Request) -> Result<serde_json::Value, String> {
+    let mut answer = workspace_policies(dir, request)?.answer(request)?;
+    if let Some(object) = answer.as_object_mut() {
+        object.remove("text");
+    }
+    Ok(answer)
 }

@@ -11,7 +11,9 @@
 
 use serde_json::{json, Map, Value};
 
+use iam_analysis::embedded::host::HostPolicy;
 use iam_analysis::embedded::UNKNOWN;
+use iam_analysis::{Document, Encoding};
 
 /// Whether any policy of the scenario has an unresolved part.
 pub fn has_unknown(scenario: &Value) -> bool {
@@ -47,23 +49,35 @@ pub fn at_end(scenario: &Value, end: End) -> Option<Value> {
     Some(out)
 }
 
+/// One policy at one end ([`at_end`]), as JSON text; `None` when it cannot be bounded.
+pub fn policy_at_end(text: &str, end: End) -> Option<String> {
+    let mut policy: Value = serde_json::from_str(text).ok()?;
+    bound_policy(&mut policy, end)?;
+    serde_json::to_string(&policy).ok()
+}
+
 /// Applies `f` to every inline policy of a scenario's `policies` (a path is left alone).
 fn each_policy(policies: &mut Value, f: &mut dyn FnMut(&mut Value) -> Option<()>) -> Option<()> {
     let Value::Object(members) = policies else { return Some(()) };
     for (_, value) in members.iter_mut() {
         match value {
-            Value::Object(_) => f(value)?,
+            Value::Object(_) => f(inline(value))?,
             Value::Array(items) => {
                 for item in items {
-                    match item {
-                        // SCP and RCP levels: lists of policies.
-                        Value::Array(level) => {
-                            for policy in level.iter_mut().filter(|p| p.is_object()) {
-                                f(policy)?;
-                            }
+                    // SCP and RCP levels: lists of policies, or named (`{"name", "policies"}`).
+                    let level = match item {
+                        Value::Object(level) if level.contains_key("policies") => level.get_mut("policies"),
+                        Value::Array(_) => Some(item),
+                        Value::Object(_) => {
+                            f(inline(item))?;
+                            None
                         }
-                        Value::Object(_) => f(item)?,
-                        _ => {}
+                        _ => None,
+                    };
+                    if let Some(Value::Array(level)) = level {
+                        for policy in level.iter_mut().filter(|p| p.is_object()) {
+                            f(inline(policy))?;
+                        }
                     }
                 }
             }
@@ -71,6 +85,16 @@ fn each_policy(policies: &mut Value, f: &mut dyn FnMut(&mut Value) -> Option<()>
         }
     }
     Some(())
+}
+
+/// The policy document of an inline policy: itself, or the `policy` of a named one.
+fn inline(value: &mut Value) -> &mut Value {
+    let named = value.get("policy").is_some() && value.get("Statement").is_none();
+    if named {
+        &mut value["policy"]
+    } else {
+        value
+    }
 }
 
 fn bound_policy(policy: &mut Value, end: End) -> Option<()> {
@@ -265,7 +289,7 @@ pub fn settle(scenario: &Value, as_written: Value, ends: Option<(Value, Value)>)
             "if those of them that allow match the request and those that deny do not",
             "if those that deny match it and those that allow do not",
         ),
-        (false, true) => ("if they do not match the request", "if they do"),
+        (false, true) => ("if they do not", "if they match the request"),
         _ => ("if they match the request", "if they do not"),
     };
     let (first, second) =
@@ -302,8 +326,10 @@ fn parts_text(scenario: &Value) -> String {
     parts
         .iter()
         .map(|p| {
+            // A part of another file of the workspace says which.
+            let file = p["file"].as_str().map(|f| format!("{f}, ")).unwrap_or_default();
             format!(
-                "    `{}` (line {}, the {} of {})\n",
+                "    `{}` ({file}line {}, the {} of {})\n",
                 p["text"].as_str().unwrap_or("?"),
                 p["line"],
                 p["element"].as_str().unwrap_or("?"),
@@ -311,6 +337,37 @@ fn parts_text(scenario: &Value) -> String {
             )
         })
         .collect()
+}
+
+/// The parts of a template's policy that the template leaves unresolved: for each, its host
+/// text (one line of it), its line (1-based), the statement and the element it is in.
+pub fn parts(doc: &Document, p: &HostPolicy) -> Vec<serde_json::Value> {
+    let json = &p.policy.json;
+    if !json.has_unknown() {
+        return Vec::new();
+    }
+    let Some(policy) = p.document.policy() else { return Vec::new() };
+    let mut out = Vec::new();
+    for s in &policy.statements {
+        for member in &s.object.members {
+            let r = member.range();
+            for host in json.unknowns_in(r.start..r.end) {
+                let text = doc.text().get(host.clone()).unwrap_or("").lines().next().unwrap_or("").trim();
+                let text: String = if text.chars().count() > 80 {
+                    text.chars().take(79).chain(['…']).collect()
+                } else {
+                    text.to_string()
+                };
+                out.push(serde_json::json!({
+                    "text": text,
+                    "line": doc.line_col(host.start, Encoding::Utf16).line + 1,
+                    "statement": s.name(),
+                    "element": member.key.value,
+                }));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -414,5 +471,26 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("  if they match the request: Allowed\n    allowed by statement `S`"), "{text}");
+    }
+
+    /// Only denying statements unresolved: the denied end comes first, "if they match".
+    #[test]
+    fn a_deny_with_an_unresolved_part_reads_denied_if_it_matches() {
+        let s = scenario(json!([{"Sid": "D", "Effect": "Deny", "Action": "s3:*", "Resource": UNKNOWN}]));
+        let denied = json!({"decision": "ExplicitlyDenied", "blockedBy": ["identity"], "notes": [], "text": "p a on r\ndecision: ExplicitlyDenied\n  denied by statement `D`\n"});
+        let allowed = json!({"decision": "Allowed", "blockedBy": [], "notes": [], "text": "p a on r\ndecision: Allowed\n  allowed by statement `S`\n"});
+        let open = settle(&s, allowed.clone(), Some((denied, allowed)));
+        let text = open["text"].as_str().unwrap();
+        assert!(
+            text.contains("Undetermined from the template alone: ExplicitlyDenied (blocked by identity) or Allowed"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "  if they match the request: ExplicitlyDenied (blocked by identity)\n    denied by statement `D`"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("  if they do not: Allowed\n"), "{text}");
     }
 }

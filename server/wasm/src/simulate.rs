@@ -150,7 +150,7 @@ impl Playground {
             PolicyType::Scp => set.scp = vec![vec![policy]],
             PolicyType::Rcp => set.rcp = vec![vec![policy]],
         }
-        let evaluation = evaluate::evaluate(&request, &set);
+        let evaluation = evaluate::evaluate_every_part(&request, &set);
         let statements = chosen.document.policy().map(|p| p.statements).unwrap_or_default();
         let statement_ranges = evaluation
             .statements

@@ -93,6 +93,79 @@ pub fn extract_json(text: &str, root: &crate::syntax::Value) -> Option<Extractio
     is_template(&root).then(|| extract(text, &root))
 }
 
+/// Which policies of a template apply to which principal: `(policy, principal)` by logical
+/// id, for each `AWS::IAM::Policy`/`ManagedPolicy` and the `Roles`/`Users`/`Groups` it names,
+/// each `RolePolicy`/`UserPolicy`/`GroupPolicy` and its `RoleName`/`UserName`/`GroupName`, and
+/// each principal's `ManagedPolicyArns` and `PermissionsBoundary` of the template's managed
+/// policies. Only `Ref`s (and `Fn::GetAtt`s) of the template's own resources: an ARN or an
+/// import names no policy here. (A role's or user's inline `Policies` are its own: their
+/// policy's name is the principal's logical id.)
+pub fn attachments_yaml(text: &str) -> Vec<(String, String)> {
+    if !may_be_template(text) {
+        return Vec::new();
+    }
+    node::parse_yaml_anchored(text).root.map(|root| attachments(text, &root)).unwrap_or_default()
+}
+
+/// [`attachments_yaml`] of a JSON template, from its parsed tree.
+pub fn attachments_json(text: &str, root: &crate::syntax::Value) -> Vec<(String, String)> {
+    if !may_be_template(text) {
+        return Vec::new();
+    }
+    attachments(text, &node::from_json(root))
+}
+
+fn attachments(text: &str, root: &Node) -> Vec<(String, String)> {
+    let entries = root.get("Resources").and_then(Node::map).unwrap_or_default();
+    let is_resource = |id: &str| entries.iter().any(|(k, _)| k.str() == Some(id));
+    // `Ref X` or `Fn::GetAtt X.Arn` of a resource of the template: `X`.
+    let target = |node: &Node| -> Option<String> {
+        let id = match intrinsic(node)? {
+            ("Ref", arg) => arg.node().str()?.to_string(),
+            ("GetAtt", arg) => match (arg.node().str(), arg.node().seq()) {
+                (Some(s), _) => s.split_once('.')?.0.to_string(),
+                (_, Some([resource, _])) => resource.str()?.to_string(),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        is_resource(&id).then_some(id)
+    };
+    let list = |node: Option<&Node>| -> Vec<String> {
+        match node {
+            Some(n) => n
+                .seq()
+                .map_or_else(|| target(n).into_iter().collect(), |items| items.iter().filter_map(target).collect()),
+            None => Vec::new(),
+        }
+    };
+    let mut out = Vec::new();
+    for (key, node) in entries {
+        let (Some(id), Some(resource_type)) = (key.str(), node.get("Type").and_then(Node::str)) else { continue };
+        let Some(properties) = node.get("Properties") else { continue };
+        match resource_type {
+            "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
+                for property in ["Roles", "Users", "Groups"] {
+                    out.extend(list(properties.get(property)).into_iter().map(|p| (id.to_string(), p)));
+                }
+            }
+            "AWS::IAM::RolePolicy" | "AWS::IAM::UserPolicy" | "AWS::IAM::GroupPolicy" => {
+                for property in ["RoleName", "UserName", "GroupName"] {
+                    out.extend(list(properties.get(property)).into_iter().map(|p| (id.to_string(), p)));
+                }
+            }
+            _ => {}
+        }
+        out.extend(list(properties.get("ManagedPolicyArns")).into_iter().map(|p| (p, id.to_string())));
+        if let Some(Boundary::Resource(policy)) = permissions_boundary(text, resource_type, node) {
+            if is_resource(&policy) {
+                out.push((policy, id.to_string()));
+            }
+        }
+    }
+    out
+}
+
 /// Where a resource type keeps policy documents: `(property path, kind)`; `Policies` is a
 /// list of `{PolicyName, PolicyDocument}`.
 fn policy_properties(resource_type: &str) -> &'static [(&'static str, PolicyKind)] {

@@ -496,5 +496,78 @@ fn infer(document: &Value) -> PolicyKind {
     }
 }
 
+/// Which policies of a module apply to which principal: `(policy, principal)` by address,
+/// for each `aws_iam_role_policy` / `aws_iam_user_policy` / `aws_iam_group_policy` and its
+/// `role`/`user`/`group`, each `aws_iam_*_policy_attachment` and its `aws_iam_policy`, each
+/// role's or user's `managed_policy_arns` and `permissions_boundary` of the module's
+/// `aws_iam_policy`, and each `aws_iam_policy_document` and the resource that reads it.
+/// Only references to the module's own resources: what is written otherwise (an ARN, a
+/// variable) names no policy here.
+pub fn attachments(text: &str) -> Vec<(String, String)> {
+    if !text.contains("aws_") {
+        return Vec::new();
+    }
+    let Some(body) = parse(text).0 else { return Vec::new() };
+    // `aws_iam_role.x.name` (or `.id`, `.arn`), bare or in `"${...}"`: `aws_iam_role.x`.
+    fn address(expr: &Expression, kinds: &[&str]) -> Option<String> {
+        let expr = match expr {
+            Expression::StringTemplate(template) => match template.iter().collect::<Vec<_>>().as_slice() {
+                [hcl_edit::template::Element::Interpolation(interpolation)] => &interpolation.expr,
+                _ => return None,
+            },
+            other => other,
+        };
+        let Expression::Traversal(t) = expr else { return None };
+        match Module::path(t)?.as_slice() {
+            [Step::Name(kind), Step::Name(name), Step::Name(_)] if kinds.contains(kind) => {
+                Some(format!("{kind}.{name}"))
+            }
+            _ => None,
+        }
+    }
+    let principals = ["aws_iam_role", "aws_iam_user", "aws_iam_group"];
+    let mut out = Vec::new();
+    for block in blocks(&body) {
+        let ("resource", Some(kind), Some(name)) = (block.ident.as_str(), label(block, 0), label(block, 1)) else {
+            continue;
+        };
+        let this = format!("{kind}.{name}");
+        let attribute = |key: &str| block.body.get_attribute(key).map(|a| &a.value);
+        let mut edge = |policy: Option<String>, principal: Option<String>| {
+            if let (Some(policy), Some(principal)) = (policy, principal) {
+                out.push((policy, principal));
+            }
+        };
+        match kind {
+            "aws_iam_role_policy" | "aws_iam_user_policy" | "aws_iam_group_policy" => {
+                let key = &kind["aws_iam_".len()..kind.len() - "_policy".len()];
+                edge(Some(this.clone()), attribute(key).and_then(|e| address(e, &principals)));
+            }
+            "aws_iam_role_policy_attachment" | "aws_iam_user_policy_attachment" | "aws_iam_group_policy_attachment" => {
+                let key = &kind["aws_iam_".len()..kind.len() - "_policy_attachment".len()];
+                let policy = attribute("policy_arn").and_then(|e| address(e, &["aws_iam_policy"]));
+                edge(policy, attribute(key).and_then(|e| address(e, &principals)));
+            }
+            "aws_iam_role" | "aws_iam_user" => {
+                let boundary = attribute("permissions_boundary").and_then(|e| address(e, &["aws_iam_policy"]));
+                edge(boundary, Some(this.clone()));
+                if let Some(Expression::Array(list)) = attribute("managed_policy_arns") {
+                    for item in list.iter() {
+                        edge(address(item, &["aws_iam_policy"]), Some(this.clone()));
+                    }
+                }
+            }
+            _ => {}
+        }
+        // A policy document data source read by this resource's policy argument.
+        for argument in ["policy", "inline_policy", "content", "assume_role_policy"] {
+            if let Some(document) = attribute(argument).and_then(document_name) {
+                out.push((format!("data.aws_iam_policy_document.{document}"), this.clone()));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests;

@@ -107,6 +107,53 @@ pub struct PolicySet {
     pub rcp: Vec<Vec<Policy>>,
     /// The organization's management account, to which SCPs and RCPs do not apply.
     pub management_account: Option<String>,
+    /// What answers call each SCP level ([`level_name`]); a level without one (or beyond
+    /// the list) is named by its place.
+    pub scp_names: Vec<Option<String>>,
+    /// The RCP levels' names likewise.
+    pub rcp_names: Vec<Option<String>>,
+}
+
+/// What answers call level `level` of `count` levels of the organization: `root` for the
+/// first, `account` for the last of three or more, `OU n` for the others (n counting from
+/// the root's child); a given name is kept when it begins with one of these words
+/// (`OU Workloads`, `account 111122223333`), else it follows the word of its place
+/// (`Workloads` at an OU is `OU Workloads`).
+pub fn level_name<'p>(given: Option<&'p str>, count: usize, level: usize) -> Cow<'p, str> {
+    let place = if level == 0 {
+        "root"
+    } else if count >= 3 && level == count - 1 {
+        "account"
+    } else {
+        "OU"
+    };
+    match given.map(str::trim).filter(|g| !g.is_empty()) {
+        Some(name) => {
+            let word = name.split_whitespace().next().unwrap_or("");
+            if ["root", "OU", "account"].iter().any(|w| w.eq_ignore_ascii_case(word)) {
+                Cow::Borrowed(name)
+            } else {
+                Cow::Owned(format!("{place} {name}"))
+            }
+        }
+        None if place == "OU" => {
+            const OUS: [&str; 5] = ["OU 1", "OU 2", "OU 3", "OU 4", "OU 5"];
+            OUS.get(level - 1).map_or_else(|| Cow::Owned(format!("OU {level}")), |n| Cow::Borrowed(*n))
+        }
+        None => Cow::Borrowed(place),
+    }
+}
+
+/// A level's name as a sentence shows it: "the root", "OU 1", "OU `Workloads`",
+/// "account `111122223333`".
+pub fn level_phrase(name: &str) -> String {
+    let (word, rest) = name.split_once(' ').map_or((name, ""), |(w, r)| (w, r.trim()));
+    match rest {
+        "" if word.eq_ignore_ascii_case("OU") => "an OU".to_string(),
+        "" => format!("the {word}"),
+        _ if word.eq_ignore_ascii_case("OU") && rest.bytes().all(|b| b.is_ascii_digit()) => name.to_string(),
+        _ => format!("{word} `{rest}`"),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -159,6 +206,9 @@ pub enum Reason<'p> {
     /// The policy's own words (why its `Condition` block cannot be read).
     Policy(&'p str),
     Condition(Arc<ConditionFailure<'p>>),
+    /// The request's resource, which no pattern of `Resource` matches: shared by the
+    /// statements of one request, its text written when shown.
+    NotInResource(Arc<str>),
 }
 
 impl Reason<'_> {
@@ -167,6 +217,7 @@ impl Reason<'_> {
             Reason::Text(text) => Cow::Borrowed(text),
             Reason::Policy(text) => Cow::Borrowed(text),
             Reason::Condition(failure) => Cow::Owned(failure.reason()),
+            Reason::NotInResource(resource) => Cow::Owned(format!("`{resource}` is not in `Resource`")),
         }
     }
 }
@@ -177,6 +228,7 @@ impl fmt::Display for Reason<'_> {
             Reason::Text(text) => f.write_str(text),
             Reason::Policy(text) => f.write_str(text),
             Reason::Condition(failure) => failure.fmt(f),
+            Reason::NotInResource(resource) => write!(f, "`{resource}` is not in `Resource`"),
         }
     }
 }
@@ -195,6 +247,9 @@ pub struct StatementReport<'p> {
     /// For SCPs and RCPs: the level (0 the root, the last the account).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<usize>,
+    /// For SCPs and RCPs: the level's name ([`level_name`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level_name: Option<Cow<'p, str>>,
     pub policy: &'p str,
     pub index: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -203,8 +258,9 @@ pub struct StatementReport<'p> {
     /// Whether every element matched: the statement applies to the request.
     pub applies: bool,
     pub action: Check<'p>,
-    /// The other elements are evaluated only when the action matched (absent otherwise);
-    /// `principal` only in policies that name principals.
+    /// The other elements: evaluated for every statement by [`evaluate_every_part`], only
+    /// when the action matched by [`evaluate`] (absent otherwise); `principal` only in
+    /// policies that name principals.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<Check<'p>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -227,24 +283,46 @@ fn shared<S: serde::Serializer>(failure: &Option<Arc<ConditionFailure<'_>>>, ser
 }
 
 impl StatementReport<'_> {
-    /// "statement `DenyOtherRegions` of the SCP `deny-regions.json` at level 2".
+    /// "statement `DenyOtherRegions` of the service control policy `deny-regions.json` at OU `Workloads`".
     pub fn describe(&self) -> String {
         let statement = match self.sid {
             Some(sid) if !sid.is_empty() => format!("statement `{sid}`"),
             _ => format!("statement {}", self.index + 1),
         };
-        let level = self.level.map(|l| format!(" at level {l}")).unwrap_or_default();
+        let level = match (&self.level_name, self.level) {
+            (Some(name), _) => format!(" at {}", level_phrase(name)),
+            (None, Some(l)) => format!(" at level {l}"),
+            (None, None) => String::new(),
+        };
         format!("{statement} of the {} `{}`{level}", self.policy_type.describe(), self.policy)
     }
 
     /// Why the statement does not apply: the first element that did not match.
     pub fn why_not(&self) -> Option<Cow<'_, str>> {
-        [Some(&self.action), self.resource.as_ref(), self.principal.as_ref(), self.condition.as_ref()]
-            .into_iter()
-            .flatten()
-            .find(|c| !c.matched)
-            .and_then(|c| c.reason.as_ref())
-            .map(Reason::text)
+        self.parts().find(|(_, c)| !c.matched).and_then(|(_, c)| c.reason.as_ref()).map(Reason::text)
+    }
+
+    /// The elements evaluated, in order, each with its name in the JSON report.
+    pub fn parts(&self) -> impl Iterator<Item = (&'static str, &Check<'_>)> {
+        [
+            Some(("action", &self.action)),
+            self.resource.as_ref().map(|c| ("resource", c)),
+            self.principal.as_ref().map(|c| ("principal", c)),
+            self.condition.as_ref().map(|c| ("condition", c)),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
+    /// Every element that did not match, with its reason: "resource: `...` is not in `Resource`".
+    pub fn every_why_not(&self) -> Vec<String> {
+        self.parts()
+            .filter(|(_, c)| !c.matched)
+            .map(|(name, c)| match &c.reason {
+                Some(reason) => format!("{name}: {reason}"),
+                None => format!("{name}: does not match"),
+            })
+            .collect()
     }
 }
 
@@ -286,10 +364,30 @@ struct Ask<'r> {
     /// <https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html>
     takes_no_resource: bool,
     has_boundary: bool,
+    /// Whether a statement whose action does not match has its other elements evaluated
+    /// too ([`evaluate_every_part`]), or stops there ([`evaluate`]).
+    every_part: bool,
+    /// The resource's text for the statements whose `Resource` leaves it out: made once,
+    /// when the first needs it.
+    resource_text: std::cell::OnceCell<Arc<str>>,
 }
 
-/// Evaluates a request against the policies that apply to it.
+/// Evaluates a request against the policies that apply to it. A statement whose action
+/// does not match the request is reported with its action only: the decision needs no
+/// more, and most statements of a large policy are such ([`evaluate_every_part`] says
+/// what the others did too).
 pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p> {
+    evaluate_request(request, policies, false)
+}
+
+/// Evaluates a request as [`evaluate`] does, with every element of every statement
+/// reported (action, resource, principal, condition: matched, or why not), for answers a
+/// person reads: the same decision.
+pub fn evaluate_every_part<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p> {
+    evaluate_request(request, policies, true)
+}
+
+fn evaluate_request<'p>(request: &Request, policies: &'p PolicySet, every_part: bool) -> Evaluation<'p> {
     // One request: the catalog asked directly, not through the requester's memory of it.
     let requester = Requester::new(&request.principal, &request.context);
     evaluate_for(
@@ -297,9 +395,9 @@ pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Evaluation<'p
         &requester.context,
         &request.action,
         takes_no_resource(&request.action),
-        &request.resource,
-        request.resource_account.as_deref(),
+        (&request.resource, request.resource_account.as_deref()),
         policies,
+        every_part,
     )
 }
 
@@ -335,6 +433,29 @@ impl Requester {
         resource_account: Option<&str>,
         policies: &'p PolicySet,
     ) -> Evaluation<'p> {
+        self.evaluate_with(action, resource, resource_account, policies, false)
+    }
+
+    /// [`Requester::evaluate`] with every element of every statement reported, as
+    /// [`evaluate_every_part`] does.
+    pub fn evaluate_every_part<'p>(
+        &self,
+        action: &str,
+        resource: &str,
+        resource_account: Option<&str>,
+        policies: &'p PolicySet,
+    ) -> Evaluation<'p> {
+        self.evaluate_with(action, resource, resource_account, policies, true)
+    }
+
+    fn evaluate_with<'p>(
+        &self,
+        action: &str,
+        resource: &str,
+        resource_account: Option<&str>,
+        policies: &'p PolicySet,
+        every_part: bool,
+    ) -> Evaluation<'p> {
         let mut last = self.last_action.borrow_mut();
         let takes_no_resource = match &*last {
             Some((asked, answer)) if asked == action => *answer,
@@ -345,7 +466,8 @@ impl Requester {
             }
         };
         drop(last);
-        evaluate_for(&self.caller, &self.context, action, takes_no_resource, resource, resource_account, policies)
+        let asked = (resource, resource_account);
+        evaluate_for(&self.caller, &self.context, action, takes_no_resource, asked, policies, every_part)
     }
 }
 
@@ -361,9 +483,9 @@ fn evaluate_for<'p>(
     context: &[(String, ContextValue)],
     action: &str,
     takes_no_resource: bool,
-    resource: &str,
-    resource_account: Option<&str>,
+    (resource, resource_account): (&str, Option<&str>),
     policies: &'p PolicySet,
+    every_part: bool,
 ) -> Evaluation<'p> {
     let ask = Ask {
         caller,
@@ -372,6 +494,8 @@ fn evaluate_for<'p>(
         context,
         takes_no_resource,
         has_boundary: policies.boundary.is_some(),
+        every_part,
+        resource_text: std::cell::OnceCell::new(),
     };
     let resource_account = resource_account.or_else(|| arn_account(resource)).or(caller.account.as_deref());
     let same_account = caller.account.is_some() && caller.account.as_deref() == resource_account;
@@ -422,19 +546,28 @@ fn evaluate_for<'p>(
             out.push(evaluate_statement(statement, policy, kind, level, &ask));
         }
     };
-    if rcp_applies {
-        for (level, list) in policies.rcp.iter().enumerate() {
+    // Each level's name, made once per level (no list: a wildcard question evaluates
+    // thousands of requests).
+    let name_of = |given: &'p [Option<String>], count: usize, level: usize| -> Cow<'p, str> {
+        level_name(given.get(level).and_then(|g| g.as_deref()), count, level)
+    };
+    let run_levels = |kind: PolicyType, levels: &'p [Vec<Policy>], given: &'p [Option<String>], out: &mut Vec<_>| {
+        for (level, list) in levels.iter().enumerate() {
+            let from = out.len();
             for policy in list {
-                run(PolicyType::Rcp, Some(level), policy, &mut statements);
+                run(kind, Some(level), policy, out);
+            }
+            let name = name_of(given, levels.len(), level);
+            for report in &mut out[from..] {
+                report.level_name = Some(name.clone());
             }
         }
+    };
+    if rcp_applies {
+        run_levels(PolicyType::Rcp, &policies.rcp, &policies.rcp_names, &mut statements);
     }
     if scp_applies {
-        for (level, list) in policies.scp.iter().enumerate() {
-            for policy in list {
-                run(PolicyType::Scp, Some(level), policy, &mut statements);
-            }
-        }
+        run_levels(PolicyType::Scp, &policies.scp, &policies.scp_names, &mut statements);
     }
     if let Some(policy) = &policies.resource {
         run(PolicyType::Resource, None, policy, &mut statements);
@@ -500,7 +633,8 @@ fn evaluate_for<'p>(
             });
             if !allowed {
                 blocked.push(PolicyType::Scp);
-                notes.push(Cow::Owned(format!("no SCP at level {level} allows the action")));
+                let name = name_of(&policies.scp_names, policies.scp.len(), level);
+                notes.push(Cow::Owned(format!("no SCP at {} allows the action", level_phrase(&name))));
             }
         }
     }
@@ -719,6 +853,7 @@ fn evaluate_statement<'p>(
     let mut report = StatementReport {
         policy_type: kind,
         level,
+        level_name: None,
         policy: &policy.name,
         index: statement.index,
         sid: statement.sid.as_deref(),
@@ -732,9 +867,9 @@ fn evaluate_statement<'p>(
         conditions_held: Vec::new(),
         named: None,
     };
-    // The rest only matters for a statement that names the action: most do not, and a
-    // simulation over large policies is mostly this.
-    if !report.action.matched {
+    // The rest only matters to the decision for a statement that names the action: most do
+    // not, and a simulation over large policies is mostly this.
+    if !report.action.matched && !ask.every_part {
         return report;
     }
     let resource_check = |list: &'p [ResourcePattern], side: Side| -> Result<Option<&'p str>, String> {
@@ -755,7 +890,10 @@ fn evaluate_statement<'p>(
             Ok(None) if ask.takes_no_resource => {
                 Check::no(format!("`{}` takes no resource: only `\"Resource\": \"*\"` matches it", ask.action.text))
             }
-            Ok(None) => Check::no(format!("`{}` is not in `Resource`", ask.resource.text)),
+            Ok(None) => {
+                let text = ask.resource_text.get_or_init(|| Arc::from(ask.resource.text));
+                Check { matched: false, reason: Some(Reason::NotInResource(Arc::clone(text))) }
+            }
             Err(reason) => Check::no(reason),
         },
         (None, Some(list)) => match resource_check(list, flip) {
@@ -809,8 +947,11 @@ fn evaluate_statement<'p>(
             }
         },
     };
-    report.applies =
-        effect.is_some() && resource.matched && principal.as_ref().is_none_or(|p| p.matched) && condition.matched;
+    report.applies = effect.is_some()
+        && report.action.matched
+        && resource.matched
+        && principal.as_ref().is_none_or(|p| p.matched)
+        && condition.matched;
     if report.applies {
         if let Some(Ok(conditions)) = &statement.condition {
             report.conditions_held = condition::describe(conditions, ask.context);

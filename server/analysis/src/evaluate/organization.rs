@@ -33,7 +33,10 @@ pub struct ScpFile {
 pub struct Related {
     /// The SCP's [`ScpFile::name`].
     pub file: String,
-    /// The statement's object in that file.
+    /// The level of the organization (0 the root) and the statement's index in the SCP.
+    pub level: usize,
+    pub index: usize,
+    /// The statement's object in that file's text.
     pub range: TextRange,
     pub message: String,
 }
@@ -44,11 +47,13 @@ pub struct CrossFileFinding {
     pub related: Vec<Related>,
 }
 
-/// The findings of an identity policy under the organization's SCPs (`levels`, root first).
+/// The findings of an identity policy under the organization's SCPs (`levels`, root first;
+/// `names`: what messages call each level, [`super::level_name`]).
 pub fn scp_findings(
     identity: &Document,
     principal: &str,
     levels: &[Vec<ScpFile>],
+    names: &[Option<String>],
     management_account: Option<&str>,
 ) -> Vec<CrossFileFinding> {
     let Some(policy) = identity.policy() else { return Vec::new() };
@@ -57,7 +62,12 @@ pub fn scp_findings(
     }
     let scp: Vec<Vec<Policy>> =
         levels.iter().map(|level| level.iter().map(|f| Policy::parse(f.name.clone(), &f.text)).collect()).collect();
-    let set = PolicySet { scp, management_account: management_account.map(str::to_string), ..PolicySet::default() };
+    let set = PolicySet {
+        scp,
+        scp_names: names.to_vec(),
+        management_account: management_account.map(str::to_string),
+        ..PolicySet::default()
+    };
     let mut out = Vec::new();
     for s in &policy.statements {
         if s.effect != Some(Effect::Allow) {
@@ -189,7 +199,7 @@ fn related(levels: &[Vec<ScpFile>], level: usize, file: &str, index: usize, mess
         .policy()
         .and_then(|p| p.statements.iter().find(|s| s.index == index).map(|s| s.object.range))
         .unwrap_or_default();
-    vec![Related { file: file.to_string(), range, message: message.to_string() }]
+    vec![Related { file: file.to_string(), level, index, range, message: message.to_string() }]
 }
 
 #[cfg(test)]
@@ -207,7 +217,7 @@ mod tests {
         let identity = Document::from(fixture(workspace, "roles/agent.json").as_str());
         let file = |name: &str| ScpFile { name: name.to_string(), text: fixture(workspace, name) };
         let levels = vec![vec![file("org/root/full-access.json")], vec![file("org/workloads/guardrails.json")]];
-        scp_findings(&identity, ROLE, &levels, Some("999999999999"))
+        scp_findings(&identity, ROLE, &levels, &[], Some("999999999999"))
             .into_iter()
             .map(|f| {
                 let text = identity.text()[f.diagnostic.range.start..f.diagnostic.range.end].to_string();
@@ -238,8 +248,8 @@ mod tests {
         let identity = Document::from(fixture("scp-denies", "roles/agent.json").as_str());
         let levels =
             vec![vec![ScpFile { name: "g.json".into(), text: fixture("scp-denies", "org/workloads/guardrails.json") }]];
-        assert_eq!(scp_findings(&identity, ROLE, &levels, Some("111122223333")), []);
-        assert_eq!(scp_findings(&identity, ROLE, &[], None), []);
-        assert_eq!(scp_findings(&Document::from("{"), ROLE, &levels, None), []);
+        assert_eq!(scp_findings(&identity, ROLE, &levels, &[], Some("111122223333")), []);
+        assert_eq!(scp_findings(&identity, ROLE, &[], &[], None), []);
+        assert_eq!(scp_findings(&Document::from("{"), ROLE, &levels, &[], None), []);
     }
 }

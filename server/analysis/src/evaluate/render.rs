@@ -33,12 +33,19 @@ pub fn render(request: &Request, e: &Evaluation) -> String {
                 // The statements that name the action first: the closest to allowing.
                 let naming: Vec<_> = close.iter().filter(|s| s.action.matched).collect();
                 let shown: Vec<_> = if naming.is_empty() { close.iter().collect() } else { naming };
+                // Every element that did not match (the evaluation may have them all): one
+                // on the statement's line, several each on a line below it.
                 for s in shown.iter().take(5) {
-                    out.push_str(&format!(
-                        "    {}: {}\n",
-                        s.describe(),
-                        s.why_not().as_deref().unwrap_or("does not apply")
-                    ));
+                    match s.every_why_not().as_slice() {
+                        [] => out.push_str(&format!("    {}: does not apply\n", s.describe())),
+                        [one] => out.push_str(&format!("    {}: {one}\n", s.describe())),
+                        several => {
+                            out.push_str(&format!("    {}:\n", s.describe()));
+                            for why in several {
+                                out.push_str(&format!("      {why}\n"));
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -166,28 +166,40 @@ fn read_policies(
         // One policy without the list around it.
         Some(v) => vec![read_policy(v, "policies.identity", resolve)?],
     };
-    for (key, levels) in [("scp", &mut set.scp), ("rcp", &mut set.rcp)] {
-        *levels = match p.get(key) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items
-                .iter()
-                .enumerate()
-                .map(|(l, level)| match level {
-                    Value::Array(list) => list
-                        .iter()
-                        .enumerate()
-                        .map(|(i, v)| read_policy(v, &format!("policies.{key}[{l}][{i}]"), resolve))
-                        .collect::<Result<Vec<_>, _>>(),
-                    _ => Err(error(
-                        &format!("policies.{key}[{l}]"),
-                        "each level (root, each OU, the account) is a list of policies",
-                    )),
-                })
-                .collect::<Result<_, _>>()?,
+    for (key, levels, names) in [("scp", &mut set.scp, &mut set.scp_names), ("rcp", &mut set.rcp, &mut set.rcp_names)] {
+        let items = match p.get(key) {
+            None | Some(Value::Null) => continue,
+            Some(Value::Array(items)) => items,
             Some(_) => {
                 return Err(error(&format!("policies.{key}"), "must be a list of levels, each a list of policies"))
             }
         };
+        for (l, level) in items.iter().enumerate() {
+            // A level is a list of policies, or one with its name: `{"name": "OU Workloads", "policies": [...]}`.
+            let (name, list, at) =
+                match level {
+                    Value::Array(list) => (None, list, format!("policies.{key}[{l}]")),
+                    Value::Object(named) if named.contains_key("policies") || named.contains_key("name") => {
+                        let name = optional_string(named, "name", &format!("policies.{key}[{l}].name"))?;
+                        let at = format!("policies.{key}[{l}].policies");
+                        match named.get("policies") {
+                            Some(Value::Array(list)) => (name, list, at),
+                            _ => return Err(error(&at, "a named level lists its policies in `policies`")),
+                        }
+                    }
+                    _ => return Err(error(
+                        &format!("policies.{key}[{l}]"),
+                        "each level (root, each OU, the account) is a list of policies, or `{\"name\", \"policies\"}`",
+                    )),
+                };
+            let policies = list
+                .iter()
+                .enumerate()
+                .map(|(i, v)| read_policy(v, &format!("{at}[{i}]"), resolve))
+                .collect::<Result<Vec<_>, _>>()?;
+            levels.push(policies);
+            names.push(name);
+        }
     }
     for key in p.keys() {
         if !["identity", "boundary", "session", "resource", "vpcEndpoint", "scp", "rcp"].contains(&key.as_str()) {
@@ -213,6 +225,16 @@ fn read_policy(
                 Some(problem) => Err(error(field, format!("`{path}`: {problem}"))),
                 None => Ok(policy),
             }
+        }
+        // A policy with the name answers give it: `{"name": "stack.yaml#Guardrails", "policy": {...}}`.
+        Value::Object(members) if members.contains_key("policy") && !members.contains_key("Statement") => {
+            let name = match members.get("name") {
+                Some(Value::String(name)) => name.clone(),
+                _ => return Err(error(&format!("{field}.name"), "a named policy has its `name` as a string")),
+            };
+            let mut policy = read_policy(&members["policy"], &format!("{field}.policy"), resolve)?;
+            policy.name = name;
+            Ok(policy)
         }
         Value::Object(_) => {
             let text = serde_json::to_string(value).map_err(|e| error(field, e.to_string()))?;
@@ -249,4 +271,26 @@ fn read_expect(e: &Map<String, Value>) -> Result<Expect, ScenarioError> {
         Some(_) => return Err(error("expect.blockedBy", "must be a list of policy types")),
     };
     Ok(Expect { decision, blocked_by })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_and_policies_may_be_named() {
+        let text = r#"{"request": {"principal": "arn:aws:iam::111122223333:user/a", "action": "s3:GetObject"},
+            "policies": {"scp": [[{"Version": "2012-10-17", "Statement": []}],
+                                 {"name": "Workloads", "policies": [{"name": "stack.yaml#Guardrails", "policy": {"Version": "2012-10-17", "Statement": []}}]}]}}"#;
+        let s = parse(text, &mut |_| Err("no files".into())).unwrap();
+        assert_eq!(s.policies.scp_names, [None, Some("Workloads".to_string())]);
+        assert_eq!(s.policies.scp[1][0].name, "stack.yaml#Guardrails");
+        assert_eq!(s.policies.scp[0][0].name, "scp[0][0]");
+        let bad = r#"{"request": {"principal": "p", "action": "a"}, "policies": {"scp": [{"name": "W"}]}}"#;
+        let e = parse(bad, &mut |_| Err("no files".into())).unwrap_err();
+        assert_eq!(e.field, "policies.scp[0].policies");
+        let bad =
+            r#"{"request": {"principal": "p", "action": "a"}, "policies": {"identity": [{"name": 1, "policy": {}}]}}"#;
+        assert_eq!(parse(bad, &mut |_| Err("no files".into())).unwrap_err().field, "policies.identity[0].name");
+    }
 }

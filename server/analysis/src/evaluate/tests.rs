@@ -601,6 +601,24 @@ fn add_statements(to: &mut Option<Policy>, extra: Policy) {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
+    /// Reporting every element changes no decision, and keeps what the fast path reports.
+    #[test]
+    fn every_part_gives_the_same_answer(request in request_strategy(), (set, _) in set_strategy()) {
+        let fast = evaluate(&request, &set);
+        let full = super::evaluate_every_part(&request, &set);
+        prop_assert_eq!(fast.decision, full.decision);
+        prop_assert_eq!(&fast.blocked_by, &full.blocked_by);
+        prop_assert_eq!(fast.statements.len(), full.statements.len());
+        for (f, a) in fast.statements.iter().zip(&full.statements) {
+            prop_assert_eq!(f.applies, a.applies);
+            prop_assert_eq!(&f.action, &a.action);
+            prop_assert!(a.resource.is_some());
+            if f.action.matched {
+                prop_assert_eq!(f, a);
+            }
+        }
+    }
+
     #[test]
     fn adding_an_allow_never_turns_allowed_into_denied((set, _) in set_strategy(), request in request_strategy(), extra in policy_strategy()) {
         let before = evaluate(&request, &set).decision;
@@ -657,7 +675,77 @@ proptest! {
             scp: vec![vec![policy.clone()]],
             rcp: vec![vec![policy]],
             management_account: None,
+            scp_names: vec![Some("OU ${?}".into())],
+            rcp_names: Vec::new(),
         };
         let _ = evaluate(&request, &set);
     }
+}
+
+/// The issue's wording: "denied by statement `DenyOtherRegions` of the SCP at OU `Workloads`".
+#[test]
+fn organization_levels_are_named_by_their_place_or_as_given() {
+    use super::{level_name, level_phrase};
+    let names: Vec<String> = (0..4).map(|l| level_name(None, 4, l).into_owned()).collect();
+    assert_eq!(names, ["root", "OU 1", "OU 2", "account"]);
+    // Two levels: the second is an OU, unless its name says otherwise.
+    assert_eq!(level_name(None, 2, 1), "OU 1");
+    assert_eq!(level_name(Some("Workloads"), 2, 1), "OU Workloads");
+    assert_eq!(level_name(Some("account 111122223333"), 2, 1), "account 111122223333");
+    assert_eq!(level_name(Some("r-abcd"), 3, 0), "root r-abcd");
+    assert_eq!(level_name(Some(" "), 3, 2), "account");
+    let phrases: Vec<String> =
+        ["root", "OU 1", "account", "OU Workloads", "root r-abcd", "OU"].iter().map(|n| level_phrase(n)).collect();
+    assert_eq!(phrases, ["the root", "OU 1", "the account", "OU `Workloads`", "root `r-abcd`", "an OU"]);
+
+    let set = PolicySet {
+        identity: vec![allow("*", "*")],
+        scp: vec![vec![allow("*", "*")], vec![allow("*", "*"), deny("s3:*", "*")], vec![allow("s3:*", "*")]],
+        scp_names: vec![None, Some("Workloads".into())],
+        ..PolicySet::default()
+    };
+    let e = evaluate(&request(USER, "s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/k"), &set);
+    let denying: Vec<String> = e.denying().map(|d| d.describe()).collect();
+    assert_eq!(denying, ["statement 1 of the service control policy `p.json` at OU `Workloads`"]);
+    let levels: Vec<Option<&str>> = e.statements.iter().map(|s| s.level_name.as_deref()).collect();
+    assert_eq!(levels, [Some("root"), Some("OU Workloads"), Some("OU Workloads"), Some("account"), None]);
+    let blocked = PolicySet { scp: vec![vec![allow("*", "*")], vec![allow("ec2:*", "*")]], ..set };
+    let e = evaluate(&request(USER, "s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/k"), &blocked);
+    assert!(e.notes.iter().any(|n| n == "no SCP at OU `Workloads` allows the action"), "{:?}", e.notes);
+}
+
+/// The issue: "for every statement of every policy, whether its action, resource,
+/// principal and condition matched, with the reason when not".
+#[test]
+fn every_part_of_every_statement_is_reported_with_its_reason() {
+    let policy = p(r#"{"Version":"2012-10-17","Statement":[
+        {"Sid":"Other","Effect":"Allow","Action":"ec2:RunInstances","Resource":"arn:aws:ec2:*:*:instance/*",
+         "Condition":{"StringEquals":{"aws:RequestedRegion":"eu-west-1"}}},
+        {"Sid":"Near","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::other-bucket/*"}]}"#);
+    let set = PolicySet { identity: vec![policy], ..PolicySet::default() };
+    let mut ask = request(USER, "s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/k");
+    ask.context.push(("aws:RequestedRegion".into(), ContextValue::single("us-east-1")));
+    // The fast path stops at the action.
+    let fast = evaluate(&ask, &set);
+    assert_eq!(fast.statements[0].resource, None);
+    let full = super::evaluate_every_part(&ask, &set);
+    assert_eq!(full.decision, fast.decision);
+    let other = &full.statements[0];
+    assert!(!other.action.matched && !other.resource.as_ref().unwrap().matched);
+    assert!(!other.condition.as_ref().unwrap().matched);
+    assert_eq!(
+        other.every_why_not(),
+        [
+            "action: the action is not in `Action`",
+            "resource: `arn:aws:s3:::amzn-s3-demo-bucket/k` is not in `Resource`",
+            "condition: `aws:RequestedRegion` is `us-east-1`; `StringEquals` [`eu-west-1`]"
+        ]
+    );
+    let json = serde_json::to_value(&full).unwrap();
+    assert_eq!(json["statements"][0]["condition"]["matched"], false, "{json}");
+    assert_eq!(json["statements"][1]["action"]["matched"], true);
+    assert_eq!(json["statements"][1]["condition"]["matched"], true);
+    let shown = super::render::render(&ask, &full);
+    assert!(shown.contains("statement `Near` of the identity-based policy `p.json`: resource: `arn:aws:s3:::amzn-s3-demo-bucket/k` is not in `Resource`\n"), "{shown}");
+    assert!(!shown.contains("`Other`"), "the statements that name the action are shown first: {shown}");
 }

@@ -14,7 +14,7 @@ use tower_lsp_server::ls_types::*;
 use iam_analysis::embedded::host::HostPolicy;
 use iam_analysis::embedded::UNKNOWN;
 use iam_analysis::evaluate::{from_statement, ContextValue};
-use iam_analysis::{Document, Encoding, PolicyKind};
+use iam_analysis::{Document, PolicyKind};
 
 use crate::server::Backend;
 use crate::statement_scenario;
@@ -51,7 +51,10 @@ pub(super) fn code_lens_resolve(backend: &Backend, mut lens: CodeLens) -> Result
     let mut principal = config
         .as_ref()
         .zip(this_file.as_deref())
-        .and_then(|(config, file)| statement_scenario::principal_listing(config, file))
+        .and_then(|(config, file)| {
+            let embedded = data["policy"].as_u64().map(|i| (i as usize, doc.text()));
+            statement_scenario::principal_listing(config, file, embedded)
+        })
         .map(|p| p.arn.clone());
     let names_principals = matches!(kind, Some(PolicyKind::Resource | PolicyKind::Trust | PolicyKind::Rcp));
     if embedded.is_some() && principal.is_none() && !names_principals {
@@ -65,7 +68,7 @@ pub(super) fn code_lens_resolve(backend: &Backend, mut lens: CodeLens) -> Result
     let workspace = config.as_ref().zip(root.as_deref());
     let mut unresolved = Vec::new();
     if let Some(p) = embedded {
-        unresolved = unresolved_parts(doc, p);
+        unresolved = crate::unresolved::parts(doc, p);
         // The request asks about a concrete resource and caller: an unresolved part of the
         // statement's pattern becomes an example value there.
         let r = &mut statement.request;
@@ -94,8 +97,9 @@ pub(super) fn code_lens_resolve(backend: &Backend, mut lens: CodeLens) -> Result
             r.action = r.action.replace(UNKNOWN, "example");
         }
     }
+    let this_policy = data["policy"].as_u64().map(|i| i as usize);
     let mut scenario =
-        statement_scenario::scenario(&statement, policy_doc.text(), kind, workspace, this_file.as_deref());
+        statement_scenario::scenario(&statement, policy_doc.text(), kind, workspace, this_file.as_deref(), this_policy);
     if let Some(p) = embedded {
         scenario["name"] =
             format!("{} of {} in {}", statement.name, p.policy.name, this_file.as_deref().unwrap_or("this template"))
@@ -130,37 +134,6 @@ fn concrete_arn(text: &str) -> String {
         })
         .collect();
     filled.join(":")
-}
-
-/// The parts of a template's policy that the template leaves unresolved: for each, its host
-/// text (one line of it), its line (1-based), the statement and the element it is in.
-fn unresolved_parts(doc: &Document, p: &HostPolicy) -> Vec<serde_json::Value> {
-    let json = &p.policy.json;
-    if !json.has_unknown() {
-        return Vec::new();
-    }
-    let Some(policy) = p.document.policy() else { return Vec::new() };
-    let mut out = Vec::new();
-    for s in &policy.statements {
-        for member in &s.object.members {
-            let r = member.range();
-            for host in json.unknowns_in(r.start..r.end) {
-                let text = doc.text().get(host.clone()).unwrap_or("").lines().next().unwrap_or("").trim();
-                let text: String = if text.chars().count() > 80 {
-                    text.chars().take(79).chain(['…']).collect()
-                } else {
-                    text.to_string()
-                };
-                out.push(serde_json::json!({
-                    "text": text,
-                    "line": doc.line_col(host.start, Encoding::Utf16).line + 1,
-                    "statement": s.name(),
-                    "element": member.key.value,
-                }));
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
