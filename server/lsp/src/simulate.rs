@@ -679,13 +679,24 @@ impl Gathered {
             let evaluation = evaluate::evaluate_every_part(request, &set);
             let mut value = serde_json::to_value(&evaluation).map_err(|e| e.to_string())?;
             value["text"] = render(request, &evaluation).into();
+            value["change"] = evaluate::render::one_change(request, &evaluation).into();
             Ok(Some(value))
         };
-        let as_written = evaluate_at(None)?.unwrap_or_default();
+        let mut as_written = evaluate_at(None)?.unwrap_or_default();
         if !self.all().any(FilePolicy::has_unknown) {
             return Ok(as_written);
         }
-        let ends = evaluate_at(Some(unresolved::End::Least))?.zip(evaluate_at(Some(unresolved::End::Most))?);
+        // A change worked out on unresolved parts' stand-ins would name text no template has.
+        let strip = |mut answer: serde_json::Value| {
+            if let Some(object) = answer.as_object_mut() {
+                object.remove("change");
+            }
+            answer
+        };
+        as_written = strip(as_written);
+        let ends = evaluate_at(Some(unresolved::End::Least))?
+            .map(strip)
+            .zip(evaluate_at(Some(unresolved::End::Most))?.map(strip));
         // What `settle` reads of a scenario: the policies (the effects of the statements with
         // unresolved parts) and the parts.
         let policies: Vec<serde_json::Value> =
@@ -822,6 +833,9 @@ fn explain_in_workspace(dir: &Path, request: &Request, out: &mut String) -> Resu
     ));
     let answer = policies.answer(request)?;
     out.push_str(answer["text"].as_str().unwrap_or(""));
+    if let Some(change) = answer["change"].as_str() {
+        out.push_str(&format!("change:    {change}\n"));
+    }
     let allowed = answer["decision"] == "Allowed";
     if allowed {
         out.push_str(

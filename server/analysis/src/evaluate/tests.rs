@@ -749,3 +749,74 @@ fn every_part_of_every_statement_is_reported_with_its_reason() {
     assert!(shown.contains("statement `Near` of the identity-based policy `p.json`: resource: `arn:aws:s3:::amzn-s3-demo-bucket/k` is not in `Resource`\n"), "{shown}");
     assert!(!shown.contains("`Other`"), "the statements that name the action are shown first: {shown}");
 }
+
+// --- the one change that would allow a request (`explain`) ---
+
+fn change(request: &Request, policies: &PolicySet) -> Option<String> {
+    render::one_change(request, &evaluate_every_part(request, policies))
+}
+
+const CALLER: &str = "arn:aws:sts::111111111111:assumed-role/AppRole/s";
+const OBJECT: &str = "arn:aws:s3:::amzn-s3-demo-bucket/key";
+
+#[test]
+fn the_one_change_names_the_element_of_the_closest_allow_that_failed() {
+    let r = request(CALLER, "s3:PutObject", OBJECT);
+    // Only the action is missing from the statement.
+    let set =
+        PolicySet { identity: vec![allow("s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/*")], ..Default::default() };
+    assert_eq!(
+        change(&r, &set).as_deref(),
+        Some("add `s3:PutObject` to the Action of statement 1 of the identity-based policy `p.json`")
+    );
+    // Only the resource.
+    let set = PolicySet { identity: vec![allow("s3:PutObject", "arn:aws:s3:::other-bucket/*")], ..Default::default() };
+    assert_eq!(
+        change(&r, &set).as_deref(),
+        Some("add `arn:aws:s3:::amzn-s3-demo-bucket/key` to the Resource of statement 1 of the identity-based policy `p.json`")
+    );
+    // No statement one element away: a new statement.
+    let set =
+        PolicySet { identity: vec![allow("ec2:RunInstances", "arn:aws:ec2:*:*:instance/*")], ..Default::default() };
+    assert_eq!(
+        change(&r, &set).as_deref(),
+        Some("add an Allow for `s3:PutObject` on `arn:aws:s3:::amzn-s3-demo-bucket/key` to the identity-based policy")
+    );
+    // Allowed: nothing to change.
+    let set = PolicySet { identity: vec![allow("s3:*", "*")], ..Default::default() };
+    assert_eq!(change(&r, &set), None);
+}
+
+#[test]
+fn the_one_change_of_a_failed_condition_adds_the_requests_value_where_the_operator_lists_what_passes() {
+    let policy = p(
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"EastOnly","Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:RequestedRegion":["us-east-1"]}}}]}"#,
+    );
+    let set = PolicySet { identity: vec![policy], ..Default::default() };
+    let mut r = request(CALLER, "s3:GetObject", OBJECT);
+    r.context.push(("aws:RequestedRegion".into(), one("eu-west-1")));
+    assert_eq!(
+        change(&r, &set).as_deref(),
+        Some("add `eu-west-1` to the values of `aws:RequestedRegion` in the `StringEquals` condition of statement `EastOnly` of the identity-based policy `p.json`")
+    );
+    // The key absent from the request: send it, or drop the condition.
+    let r = request(CALLER, "s3:GetObject", OBJECT);
+    assert_eq!(
+        change(&r, &set).as_deref(),
+        Some("send `aws:RequestedRegion` with the request, or remove the `StringEquals` condition on `aws:RequestedRegion` from statement `EastOnly` of the identity-based policy `p.json`")
+    );
+}
+
+#[test]
+fn the_one_change_of_an_explicit_deny_is_in_the_deny_and_several_blocking_types_need_one_each() {
+    let r = request(CALLER, "s3:DeleteObject", OBJECT);
+    let set = PolicySet { identity: vec![allow("s3:*", "*"), deny("s3:DeleteObject", "*")], ..Default::default() };
+    assert_eq!(
+        change(&r, &set).as_deref(),
+        Some("leave `s3:DeleteObject` out of the Action of statement 1 of the identity-based policy `p.json` (or `arn:aws:s3:::amzn-s3-demo-bucket/key` out of its Resource): its Deny has no condition this request could fail")
+    );
+    let set =
+        PolicySet { identity: vec![allow("ec2:*", "*")], boundary: Some(allow("ec2:*", "*")), ..Default::default() };
+    let answer = change(&r, &set).unwrap();
+    assert!(answer.starts_with("no one change: "), "{answer}");
+}
