@@ -226,7 +226,59 @@ impl Host {
     /// smallest JSON value around it (a string replaced, a list item removed or appended, a
     /// list of strings rewritten, an entry removed). `None` when the host cannot take it.
     fn edit(&self, text: &str, p: &HostPolicy, e: &Edit) -> Option<Vec<Edit>> {
-        self.edit_one(text, p, e).map(|e| vec![e]).or_else(|| self.list_rewrite(text, p, e))
+        self.edit_one(text, p, e)
+            .map(|e| vec![e])
+            .or_else(|| self.list_rewrite(text, p, e))
+            .or_else(|| self.copy_item(text, p, e))
+    }
+
+    /// A list item (a statement) replaced by copies of itself whose values differ in some
+    /// members (a statement split by access level): each copy is the item's host text with
+    /// those members' values rewritten in the host syntax, the copies joined by the list's
+    /// separator and indentation.
+    fn copy_item(&self, text: &str, p: &HostPolicy, e: &Edit) -> Option<Vec<Edit>> {
+        let json = &p.policy.json;
+        let jtext = p.document.text();
+        let (list, index) = item_at(p.document.root()?, e.range)?;
+        let Value::Object(object) = &list.items[index] else { return None };
+        let copies: Vec<serde_json::Value> = serde_json::from_str(&format!("[{}]", e.new_text)).ok()?;
+        if copies.len() < 2 {
+            return None;
+        }
+        let to_host = |r: TextRange| json.to_host(r.start..r.end);
+        let items: Vec<Range<usize>> = list.items.iter().map(|i| to_host(i.range())).collect();
+        let separator = self.writer().copy_separator(text, to_host(list.range), &items, index)?;
+        // The item's host text, without blanks after it (a YAML mapping may end at the next line).
+        let whole = items[index].clone();
+        let item = whole.start..whole.start + text.get(whole.clone())?.trim_end().len();
+        let mut written = Vec::with_capacity(copies.len());
+        for copy in &copies {
+            let copy = copy.as_object().filter(|c| c.len() == object.members.len())?;
+            let mut edits = Vec::new();
+            for member in &object.members {
+                let (value, new) = (member.value.as_ref()?, copy.get(&member.key.value)?);
+                let old: serde_json::Value = serde_json::from_str(jtext.get(r_of(value.range()))?).ok()?;
+                if old != *new {
+                    let changed = Edit { range: value.range(), new_text: serde_json::to_string(new).ok()? };
+                    edits.extend(self.edit(text, p, &changed)?);
+                }
+            }
+            // The edits are the item's own; one may take the line break after it (a YAML
+            // block list's last item removed with its line).
+            let end = edits.iter().map(|e| e.range.end).max().unwrap_or(item.end).max(item.end);
+            if edits.iter().any(|e| e.range.start < item.start) || !text.get(item.end..end)?.trim().is_empty() {
+                return None;
+            }
+            let local: Vec<Edit> = edits
+                .iter()
+                .map(|e| Edit {
+                    range: TextRange::new(e.range.start - item.start, e.range.end - item.start),
+                    new_text: e.new_text.clone(),
+                })
+                .collect();
+            written.push(crate::apply_edits(text.get(item.start..end)?, &local).trim_end().to_string());
+        }
+        Some(vec![Edit { range: range(item), new_text: written.join(&separator) }])
     }
 
     fn edit_one(&self, text: &str, p: &HostPolicy, e: &Edit) -> Option<Edit> {
@@ -341,8 +393,15 @@ impl Host {
             }
         }
         edits.extend(appended);
-        for i in new.len()..old.len() {
-            edits.push(writer.remove_item(text, list.clone(), &items, i)?);
+        match old.len().saturating_sub(new.len()) {
+            0 => {}
+            1 => edits.push(writer.remove_item(text, list.clone(), &items, new.len())?),
+            // Several off the end: one edit from the last kept item's end (the removals of
+            // each, with their separators, would overlap).
+            _ => {
+                let (kept, last) = (items.get(new.len().checked_sub(1)?)?, items.last()?);
+                edits.push(Edit { range: range(kept.end..last.end), new_text: String::new() });
+            }
         }
         Some(edits)
     }
@@ -473,6 +532,21 @@ fn map_symbol(json: &super::VirtualJson, s: Symbol) -> Symbol {
     }
 }
 
+/// The list one of whose items is at exactly `r`, and the item's index.
+fn item_at(value: &Value, r: TextRange) -> Option<(&crate::syntax::Array, usize)> {
+    if !value.range().contains_range(r) {
+        return None;
+    }
+    match value {
+        Value::Object(o) => o.members.iter().filter_map(|m| m.value.as_ref()).find_map(|v| item_at(v, r)),
+        Value::Array(a) => match a.items.iter().position(|i| i.range() == r) {
+            Some(i) => Some((a, i)),
+            None => a.items.iter().find_map(|v| item_at(v, r)),
+        },
+        _ => None,
+    }
+}
+
 /// The smallest value whose range holds `r`.
 fn smallest(value: &Value, r: TextRange) -> Option<&Value> {
     if !value.range().contains_range(r) {
@@ -557,6 +631,95 @@ mod tests {
                 let errors = after.host().expect("still a host").errors.len();
                 assert_eq!(errors, 0, "{name}, {title}: the host still parses:\n{}", after.text());
             }
+        }
+    }
+
+    /// Statements of three access levels (List, Read, Write) in each host syntax, some with
+    /// a `Sid`, in block and flow YAML, with the actions last in their statement or the
+    /// statement last in its list.
+    const SPLIT_HOSTS: [(&str, Language, &str); 10] = [
+        (
+            "YAML block",
+            Language::Yaml,
+            "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Sid: Reports\n            Effect: Allow\n            Action:\n              - s3:ListBucket\n              - s3:PutObject\n              - s3:GetObject\n            Resource: ['arn:aws:s3:::reports', 'arn:aws:s3:::reports/*']\n          - Effect: Deny\n            Action: s3:DeleteBucket\n            Resource: 'arn:aws:s3:::reports'\n",
+        ),
+        (
+            "YAML block, the actions last",
+            Language::Yaml,
+            "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n        - Effect: Allow\n          Resource: 'arn:aws:s3:::reports/*'\n          Action:\n          - s3:GetObject\n          - s3:ListBucket\n          - s3:GetObjectTagging\n          - s3:PutObject\n\nOutputs: {}\n",
+        ),
+        (
+            "YAML flow mapping in a block list",
+            Language::Yaml,
+            "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - {Sid: Reports, Effect: Allow, Action: [s3:ListBucket, s3:PutObject, s3:GetObject], Resource: 'arn:aws:s3:::reports/*'}\n",
+        ),
+        (
+            "YAML flow list",
+            Language::Yaml,
+            "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement: [{Effect: Allow, Action: [s3:ListBucket, 's3:PutObject', s3:GetObject], Resource: 'arn:aws:s3:::reports/*'}]\n",
+        ),
+        (
+            "CloudFormation JSON",
+            Language::Json,
+            "{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {\"P\": {\"Type\": \"AWS::IAM::ManagedPolicy\", \"Properties\": {\"PolicyDocument\": {\"Version\": \"2012-10-17\", \"Statement\": [\n  {\"Sid\": \"Reports\", \"Effect\": \"Allow\", \"Action\": [\"s3:ListBucket\", \"s3:PutObject\", \"s3:GetObject\"], \"Resource\": \"arn:aws:s3:::reports/*\"}\n]}}}}}",
+        ),
+        (
+            "Serverless",
+            Language::Yaml,
+            "service: reports\nprovider:\n  name: aws\n  iam:\n    role:\n      statements:\n        - Sid: Reports\n          Effect: Allow\n          Action:\n            - s3:ListBucket\n            - s3:PutObject\n            - s3:GetObject\n          Resource: arn:aws:s3:::reports/*\n",
+        ),
+        (
+            "Terraform jsonencode",
+            Language::Terraform,
+            "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n      Sid      = \"Reports\"\n      Effect   = \"Allow\"\n      Action   = [\"s3:ListBucket\", \"s3:PutObject\", \"s3:GetObject\"]\n      Resource = \"arn:aws:s3:::reports/*\"\n    }]\n  })\n}\n",
+        ),
+        (
+            "Terraform heredoc",
+            Language::Terraform,
+            "resource \"aws_iam_policy\" \"p\" {\n  policy = <<EOT\n{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": [\"s3:ListBucket\", \"s3:PutObject\", \"s3:GetObject\"],\n      \"Resource\": \"arn:aws:s3:::reports/*\"\n    }\n  ]\n}\nEOT\n}\n",
+        ),
+        (
+            "Terraform policy document",
+            Language::Terraform,
+            "data \"aws_iam_policy_document\" \"p\" {\n  statement {\n    sid       = \"Reports\"\n    actions   = [\"s3:ListBucket\", \"s3:PutObject\", \"s3:GetObject\"]\n    resources = [\"arn:aws:s3:::reports/*\"]\n  }\n}\n\nresource \"aws_iam_policy\" \"p\" {\n  policy = data.aws_iam_policy_document.p.json\n}\n",
+        ),
+        (
+            "Terraform JSON",
+            Language::TerraformJson,
+            "{\"resource\": {\"aws_iam_policy\": {\"p\": {\"policy\": \"${jsonencode({Version = \\\"2012-10-17\\\", Statement = [{Sid = \\\"Reports\\\", Effect = \\\"Allow\\\", Action = [\\\"s3:ListBucket\\\", \\\"s3:PutObject\\\", \\\"s3:GetObject\\\"], Resource = \\\"arn:aws:s3:::reports/*\\\"}]})}\"}}}}\n",
+        ),
+    ];
+
+    /// Splitting a statement by access level in a host file gives the policy the same split
+    /// gives its JSON: each statement copied in the host's syntax and indentation, the host
+    /// still parsing, and no finding that was not there before.
+    #[test]
+    fn split_by_access_level_is_written_in_the_host_syntax() {
+        let codes = |doc: &Document| -> std::collections::BTreeSet<crate::Code> {
+            doc.analysis().expect("analysed").diagnostics.iter().map(|d| d.code).collect()
+        };
+        for (name, language, text) in SPLIT_HOSTS {
+            let doc = Document::in_language(text.to_string(), Options::default(), language);
+            let at = text.find("s3:ListBucket").expect("an action") + 3;
+            let fixes = crate::refactors::refactors(&doc, TextRange::empty(at));
+            let split = fixes.iter().find(|f| f.title.starts_with("Split"));
+            let split = split.unwrap_or_else(|| panic!("{name}: no split among {fixes:?}"));
+            let policy = &doc.host().expect("a host").policies[0].document;
+            let json_at = policy.text().find("s3:ListBucket").expect("in the JSON") + 3;
+            let json_fixes = crate::refactors::refactors(policy, TextRange::empty(json_at));
+            let json_split = json_fixes.iter().find(|f| f.title == split.title).expect("the same refactor in JSON");
+            let after = Document::in_language(apply(text, split), Options::default(), language);
+            let host = after.host().unwrap_or_else(|| panic!("{name}: no longer a host:\n{}", after.text()));
+            assert!(host.errors.is_empty(), "{name}: the host still parses:\n{}", after.text());
+            let json = |text: &str| serde_json::from_str::<serde_json::Value>(text).expect("JSON");
+            assert_eq!(
+                json(host.policies[0].document.text()),
+                json(&apply(policy.text(), json_split)),
+                "{name}:\n{}",
+                after.text()
+            );
+            let new: Vec<_> = codes(&after).difference(&codes(&doc)).copied().collect();
+            assert!(new.is_empty(), "{name}: new findings {new:?}:\n{}", after.text());
         }
     }
 

@@ -141,6 +141,38 @@ impl HostWriter for Yaml {
         let items: Vec<String> = values.iter().map(|v| flow_scalar(v)).collect();
         edit(scalar, format!("[{}]", items.join(", ")))
     }
+
+    fn copy_separator(&self, text: &str, list: Range<usize>, items: &[Range<usize>], index: usize) -> Option<String> {
+        let item = items.get(index)?;
+        if is_flow(text, &list) {
+            return Some(", ".to_string());
+        }
+        // a new `- ` at the dash's column; the copy's own lines keep their indentation
+        let dash = dash_before(text, item.start)?;
+        let indent = &text[line_start(text, dash)..dash];
+        indent.trim().is_empty().then(|| format!("\n{indent}- "))
+    }
+}
+
+/// The separator between copies of `items[index]` of the list at `list` with commas (JSON,
+/// an HCL list): the one between the list's first two items where it is only a comma and
+/// blanks; else `, ` where the list starts on its first item's line, a comma and a line
+/// break with the indentation of the item's line where it does not.
+pub(crate) fn comma_separator(text: &str, list: Range<usize>, items: &[Range<usize>], index: usize) -> Option<String> {
+    let item = items.get(index)?;
+    if let [first, second, ..] = items {
+        let between = text.get(first.end..second.start)?;
+        if between.trim() == "," {
+            return Some(between.to_string());
+        }
+    }
+    if !text.get(list.start..items.first()?.start)?.contains('\n') {
+        return Some(", ".to_string());
+    }
+    let start = line_start(text, item.start);
+    let line = text.get(start..item.start)?;
+    let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+    Some(format!(",\n{indent}"))
 }
 
 /// `value` as an item of a YAML flow list, where `,`, `[`, `]`, `{` and `}` end a plain scalar.
@@ -177,6 +209,10 @@ impl HostWriter for Json {
     fn remove_entry(&self, text: &str, mapping: Range<usize>, key: Range<usize>, value: Range<usize>) -> Option<Edit> {
         Yaml.remove_entry(text, mapping.start..mapping.start.max(mapping.end).min(text.len()), key, value)
             .filter(|_| text.as_bytes().get(mapping.start) == Some(&b'{'))
+    }
+
+    fn copy_separator(&self, text: &str, list: Range<usize>, items: &[Range<usize>], index: usize) -> Option<String> {
+        comma_separator(text, list, items, index)
     }
 }
 
