@@ -200,7 +200,7 @@ impl Host {
     }
 
     /// The refactors of the policy at `range`'s start, written in the host's syntax; those
-    /// the host cannot take (a statement split in two) are left out.
+    /// the host cannot take (a list with a resolved `!Ref` rewritten) are left out.
     pub fn refactors(&self, text: &str, range: TextRange) -> Vec<Fix> {
         let Some((p, at)) = self.at(range.start) else { return Vec::new() };
         crate::refactors::refactors(&p.document, TextRange::empty(at))
@@ -519,6 +519,66 @@ impl Host {
     }
 }
 
+/// Completion at the end of a plain YAML scalar that ends in `:` in a value's place (`- s3:`,
+/// `Action: s3:`, `[s3:]`), where YAML reads a mapping key (or an error) and the policy holds
+/// no string to complete: the items of the text read again with the scalar quoted (`'s3:'`),
+/// their edits mapped back onto the scalar as written. `None` anywhere else.
+pub(crate) fn complete_colon_ended(doc: &Document, offset: usize) -> Option<Vec<CompletionItem>> {
+    const BLANK: &[u8] = b" \t";
+    if doc.language() != crate::Language::Yaml || offset == 0 {
+        return None;
+    }
+    let text = doc.text();
+    let bytes = text.as_bytes();
+    if bytes.get(offset - 1) != Some(&b':') {
+        return None;
+    }
+    // After it on its line: nothing, a comment, or the end of a flow item.
+    let after = bytes[offset..].iter().position(|b| !BLANK.contains(b)).map(|i| bytes[offset + i]);
+    if !matches!(after, None | Some(b'\n' | b'\r' | b'#' | b',' | b']' | b'}')) {
+        return None;
+    }
+    // The scalar: back to a blank or a flow indicator (a long run is no name being typed).
+    let start = (offset.saturating_sub(256)..offset)
+        .rev()
+        .find(|&i| b" \t\r\n[{,".contains(&bytes[i]))
+        .map(|i| i + 1)
+        .filter(|&start| start + 1 < offset && bytes[start].is_ascii_alphanumeric())?;
+    // In a value's place: after `- `, `key: `, `[` or `,`; a scalar alone on its line is a key.
+    let before = text[..start].trim_end_matches([' ', '\t']);
+    let dash = before.strip_suffix('-').is_some_and(|b| b.is_empty() || b.ends_with([' ', '\t', '\n', '\r']));
+    if !(dash || before.ends_with([':', '[', ','])) {
+        return None;
+    }
+    let token = &text[start..offset];
+    let quoted = format!("{}'{token}'{}", &text[..start], &text[offset..]);
+    let reread = Document::in_language(quoted, doc.options().clone(), crate::Language::Yaml);
+    // Offsets of the quoted text in the text as written: the quotes collapse onto the scalar's ends.
+    let back = |at: usize| match at {
+        at if at <= start => at,
+        at if at <= offset + 1 => at - 1,
+        at if at <= offset + 2 => offset,
+        at => at - 2,
+    };
+    let items = reread.host()?.complete(reread.text(), offset + 1);
+    let items = items
+        .into_iter()
+        .filter_map(|mut item| {
+            let range = TextRange::new(back(item.edit.range.start), back(item.edit.range.end));
+            if range != TextRange::new(start, offset) {
+                return None;
+            }
+            // The quotes the scalar got for reading are not the user's: plain where YAML allows.
+            if let Some(inner) = item.edit.new_text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
+                item.edit.new_text = super::writer::yaml_scalar(&inner.replace("''", "'"), None);
+            }
+            item.edit.range = range;
+            Some(item)
+        })
+        .collect();
+    Some(items)
+}
+
 fn r_of(r: TextRange) -> Range<usize> {
     r.start..r.end
 }
@@ -721,6 +781,46 @@ mod tests {
             let new: Vec<_> = codes(&after).difference(&codes(&doc)).copied().collect();
             assert!(new.is_empty(), "{name}: new findings {new:?}:\n{}", after.text());
         }
+    }
+
+    /// `s3:` typed as a block list item, as a scalar and in a flow list of a template (where
+    /// YAML reads a mapping key, or an error): the service's actions are offered, each
+    /// replacing `s3:` as written, and the template reads the chosen action back.
+    #[test]
+    fn an_action_ending_in_a_colon_is_completed_in_yaml() {
+        let template = |action: &str| {
+            format!("Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Action:{action}\n            Resource: '*'\n")
+        };
+        for (name, action) in [
+            ("block list item", "\n              - s3:GetObject\n              - s3:"),
+            ("scalar", " s3:"),
+            ("flow list", " [s3:GetObject, s3:]"),
+            ("flow list, blanks", " [ s3: ]"),
+            ("serverless-like item with a comment", "\n              - s3:  # typing"),
+        ] {
+            let text = template(action);
+            let offset = text.rfind("s3:").expect("the prefix") + 3;
+            let doc = Document::in_language(text.clone(), Options::default(), Language::Yaml);
+            let items = crate::completion::complete(&doc, offset);
+            let item = items.iter().find(|i| i.label == "s3:PutObject");
+            let item = item.unwrap_or_else(|| panic!("{name}: no s3:PutObject among {} items", items.len()));
+            assert_eq!(item.edit.range, TextRange::new(offset - 3, offset), "{name}");
+            assert_eq!(item.edit.new_text, "s3:PutObject", "{name}");
+            assert!(items.iter().all(|i| i.label.starts_with("s3:")), "{name}: {:?}", items.first());
+            let after = Document::in_language(
+                apply(&text, &Fix { title: String::new(), edits: vec![item.edit.clone()], preferred: false }),
+                Options::default(),
+                Language::Yaml,
+            );
+            let host = after.host().expect("a host");
+            assert!(host.errors.is_empty(), "{name}:\n{}", after.text());
+            assert!(host.policies[0].document.text().contains("\"s3:PutObject\""), "{name}:\n{}", after.text());
+        }
+        // A key being typed (alone on its line) is not read as a value.
+        let text = template("\n              - s3:GetObject\n            Condition:\n              aws:");
+        let offset = text.rfind("aws:").expect("the key") + 4;
+        let doc = Document::in_language(text.clone(), Options::default(), Language::Yaml);
+        assert!(super::complete_colon_ended(&doc, offset).is_none());
     }
 
     /// The host's text at `r`.
