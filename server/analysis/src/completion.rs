@@ -119,7 +119,7 @@ pub fn complete(doc: &Document, offset: usize) -> Vec<CompletionItem> {
         let items = host.complete(doc.text(), offset);
         if items.is_empty() {
             // `- s3:`: YAML reads a mapping key where the user is typing an action
-            if let Some(items) = crate::embedded::host::complete_colon_ended(doc, offset) {
+            if let Some(items) = crate::embedded::host::complete_typed_scalar(doc, offset) {
                 return items;
             }
         }

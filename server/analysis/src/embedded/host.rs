@@ -433,14 +433,19 @@ impl Host {
         let json = &p.policy.json;
         crate::completion::complete(&p.document, at)
             .into_iter()
-            .filter(|item| !item.snippet)
             .filter_map(|mut item| {
                 let r = item.edit.range.start..item.edit.range.end;
-                if json.is_exact(r.clone()) && self.safe_inside(text, json, &r, &item.edit.new_text)
+                // A snippet (an ARN template) goes in as written where the text it expands to
+                // needs no quoting there: its tab stops are the client's, not the host's.
+                let inserted = item.plain_text();
+                if json.is_exact(r.clone()) && self.safe_inside(text, json, &r, &inserted)
                     || (self.format == HostFormat::CloudFormationJson && json.is_exact(r.clone()))
                 {
                     item.edit.range = range(json.to_host(r));
                     return Some(item);
+                }
+                if item.snippet {
+                    return self.snippet_in_quotes(text, p, item);
                 }
                 // a whole string replaced: the host scalar, quoted as the host needs
                 let value: String = serde_json::from_str(&item.edit.new_text).ok()?;
@@ -452,6 +457,27 @@ impl Host {
                 Some(item)
             })
             .collect()
+    }
+
+    /// A snippet replacing the whole of a string (an empty `Resource: ''`) written inside the
+    /// host scalar's quotes, where what it expands to needs no escape there.
+    fn snippet_in_quotes(&self, text: &str, p: &HostPolicy, mut item: CompletionItem) -> Option<CompletionItem> {
+        let json = &p.policy.json;
+        let lit = smallest(p.document.root()?, item.edit.range)?.as_str()?;
+        if lit.content_range() != item.edit.range || !json.is_literal(r_of(lit.range)) {
+            return None;
+        }
+        let host = json.to_host(r_of(lit.range));
+        let scalar = text.get(host.clone())?;
+        let quote =
+            scalar.chars().next().filter(|&q| (q == '\'' || q == '"') && scalar.len() >= 2 && scalar.ends_with(q))?;
+        let inserted = item.plain_text();
+        let escapes: &[char] = if quote == '\'' { &['\''] } else { &['"', '\\', '$', '%'] };
+        if inserted.contains(escapes) || inserted.contains(['\n', '\r']) {
+            return None;
+        }
+        item.edit.range = TextRange::new(host.start + 1, host.end - 1);
+        Some(item)
     }
 
     pub fn semantic_tokens(&self) -> Vec<Token> {
@@ -519,20 +545,19 @@ impl Host {
     }
 }
 
-/// Completion at the end of a plain YAML scalar that ends in `:` in a value's place (`- s3:`,
-/// `Action: s3:`, `[s3:]`), where YAML reads a mapping key (or an error) and the policy holds
-/// no string to complete: the items of the text read again with the scalar quoted (`'s3:'`),
-/// their edits mapped back onto the scalar as written. `None` anywhere else.
-pub(crate) fn complete_colon_ended(doc: &Document, offset: usize) -> Option<Vec<CompletionItem>> {
+/// Completion at the end of a plain YAML scalar being typed where YAML does not read the
+/// string the policy needs, so that the policy holds none to complete: one that ends in `:` in
+/// a value's place (`- s3:`, `Action: s3:`, `[s3:]`: a mapping key, or an error), or a key
+/// being typed before its `:` (`StringEq` alone on its line: a scalar). The items are those of
+/// the text read again with the scalar quoted (`'s3:'`) or made a key (`'StringEq':`), their
+/// edits mapped back onto the scalar as written. `None` anywhere else.
+pub(crate) fn complete_typed_scalar(doc: &Document, offset: usize) -> Option<Vec<CompletionItem>> {
     const BLANK: &[u8] = b" \t";
     if doc.language() != crate::Language::Yaml || offset == 0 {
         return None;
     }
     let text = doc.text();
     let bytes = text.as_bytes();
-    if bytes.get(offset - 1) != Some(&b':') {
-        return None;
-    }
     // After it on its line: nothing, a comment, or the end of a flow item.
     let after = bytes[offset..].iter().position(|b| !BLANK.contains(b)).map(|i| bytes[offset + i]);
     if !matches!(after, None | Some(b'\n' | b'\r' | b'#' | b',' | b']' | b'}')) {
@@ -543,22 +568,42 @@ pub(crate) fn complete_colon_ended(doc: &Document, offset: usize) -> Option<Vec<
         .rev()
         .find(|&i| b" \t\r\n[{,".contains(&bytes[i]))
         .map(|i| i + 1)
-        .filter(|&start| start + 1 < offset && bytes[start].is_ascii_alphanumeric())?;
-    // In a value's place: after `- `, `key: `, `[` or `,`; a scalar alone on its line is a key.
-    let before = text[..start].trim_end_matches([' ', '\t']);
-    let dash = before.strip_suffix('-').is_some_and(|b| b.is_empty() || b.ends_with([' ', '\t', '\n', '\r']));
-    if !(dash || before.ends_with([':', '[', ','])) {
+        .filter(|&start| start < offset && bytes[start].is_ascii_alphanumeric())?;
+    // Only in a policy (a YAML mapping ends where its last key does), or in a template YAML
+    // cannot read (`Action: s3:` is an error).
+    let host = doc.host()?;
+    if host.errors.is_empty()
+        && !host.policies.iter().any(|p| p.policy.host.start <= start && start <= p.policy.host.end)
+    {
         return None;
     }
+    // A value's place: after `- `, `key: `, `[` or `,`; a key's: alone on its line, or the
+    // first of a list item's mapping (`- Eff`).
+    let before = text[..start].trim_end_matches([' ', '\t']);
+    let dash = before.strip_suffix('-').is_some_and(|b| b.is_empty() || b.ends_with([' ', '\t', '\n', '\r']));
+    let alone = before.is_empty() || before.ends_with(['\n', '\r']);
     let token = &text[start..offset];
-    let quoted = format!("{}'{token}'{}", &text[..start], &text[offset..]);
-    let reread = Document::in_language(quoted, doc.options().clone(), crate::Language::Yaml);
-    // Offsets of the quoted text in the text as written: the quotes collapse onto the scalar's ends.
+    let colon = token.len() > 1 && token.ends_with(':');
+    let written = if colon && (dash || before.ends_with([':', '[', ','])) {
+        format!("'{token}'")
+    } else if (alone || dash) && matches!(after, None | Some(b'\n' | b'\r' | b'#')) {
+        format!("'{token}':")
+    } else {
+        return None;
+    };
+    let reread = Document::in_language(
+        format!("{}{written}{}", &text[..start], &text[offset..]),
+        doc.options().clone(),
+        crate::Language::Yaml,
+    );
+    // Offsets of the text read again in the text as written: what was added collapses onto
+    // the scalar's ends.
+    let added = written.len() - token.len();
     let back = |at: usize| match at {
         at if at <= start => at,
         at if at <= offset + 1 => at - 1,
-        at if at <= offset + 2 => offset,
-        at => at - 2,
+        at if at <= offset + added => offset,
+        at => at - added,
     };
     let items = reread.host()?.complete(reread.text(), offset + 1);
     let items = items
@@ -816,11 +861,61 @@ mod tests {
             assert!(host.errors.is_empty(), "{name}:\n{}", after.text());
             assert!(host.policies[0].document.text().contains("\"s3:PutObject\""), "{name}:\n{}", after.text());
         }
-        // A key being typed (alone on its line) is not read as a value.
-        let text = template("\n              - s3:GetObject\n            Condition:\n              aws:");
-        let offset = text.rfind("aws:").expect("the key") + 4;
-        let doc = Document::in_language(text.clone(), Options::default(), Language::Yaml);
-        assert!(super::complete_colon_ended(&doc, offset).is_none());
+        // Keys being typed before their `:` (YAML reads a scalar, or an error): a condition
+        // operator, a condition key (ending in `:` or not), a statement's key.
+        for (name, typed, key, want) in [
+            ("operator", "\n            Condition:\n              StringEq", "StringEq", "StringEquals"),
+            (
+                "condition key",
+                "\n            Condition:\n              StringEquals:\n                aws:Sour",
+                "aws:Sour",
+                "aws:SourceAccount",
+            ),
+            (
+                "condition key, a colon",
+                "\n            Condition:\n              StringEquals:\n                aws:",
+                "aws:",
+                "aws:SourceAccount",
+            ),
+            ("statement key", "\n            Condi  # typing", "Condi", "Condition"),
+        ] {
+            let text = template(&format!(" s3:GetObject{typed}"));
+            let offset = text.rfind(key).expect("the key") + key.len();
+            let doc = Document::in_language(text.clone(), Options::default(), Language::Yaml);
+            let items = crate::completion::complete(&doc, offset);
+            let item = items.iter().find(|i| i.label == want);
+            let item = item.unwrap_or_else(|| panic!("{name}: no {want} among {} items", items.len()));
+            assert_eq!(item.edit.range, TextRange::new(offset - key.len(), offset), "{name}");
+            assert_eq!(item.edit.new_text, want, "{name}");
+        }
+        // Not in a policy: nothing read again.
+        let text = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketNa\n";
+        let doc = Document::in_language(text.to_string(), Options::default(), Language::Yaml);
+        let offset = text.find("BucketNa").expect("the key") + 8;
+        assert!(super::complete_typed_scalar(&doc, offset).is_none());
+    }
+
+    /// The ARN templates of the statement's actions are offered in a host's `Resource` as
+    /// snippets: over a plain YAML scalar being typed, and inside the quotes of an empty HCL
+    /// string (where what they expand to needs no escape).
+    #[test]
+    fn arn_templates_are_offered_in_hosts() {
+        let yaml = "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Action: s3:GetObject\n            Resource: arn:aws:s3\n";
+        let hcl = "data \"aws_iam_policy_document\" \"p\" {\n  statement {\n    actions   = [\"s3:GetObject\"]\n    resources = [\"\"]\n  }\n}\n\nresource \"aws_iam_policy\" \"p\" {\n  policy = data.aws_iam_policy_document.p.json\n}\n";
+        for (name, language, text, offset, replaced) in [
+            ("YAML", Language::Yaml, yaml, yaml.find("arn:aws:s3\n").unwrap() + 10, "arn:aws:s3"),
+            ("HCL", Language::Terraform, hcl, hcl.find("[\"\"]").unwrap() + 2, ""),
+        ] {
+            let doc = Document::in_language(text.to_string(), Options::default(), language);
+            let items = crate::completion::complete(&doc, offset);
+            let object = items.iter().find(|i| i.label == "s3 object");
+            let object =
+                object.unwrap_or_else(|| panic!("{name}: {:?}", items.iter().map(|i| &i.label).collect::<Vec<_>>()));
+            assert!(object.snippet, "{name}");
+            assert_eq!(object.edit.new_text, "arn:aws:s3:::${1:BucketName}/${2:ObjectName}", "{name}");
+            assert_eq!(at(text, object.edit.range), replaced, "{name}");
+            assert_eq!(object.edit.range.end, offset, "{name}");
+        }
     }
 
     /// The host's text at `r`.
