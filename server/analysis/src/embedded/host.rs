@@ -591,11 +591,8 @@ pub(crate) fn complete_typed_scalar(doc: &Document, offset: usize) -> Option<Vec
     } else {
         return None;
     };
-    let reread = Document::in_language(
-        format!("{}{written}{}", &text[..start], &text[offset..]),
-        doc.options().clone(),
-        crate::Language::Yaml,
-    );
+    // (as a next version: only the resource around it is extracted again)
+    let reread = doc.edited(format!("{}{written}{}", &text[..start], &text[offset..]));
     // Offsets of the text read again in the text as written: what was added collapses onto
     // the scalar's ends.
     let added = written.len() - token.len();
