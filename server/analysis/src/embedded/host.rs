@@ -739,7 +739,17 @@ mod tests {
     /// Statements of three access levels (List, Read, Write) in each host syntax, some with
     /// a `Sid`, in block and flow YAML, with the actions last in their statement or the
     /// statement last in its list.
-    const SPLIT_HOSTS: [(&str, Language, &str); 10] = [
+    const SPLIT_HOSTS: [(&str, Language, &str); 12] = [
+        (
+            "SAM function policies",
+            Language::Yaml,
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      Policies:\n        - Statement:\n            - Sid: Reports\n              Effect: Allow\n              Action: [s3:ListBucket, s3:PutObject, s3:GetObject]\n              Resource: arn:aws:s3:::reports/*\n",
+        ),
+        (
+            "Terraform quoted JSON",
+            Language::Terraform,
+            "resource \"aws_iam_policy\" \"p\" {\n  policy = \"{\\\"Version\\\": \\\"2012-10-17\\\", \\\"Statement\\\": [{\\\"Sid\\\": \\\"Reports\\\", \\\"Effect\\\": \\\"Allow\\\", \\\"Action\\\": [\\\"s3:ListBucket\\\", \\\"s3:PutObject\\\", \\\"s3:GetObject\\\"], \\\"Resource\\\": \\\"arn:aws:s3:::reports/*\\\"}]}\"\n}\n",
+        ),
         (
             "YAML block",
             Language::Yaml,
