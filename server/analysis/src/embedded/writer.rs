@@ -147,10 +147,12 @@ impl HostWriter for Yaml {
         if is_flow(text, &list) {
             return Some(", ".to_string());
         }
-        // a new `- ` at the dash's column; the copy's own lines keep their indentation
-        let dash = dash_before(text, item.start)?;
-        let indent = &text[line_start(text, dash)..dash];
-        indent.trim().is_empty().then(|| format!("\n{indent}- "))
+        // a new `- ` at the dash's column (the dash on a line of its own when the item's is,
+        // `-` then `Effect:` below it); the copy's own lines keep their indentation
+        let dash = text[..item.start].trim_end_matches([' ', '\t', '\n', '\r']);
+        let dash = dash.strip_suffix('-').map(str::len)?;
+        let start = line_start(text, dash);
+        text[start..dash].trim().is_empty().then(|| format!("{}{}", line_break(text, start), &text[start..item.start]))
     }
 }
 
@@ -172,7 +174,17 @@ pub(crate) fn comma_separator(text: &str, list: Range<usize>, items: &[Range<usi
     let start = line_start(text, item.start);
     let line = text.get(start..item.start)?;
     let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
-    Some(format!(",\n{indent}"))
+    Some(format!(",{}{indent}", line_break(text, start)))
+}
+
+/// The line break before the line that starts at `line_start` (`\r\n` or `\n`), for text
+/// written in the file's own.
+pub(crate) fn line_break(text: &str, line_start: usize) -> &'static str {
+    if text[..line_start].ends_with("\r\n") || (line_start == 0 && text.contains("\r\n")) {
+        "\r\n"
+    } else {
+        "\n"
+    }
 }
 
 /// `value` as an item of a YAML flow list, where `,`, `[`, `]`, `{` and `}` end a plain scalar.
@@ -299,6 +311,25 @@ mod tests {
         assert_eq!(apply(text, Json.remove_item(text, list.clone(), &items, 0)), r#"{"Action": ["b"]}"#);
         assert_eq!(apply(text, Json.remove_item(text, list.clone(), &items, 1)), r#"{"Action": ["a"]}"#);
         assert_eq!(apply(text, Json.append_item(text, list, &items, "c")), r#"{"Action": ["a", "b", "c"]}"#);
+    }
+
+    #[test]
+    fn copies_of_a_list_item_go_at_its_dash_and_indentation() {
+        let text = "S:\n  - Effect: Allow\n    Action: a\n  -\n    Effect: Deny\n";
+        let items = [at(text, "Effect: Allow\n    Action: a"), at(text, "Effect: Deny")];
+        let list = items[0].start - 2..items[1].end;
+        assert_eq!(Yaml.copy_separator(text, list.clone(), &items, 0).as_deref(), Some("\n  - "));
+        assert_eq!(Yaml.copy_separator(text, list, &items, 1).as_deref(), Some("\n  -\n    "));
+        let crlf = "S:\r\n  - Effect: Allow\r\n";
+        let items = [at(crlf, "Effect: Allow")];
+        assert_eq!(Yaml.copy_separator(crlf, 5..crlf.len() - 2, &items, 0).as_deref(), Some("\r\n  - "));
+        let flow = "S: [{Effect: Allow}]\n";
+        let items = [at(flow, "{Effect: Allow}")];
+        assert_eq!(Yaml.copy_separator(flow, at(flow, "[{Effect: Allow}]"), &items, 0).as_deref(), Some(", "));
+        let json = "{\"S\": [\r\n    {\"Effect\": \"Allow\"}\r\n]}";
+        let items = [at(json, "{\"Effect\": \"Allow\"}")];
+        let list = at(json, "[\r\n    {\"Effect\": \"Allow\"}\r\n]");
+        assert_eq!(Json.copy_separator(json, list, &items, 0).as_deref(), Some(",\r\n    "));
     }
 
     #[test]

@@ -207,7 +207,8 @@ impl HostWriter for HclWriter {
         }
         let line_start = text[..item.start].rfind('\n').map_or(0, |i| i + 1);
         let indent = &text[line_start..item.start];
-        indent.trim().is_empty().then(|| format!("\n\n{indent}"))
+        let line_break = crate::embedded::writer::line_break(text, line_start);
+        indent.trim().is_empty().then(|| format!("{line_break}{line_break}{indent}"))
     }
 }
 
