@@ -444,8 +444,11 @@ impl Host {
                     item.edit.range = range(json.to_host(r));
                     return Some(item);
                 }
+                if let Some(inside) = self.in_quotes(text, p, &item) {
+                    return Some(inside);
+                }
                 if item.snippet {
-                    return self.snippet_in_quotes(text, p, item);
+                    return None;
                 }
                 // a whole string replaced: the host scalar, quoted as the host needs
                 let value: String = serde_json::from_str(&item.edit.new_text).ok()?;
@@ -459,9 +462,10 @@ impl Host {
             .collect()
     }
 
-    /// A snippet replacing the whole of a string (an empty `Resource: ''`) written inside the
-    /// host scalar's quotes, where what it expands to needs no escape there.
-    fn snippet_in_quotes(&self, text: &str, p: &HostPolicy, mut item: CompletionItem) -> Option<CompletionItem> {
+    /// An item replacing the whole of a string's value (in an empty `Resource: ''`) written
+    /// inside the host scalar's quotes, where what it inserts needs no escape there.
+    fn in_quotes(&self, text: &str, p: &HostPolicy, item: &CompletionItem) -> Option<CompletionItem> {
+        let mut item = item.clone();
         let json = &p.policy.json;
         let lit = smallest(p.document.root()?, item.edit.range)?.as_str()?;
         if lit.content_range() != item.edit.range || !json.is_literal(r_of(lit.range)) {
@@ -903,14 +907,17 @@ mod tests {
     }
 
     /// The ARN templates of the statement's actions are offered in a host's `Resource` as
-    /// snippets: over a plain YAML scalar being typed, and inside the quotes of an empty HCL
-    /// string (where what they expand to needs no escape).
+    /// snippets: over a plain YAML scalar being typed, and inside the quotes of an empty YAML
+    /// or HCL string (where what they expand to needs no escape).
     #[test]
     fn arn_templates_are_offered_in_hosts() {
         let yaml = "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Action: s3:GetObject\n            Resource: arn:aws:s3\n";
         let hcl = "data \"aws_iam_policy_document\" \"p\" {\n  statement {\n    actions   = [\"s3:GetObject\"]\n    resources = [\"\"]\n  }\n}\n\nresource \"aws_iam_policy\" \"p\" {\n  policy = data.aws_iam_policy_document.p.json\n}\n";
+        let empty = yaml.replace("arn:aws:s3\n", "''\n");
+        let empty = empty.as_str();
         for (name, language, text, offset, replaced) in [
             ("YAML", Language::Yaml, yaml, yaml.find("arn:aws:s3\n").unwrap() + 10, "arn:aws:s3"),
+            ("YAML, empty quotes", Language::Yaml, empty, empty.find("''\n").unwrap() + 1, ""),
             ("HCL", Language::Terraform, hcl, hcl.find("[\"\"]").unwrap() + 2, ""),
         ] {
             let doc = Document::in_language(text.to_string(), Options::default(), language);
