@@ -4,7 +4,10 @@
 -- (`vim.lsp.codelens.run()` on its line), and `:IamLspSimulate` with the cursor inside a
 -- statement, each open a float (markdown) that shows the decision, what blocks it and the
 -- deciding statements as `iam-lsp simulate` gives them for the lens's scenario.
--- The README's snippet sets up no plugin, so no float: skipped there.
+-- The lenses are kept up to date and the command is bound by the README's own Lua snippet (the
+-- block that starts `-- show the lenses, kept up to date`), run here as a user pastes it: the
+-- lens case waits for the lenses its autocommand fetches, the command case presses its key.
+-- The README's minimal setup loads no plugin, so no float: skipped there.
 local M = {}
 
 -- `token`: text on a line of the statement to simulate; `how`: the lens on the statement's first
@@ -109,8 +112,9 @@ local function check_case(check, say, repo, root, case)
 
   close_floats()
   if case.how == 'lens' then
-    vim.lsp.codelens.refresh({ bufnr = buf })
-    vim.wait(10000, function()
+    -- The snippet's autocommand, as leaving insert mode fires it.
+    vim.api.nvim_exec_autocmds('InsertLeave', { buffer = buf })
+    local shown = vim.wait(10000, function()
       for _, l in ipairs(vim.lsp.codelens.get(buf)) do
         if l.range.start.line == first - 1 and l.command then
           return true
@@ -118,11 +122,14 @@ local function check_case(check, say, repo, root, case)
       end
       return false
     end, 20)
+    if not check(shown, "the README snippet's autocommand fetched the lens") then
+      return
+    end
     vim.api.nvim_win_set_cursor(0, { first, 0 })
     vim.lsp.codelens.run()
   else
     vim.api.nvim_win_set_cursor(0, { token_line, 0 })
-    vim.cmd('IamLspSimulate')
+    vim.api.nvim_feedkeys(vim.keycode('<leader>is'), 'x', false) -- the snippet's mapping
   end
   vim.wait(10000, function()
     return #floats() > 0
@@ -150,6 +157,16 @@ local function check_case(check, say, repo, root, case)
   close_floats()
 end
 
+-- The README's Lua block that keeps the lenses up to date and binds `:IamLspSimulate`.
+local function readme_snippet(repo)
+  local readme = table.concat(vim.fn.readfile(repo .. '/README.md'), '\n')
+  for block in readme:gmatch('```lua\n(.-)```') do
+    if block:find('-- show the lenses, kept up to date', 1, true) then
+      return block
+    end
+  end
+end
+
 function M.run(check, say, setup)
   if setup == 'readme' then
     say('-- simulate float: skipped (the README snippet loads no plugin)')
@@ -157,6 +174,14 @@ function M.run(check, say, setup)
   end
   local repo = assert(os.getenv('IAM_LSP_E2E_REPO'), 'IAM_LSP_E2E_REPO is not set')
   local root = assert(os.getenv('IAM_LSP_E2E_ROOT'), 'IAM_LSP_E2E_ROOT is not set')
+  local snippet = readme_snippet(repo)
+  if not check(snippet ~= nil, "README.md has the Lua snippet that keeps the lenses up to date") then
+    return
+  end
+  local ran, err = pcall(assert(load(snippet, 'README.md lens snippet')))
+  if not check(ran, "the README's lens snippet runs", err) then
+    return
+  end
   for _, case in ipairs(CASES) do
     check_case(check, say, repo, root, case)
   end

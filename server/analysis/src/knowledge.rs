@@ -123,6 +123,8 @@ pub struct AwsOwnedNames {
 #[derive(Deserialize)]
 pub struct ReservedPrefix {
     pub prefix: String,
+    /// The ARN services whose resources AWS names so.
+    pub services: Vec<String>,
     pub source: String,
     pub checked: String,
 }
@@ -267,6 +269,9 @@ pub struct Dependency {
     pub on: String,
     /// When AWS says it is needed, for the message ("the secret is encrypted with ...").
     pub when: String,
+    /// Why adding the action to the statement is no fix (`iam:PassRole` on `*`), if it is not.
+    #[serde(rename = "noFix", default)]
+    pub no_fix: Option<String>,
     pub source: String,
     pub checked: String,
 }
@@ -309,7 +314,7 @@ mod tests {
     #[test]
     fn aws_owned_names_load_with_sources() {
         let names = AwsOwnedNames::get();
-        assert!(names.prefixes.iter().any(|p| p.prefix == "aws"));
+        assert!(names.prefixes.iter().any(|p| p.prefix == "aws" && p.services.iter().any(|s| s == "ssm")));
         assert!(names.prefixes.iter().all(|p| p.source.starts_with("https://") && p.checked.len() == 10));
     }
 
@@ -364,5 +369,10 @@ mod tests {
         }
         assert_eq!(table.of("SecretsManager:getsecretvalue").map(|e| e.needs.as_str()), Some("kms:Decrypt"));
         assert!(table.of("secretsmanager:DescribeSecret").is_none());
+        // A role to pass is named in the call: no one-edit fix adds `iam:PassRole` on `*`.
+        let create_function = table.of("lambda:CreateFunction").unwrap();
+        assert_eq!(create_function.needs, "iam:PassRole");
+        assert!(create_function.no_fix.is_some());
+        assert!(table.entries.iter().all(|e| e.needs != "iam:PassRole" || e.no_fix.is_some()));
     }
 }

@@ -72,20 +72,22 @@ pub fn check_policy(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
         // not hold for the other's requests).
         let fixable = statement.condition.is_none()
             && statement.resource.as_ref().is_some_and(|r| r.items.iter().any(|i| arn::is_all_wildcard(&i.value)));
-        // Per action needed, the entries that need it: one finding on the first, naming all.
+        // Per table entry, the `Action` entries it names: one finding on the first, naming
+        // all (per table entry, as each says when and on what its action is needed).
         let mut by_need: Vec<(&crate::knowledge::Dependency, Vec<&crate::syntax::StringLit>)> = Vec::new();
         for entry in actions.items.iter().filter(|e| !pattern::has_wildcard(&e.value)) {
             let Some(dependency) = table.of(&entry.value) else { continue };
             if bit(&dependency.needs).is_none_or(|b| granted & b != 0) {
                 continue;
             }
-            match by_need.iter_mut().find(|(d, _)| d.needs == dependency.needs) {
+            match by_need.iter_mut().find(|(d, _)| std::ptr::eq(*d, dependency)) {
                 Some((_, entries)) => entries.push(entry),
                 None => by_need.push((dependency, vec![entry])),
             }
         }
         for (dependency, entries) in by_need {
             let needs = &dependency.needs;
+            let fixable = fixable && dependency.no_fix.is_none();
             let names: Vec<&str> = entries.iter().map(|e| e.value.as_str()).collect();
             let verb = if names.len() == 1 { "needs" } else { "need" };
             let what =

@@ -215,7 +215,7 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
                 Diagnostic::new(
                     Code::ArnRegionMissing,
                     region_range,
-                    format!("{} name a Region, and this one has none, so it matches only resources AWS owns: put the Region between `{service}:` and the account (or `*` for any)", what()),
+                    format!("{} name a Region, and this one has none, so it matches none of your resources (only resources AWS owns, where it has any): put the Region between `{service}:` and the account (or `*` for any)", what()),
                 )
                 .with_fix(Fix::replace("Use any Region (`*`)", region_range, "*")),
             );
@@ -255,12 +255,12 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
     let account = parsed.account.text;
     let account_range = range(parsed.account);
     if account.is_empty() {
-        if matching.iter().all(|(_, f)| !f.account.is_empty()) && !aws_owned_name(resource, &matching) {
+        if matching.iter().all(|(_, f)| !f.account.is_empty()) && !aws_owned_name(service, resource, &matching) {
             cx.push(
                 Diagnostic::new(
                     Code::ArnAccountMissing,
                     account_range,
-                    format!("{} name the owning account, and this one has none, so it matches only resources AWS owns: put the 12-digit account id before the resource (or `*` for any)", what()),
+                    format!("{} name the owning account, and this one has none, so it matches none of your resources (only resources AWS owns, where it has any): put the 12-digit account id before the resource (or `*` for any)", what()),
                 )
                 .with_fix(Fix::replace("Use any account (`*`)", account_range, "*")),
             );
@@ -283,20 +283,31 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
     }
 }
 
-/// Whether the resource names a resource AWS owns, which has no account: its name (the
+/// Whether the resource names resources AWS owns, which have no account: its name (the
 /// text where the format's first placeholder starts) begins with a prefix AWS reserves for
-/// its own resources (`knowledge/aws-owned-names.json`: `AWS-RunShellScript`,
-/// `/aws/service/...` parameters).
-fn aws_owned_name(resource: &str, matching: &[(&ResourceType, &ArnFormat)]) -> bool {
+/// its own resources of the service (`knowledge/aws-owned-names.json`: `AWS-RunShellScript`,
+/// `/aws/service/...` parameters), or is a pattern that matches such names (`document/*`:
+/// with no account, it can only mean AWS's public documents, as AWS writes them).
+fn aws_owned_name(service: &str, resource: &str, matching: &[(&ResourceType, &ArnFormat)]) -> bool {
     let reserved = &crate::knowledge::AwsOwnedNames::get().prefixes;
+    let reserved: Vec<&[u8]> = reserved
+        .iter()
+        .filter(|p| p.services.iter().any(|s| s.eq_ignore_ascii_case(service)))
+        .map(|p| p.prefix.as_bytes())
+        .collect();
     matching.iter().any(|(_, format)| {
         let literal = format.resource.find("${").map_or(format.resource, |at| &format.resource[..at]);
         let Some(name) = resource.get(literal.len()..).filter(|_| resource.starts_with(literal)) else { return false };
-        let name = name.trim_start_matches('/');
-        let name = name.as_bytes();
-        reserved
-            .iter()
-            .any(|p| name.len() >= p.prefix.len() && name[..p.prefix.len()].eq_ignore_ascii_case(p.prefix.as_bytes()))
+        let name = name.trim_start_matches('/').as_bytes();
+        // The text before a wildcard, where the name is a pattern.
+        let (fixed, wildcard) = match name.iter().position(|b| matches!(b, b'*' | b'?')) {
+            Some(at) => (&name[..at], true),
+            None => (name, false),
+        };
+        reserved.iter().any(|p| {
+            let starts_with_reserved = fixed.len() >= p.len() && fixed[..p.len()].eq_ignore_ascii_case(p);
+            starts_with_reserved || (wildcard && p.len() > fixed.len() && p[..fixed.len()].eq_ignore_ascii_case(fixed))
+        })
     })
 }
 
