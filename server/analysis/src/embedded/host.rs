@@ -450,10 +450,17 @@ impl Host {
                 if item.snippet {
                     return None;
                 }
-                // a whole string replaced: the host scalar, quoted as the host needs
-                let value: String = serde_json::from_str(&item.edit.new_text).ok()?;
+                // a whole string replaced (or its whole value, `*` where a plain YAML scalar
+                // cannot start with it): the host scalar, quoted as the host needs
                 let lit = smallest(p.document.root()?, item.edit.range)?.as_str()?;
-                if lit.range != item.edit.range || !json.is_literal(r) {
+                let value: String = if lit.range == item.edit.range {
+                    serde_json::from_str(&item.edit.new_text).ok()?
+                } else if lit.content_range() == item.edit.range {
+                    item.edit.new_text.clone()
+                } else {
+                    return None;
+                };
+                if !json.is_literal(r_of(lit.range)) {
                     return None;
                 }
                 item.edit = self.writer().replace_scalar(text, json.to_host(r_of(lit.range)), &value)?;
@@ -929,6 +936,14 @@ mod tests {
             assert_eq!(object.edit.new_text, "arn:aws:s3:::${1:BucketName}/${2:ObjectName}", "{name}");
             assert_eq!(at(text, object.edit.range), replaced, "{name}");
             assert_eq!(object.edit.range.end, offset, "{name}");
+            // `*` too, quoted where YAML would read an alias
+            let star = items.iter().find(|i| i.label == "*").unwrap_or_else(|| panic!("{name}: no `*`"));
+            let after = crate::apply_edits(text, std::slice::from_ref(&star.edit));
+            let after = Document::in_language(after, Options::default(), language);
+            let json: serde_json::Value =
+                serde_json::from_str(after.host().expect("a host").policies[0].document.text()).expect("JSON");
+            let resource = &json["Statement"][0]["Resource"];
+            assert!(*resource == "*" || *resource == serde_json::json!(["*"]), "{name}: {json}");
         }
     }
 
