@@ -1142,3 +1142,124 @@ fn a_policy_a_module_reads_names_the_reading_resource_in_its_hover() {
     assert!(markdown.contains("aws_iam_role.agent") && markdown.contains("main.tf"), "{markdown}");
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// The byte offset of an LSP position (UTF-16 columns) in `text`.
+fn offset_of(text: &str, position: &Value) -> usize {
+    let (line, character) = (position["line"].as_u64().unwrap() as usize, position["character"].as_u64().unwrap());
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = 0;
+    for (i, c) in text[start..].char_indices() {
+        if units >= character || c == '\n' {
+            return start + i;
+        }
+        units += c.len_utf16() as u64;
+    }
+    text.len()
+}
+
+/// Splitting a template's statement by access level: offered in the `Action` list, written
+/// in YAML (each statement a new `- ` item at the list's indentation, its `Sid` suffixed),
+/// and the template, changed by the edit as an editor changes it, has no finding it did not
+/// have before.
+#[test]
+fn a_statement_of_a_template_is_split_by_access_level() {
+    const TEMPLATE: &str = "AWSTemplateFormatVersion: '2010-09-09'
+Description: Rapports 🫣
+Resources:
+  Reports:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Sid: Reports # é
+            Effect: Allow
+            Action:
+              - s3:PutObject
+              - s3:ListMultipartUploadParts
+              - s3:GetObject
+            Resource: arn:aws:s3:::reports/*
+";
+    const SPLIT: &str = "          - Sid: ReportsList # é
+            Effect: Allow
+            Action:
+              - s3:ListMultipartUploadParts
+            Resource: arn:aws:s3:::reports/*
+          - Sid: ReportsRead # é
+            Effect: Allow
+            Action:
+              - s3:GetObject
+            Resource: arn:aws:s3:::reports/*
+          - Sid: ReportsWrite # é
+            Effect: Allow
+            Action:
+              - s3:PutObject
+            Resource: arn:aws:s3:::reports/*
+";
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let uri = "file:///work/reports/template.yaml";
+    client.open(uri, TEMPLATE);
+    let before = codes(&client.diagnostics(uri));
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range(13, 20, 13, 20), "context": {"diagnostics": []}}),
+    );
+    let split = actions["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Split into one statement per access level (List, Read, Write)")
+        .unwrap_or_else(|| panic!("{actions}"));
+    assert_eq!(split["kind"], "refactor.rewrite");
+    let edits = split["edit"]["changes"][uri].as_array().unwrap();
+    assert_eq!(edits.len(), 1, "{split}");
+    let edit = &edits[0];
+    let (start, end) = (offset_of(TEMPLATE, &edit["range"]["start"]), offset_of(TEMPLATE, &edit["range"]["end"]));
+    let after = format!("{}{}{}", &TEMPLATE[..start], edit["newText"].as_str().unwrap(), &TEMPLATE[end..]);
+    let head = TEMPLATE.find("          - Sid").unwrap();
+    assert_eq!(&after[head..], SPLIT, "{after}");
+
+    client.change(uri, 2, json!([{"range": edit["range"], "text": edit["newText"]}]));
+    let published = client.diagnostics(uri);
+    assert_eq!(published["version"], 2);
+    let new: Vec<String> = codes(&published).into_iter().filter(|c| !before.contains(c)).collect();
+    assert!(new.is_empty(), "new findings {new:?}: {published}");
+    // The server's text is the one written here: its symbols are the three statements.
+    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    let statements: Vec<&str> =
+        symbols["result"][0]["children"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(statements, ["ReportsList", "ReportsRead", "ReportsWrite"], "{symbols}");
+    client.shutdown();
+}
+
+/// Completing `s3:` as typed in a template's `Action` list, scalar and flow list (where YAML
+/// reads a mapping key, or reports an error for the scalar): the actions of `s3`, each
+/// replacing `s3:` at its UTF-16 columns.
+#[test]
+fn an_action_ending_in_a_colon_is_completed_in_a_template() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    for (name, action) in [
+        ("list item", "Action:\n              - s3:"),
+        ("scalar", "Action: s3:"),
+        ("flow list", "Action: [s3:GetObject, s3:]"),
+    ] {
+        let text = format!("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Rôle:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow # é\n            Resource: '*' # 🫣\n            {action}\n");
+        let uri = format!("file:///work/typing/{}.yaml", name.replace(' ', "-"));
+        client.open(&uri, &text);
+        client.diagnostics(&uri);
+        let last = text.lines().count() as u32 - 1;
+        let column = text.lines().last().unwrap().rfind("s3:").unwrap() as u32 + 3;
+        let response = client.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": last, "character": column}}),
+        );
+        let items = response["result"]["items"].as_array().unwrap_or_else(|| panic!("{name}: {response}"));
+        let put = items.iter().find(|i| i["label"] == "s3:PutObject").unwrap_or_else(|| panic!("{name}: {response}"));
+        assert_eq!(put["textEdit"]["range"], range(last, column - 3, last, column), "{name}");
+        assert_eq!(put["textEdit"]["newText"], "s3:PutObject", "{name}");
+        assert!(items.iter().all(|i| i["label"].as_str().unwrap().starts_with("s3:")), "{name}");
+    }
+    client.shutdown();
+}

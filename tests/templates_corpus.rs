@@ -132,3 +132,63 @@ fn public_templates_have_only_explained_findings() {
         );
     }
 }
+
+/// Every statement of the corpus that can be split by access level, split in its host file:
+/// the host still reads, its policy is what the same split makes of the policy's JSON, and
+/// the host has no finding it did not have before (a refactor never brings one).
+#[test]
+fn splitting_statements_by_access_level_gives_the_json_split() {
+    let root = templates_dir();
+    let mut files = Vec::new();
+    host_files(&root, &mut files);
+    files.sort();
+    let codes = |doc: &Document| -> std::collections::BTreeSet<iam_analysis::Code> {
+        doc.analysis().map(|a| a.diagnostics.iter().map(|d| d.code).collect()).unwrap_or_default()
+    };
+    let json = |text: &str| serde_json::from_str::<serde_json::Value>(text).expect("JSON");
+    let (mut split, mut offered, mut missed) = (0, 0, Vec::new());
+    for path in &files {
+        let relative = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        let text = std::fs::read_to_string(path).unwrap();
+        let language = Language::of_path(&relative);
+        let doc = Document::in_language(text.clone(), Options::default(), language);
+        let Some(host) = doc.host() else { continue };
+        let before = codes(&doc);
+        for (index, p) in host.policies.iter().enumerate() {
+            let Some(policy) = p.document.policy() else { continue };
+            for statement in &policy.statements {
+                let Some(first) = statement.action.as_ref().and_then(|a| a.items.first()) else { continue };
+                let json_at = first.range.start + 1;
+                let json_fixes =
+                    iam_analysis::refactors::refactors(&p.document, iam_analysis::TextRange::empty(json_at));
+                let Some(json_split) = json_fixes.iter().find(|f| f.title.starts_with("Split")) else { continue };
+                offered += 1;
+                let at = p.policy.json.to_host(json_at..json_at + 1).start;
+                let fixes = iam_analysis::refactors::refactors(&doc, iam_analysis::TextRange::empty(at));
+                let Some(fix) = fixes.iter().find(|f| f.title == json_split.title) else {
+                    // Only a SAM policy template's statements (AWS's text, not the file's) stay whole.
+                    if !host.generated.iter().any(|g| g.start <= at && at <= g.end) {
+                        missed.push(format!("{relative}:{}", text[..at].matches('\n').count() + 1));
+                    }
+                    continue;
+                };
+                split += 1;
+                let after =
+                    Document::in_language(iam_analysis::apply_edits(&text, &fix.edits), Options::default(), language);
+                let host_after = after.host().unwrap_or_else(|| panic!("{relative}: no longer a host"));
+                assert!(
+                    host_after.errors.len() <= host.errors.len(),
+                    "{relative}: the host still reads:\n{}",
+                    after.text()
+                );
+                let want = json(&iam_analysis::apply_edits(p.document.text(), &json_split.edits));
+                let got = host_after.policies.get(index).map(|q| json(q.document.text()));
+                assert_eq!(got.as_ref(), Some(&want), "{relative}, policy {index}:\n{}", after.text());
+                let new: Vec<_> = codes(&after).difference(&before).copied().collect();
+                assert!(new.is_empty(), "{relative}: new findings {new:?}:\n{}", after.text());
+            }
+        }
+    }
+    eprintln!("split by access level: {split} of the {offered} statements it is offered for in JSON");
+    assert!(split > 0 && missed.is_empty(), "not split in the host: {missed:?}");
+}

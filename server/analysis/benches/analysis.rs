@@ -184,6 +184,26 @@ fn templates(c: &mut Criterion) {
             found
         })
     });
+    // Completing `- s3:` (a mapping key to YAML) in the middle: the template read again with
+    // the scalar quoted, as a next version.
+    let colon = text.replace("                  - s3:ListBucket\n                Resource:\n                  - !GetAtt Bucket.Arn\n                  - !Sub \"${Bucket.Arn}/*\"\n              - Effect: Allow\n                Action: [dynamodb:GetItem, dynamodb:Query]\n                Resource: !Sub arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/t100\n", "                  - s3:\n                Resource:\n                  - !GetAtt Bucket.Arn\n                  - !Sub \"${Bucket.Arn}/*\"\n              - Effect: Allow\n                Action: [dynamodb:GetItem, dynamodb:Query]\n                Resource: !Sub arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/t100\n");
+    let cursor = colon.find("- s3:\n").expect("`- s3:` in the middle") + "- s3:".len();
+    let typing = Document::in_language(colon.clone(), Options::default(), Language::Yaml);
+    typing.analysis();
+    group.bench_function("complete-s3-colon-5k-lines", |b| {
+        b.iter(|| assert!(!iam_analysis::complete(&typing, cursor).is_empty()))
+    });
+    // Splitting a statement by access level in the middle, written in YAML.
+    let opened = Document::in_language(text.clone(), Options::default(), Language::Yaml);
+    opened.analysis();
+    let action = text.find("Sid: Read100").expect("the statement")
+        + "Sid: Read100\n                Effect: Allow\n                Action:\n                  - s3:G".len();
+    group.bench_function("split-refactor-5k-lines", |b| {
+        b.iter(|| {
+            let fixes = iam_analysis::refactors::refactors(&opened, iam_analysis::TextRange::empty(action));
+            assert!(fixes.iter().any(|f| f.title.starts_with("Split")))
+        })
+    });
     group.finish();
 }
 

@@ -116,7 +116,14 @@ enum Level {
 
 pub fn complete(doc: &Document, offset: usize) -> Vec<CompletionItem> {
     if let Some(host) = doc.host() {
-        return host.complete(doc.text(), offset);
+        let items = host.complete(doc.text(), offset);
+        if items.is_empty() {
+            // `- s3:`: YAML reads a mapping key where the user is typing an action
+            if let Some(items) = crate::embedded::host::complete_typed_scalar(doc, offset) {
+                return items;
+            }
+        }
+        return items;
     }
     let text = doc.text();
     let Some(Value::Object(root)) = doc.root() else {

@@ -117,7 +117,7 @@ codes! {
     ConditionArnService = "condition-arn-service", Warning, "An ARN condition value of another service than the key expects (a KMS key where a Secrets Manager secret belongs).";
     SourceArnService = "source-arn-service", Warning, "An `aws:SourceArn` of another service than the trusted service principal.";
     YamlSyntax = "yaml-syntax", Error, "A CloudFormation, SAM or Serverless YAML file that does not parse: reported once, the policies before the error still checked.";
-    StatementOverlap = "statement-overlap", Hint, "Two statements with the same effect, resources, principals and conditions, whose actions could be one list.";
+    StatementOverlap = "statement-overlap", Hint, "Two statements with the same effect, resources, principals and conditions, whose actions could be one list (not two of one access level each, a split by access level).";
     HclSyntax = "hcl-syntax", Error, "A Terraform file that does not parse, or a policy in one of its strings that is not JSON: reported once, the other blocks still checked.";
     ConditionIfExistsSecurity = "condition-if-exists-security", Warning, "`...IfExists` on a security key (`aws:SourceIp`, `aws:MultiFactorAuthPresent`, `aws:PrincipalOrgID`, ...) in an Allow: requests without the key are granted.";
     ConditionMfaCheck = "condition-mfa-check", Warning, "An MFA check that does not require MFA: `Bool` `false` in a Deny (long-term keys carry no MFA key), `false` in an Allow, `Null` `false` in an Allow.";

@@ -161,7 +161,7 @@ pub fn run(
         redundancy::check_statement(&mut cx, statement);
         let risk = risk::check(&mut cx, statement);
         let dependents = dependent_actions::summarize(&cx, statement);
-        let summary = Summary::of(statement, risk, dependents);
+        let summary = Summary::of(cx.catalog, statement, risk, dependents);
         summaries.push(summary);
         if let Some(cache) = cache.as_deref_mut() {
             cache.keep(&text[span.start..span.end], key, indent, span.start, &cx.out[before..], summary);
@@ -193,14 +193,19 @@ pub struct Summary {
     /// The actions of `dependent_actions` its actions need, and those it grants, one bit each.
     needs: u16,
     grants_needed: u16,
+    /// The access level all its actions share, when each is a known action without a
+    /// wildcard (a statement of a policy split by access level).
+    access_level: Option<crate::catalog::AccessLevel>,
 }
 
 impl Summary {
     /// What the statement's text alone decides.
-    fn of(statement: &Statement, risk: u64, (needs, grants_needed): (u16, u16)) -> Summary {
+    fn of(catalog: &Catalog, statement: &Statement, risk: u64, (needs, grants_needed): (u16, u16)) -> Summary {
         let sid = statement.sid.filter(|s| !s.value.is_empty()).map(|s| rustc_hash::FxBuildHasher.hash_one(&s.value));
         let (content, scope) = redundancy::hashes(statement);
-        Summary { sid, content, scope, invokes_models: bedrock::invokes_models(statement), risk, needs, grants_needed }
+        let invokes_models = bedrock::invokes_models(statement);
+        let access_level = redundancy::access_level(catalog, statement);
+        Summary { sid, content, scope, invokes_models, risk, needs, grants_needed, access_level }
     }
 }
 

@@ -5,6 +5,7 @@ use std::hash::{Hash, Hasher};
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
 
 use super::{array_of, remove_item, Ctx, Summary};
+use crate::catalog::{AccessLevel, Catalog};
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::model::{Policy, Statement};
 use crate::syntax::{Array, Member, Value};
@@ -57,7 +58,13 @@ pub fn check(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
         if statement.action.is_none() {
             continue;
         }
-        let same = |other: &&usize| equal_except(position, **other, &["Sid", "Action"]);
+        // Statements of one access level each, a different one, are a policy split by access
+        // level (the split refactor's result): kept apart so that each is scoped on its own.
+        let split = |other: usize| {
+            let (a, b) = (summary.access_level, summaries[other].access_level);
+            a.is_some() && b.is_some() && a != b
+        };
+        let same = |other: &&usize| !split(**other) && equal_except(position, **other, &["Sid", "Action"]);
         if let Some(first) = by_scope.get(&summary.scope).and_then(|bucket| bucket.iter().find(same)) {
             let first = &statements[*first];
             cx.push(Diagnostic::new(
@@ -69,6 +76,15 @@ pub fn check(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
             by_scope.entry(summary.scope).or_default().push(position);
         }
     }
+}
+
+/// The access level all of a statement's actions share, when each is a known action
+/// without a wildcard.
+pub fn access_level(catalog: &Catalog, statement: &Statement) -> Option<AccessLevel> {
+    let mut levels =
+        statement.action.as_ref()?.items.iter().map(|a| catalog.action(&a.value).map(|(_, a)| a.access_level));
+    let first = levels.next()??;
+    levels.all(|level| level == Some(first)).then_some(first)
 }
 
 /// A statement's members as (key, hash of the value's canonical form), sorted.

@@ -744,6 +744,12 @@ impl<'n> Writer<'_, 'n> {
         }
         b.begin_string(node.range.start..node.range.start);
         match exact {
+            // An empty quoted scalar (`''`): its closing quote holds the cursor between the
+            // quotes, so that completion there completes the string.
+            Some(r) if value.is_empty() && r.start < node.range.end => {
+                b.end_string(r.start..node.range.end);
+                return;
+            }
             Some(r) => b.text(value, r.clone(), true),
             None => b.text(value, node.range.clone(), false),
         }

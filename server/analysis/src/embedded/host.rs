@@ -200,7 +200,7 @@ impl Host {
     }
 
     /// The refactors of the policy at `range`'s start, written in the host's syntax; those
-    /// the host cannot take (a statement split in two) are left out.
+    /// the host cannot take (a list with a resolved `!Ref` rewritten) are left out.
     pub fn refactors(&self, text: &str, range: TextRange) -> Vec<Fix> {
         let Some((p, at)) = self.at(range.start) else { return Vec::new() };
         crate::refactors::refactors(&p.document, TextRange::empty(at))
@@ -226,7 +226,59 @@ impl Host {
     /// smallest JSON value around it (a string replaced, a list item removed or appended, a
     /// list of strings rewritten, an entry removed). `None` when the host cannot take it.
     fn edit(&self, text: &str, p: &HostPolicy, e: &Edit) -> Option<Vec<Edit>> {
-        self.edit_one(text, p, e).map(|e| vec![e]).or_else(|| self.list_rewrite(text, p, e))
+        self.edit_one(text, p, e)
+            .map(|e| vec![e])
+            .or_else(|| self.list_rewrite(text, p, e))
+            .or_else(|| self.copy_item(text, p, e))
+    }
+
+    /// A list item (a statement) replaced by copies of itself whose values differ in some
+    /// members (a statement split by access level): each copy is the item's host text with
+    /// those members' values rewritten in the host syntax, the copies joined by the list's
+    /// separator and indentation.
+    fn copy_item(&self, text: &str, p: &HostPolicy, e: &Edit) -> Option<Vec<Edit>> {
+        let json = &p.policy.json;
+        let jtext = p.document.text();
+        let (list, index) = item_at(p.document.root()?, e.range)?;
+        let Value::Object(object) = &list.items[index] else { return None };
+        let copies: Vec<serde_json::Value> = serde_json::from_str(&format!("[{}]", e.new_text)).ok()?;
+        if copies.len() < 2 {
+            return None;
+        }
+        let to_host = |r: TextRange| json.to_host(r.start..r.end);
+        let items: Vec<Range<usize>> = list.items.iter().map(|i| to_host(i.range())).collect();
+        let separator = self.writer().copy_separator(text, to_host(list.range), &items, index)?;
+        // The item's host text, without blanks after it (a YAML mapping may end at the next line).
+        let whole = items[index].clone();
+        let item = whole.start..whole.start + text.get(whole.clone())?.trim_end().len();
+        let mut written = Vec::with_capacity(copies.len());
+        for copy in &copies {
+            let copy = copy.as_object().filter(|c| c.len() == object.members.len())?;
+            let mut edits = Vec::new();
+            for member in &object.members {
+                let (value, new) = (member.value.as_ref()?, copy.get(&member.key.value)?);
+                let old: serde_json::Value = serde_json::from_str(jtext.get(r_of(value.range()))?).ok()?;
+                if old != *new {
+                    let changed = Edit { range: value.range(), new_text: serde_json::to_string(new).ok()? };
+                    edits.extend(self.edit(text, p, &changed)?);
+                }
+            }
+            // The edits are the item's own; one may take the line break after it (a YAML
+            // block list's last item removed with its line).
+            let end = edits.iter().map(|e| e.range.end).max().unwrap_or(item.end).max(item.end);
+            if edits.iter().any(|e| e.range.start < item.start) || !text.get(item.end..end)?.trim().is_empty() {
+                return None;
+            }
+            let local: Vec<Edit> = edits
+                .iter()
+                .map(|e| Edit {
+                    range: TextRange::new(e.range.start - item.start, e.range.end - item.start),
+                    new_text: e.new_text.clone(),
+                })
+                .collect();
+            written.push(crate::apply_edits(text.get(item.start..end)?, &local).trim_end().to_string());
+        }
+        Some(vec![Edit { range: range(item), new_text: written.join(&separator) }])
     }
 
     fn edit_one(&self, text: &str, p: &HostPolicy, e: &Edit) -> Option<Edit> {
@@ -341,8 +393,15 @@ impl Host {
             }
         }
         edits.extend(appended);
-        for i in new.len()..old.len() {
-            edits.push(writer.remove_item(text, list.clone(), &items, i)?);
+        match old.len().saturating_sub(new.len()) {
+            0 => {}
+            1 => edits.push(writer.remove_item(text, list.clone(), &items, new.len())?),
+            // Several off the end: one edit from the last kept item's end (the removals of
+            // each, with their separators, would overlap).
+            _ => {
+                let (kept, last) = (items.get(new.len().checked_sub(1)?)?, items.last()?);
+                edits.push(Edit { range: range(kept.end..last.end), new_text: String::new() });
+            }
         }
         Some(edits)
     }
@@ -374,25 +433,62 @@ impl Host {
         let json = &p.policy.json;
         crate::completion::complete(&p.document, at)
             .into_iter()
-            .filter(|item| !item.snippet)
             .filter_map(|mut item| {
                 let r = item.edit.range.start..item.edit.range.end;
-                if json.is_exact(r.clone()) && self.safe_inside(text, json, &r, &item.edit.new_text)
+                // A snippet (an ARN template) goes in as written where the text it expands to
+                // needs no quoting there: its tab stops are the client's, not the host's.
+                let inserted = item.plain_text();
+                if json.is_exact(r.clone()) && self.safe_inside(text, json, &r, &inserted)
                     || (self.format == HostFormat::CloudFormationJson && json.is_exact(r.clone()))
                 {
                     item.edit.range = range(json.to_host(r));
                     return Some(item);
                 }
-                // a whole string replaced: the host scalar, quoted as the host needs
-                let value: String = serde_json::from_str(&item.edit.new_text).ok()?;
+                if let Some(inside) = self.in_quotes(text, p, &item) {
+                    return Some(inside);
+                }
+                if item.snippet {
+                    return None;
+                }
+                // a whole string replaced (or its whole value, `*` where a plain YAML scalar
+                // cannot start with it): the host scalar, quoted as the host needs
                 let lit = smallest(p.document.root()?, item.edit.range)?.as_str()?;
-                if lit.range != item.edit.range || !json.is_literal(r) {
+                let value: String = if lit.range == item.edit.range {
+                    serde_json::from_str(&item.edit.new_text).ok()?
+                } else if lit.content_range() == item.edit.range {
+                    item.edit.new_text.clone()
+                } else {
+                    return None;
+                };
+                if !json.is_literal(r_of(lit.range)) {
                     return None;
                 }
                 item.edit = self.writer().replace_scalar(text, json.to_host(r_of(lit.range)), &value)?;
                 Some(item)
             })
             .collect()
+    }
+
+    /// An item replacing the whole of a string's value (in an empty `Resource: ''`) written
+    /// inside the host scalar's quotes, where what it inserts needs no escape there.
+    fn in_quotes(&self, text: &str, p: &HostPolicy, item: &CompletionItem) -> Option<CompletionItem> {
+        let mut item = item.clone();
+        let json = &p.policy.json;
+        let lit = smallest(p.document.root()?, item.edit.range)?.as_str()?;
+        if lit.content_range() != item.edit.range || !json.is_literal(r_of(lit.range)) {
+            return None;
+        }
+        let host = json.to_host(r_of(lit.range));
+        let scalar = text.get(host.clone())?;
+        let quote =
+            scalar.chars().next().filter(|&q| (q == '\'' || q == '"') && scalar.len() >= 2 && scalar.ends_with(q))?;
+        let inserted = item.plain_text();
+        let escapes: &[char] = if quote == '\'' { &['\''] } else { &['"', '\\', '$', '%'] };
+        if inserted.contains(escapes) || inserted.contains(['\n', '\r']) {
+            return None;
+        }
+        item.edit.range = TextRange::new(host.start + 1, host.end - 1);
+        Some(item)
     }
 
     pub fn semantic_tokens(&self) -> Vec<Token> {
@@ -460,6 +556,82 @@ impl Host {
     }
 }
 
+/// Completion at the end of a plain YAML scalar being typed where YAML does not read the
+/// string the policy needs, so that the policy holds none to complete: one that ends in `:` in
+/// a value's place (`- s3:`, `Action: s3:`, `[s3:]`: a mapping key, or an error), or a key
+/// being typed before its `:` (`StringEq` alone on its line: a scalar). The items are those of
+/// the text read again with the scalar quoted (`'s3:'`) or made a key (`'StringEq':`), their
+/// edits mapped back onto the scalar as written. `None` anywhere else.
+pub(crate) fn complete_typed_scalar(doc: &Document, offset: usize) -> Option<Vec<CompletionItem>> {
+    const BLANK: &[u8] = b" \t";
+    if doc.language() != crate::Language::Yaml || offset == 0 {
+        return None;
+    }
+    let text = doc.text();
+    let bytes = text.as_bytes();
+    // After it on its line: nothing, a comment, or the end of a flow item.
+    let after = bytes[offset..].iter().position(|b| !BLANK.contains(b)).map(|i| bytes[offset + i]);
+    if !matches!(after, None | Some(b'\n' | b'\r' | b'#' | b',' | b']' | b'}')) {
+        return None;
+    }
+    // The scalar: back to a blank or a flow indicator (a long run is no name being typed).
+    let start = (offset.saturating_sub(256)..offset)
+        .rev()
+        .find(|&i| b" \t\r\n[{,".contains(&bytes[i]))
+        .map(|i| i + 1)
+        .filter(|&start| start < offset && bytes[start].is_ascii_alphanumeric())?;
+    // Only in a policy (a YAML mapping ends where its last key does), or in a template YAML
+    // cannot read (`Action: s3:` is an error).
+    let host = doc.host()?;
+    if host.errors.is_empty()
+        && !host.policies.iter().any(|p| p.policy.host.start <= start && start <= p.policy.host.end)
+    {
+        return None;
+    }
+    // A value's place: after `- `, `key: `, `[` or `,`; a key's: alone on its line, or the
+    // first of a list item's mapping (`- Eff`).
+    let before = text[..start].trim_end_matches([' ', '\t']);
+    let dash = before.strip_suffix('-').is_some_and(|b| b.is_empty() || b.ends_with([' ', '\t', '\n', '\r']));
+    let alone = before.is_empty() || before.ends_with(['\n', '\r']);
+    let token = &text[start..offset];
+    let colon = token.len() > 1 && token.ends_with(':');
+    let written = if colon && (dash || before.ends_with([':', '[', ','])) {
+        format!("'{token}'")
+    } else if (alone || dash) && matches!(after, None | Some(b'\n' | b'\r' | b'#')) {
+        format!("'{token}':")
+    } else {
+        return None;
+    };
+    // (as a next version: only the resource around it is extracted again)
+    let reread = doc.edited(format!("{}{written}{}", &text[..start], &text[offset..]));
+    // Offsets of the text read again in the text as written: what was added collapses onto
+    // the scalar's ends.
+    let added = written.len() - token.len();
+    let back = |at: usize| match at {
+        at if at <= start => at,
+        at if at <= offset + 1 => at - 1,
+        at if at <= offset + added => offset,
+        at => at - added,
+    };
+    let items = reread.host()?.complete(reread.text(), offset + 1);
+    let items = items
+        .into_iter()
+        .filter_map(|mut item| {
+            let range = TextRange::new(back(item.edit.range.start), back(item.edit.range.end));
+            if range != TextRange::new(start, offset) {
+                return None;
+            }
+            // The quotes the scalar got for reading are not the user's: plain where YAML allows.
+            if let Some(inner) = item.edit.new_text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
+                item.edit.new_text = super::writer::yaml_scalar(&inner.replace("''", "'"), None);
+            }
+            item.edit.range = range;
+            Some(item)
+        })
+        .collect();
+    Some(items)
+}
+
 fn r_of(r: TextRange) -> Range<usize> {
     r.start..r.end
 }
@@ -470,6 +642,21 @@ fn map_symbol(json: &super::VirtualJson, s: Symbol) -> Symbol {
         selection: range(json.to_host(r_of(s.selection))),
         children: s.children.into_iter().map(|c| map_symbol(json, c)).collect(),
         ..s
+    }
+}
+
+/// The list one of whose items is at exactly `r`, and the item's index.
+fn item_at(value: &Value, r: TextRange) -> Option<(&crate::syntax::Array, usize)> {
+    if !value.range().contains_range(r) {
+        return None;
+    }
+    match value {
+        Value::Object(o) => o.members.iter().filter_map(|m| m.value.as_ref()).find_map(|v| item_at(v, r)),
+        Value::Array(a) => match a.items.iter().position(|i| i.range() == r) {
+            Some(i) => Some((a, i)),
+            None => a.items.iter().find_map(|v| item_at(v, r)),
+        },
+        _ => None,
     }
 }
 
@@ -557,6 +744,206 @@ mod tests {
                 let errors = after.host().expect("still a host").errors.len();
                 assert_eq!(errors, 0, "{name}, {title}: the host still parses:\n{}", after.text());
             }
+        }
+    }
+
+    /// Statements of three access levels (List, Read, Write) in each host syntax, some with
+    /// a `Sid`, in block and flow YAML, with the actions last in their statement or the
+    /// statement last in its list.
+    const SPLIT_HOSTS: [(&str, Language, &str); 12] = [
+        (
+            "SAM function policies",
+            Language::Yaml,
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      Policies:\n        - Statement:\n            - Sid: Reports\n              Effect: Allow\n              Action: [s3:ListBucket, s3:PutObject, s3:GetObject]\n              Resource: arn:aws:s3:::reports/*\n",
+        ),
+        (
+            "Terraform quoted JSON",
+            Language::Terraform,
+            "resource \"aws_iam_policy\" \"p\" {\n  policy = \"{\\\"Version\\\": \\\"2012-10-17\\\", \\\"Statement\\\": [{\\\"Sid\\\": \\\"Reports\\\", \\\"Effect\\\": \\\"Allow\\\", \\\"Action\\\": [\\\"s3:ListBucket\\\", \\\"s3:PutObject\\\", \\\"s3:GetObject\\\"], \\\"Resource\\\": \\\"arn:aws:s3:::reports/*\\\"}]}\"\n}\n",
+        ),
+        (
+            "YAML block",
+            Language::Yaml,
+            "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Sid: Reports\n            Effect: Allow\n            Action:\n              - s3:ListBucket\n              - s3:PutObject\n              - s3:GetObject\n            Resource: ['arn:aws:s3:::reports', 'arn:aws:s3:::reports/*']\n          - Effect: Deny\n            Action: s3:DeleteBucket\n            Resource: 'arn:aws:s3:::reports'\n",
+        ),
+        (
+            "YAML block, the actions last",
+            Language::Yaml,
+            "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n        - Effect: Allow\n          Resource: 'arn:aws:s3:::reports/*'\n          Action:\n          - s3:GetObject\n          - s3:ListBucket\n          - s3:GetObjectTagging\n          - s3:PutObject\n\nOutputs: {}\n",
+        ),
+        (
+            "YAML flow mapping in a block list",
+            Language::Yaml,
+            "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - {Sid: Reports, Effect: Allow, Action: [s3:ListBucket, s3:PutObject, s3:GetObject], Resource: 'arn:aws:s3:::reports/*'}\n",
+        ),
+        (
+            "YAML flow list",
+            Language::Yaml,
+            "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement: [{Effect: Allow, Action: [s3:ListBucket, 's3:PutObject', s3:GetObject], Resource: 'arn:aws:s3:::reports/*'}]\n",
+        ),
+        (
+            "CloudFormation JSON",
+            Language::Json,
+            "{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {\"P\": {\"Type\": \"AWS::IAM::ManagedPolicy\", \"Properties\": {\"PolicyDocument\": {\"Version\": \"2012-10-17\", \"Statement\": [\n  {\"Sid\": \"Reports\", \"Effect\": \"Allow\", \"Action\": [\"s3:ListBucket\", \"s3:PutObject\", \"s3:GetObject\"], \"Resource\": \"arn:aws:s3:::reports/*\"}\n]}}}}}",
+        ),
+        (
+            "Serverless",
+            Language::Yaml,
+            "service: reports\nprovider:\n  name: aws\n  iam:\n    role:\n      statements:\n        - Sid: Reports\n          Effect: Allow\n          Action:\n            - s3:ListBucket\n            - s3:PutObject\n            - s3:GetObject\n          Resource: arn:aws:s3:::reports/*\n",
+        ),
+        (
+            "Terraform jsonencode",
+            Language::Terraform,
+            "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n      Sid      = \"Reports\"\n      Effect   = \"Allow\"\n      Action   = [\"s3:ListBucket\", \"s3:PutObject\", \"s3:GetObject\"]\n      Resource = \"arn:aws:s3:::reports/*\"\n    }]\n  })\n}\n",
+        ),
+        (
+            "Terraform heredoc",
+            Language::Terraform,
+            "resource \"aws_iam_policy\" \"p\" {\n  policy = <<EOT\n{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": [\"s3:ListBucket\", \"s3:PutObject\", \"s3:GetObject\"],\n      \"Resource\": \"arn:aws:s3:::reports/*\"\n    }\n  ]\n}\nEOT\n}\n",
+        ),
+        (
+            "Terraform policy document",
+            Language::Terraform,
+            "data \"aws_iam_policy_document\" \"p\" {\n  statement {\n    sid       = \"Reports\"\n    actions   = [\"s3:ListBucket\", \"s3:PutObject\", \"s3:GetObject\"]\n    resources = [\"arn:aws:s3:::reports/*\"]\n  }\n}\n\nresource \"aws_iam_policy\" \"p\" {\n  policy = data.aws_iam_policy_document.p.json\n}\n",
+        ),
+        (
+            "Terraform JSON",
+            Language::TerraformJson,
+            "{\"resource\": {\"aws_iam_policy\": {\"p\": {\"policy\": \"${jsonencode({Version = \\\"2012-10-17\\\", Statement = [{Sid = \\\"Reports\\\", Effect = \\\"Allow\\\", Action = [\\\"s3:ListBucket\\\", \\\"s3:PutObject\\\", \\\"s3:GetObject\\\"], Resource = \\\"arn:aws:s3:::reports/*\\\"}]})}\"}}}}\n",
+        ),
+    ];
+
+    /// Splitting a statement by access level in a host file gives the policy the same split
+    /// gives its JSON: each statement copied in the host's syntax and indentation, the host
+    /// still parsing, and no finding that was not there before.
+    #[test]
+    fn split_by_access_level_is_written_in_the_host_syntax() {
+        let codes = |doc: &Document| -> std::collections::BTreeSet<crate::Code> {
+            doc.analysis().expect("analysed").diagnostics.iter().map(|d| d.code).collect()
+        };
+        for (name, language, text) in SPLIT_HOSTS {
+            let doc = Document::in_language(text.to_string(), Options::default(), language);
+            let at = text.find("s3:ListBucket").expect("an action") + 3;
+            let fixes = crate::refactors::refactors(&doc, TextRange::empty(at));
+            let split = fixes.iter().find(|f| f.title.starts_with("Split"));
+            let split = split.unwrap_or_else(|| panic!("{name}: no split among {fixes:?}"));
+            let policy = &doc.host().expect("a host").policies[0].document;
+            let json_at = policy.text().find("s3:ListBucket").expect("in the JSON") + 3;
+            let json_fixes = crate::refactors::refactors(policy, TextRange::empty(json_at));
+            let json_split = json_fixes.iter().find(|f| f.title == split.title).expect("the same refactor in JSON");
+            let after = Document::in_language(apply(text, split), Options::default(), language);
+            let host = after.host().unwrap_or_else(|| panic!("{name}: no longer a host:\n{}", after.text()));
+            assert!(host.errors.is_empty(), "{name}: the host still parses:\n{}", after.text());
+            let json = |text: &str| serde_json::from_str::<serde_json::Value>(text).expect("JSON");
+            assert_eq!(
+                json(host.policies[0].document.text()),
+                json(&apply(policy.text(), json_split)),
+                "{name}:\n{}",
+                after.text()
+            );
+            let new: Vec<_> = codes(&after).difference(&codes(&doc)).copied().collect();
+            assert!(new.is_empty(), "{name}: new findings {new:?}:\n{}", after.text());
+        }
+    }
+
+    /// `s3:` typed as a block list item, as a scalar and in a flow list of a template (where
+    /// YAML reads a mapping key, or an error): the service's actions are offered, each
+    /// replacing `s3:` as written, and the template reads the chosen action back.
+    #[test]
+    fn an_action_ending_in_a_colon_is_completed_in_yaml() {
+        let template = |action: &str| {
+            format!("Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Action:{action}\n            Resource: '*'\n")
+        };
+        for (name, action) in [
+            ("block list item", "\n              - s3:GetObject\n              - s3:"),
+            ("scalar", " s3:"),
+            ("flow list", " [s3:GetObject, s3:]"),
+            ("flow list, blanks", " [ s3: ]"),
+            ("serverless-like item with a comment", "\n              - s3:  # typing"),
+        ] {
+            let text = template(action);
+            let offset = text.rfind("s3:").expect("the prefix") + 3;
+            let doc = Document::in_language(text.clone(), Options::default(), Language::Yaml);
+            let items = crate::completion::complete(&doc, offset);
+            let item = items.iter().find(|i| i.label == "s3:PutObject");
+            let item = item.unwrap_or_else(|| panic!("{name}: no s3:PutObject among {} items", items.len()));
+            assert_eq!(item.edit.range, TextRange::new(offset - 3, offset), "{name}");
+            assert_eq!(item.edit.new_text, "s3:PutObject", "{name}");
+            assert!(items.iter().all(|i| i.label.starts_with("s3:")), "{name}: {:?}", items.first());
+            let after = Document::in_language(
+                apply(&text, &Fix { title: String::new(), edits: vec![item.edit.clone()], preferred: false }),
+                Options::default(),
+                Language::Yaml,
+            );
+            let host = after.host().expect("a host");
+            assert!(host.errors.is_empty(), "{name}:\n{}", after.text());
+            assert!(host.policies[0].document.text().contains("\"s3:PutObject\""), "{name}:\n{}", after.text());
+        }
+        // Keys being typed before their `:` (YAML reads a scalar, or an error): a condition
+        // operator, a condition key (ending in `:` or not), a statement's key.
+        for (name, typed, key, want) in [
+            ("operator", "\n            Condition:\n              StringEq", "StringEq", "StringEquals"),
+            (
+                "condition key",
+                "\n            Condition:\n              StringEquals:\n                aws:Sour",
+                "aws:Sour",
+                "aws:SourceAccount",
+            ),
+            (
+                "condition key, a colon",
+                "\n            Condition:\n              StringEquals:\n                aws:",
+                "aws:",
+                "aws:SourceAccount",
+            ),
+            ("statement key", "\n            Condi  # typing", "Condi", "Condition"),
+        ] {
+            let text = template(&format!(" s3:GetObject{typed}"));
+            let offset = text.rfind(key).expect("the key") + key.len();
+            let doc = Document::in_language(text.clone(), Options::default(), Language::Yaml);
+            let items = crate::completion::complete(&doc, offset);
+            let item = items.iter().find(|i| i.label == want);
+            let item = item.unwrap_or_else(|| panic!("{name}: no {want} among {} items", items.len()));
+            assert_eq!(item.edit.range, TextRange::new(offset - key.len(), offset), "{name}");
+            assert_eq!(item.edit.new_text, want, "{name}");
+        }
+        // Not in a policy: nothing read again.
+        let text = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketNa\n";
+        let doc = Document::in_language(text.to_string(), Options::default(), Language::Yaml);
+        let offset = text.find("BucketNa").expect("the key") + 8;
+        assert!(super::complete_typed_scalar(&doc, offset).is_none());
+    }
+
+    /// The ARN templates of the statement's actions are offered in a host's `Resource` as
+    /// snippets: over a plain YAML scalar being typed, and inside the quotes of an empty YAML
+    /// or HCL string (where what they expand to needs no escape).
+    #[test]
+    fn arn_templates_are_offered_in_hosts() {
+        let yaml = "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Action: s3:GetObject\n            Resource: arn:aws:s3\n";
+        let hcl = "data \"aws_iam_policy_document\" \"p\" {\n  statement {\n    actions   = [\"s3:GetObject\"]\n    resources = [\"\"]\n  }\n}\n\nresource \"aws_iam_policy\" \"p\" {\n  policy = data.aws_iam_policy_document.p.json\n}\n";
+        let empty = yaml.replace("arn:aws:s3\n", "''\n");
+        let empty = empty.as_str();
+        for (name, language, text, offset, replaced) in [
+            ("YAML", Language::Yaml, yaml, yaml.find("arn:aws:s3\n").unwrap() + 10, "arn:aws:s3"),
+            ("YAML, empty quotes", Language::Yaml, empty, empty.find("''\n").unwrap() + 1, ""),
+            ("HCL", Language::Terraform, hcl, hcl.find("[\"\"]").unwrap() + 2, ""),
+        ] {
+            let doc = Document::in_language(text.to_string(), Options::default(), language);
+            let items = crate::completion::complete(&doc, offset);
+            let object = items.iter().find(|i| i.label == "s3 object");
+            let object =
+                object.unwrap_or_else(|| panic!("{name}: {:?}", items.iter().map(|i| &i.label).collect::<Vec<_>>()));
+            assert!(object.snippet, "{name}");
+            assert_eq!(object.edit.new_text, "arn:aws:s3:::${1:BucketName}/${2:ObjectName}", "{name}");
+            assert_eq!(at(text, object.edit.range), replaced, "{name}");
+            assert_eq!(object.edit.range.end, offset, "{name}");
+            // `*` too, quoted where YAML would read an alias
+            let star = items.iter().find(|i| i.label == "*").unwrap_or_else(|| panic!("{name}: no `*`"));
+            let after = crate::apply_edits(text, std::slice::from_ref(&star.edit));
+            let after = Document::in_language(after, Options::default(), language);
+            let json: serde_json::Value =
+                serde_json::from_str(after.host().expect("a host").policies[0].document.text()).expect("JSON");
+            let resource = &json["Statement"][0]["Resource"];
+            assert!(*resource == "*" || *resource == serde_json::json!(["*"]), "{name}: {json}");
         }
     }
 

@@ -137,6 +137,13 @@ pub trait HostWriter: Sync {
         let _ = (text, scalar, values);
         None
     }
+    /// What goes between copies of `items[index]` of the list at `list` written one after
+    /// the other (a statement split in several): the list's separator, then the indentation
+    /// the item starts at; `None` where the host cannot write one there.
+    fn copy_separator(&self, text: &str, list: Range<usize>, items: &[Range<usize>], index: usize) -> Option<String> {
+        let _ = (text, list, items, index);
+        None
+    }
 }
 
 #[cfg(test)]

@@ -230,6 +230,25 @@ impl Insertions {
     }
 }
 
+/// The offset of the closing quote of the quoted scalar whose span is `span` (after its tag
+/// or anchor, if any), inside the span.
+fn closing_quote(text: &str, span: Range<usize>) -> Option<usize> {
+    let bytes = text.as_bytes().get(span.clone())?;
+    let open = bytes.iter().position(|&b| b == b'\'' || b == b'"')?;
+    let quote = bytes[open];
+    let mut i = open + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 1,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 1,
+            b if b == quote => return Some(span.start + i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// A line of a flow collection to indent, right of the collection's opening bracket.
 struct FlowRepair {
     line_start: usize,
@@ -297,6 +316,14 @@ fn parse_yaml_once(text: &str) -> (Parsed, Option<FlowRepair>) {
                     ScalarStyle::DoubleQuoted => (Style::DoubleQuoted, 1),
                     _ => (Style::Block, 0),
                 };
+                // saphyr's span of a quoted scalar may take what follows it on its line (blanks
+                // in a flow collection, a comment): it ends at the closing quote
+                let mut r = r;
+                if closing == 1 {
+                    if let Some(close) = closing_quote(text, r.clone()) {
+                        r.end = close + 1;
+                    }
+                }
                 let end = r.end.saturating_sub(closing);
                 let content = end.saturating_sub(value.len())..end;
                 let exact =

@@ -141,6 +141,50 @@ impl HostWriter for Yaml {
         let items: Vec<String> = values.iter().map(|v| flow_scalar(v)).collect();
         edit(scalar, format!("[{}]", items.join(", ")))
     }
+
+    fn copy_separator(&self, text: &str, list: Range<usize>, items: &[Range<usize>], index: usize) -> Option<String> {
+        let item = items.get(index)?;
+        if is_flow(text, &list) {
+            return Some(", ".to_string());
+        }
+        // a new `- ` at the dash's column (the dash on a line of its own when the item's is,
+        // `-` then `Effect:` below it); the copy's own lines keep their indentation
+        let dash = text[..item.start].trim_end_matches([' ', '\t', '\n', '\r']);
+        let dash = dash.strip_suffix('-').map(str::len)?;
+        let start = line_start(text, dash);
+        text[start..dash].trim().is_empty().then(|| format!("{}{}", line_break(text, start), &text[start..item.start]))
+    }
+}
+
+/// The separator between copies of `items[index]` of the list at `list` with commas (JSON,
+/// an HCL list): the one between the list's first two items where it is only a comma and
+/// blanks; else `, ` where the list starts on its first item's line, a comma and a line
+/// break with the indentation of the item's line where it does not.
+pub(crate) fn comma_separator(text: &str, list: Range<usize>, items: &[Range<usize>], index: usize) -> Option<String> {
+    let item = items.get(index)?;
+    if let [first, second, ..] = items {
+        let between = text.get(first.end..second.start)?;
+        if between.trim() == "," {
+            return Some(between.to_string());
+        }
+    }
+    if !text.get(list.start..items.first()?.start)?.contains('\n') {
+        return Some(", ".to_string());
+    }
+    let start = line_start(text, item.start);
+    let line = text.get(start..item.start)?;
+    let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+    Some(format!(",{}{indent}", line_break(text, start)))
+}
+
+/// The line break before the line that starts at `line_start` (`\r\n` or `\n`), for text
+/// written in the file's own.
+pub(crate) fn line_break(text: &str, line_start: usize) -> &'static str {
+    if text[..line_start].ends_with("\r\n") || (line_start == 0 && text.contains("\r\n")) {
+        "\r\n"
+    } else {
+        "\n"
+    }
 }
 
 /// `value` as an item of a YAML flow list, where `,`, `[`, `]`, `{` and `}` end a plain scalar.
@@ -177,6 +221,10 @@ impl HostWriter for Json {
     fn remove_entry(&self, text: &str, mapping: Range<usize>, key: Range<usize>, value: Range<usize>) -> Option<Edit> {
         Yaml.remove_entry(text, mapping.start..mapping.start.max(mapping.end).min(text.len()), key, value)
             .filter(|_| text.as_bytes().get(mapping.start) == Some(&b'{'))
+    }
+
+    fn copy_separator(&self, text: &str, list: Range<usize>, items: &[Range<usize>], index: usize) -> Option<String> {
+        comma_separator(text, list, items, index)
     }
 }
 
@@ -263,6 +311,25 @@ mod tests {
         assert_eq!(apply(text, Json.remove_item(text, list.clone(), &items, 0)), r#"{"Action": ["b"]}"#);
         assert_eq!(apply(text, Json.remove_item(text, list.clone(), &items, 1)), r#"{"Action": ["a"]}"#);
         assert_eq!(apply(text, Json.append_item(text, list, &items, "c")), r#"{"Action": ["a", "b", "c"]}"#);
+    }
+
+    #[test]
+    fn copies_of_a_list_item_go_at_its_dash_and_indentation() {
+        let text = "S:\n  - Effect: Allow\n    Action: a\n  -\n    Effect: Deny\n";
+        let items = [at(text, "Effect: Allow\n    Action: a"), at(text, "Effect: Deny")];
+        let list = items[0].start - 2..items[1].end;
+        assert_eq!(Yaml.copy_separator(text, list.clone(), &items, 0).as_deref(), Some("\n  - "));
+        assert_eq!(Yaml.copy_separator(text, list, &items, 1).as_deref(), Some("\n  -\n    "));
+        let crlf = "S:\r\n  - Effect: Allow\r\n";
+        let items = [at(crlf, "Effect: Allow")];
+        assert_eq!(Yaml.copy_separator(crlf, 5..crlf.len() - 2, &items, 0).as_deref(), Some("\r\n  - "));
+        let flow = "S: [{Effect: Allow}]\n";
+        let items = [at(flow, "{Effect: Allow}")];
+        assert_eq!(Yaml.copy_separator(flow, at(flow, "[{Effect: Allow}]"), &items, 0).as_deref(), Some(", "));
+        let json = "{\"S\": [\r\n    {\"Effect\": \"Allow\"}\r\n]}";
+        let items = [at(json, "{\"Effect\": \"Allow\"}")];
+        let list = at(json, "[\r\n    {\"Effect\": \"Allow\"}\r\n]");
+        assert_eq!(Json.copy_separator(json, list, &items, 0).as_deref(), Some(",\r\n    "));
     }
 
     #[test]

@@ -625,6 +625,9 @@ impl HostWriter for JsonTemplate {
     fn remove_entry(&self, text: &str, mapping: Range<usize>, key: Range<usize>, value: Range<usize>) -> Option<Edit> {
         Json.remove_entry(text, mapping, key, value)
     }
+    fn copy_separator(&self, text: &str, list: Range<usize>, items: &[Range<usize>], index: usize) -> Option<String> {
+        Json.copy_separator(text, list, items, index)
+    }
 }
 
 impl HostWriter for TfJsonWriter {
@@ -655,6 +658,17 @@ impl HostWriter for TfJsonWriter {
         let (m, k, v) = (s.range_to_value(&mapping)?, s.range_to_value(&key)?, s.range_to_value(&value)?);
         let edit = s.writer().remove_entry(&s.decoded.value, m, k, v)?;
         s.edit_to_host(edit)
+    }
+
+    fn copy_separator(&self, text: &str, list: Range<usize>, items: &[Range<usize>], index: usize) -> Option<String> {
+        let Some(s) = InString::at(text, list.start) else {
+            return JsonTemplate.copy_separator(text, list, items, index);
+        };
+        let items = items.iter().map(|i| s.range_to_value(i)).collect::<Option<Vec<_>>>()?;
+        let separator = s.writer().copy_separator(&s.decoded.value, s.range_to_value(&list)?, &items, index)?;
+        // escaped for the JSON string, as an edit's text is
+        let quoted = serde_json::to_string(&separator).ok()?;
+        Some(quoted[1..quoted.len() - 1].to_string())
     }
 }
 

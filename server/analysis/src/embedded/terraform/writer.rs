@@ -191,6 +191,25 @@ impl HostWriter for HclWriter {
         }
         edit(key.start..if comma_after { after } else { end }, String::new())
     }
+
+    fn copy_separator(&self, text: &str, list: Range<usize>, items: &[Range<usize>], index: usize) -> Option<String> {
+        if !valid(text, &list) || items.iter().any(|i| !valid(text, i)) {
+            return None;
+        }
+        let item = items.get(index)?;
+        if text[list.clone()].starts_with('[') {
+            // (in a quoted HCL string, where no line break can be, the list is on one line)
+            return crate::embedded::writer::comma_separator(text, list, items, index);
+        }
+        // `statement` blocks of an `aws_iam_policy_document`: a blank line between blocks
+        if !text[item.clone()].starts_with("statement") {
+            return None;
+        }
+        let line_start = text[..item.start].rfind('\n').map_or(0, |i| i + 1);
+        let indent = &text[line_start..item.start];
+        let line_break = crate::embedded::writer::line_break(text, line_start);
+        indent.trim().is_empty().then(|| format!("{line_break}{line_break}{indent}"))
+    }
 }
 
 #[cfg(test)]
