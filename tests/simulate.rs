@@ -200,6 +200,17 @@ fn explain_reads_the_message_and_evaluates_the_workspace() {
     assert!(out.contains("identity.json (identity)"), "{out}");
     assert!(out.contains("decision: ImplicitlyDenied (blocked by identity)"), "{out}");
     assert!(out.contains("`arn:aws:s3:::amzn-s3-demo-bucket/a` is not in `Resource`"), "{out}");
+    // The one change that would allow it: the resource, in the statement that only lacks it.
+    assert!(
+        out.ends_with("change:    add `arn:aws:s3:::amzn-s3-demo-bucket/a` to the Resource of statement 1 of the identity-based policy `identity.json`\n"),
+        "{out}"
+    );
+    let output = run(&["explain", message, "--workspace", dir.to_str().unwrap(), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        json["evaluation"]["change"],
+        "add `arn:aws:s3:::amzn-s3-demo-bucket/a` to the Resource of statement 1 of the identity-based policy `identity.json`"
+    );
 
     let output = run(&["explain", "something else"]);
     assert_eq!(output.status.code(), Some(2));
@@ -271,6 +282,7 @@ fn explain_reads_a_decoded_authorization_message_with_its_context_keys() {
     assert!(out.contains("meaning:   the Deny statement `DenyLargeInstances` matches the request"), "{out}");
     assert!(out.contains("decision: ExplicitlyDenied (blocked by scp)"), "{out}");
     assert!(out.contains("`ec2:InstanceType` is `t2.micro` (`StringNotEquals` [`t3.micro`])"), "{out}");
+    assert!(out.contains("change:    change the condition of statement `DenyLargeInstances` of the service control policy `org/instance-types.json` at the root so that it does not hold for this request"), "{out}");
     assert_eq!(output.status.code(), Some(1));
 
     // The same request for the allowed instance type: the SCP lets it through.
