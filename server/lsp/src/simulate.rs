@@ -687,12 +687,12 @@ impl Gathered {
             return Ok(as_written);
         }
         // A change worked out on unresolved parts' stand-ins would name text no template has.
-        let strip = |mut answer: serde_json::Value| {
+        fn strip(mut answer: serde_json::Value) -> serde_json::Value {
             if let Some(object) = answer.as_object_mut() {
                 object.remove("change");
             }
             answer
-        };
+        }
         as_written = strip(as_written);
         let ends = evaluate_at(Some(unresolved::End::Least))?
             .map(strip)
