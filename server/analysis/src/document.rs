@@ -16,7 +16,7 @@ use crate::diagnostics::Code;
 use crate::embedded::host::Host;
 use crate::embedded::{self, HostFormat};
 use crate::kind::{self, KindChoice};
-use crate::model::Policy;
+use crate::model::{Outline, Policy};
 use crate::suppress;
 use crate::syntax::{Tree, Value};
 use crate::text::{Encoding, LineCol, LineIndex, TextRange};
@@ -221,6 +221,15 @@ impl Document {
         }
     }
 
+    /// [`Document::policy`] with its statements not modelled (the checks model those they
+    /// do not have findings for).
+    fn outline(&self) -> Option<Outline<'_>> {
+        if self.host.is_some() || self.language == Language::TerraformJson {
+            return None;
+        }
+        Outline::outline(self.root(), self.options.declares_policy())
+    }
+
     /// [`Document::policy`] with only the statements at `offset` (see [`Policy::around`]).
     pub fn policy_around(&self, offset: usize) -> Option<Policy<'_>> {
         if self.host.is_some() || self.language == Language::TerraformJson {
@@ -283,11 +292,11 @@ impl Document {
             let ignores_used = self.suppress(&mut diagnostics, host);
             return Analysis { is_policy: true, kind: None, diagnostics, ignores_used };
         }
-        let Some(policy) = self.policy() else {
+        let Some(policy) = self.outline() else {
             return Analysis { is_policy: false, kind: None, diagnostics: Vec::new(), ignores_used: Vec::new() };
         };
         let options = &self.options;
-        let kind = options.kind.clone().unwrap_or_else(|| kind::infer(&policy));
+        let kind = options.kind.clone().unwrap_or_else(|| kind::infer_outline(&policy));
         let mut diagnostics = self.tree.diagnostics(&self.text);
         let mut findings = findings;
         if let Some(findings) = findings.as_deref_mut() {
@@ -300,8 +309,11 @@ impl Document {
                 d.severity = *severity;
             }
         }
-        let statements: Vec<(TextRange, &str)> =
-            policy.statements.iter().filter_map(|s| Some((s.object.range, s.sid?.value.as_str()))).collect();
+        // Read only by ignores that name a `Sid`.
+        let statements: Vec<(TextRange, &str)> = match options.ignores.iter().any(|i| i.sid.is_some()) {
+            true => policy.statements.iter().filter_map(|s| Some((s.object.range, s.sid()?.value.as_str()))).collect(),
+            false => Vec::new(),
+        };
         let ignores_used = suppress::apply(&mut diagnostics, &[], &options.ignores, &statements, |_| None, &[]);
         Analysis { is_policy: true, kind: Some(kind), diagnostics, ignores_used }
     }

@@ -20,7 +20,7 @@ use std::rc::Rc;
 use crate::catalog::{Action, Catalog, Service};
 use crate::diagnostics::{Diagnostic, Edit, Fix};
 use crate::kind::PolicyKind;
-use crate::model::{Policy, Statement, Strings};
+use crate::model::{Outline, Statement, Strings};
 use crate::syntax::{Array, Member, Object, StringLit, Value};
 use crate::text::TextRange;
 
@@ -115,7 +115,7 @@ impl<'a> Ctx<'a> {
 
 pub fn run(
     text: &str,
-    policy: &Policy,
+    policy: &Outline,
     catalog: &Catalog,
     kind: PolicyKind,
     out: &mut Vec<Diagnostic>,
@@ -136,13 +136,13 @@ pub fn run(
     grammar::check_characters(&mut cx);
     let mut lines = LineStarts::default();
     let mut summaries = Vec::with_capacity(policy.statements.len());
-    for statement in &policy.statements {
+    for &at in &policy.statements {
         // A statement's findings depend on its own text, the indentation of its first line
         // (which fixes copy), its place, the kind and the version.
-        let span = statement.object.range;
+        let span = at.object.range;
         let line = &text[lines.before(text, span.start)..span.start];
         let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
-        let key = StatementKey { index: statement.index, kind, variables };
+        let key = StatementKey { index: at.index, kind, variables };
         if let Some(cache) = cache.as_deref_mut() {
             if let Some((found, summary)) = cache.take(&text[span.start..span.end], key, indent, span.start) {
                 cx.out.extend(found);
@@ -151,6 +151,7 @@ pub fn run(
             }
         }
         let before = cx.out.len();
+        let statement = &at.model();
         grammar::check_statement(&mut cx, statement);
         principals::check(&mut cx, statement);
         actions::check(&mut cx, statement);
@@ -188,6 +189,8 @@ pub struct Summary {
     scope: u64,
     /// Whether it allows `bedrock:InvokeModel`.
     invokes_models: bool,
+    /// Whether it has an `Action` ([`Statement::action`]).
+    has_action: bool,
     /// The actions of `risk`'s combinations it grants, one bit each.
     risk: u64,
     /// The actions of `dependent_actions` its actions need, and those it grants, one bit each.
@@ -200,7 +203,9 @@ impl Summary {
     fn of(statement: &Statement, risk: u64, (needs, grants_needed): (u16, u16)) -> Summary {
         let sid = statement.sid.filter(|s| !s.value.is_empty()).map(|s| rustc_hash::FxBuildHasher.hash_one(&s.value));
         let (content, scope) = redundancy::hashes(statement);
-        Summary { sid, content, scope, invokes_models: bedrock::invokes_models(statement), risk, needs, grants_needed }
+        let invokes_models = bedrock::invokes_models(statement);
+        let has_action = statement.action.is_some();
+        Summary { sid, content, scope, invokes_models, has_action, risk, needs, grants_needed }
     }
 }
 

@@ -6,8 +6,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHasher};
 
 use super::{array_of, remove_item, Ctx, Summary};
 use crate::diagnostics::{Code, Diagnostic, Fix};
-use crate::model::{Policy, Statement};
-use crate::syntax::{Array, Member, Value};
+use crate::model::{Outline, Statement};
+use crate::syntax::{Array, Member, Object, Value};
 use crate::text::TextRange;
 
 /// Resources listed twice in one statement.
@@ -22,7 +22,7 @@ pub fn hashes(statement: &Statement) -> (u64, u64) {
     (hash_except(&members, &["Sid"]), hash_except(&members, &["Sid", "Action"]))
 }
 
-pub fn check(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
+pub fn check(cx: &mut Ctx, policy: &Outline, summaries: &[Summary]) {
     if policy.statements.len() < 2 {
         return;
     }
@@ -32,7 +32,8 @@ pub fn check(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
     let statements = &policy.statements;
     let mut by_content: HashMap<u64, Vec<usize>> = HashMap::default();
     let mut by_scope: HashMap<u64, Vec<usize>> = HashMap::default();
-    let equal_except = |a: usize, b: usize, skip: &[&str]| same_members(&statements[a], &statements[b], skip);
+    let equal_except =
+        |a: usize, b: usize, skip: &[&str]| same_members(statements[a].object, statements[b].object, skip);
     for (position, (statement, summary)) in statements.iter().zip(summaries).enumerate() {
         let brace = || TextRange::new(statement.object.range.start, statement.object.range.start + 1);
         let same = |other: &&usize| equal_except(position, **other, &["Sid"]);
@@ -54,7 +55,7 @@ pub fn check(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
             continue;
         }
         by_content.entry(summary.content).or_default().push(position);
-        if statement.action.is_none() {
+        if !summary.has_action {
             continue;
         }
         let same = |other: &&usize| equal_except(position, **other, &["Sid", "Action"]);
@@ -158,15 +159,15 @@ fn duplicate_resources(cx: &mut Ctx, statement: &Statement) {
 /// Whether two statements have the same members but `skip`, as IAM reads them: members and
 /// list entries in any order, an entry listed twice the same as once, a lone string the
 /// same as a one-entry list.
-fn same_members(a: &Statement, b: &Statement, skip: &[&str]) -> bool {
+fn same_members(a: &Object, b: &Object, skip: &[&str]) -> bool {
     let kept = |m: &&Member| !skip.contains(&m.key.value.as_str());
     // Copies, the usual duplicates, have their members and entries in the same order.
-    if in_same_order(a.object.members.iter().filter(kept), b.object.members.iter().filter(kept)) {
+    if in_same_order(a.members.iter().filter(kept), b.members.iter().filter(kept)) {
         return true;
     }
     same_member_lists(
-        &by_hash(a.object.members.iter().filter(kept), member_hash),
-        &by_hash(b.object.members.iter().filter(kept), member_hash),
+        &by_hash(a.members.iter().filter(kept), member_hash),
+        &by_hash(b.members.iter().filter(kept), member_hash),
     )
 }
 
