@@ -309,13 +309,12 @@ impl Document {
             return Analysis { is_policy: false, kind: None, diagnostics: Vec::new(), ignores_used: Vec::new() };
         };
         let options = &self.options;
-        let kind = options.kind.clone().unwrap_or_else(|| kind::infer_outline(&policy));
         let mut diagnostics = self.tree.diagnostics(&self.text);
         let mut findings = findings;
         if let Some(findings) = findings.as_deref_mut() {
             findings.begin();
         }
-        checks::run(&self.text, &policy, Catalog::get(), kind.kind, &mut diagnostics, findings);
+        let kind = checks::run(&self.text, &policy, Catalog::get(), options.kind.clone(), &mut diagnostics, findings);
         diagnostics.retain(|d| !options.disabled.contains(&d.code));
         for d in &mut diagnostics {
             if let Some((_, severity)) = options.severity.iter().find(|(code, _)| *code == d.code) {

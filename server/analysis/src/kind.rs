@@ -97,10 +97,10 @@ pub fn infer(policy: &Policy) -> KindChoice {
     infer_from(policy.statements.iter().map(|s| StatementAt { object: s.object, index: s.index }))
 }
 
-/// [`infer`] for a policy whose statements are not modelled: only those with a `Principal`
-/// are (an identity policy has none).
-pub fn infer_outline(policy: &Outline) -> KindChoice {
-    infer_from(policy.statements.iter().copied())
+/// [`infer`] for a policy whose statements are not modelled, given which have a `Principal`
+/// or `NotPrincipal`: only those are modelled (an identity policy has none).
+pub fn infer_with(policy: &Outline, principals: &[bool]) -> KindChoice {
+    infer_from(policy.statements.iter().zip(principals).filter(|(_, &p)| p).map(|(s, _)| *s))
 }
 
 fn infer_from<'a>(statements: impl Iterator<Item = StatementAt<'a>> + Clone) -> KindChoice {

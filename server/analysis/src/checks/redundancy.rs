@@ -2,7 +2,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use rustc_hash::{FxHashMap as HashMap, FxHasher};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet, FxHasher};
 
 use super::{array_of, remove_item, Ctx, Summary};
 use crate::diagnostics::{Code, Diagnostic, Fix};
@@ -22,7 +22,26 @@ pub fn hashes(statement: &Statement) -> (u64, u64) {
     (hash_except(&members, &["Sid"]), hash_except(&members, &["Sid", "Action"]))
 }
 
-pub fn check(cx: &mut Ctx, policy: &Outline, summaries: &[Summary]) {
+/// Statements found the same, by their indices (and whether compared without `Action`):
+/// the last check's pairs, still the same while both statements' texts are, and this
+/// check's. A large document repeats statements, and comparing each copy again on every
+/// keystroke read most of the document.
+#[derive(Default)]
+pub struct SamePairs {
+    previous: FxHashSet<(usize, usize, bool)>,
+    current: FxHashSet<(usize, usize, bool)>,
+}
+
+impl SamePairs {
+    /// Starts a check: this one's pairs become the last one's.
+    pub fn begin(&mut self) {
+        self.previous = std::mem::take(&mut self.current);
+    }
+}
+
+/// Duplicate and overlapping statements. `same_text[p]`: whether the statement at position
+/// `p` has the text it had at its index in the last check whose pairs `pairs` holds.
+pub fn check(cx: &mut Ctx, policy: &Outline, summaries: &[Summary], same_text: &[bool], pairs: &mut SamePairs) {
     if policy.statements.len() < 2 {
         return;
     }
@@ -32,8 +51,15 @@ pub fn check(cx: &mut Ctx, policy: &Outline, summaries: &[Summary]) {
     let statements = &policy.statements;
     let mut by_content: HashMap<u64, Vec<usize>> = HashMap::default();
     let mut by_scope: HashMap<u64, Vec<usize>> = HashMap::default();
-    let equal_except =
-        |a: usize, b: usize, skip: &[&str]| same_members(statements[a].object, statements[b].object, skip);
+    let mut equal_except = |a: usize, b: usize, skip: &[&str]| {
+        let pair = (statements[a].index, statements[b].index, skip.len() > 1);
+        let known = same_text[a] && same_text[b] && pairs.previous.contains(&pair);
+        let same = known || same_members(statements[a].object, statements[b].object, skip);
+        if same {
+            pairs.current.insert(pair);
+        }
+        same
+    };
     for (position, (statement, summary)) in statements.iter().zip(summaries).enumerate() {
         let brace = || TextRange::new(statement.object.range.start, statement.object.range.start + 1);
         let same = |other: &&usize| equal_except(position, **other, &["Sid"]);
