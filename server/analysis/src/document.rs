@@ -163,7 +163,14 @@ impl Document {
     /// The next version of this document, whose text is `text`: the tree re-parses only
     /// what changed, and the checks will reuse what this version's found elsewhere.
     pub fn edit(self, text: String) -> Document {
-        let Document { text: old, mut tree, line_index, options, findings, language, host, .. } = self;
+        self.edit_keeping(text).0
+    }
+
+    /// [`Document::edit`], handing back this version's findings instead of freeing them: a
+    /// large document's take a while to free, which a caller that must answer quickly (the
+    /// server's message thread) leaves to another thread.
+    pub fn edit_keeping(self, text: String) -> (Document, Option<Analysis>) {
+        let Document { text: old, mut tree, line_index, options, findings, language, host, analysis } = self;
         let change = TextChange::between(&old, &text);
         if language.is_json() {
             tree.update_by(&old, &text, change);
@@ -172,7 +179,8 @@ impl Document {
             Some(change) => line_index.edited(&text, change),
             None => line_index,
         };
-        Document::next(&old, text, tree, line_index, options, findings, language, host)
+        let next = Document::next(&old, text, tree, line_index, options, findings, language, host);
+        (next, analysis.into_inner().flatten())
     }
 
     /// [`Document::edit`] for a version still in use elsewhere (its tree is copied).
