@@ -16,10 +16,10 @@ use crate::diagnostics::Code;
 use crate::embedded::host::Host;
 use crate::embedded::{self, HostFormat};
 use crate::kind::{self, KindChoice};
-use crate::model::Policy;
+use crate::model::{Outline, Policy};
 use crate::suppress;
 use crate::syntax::{Tree, Value};
-use crate::text::{Encoding, LineCol, LineIndex, TextRange};
+use crate::text::{Encoding, LineCol, LineIndex, TextChange, TextRange};
 use crate::{Analysis, Catalog, Options};
 
 /// The language of a document's text: JSON (a policy, or a CloudFormation template) or
@@ -90,18 +90,19 @@ impl Document {
             Language::Json | Language::TerraformJson => Tree::new(&text),
             Language::Yaml | Language::Terraform => Tree::new(""),
         };
-        Document::assemble(text, tree, options, Arc::default(), language, None)
+        let line_index = LineIndex::new(&text);
+        Document::assemble(text, tree, line_index, options, Arc::default(), language, None)
     }
 
     fn assemble(
         text: String,
         tree: Tree,
+        line_index: LineIndex,
         options: Options,
         findings: Arc<Mutex<Findings>>,
         language: Language,
         previous: Option<&Host>,
     ) -> Document {
-        let line_index = LineIndex::new(&text);
         let extraction = match language {
             Language::Json => tree
                 .root()
@@ -117,10 +118,12 @@ impl Document {
 
     /// The next version of a host file: its host re-extracted by the part the edit touched
     /// where [`Host::edited`] can, in full otherwise (reusing the policies' documents).
+    #[allow(clippy::too_many_arguments)]
     fn next(
         old: &str,
         text: String,
         tree: Tree,
+        line_index: LineIndex,
         options: Options,
         findings: Arc<Mutex<Findings>>,
         language: Language,
@@ -129,7 +132,6 @@ impl Document {
         let host = match host {
             Some(host) if language == Language::Yaml => match Host::edited(host, old, &text, &options) {
                 Ok(host) => {
-                    let line_index = LineIndex::new(&text);
                     let host = Some(host);
                     return Document {
                         text,
@@ -146,7 +148,7 @@ impl Document {
             },
             host => host,
         };
-        Document::assemble(text, tree, options, findings, language, host.as_deref())
+        Document::assemble(text, tree, line_index, options, findings, language, host.as_deref())
     }
 
     /// The policies of a host file; `None` for a policy document or any other file.
@@ -161,21 +163,39 @@ impl Document {
     /// The next version of this document, whose text is `text`: the tree re-parses only
     /// what changed, and the checks will reuse what this version's found elsewhere.
     pub fn edit(self, text: String) -> Document {
-        let Document { text: old, mut tree, options, findings, language, host, .. } = self;
+        self.edit_keeping(text).0
+    }
+
+    /// [`Document::edit`], handing back this version's findings instead of freeing them: a
+    /// large document's take a while to free, which a caller that must answer quickly (the
+    /// server's message thread) leaves to another thread.
+    pub fn edit_keeping(self, text: String) -> (Document, Option<Analysis>) {
+        let Document { text: old, mut tree, line_index, options, findings, language, host, analysis } = self;
+        let change = TextChange::between(&old, &text);
         if language.is_json() {
-            tree.update(&old, &text);
+            tree.update_by(&old, &text, change);
         }
-        Document::next(&old, text, tree, options, findings, language, host)
+        let line_index = match change {
+            Some(change) => line_index.edited(&text, change),
+            None => line_index,
+        };
+        let next = Document::next(&old, text, tree, line_index, options, findings, language, host);
+        (next, analysis.into_inner().flatten())
     }
 
     /// [`Document::edit`] for a version still in use elsewhere (its tree is copied).
     pub fn edited(&self, text: String) -> Document {
         let mut tree = self.tree.clone();
+        let change = TextChange::between(&self.text, &text);
         if self.language.is_json() {
-            tree.update(&self.text, &text);
+            tree.update_by(&self.text, &text, change);
         }
         let (options, findings) = (self.options.clone(), self.findings.clone());
-        Document::next(&self.text, text, tree, options, findings, self.language, self.host.clone())
+        let line_index = match change {
+            Some(change) => self.line_index.edited(&text, change),
+            None => self.line_index.clone(),
+        };
+        Document::next(&self.text, text, tree, line_index, options, findings, self.language, self.host.clone())
     }
 
     /// The next version of a document that some other holder may still be reading: taken
@@ -189,7 +209,8 @@ impl Document {
 
     /// The same text under other options (settings changed): checked again when asked.
     pub fn with_options(&self, options: Options) -> Document {
-        Document::assemble(self.text.clone(), self.tree.clone(), options, self.findings.clone(), self.language, None)
+        let (text, tree, line_index) = (self.text.clone(), self.tree.clone(), self.line_index.clone());
+        Document::assemble(text, tree, line_index, options, self.findings.clone(), self.language, None)
     }
 
     pub fn text(&self) -> &str {
@@ -219,6 +240,15 @@ impl Document {
         } else {
             Policy::new(self.root())
         }
+    }
+
+    /// [`Document::policy`] with its statements not modelled (the checks model those they
+    /// do not have findings for).
+    fn outline(&self) -> Option<Outline<'_>> {
+        if self.host.is_some() || self.language == Language::TerraformJson {
+            return None;
+        }
+        Outline::outline(self.root(), self.options.declares_policy())
     }
 
     /// [`Document::policy`] with only the statements at `offset` (see [`Policy::around`]).
@@ -283,25 +313,27 @@ impl Document {
             let ignores_used = self.suppress(&mut diagnostics, host);
             return Analysis { is_policy: true, kind: None, diagnostics, ignores_used };
         }
-        let Some(policy) = self.policy() else {
+        let Some(policy) = self.outline() else {
             return Analysis { is_policy: false, kind: None, diagnostics: Vec::new(), ignores_used: Vec::new() };
         };
         let options = &self.options;
-        let kind = options.kind.clone().unwrap_or_else(|| kind::infer(&policy));
         let mut diagnostics = self.tree.diagnostics(&self.text);
         let mut findings = findings;
         if let Some(findings) = findings.as_deref_mut() {
             findings.begin();
         }
-        checks::run(&self.text, &policy, Catalog::get(), kind.kind, &mut diagnostics, findings);
+        let kind = checks::run(&self.text, &policy, Catalog::get(), options.kind.clone(), &mut diagnostics, findings);
         diagnostics.retain(|d| !options.disabled.contains(&d.code));
         for d in &mut diagnostics {
             if let Some((_, severity)) = options.severity.iter().find(|(code, _)| *code == d.code) {
                 d.severity = *severity;
             }
         }
-        let statements: Vec<(TextRange, &str)> =
-            policy.statements.iter().filter_map(|s| Some((s.object.range, s.sid?.value.as_str()))).collect();
+        // Read only by ignores that name a `Sid`.
+        let statements: Vec<(TextRange, &str)> = match options.ignores.iter().any(|i| i.sid.is_some()) {
+            true => policy.statements.iter().filter_map(|s| Some((s.object.range, s.sid()?.value.as_str()))).collect(),
+            false => Vec::new(),
+        };
         let ignores_used = suppress::apply(&mut diagnostics, &[], &options.ignores, &statements, |_| None, &[]);
         Analysis { is_policy: true, kind: Some(kind), diagnostics, ignores_used }
     }

@@ -1,7 +1,7 @@
 //! Policy kinds: the same JSON grammar, different rules for identity, resource-based,
 //! trust, SCP, RCP and permissions-boundary policies.
 
-use crate::model::Policy;
+use crate::model::{Outline, Policy, StatementAt};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PolicyKind {
@@ -94,29 +94,37 @@ pub fn is_trust_action(action: &str) -> bool {
 /// `sts:TagSession`) is a trust policy, any other `Principal` a resource-based policy,
 /// no principal an identity-based policy.
 pub fn infer(policy: &Policy) -> KindChoice {
-    let with_principal = policy.statements.iter().find(|s| s.principal.is_some() || s.not_principal.is_some());
-    let Some(statement) = with_principal else {
+    infer_from(policy.statements.iter().map(|s| StatementAt { object: s.object, index: s.index }))
+}
+
+/// [`infer`] for a policy whose statements are not modelled, given which have a `Principal`
+/// or `NotPrincipal`: only those are modelled (an identity policy has none).
+pub fn infer_with(policy: &Outline, principals: &[bool]) -> KindChoice {
+    infer_from(policy.statements.iter().zip(principals).filter(|(_, &p)| p).map(|(s, _)| *s))
+}
+
+fn infer_from<'a>(statements: impl Iterator<Item = StatementAt<'a>> + Clone) -> KindChoice {
+    // What `Statement::principal` and `not_principal` hold: a member of that key.
+    let has_principal = |s: &StatementAt| s.object.get("Principal").is_some() || s.object.get("NotPrincipal").is_some();
+    let Some(statement) = statements.clone().find(has_principal) else {
         return KindChoice {
             kind: PolicyKind::Identity,
             reason: "inferred: no statement has a `Principal`".to_string(),
         };
     };
-    let trust = policy
-        .statements
-        .iter()
-        .filter(|s| s.principal.is_some() || s.not_principal.is_some())
-        .flat_map(|s| s.action.iter().flat_map(|a| a.items.iter()))
-        .find(|a| is_trust_action(&a.value));
+    let trust = statements.filter(has_principal).map(StatementAt::model).find_map(|s| {
+        s.action.iter().flat_map(|a| a.items.iter()).find(|a| is_trust_action(&a.value)).map(|a| a.value.clone())
+    });
     match trust {
         Some(action) => KindChoice {
             kind: PolicyKind::Trust,
-            reason: format!("inferred: a statement with a `Principal` allows `{}`", action.value),
+            reason: format!("inferred: a statement with a `Principal` allows `{action}`"),
         },
         None => KindChoice {
             kind: PolicyKind::Resource,
             reason: format!(
                 "inferred: {} has a `Principal` and no `sts:AssumeRole*` action",
-                statement.sid.map_or("a statement".to_string(), |s| format!("statement `{}`", s.value))
+                statement.sid().map_or("a statement".to_string(), |s| format!("statement `{}`", s.value))
             ),
         },
     }

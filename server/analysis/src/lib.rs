@@ -252,6 +252,7 @@ pub(crate) mod properties {
             }
             let whole = TextRange::new(0, text.len());
             let here = TextRange::empty(offset);
+            prop_assert_eq!(kept.line_index(), fresh.line_index());
             prop_assert_eq!(kept.analysis().map(|a| &a.diagnostics), fresh.analysis().map(|a| &a.diagnostics));
             prop_assert_eq!(hover(&kept, offset), hover(&fresh, offset));
             prop_assert_eq!(complete(&kept, offset), complete(&fresh, offset));

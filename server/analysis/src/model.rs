@@ -11,12 +11,36 @@ use crate::text::IgnoreCase;
 /// The policy language versions IAM accepts.
 pub const POLICY_VERSIONS: [&str; 2] = ["2012-10-17", "2008-10-17"];
 
-pub struct Policy<'a> {
+/// A policy with its statements modelled ([`Statement`]s), or, as an [`Outline`], not yet.
+pub struct Policy<'a, S = Statement<'a>> {
     pub root: &'a Object,
     pub version: Option<&'a Member>,
     pub id: Option<&'a Member>,
     pub statement: Option<&'a Member>,
-    pub statements: Vec<Statement<'a>>,
+    pub statements: Vec<S>,
+}
+
+/// A policy whose statements are modelled when needed: the checks of a large document reuse
+/// the findings of every statement an edit left alone, and modelling all of them again on
+/// each keystroke cost more than checking the one that changed.
+pub type Outline<'a> = Policy<'a, StatementAt<'a>>;
+
+/// A statement not modelled yet: its object and its position in the `Statement` array.
+#[derive(Clone, Copy)]
+pub struct StatementAt<'a> {
+    pub object: &'a Object,
+    pub index: usize,
+}
+
+impl<'a> StatementAt<'a> {
+    pub fn model(self) -> Statement<'a> {
+        Statement::new(self.object, self.index)
+    }
+
+    /// The statement's `Sid` ([`Statement::sid`]) without modelling the rest.
+    pub fn sid(self) -> Option<&'a StringLit> {
+        self.object.get("Sid").and_then(|m| m.value.as_ref()).and_then(Value::as_str)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,12 +147,52 @@ pub fn is_policy(root: Option<&Value>) -> bool {
             .is_some_and(|v| POLICY_VERSIONS.contains(&v.value.as_str()))
 }
 
-impl<'a> Policy<'a> {
+impl<'a, S> Policy<'a, S> {
     /// The `Version` string, if it is one.
     pub fn version_value(&self) -> Option<&'a str> {
         self.version.and_then(|m| m.value.as_ref()).and_then(Value::as_str).map(|s| s.value.as_str())
     }
+}
 
+impl<'a> Outline<'a> {
+    /// The policy view of a parsed document, its statements not modelled; `declared` as in
+    /// [`Policy::declared`].
+    pub fn outline(root: Option<&'a Value>, declared: bool) -> Option<Outline<'a>> {
+        Outline::outline_around(root, None, declared)
+    }
+
+    fn outline_around(root: Option<&'a Value>, around: Option<usize>, declared: bool) -> Option<Outline<'a>> {
+        if !declared && !is_policy(root) {
+            return None;
+        }
+        let root = root?.as_object()?;
+        let statement = root.get("Statement");
+        let statements = match statement.and_then(|m| m.value.as_ref()) {
+            Some(Value::Object(object)) => vec![StatementAt { object, index: 0 }],
+            Some(Value::Array(array)) => {
+                // The items are in document order and do not overlap: the ones that touch
+                // `offset` start at the first that does not end before it.
+                let first = around.map_or(0, |offset| array.items.partition_point(|v| v.range().end < offset));
+                array.items[first..]
+                    .iter()
+                    .enumerate()
+                    .take_while(|(_, v)| around.is_none_or(|offset| v.range().start <= offset))
+                    .filter_map(|(i, v)| v.as_object().map(|object| StatementAt { object, index: first + i }))
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        Some(Policy { root, version: root.get("Version"), id: root.get("Id"), statement, statements })
+    }
+
+    /// Every statement modelled.
+    pub fn modelled(self) -> Policy<'a> {
+        let Policy { root, version, id, statement, statements } = self;
+        Policy { root, version, id, statement, statements: statements.into_iter().map(StatementAt::model).collect() }
+    }
+}
+
+impl<'a> Policy<'a> {
     /// The policy view of a parsed document, if it is a policy.
     pub fn new(root: Option<&'a Value>) -> Option<Policy<'a>> {
         Policy::of_statements(root, None, false)
@@ -148,32 +212,12 @@ impl<'a> Policy<'a> {
     }
 
     fn of_statements(root: Option<&'a Value>, around: Option<usize>, declared: bool) -> Option<Policy<'a>> {
-        if !declared && !is_policy(root) {
-            return None;
-        }
-        let root = root?.as_object()?;
-        let statement = root.get("Statement");
-        let statements = match statement.and_then(|m| m.value.as_ref()) {
-            Some(Value::Object(object)) => vec![Statement::new(object, 0)],
-            Some(Value::Array(array)) => {
-                // The items are in document order and do not overlap: the ones that touch
-                // `offset` start at the first that does not end before it.
-                let first = around.map_or(0, |offset| array.items.partition_point(|v| v.range().end < offset));
-                array.items[first..]
-                    .iter()
-                    .enumerate()
-                    .take_while(|(_, v)| around.is_none_or(|offset| v.range().start <= offset))
-                    .filter_map(|(i, v)| v.as_object().map(|o| Statement::new(o, first + i)))
-                    .collect()
-            }
-            _ => Vec::new(),
-        };
-        Some(Policy { root, version: root.get("Version"), id: root.get("Id"), statement, statements })
+        Some(Outline::outline_around(root, around, declared)?.modelled())
     }
 }
 
 impl<'a> Statement<'a> {
-    fn new(object: &'a Object, index: usize) -> Statement<'a> {
+    pub(crate) fn new(object: &'a Object, index: usize) -> Statement<'a> {
         let mut statement = Statement {
             object,
             index,

@@ -60,7 +60,7 @@ pub struct LineCol {
 /// (one-line) document costs what a formatted one does. Line breaks are `\n`, `\r\n` and a
 /// lone `\r`, as in LSP. (rust-analyzer's `line-index` crate works the same way, but breaks
 /// lines on `\n` alone.)
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
     /// The offset of each character of more than one byte, in order.
@@ -90,21 +90,49 @@ impl LineIndex {
             }
         }
         let (mut wide, mut extra) = (Vec::new(), vec![0]);
-        let (mut i, mut total) = (0, 0);
-        while i < bytes.len() {
-            // ASCII a block at a time (`is_ascii` reads a word at a time).
-            if bytes.get(i..i + 32).is_some_and(<[u8]>::is_ascii) {
-                i += 32;
-                continue;
+        find_wide(bytes, 0..bytes.len(), 0, &mut wide, &mut extra);
+        LineIndex { line_starts, wide, extra, len: text.len() }
+    }
+
+    /// The index of `text`, made from this index of `old` where the two texts differ only
+    /// in `change`: what comes before it is kept, what comes after it moved, and only the
+    /// changed bytes are read. What [`LineIndex::new`] of `text` gives.
+    pub fn edited(&self, text: &str, change: TextChange) -> LineIndex {
+        let bytes = text.as_bytes();
+        let TextChange { start, old_end, new_end } = change;
+        let moved = |offset: usize| offset - old_end + new_end;
+        // Whether `at` starts a line depends on the bytes at `at - 1` and `at`: the starts
+        // before `start` read only bytes before the change, those after `old_end + 1` only
+        // bytes after it; the ones between are found again.
+        let kept = self.line_starts.partition_point(|&at| at < start);
+        let after = self.line_starts.partition_point(|&at| at <= old_end);
+        let mut line_starts = Vec::with_capacity(self.line_starts.len() - (after - kept) + (new_end - start) + 1);
+        line_starts.extend_from_slice(&self.line_starts[..kept]);
+        if line_starts.is_empty() {
+            line_starts.push(0);
+        }
+        // The starts `start..=new_end` follow a break at `start - 1..new_end`.
+        let from = start.saturating_sub(1);
+        for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[from..new_end]).map(|i| from + i) {
+            let at = i + 1;
+            if at >= start && (bytes[i] == b'\n' || bytes.get(at) != Some(&b'\n')) {
+                line_starts.push(at);
             }
-            // A character's first byte is not a UTF-8 continuation byte (0b10xx_xxxx).
-            if bytes[i] >= 0xC0 {
-                let width = utf8_width(bytes[i]);
-                total += width - utf16_width(width);
-                wide.push(i);
-                extra.push(total);
-            }
-            i += 1;
+        }
+        line_starts.extend(self.line_starts[after..].iter().map(|&at| moved(at)));
+        // A character's width is its first byte's: the wide characters whose first byte is
+        // outside the change are kept (moved), those inside it found again.
+        let kept = self.wide.partition_point(|&at| at < start);
+        let after = self.wide.partition_point(|&at| at < old_end);
+        let mut wide = Vec::with_capacity(self.wide.len() - (after - kept) + (new_end - start));
+        let mut extra = Vec::with_capacity(wide.capacity() + 1);
+        wide.extend_from_slice(&self.wide[..kept]);
+        extra.extend_from_slice(&self.extra[..=kept]);
+        let total = find_wide(bytes, start..new_end, self.extra[kept], &mut wide, &mut extra);
+        let base = self.extra[after];
+        for k in after..self.wide.len() {
+            wide.push(moved(self.wide[k]));
+            extra.push(total + self.extra[k + 1] - base);
         }
         LineIndex { line_starts, wide, extra, len: text.len() }
     }
@@ -186,6 +214,35 @@ impl LineIndex {
     }
 }
 
+/// Appends the characters of `bytes[range]` wider than one byte to `wide`, and to `extra`
+/// the running total from `total` of their UTF-8 bytes beyond their UTF-16 units; the new
+/// total. (`range` may start inside a character: only first bytes count.)
+fn find_wide(
+    bytes: &[u8],
+    range: std::ops::Range<usize>,
+    mut total: usize,
+    wide: &mut Vec<usize>,
+    extra: &mut Vec<usize>,
+) -> usize {
+    let mut i = range.start;
+    while i < range.end {
+        // ASCII a block at a time (`is_ascii` reads a word at a time).
+        if i + 32 <= range.end && bytes[i..i + 32].is_ascii() {
+            i += 32;
+            continue;
+        }
+        // A character's first byte is not a UTF-8 continuation byte (0b10xx_xxxx).
+        if bytes[i] >= 0xC0 {
+            let width = utf8_width(bytes[i]);
+            total += width - utf16_width(width);
+            wide.push(i);
+            extra.push(total);
+        }
+        i += 1;
+    }
+    total
+}
+
 /// The length of the UTF-8 sequence that starts with `first`.
 fn utf8_width(first: u8) -> usize {
     match first {
@@ -249,6 +306,28 @@ impl std::hash::Hash for IgnoreCase<'_> {
 pub fn split_colon(s: &str) -> Option<(&str, &str)> {
     let at = memchr::memchr(b':', s.as_bytes())?;
     Some((&s[..at], &s[at + 1..]))
+}
+
+/// How two versions of a text differ: `start..old_end` of the old became `start..new_end`
+/// of the new (what they share at each end is left out).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextChange {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_end: usize,
+}
+
+impl TextChange {
+    /// The change from `old` to `new`; `None` when they are the same.
+    pub fn between(old: &str, new: &str) -> Option<TextChange> {
+        let (old, new) = (old.as_bytes(), new.as_bytes());
+        let prefix = common_prefix(old, new);
+        if prefix == old.len() && prefix == new.len() {
+            return None;
+        }
+        let suffix = common_suffix(old, new, old.len().min(new.len()) - prefix);
+        Some(TextChange { start: prefix, old_end: old.len() - suffix, new_end: new.len() - suffix })
+    }
 }
 
 /// Compared a block at a time: the blocks are compared by `memcmp`, many bytes per step.
@@ -505,6 +584,43 @@ mod tests {
                     proptest::prop_assert_eq!(index.offset(&text, pos, encoding), naive::offset(&text, pos, encoding), "offset({:?})", pos);
                 }
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// An index brought up to date by the change is the one made afresh.
+        #[test]
+        fn an_edited_index_is_a_new_one(
+            text in text_of_pieces(),
+            edits in proptest::collection::vec((proptest::prelude::any::<proptest::sample::Index>(), 0usize..6, text_of_pieces()), 1..6),
+        ) {
+            let mut text = text;
+            let mut index = LineIndex::new(&text);
+            for (at, delete, insert) in edits {
+                let old = text.clone();
+                crate::properties::edit(&mut text, at, delete, &insert);
+                if let Some(change) = TextChange::between(&old, &text) {
+                    index = index.edited(&text, change);
+                }
+                proptest::prop_assert_eq!(&index, &LineIndex::new(&text), "{:?} -> {:?}", old, text);
+            }
+        }
+    }
+
+    #[test]
+    fn edited_indexes_across_line_breaks() {
+        // Edits that split or join a `\r\n`, and that add or remove wide characters.
+        let cases = [
+            ("a\r\nb", "a\rx\nb"),
+            ("a\rx\nb", "a\r\nb"),
+            ("ț\r", "ț\r\n"),
+            ("🫣a🫣", "🫣é🫣"),
+            ("", "\r"),
+            ("x\n", ""),
+        ];
+        for (old, new) in cases {
+            let change = TextChange::between(old, new).expect("a change");
+            assert_eq!(LineIndex::new(old).edited(new, change), LineIndex::new(new), "{old:?} -> {new:?}");
         }
     }
 

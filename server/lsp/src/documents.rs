@@ -33,6 +33,10 @@ impl Snapshot {
     }
 }
 
+/// How many findings a previous version may have before they are freed on another thread
+/// (fewer are freed faster than the hand-off takes).
+const FREED_ELSEWHERE: usize = 200;
+
 /// The rope's text in one string, sized up front (`to_string` grows it a chunk at a time).
 fn text_of(rope: &Rope) -> String {
     let mut text = String::with_capacity(rope.len_bytes());
@@ -89,9 +93,19 @@ impl Documents {
         }
         let text = text_of(&entry.rope);
         let document = match entry.snapshot.take() {
-            // The last holder (no request or check is reading it): its tree is taken over.
+            // The last holder (no request or check is reading it): its tree is taken over,
+            // and its findings freed off the message thread (a large document's take
+            // hundreds of microseconds, which a request behind this change would wait).
             Some(previous) => match Arc::try_unwrap(previous) {
-                Ok(previous) => previous.document.edit(text),
+                Ok(previous) => {
+                    let (document, findings) = previous.document.edit_keeping(text);
+                    if let (Some(findings), Ok(runtime)) = (findings, tokio::runtime::Handle::try_current()) {
+                        if findings.diagnostics.len() > FREED_ELSEWHERE {
+                            runtime.spawn_blocking(move || drop(findings));
+                        }
+                    }
+                    document
+                }
                 Err(shared) => shared.document.edited(text),
             },
             None => Document::in_language(text, options.clone(), Language::of_path(uri.as_str())),

@@ -7,7 +7,7 @@ use super::{add_item, Ctx, Summary};
 use crate::arn;
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::knowledge::CrossRegion;
-use crate::model::{Effect, Policy, Statement};
+use crate::model::{Effect, Outline, Statement};
 use crate::pattern;
 use crate::syntax::{StringLit, Value};
 use crate::text::split_colon;
@@ -246,11 +246,13 @@ pub fn invokes_models(statement: &Statement) -> bool {
 }
 
 /// Policy-wide: companions of `bedrock:InvokeModel*` on inference profiles.
-pub fn check_policy(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
-    let invoking = || policy.statements.iter().zip(summaries).filter(|(_, s)| s.invokes_models).map(|(st, _)| st);
-    if invoking().next().is_none() {
+pub fn check_policy(cx: &mut Ctx, policy: &Outline, summaries: &[Summary]) {
+    let invoking: Vec<Statement> =
+        policy.statements.iter().zip(summaries).filter(|(_, s)| s.invokes_models).map(|(st, _)| st.model()).collect();
+    if invoking.is_empty() {
         return;
     }
+    let invoking = || invoking.iter();
     // Foundation-model ARNs the policy allows invoking: (Region, model) patterns.
     let mut models: Vec<(&str, &str)> = invoking()
         .flat_map(|s| s.resource.iter().flat_map(|r| r.items.iter()))

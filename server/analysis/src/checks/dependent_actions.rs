@@ -9,7 +9,7 @@ use crate::arn;
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::kind::PolicyKind;
 use crate::knowledge::DependentActions;
-use crate::model::{Effect, Policy, Statement};
+use crate::model::{Effect, Outline, Statement};
 use crate::pattern;
 
 /// The actions some entry needs, each once: bit `i` of [`Summary::needs`] and
@@ -56,16 +56,17 @@ pub fn summarize(cx: &Ctx, statement: &Statement) -> (u16, u16) {
 }
 
 /// The hints: each `Action` entry that needs an action no statement of the policy grants.
-pub fn check_policy(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
+pub fn check_policy(cx: &mut Ctx, policy: &Outline, summaries: &[Summary]) {
     let granted = summaries.iter().fold(0, |all, s| all | s.grants_needed);
     if summaries.iter().all(|s| s.needs & !granted == 0) {
         return;
     }
     let table = DependentActions::get();
-    for (statement, summary) in policy.statements.iter().zip(summaries) {
+    for (at, summary) in policy.statements.iter().zip(summaries) {
         if summary.needs & !granted == 0 {
             continue;
         }
+        let statement = &at.model();
         let Some(actions) = &statement.action else { continue };
         // One edit can add the action only where the statement would grant it as it is:
         // on every resource and without a condition (one on the first action's keys would

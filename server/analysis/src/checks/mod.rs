@@ -19,8 +19,8 @@ use std::rc::Rc;
 
 use crate::catalog::{Action, Catalog, Service};
 use crate::diagnostics::{Diagnostic, Edit, Fix};
-use crate::kind::PolicyKind;
-use crate::model::{Policy, Statement, Strings};
+use crate::kind::{KindChoice, PolicyKind};
+use crate::model::{Outline, Statement, Strings};
 use crate::syntax::{Array, Member, Object, StringLit, Value};
 use crate::text::TextRange;
 
@@ -113,14 +113,34 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Runs every check of the policy as `kind` (inferred when `None`, from the statements'
+/// `Principal`s); the kind it was checked as.
 pub fn run(
     text: &str,
-    policy: &Policy,
+    policy: &Outline,
     catalog: &Catalog,
-    kind: PolicyKind,
+    kind: Option<KindChoice>,
     out: &mut Vec<Diagnostic>,
     mut cache: Option<&mut Findings>,
-) {
+) -> KindChoice {
+    // Which statements have the text and indentation of the last check's (whose findings
+    // may be reused), and which have a `Principal` (the kind is inferred from those): told
+    // for an unchanged statement without reading it again.
+    let mut lines = LineStarts::default();
+    let mut reusable = Vec::with_capacity(policy.statements.len());
+    let mut principals = Vec::with_capacity(policy.statements.len());
+    for at in &policy.statements {
+        let span = at.object.range;
+        let line_start = lines.before(text, span.start);
+        let line = &text[line_start..span.start];
+        let indent = line_start..line_start + (line.len() - line.trim_start_matches([' ', '\t']).len());
+        let cached =
+            cache.as_deref().and_then(|c| c.same_text(at.index, &text[span.start..span.end], &text[indent.clone()]));
+        reusable.push((indent, cached.is_some()));
+        principals.push(cached.map_or_else(|| has_principal(at), |c| c.summary.principal));
+    }
+    let choice = kind.unwrap_or_else(|| crate::kind::infer_with(policy, &principals));
+    let kind = choice.kind;
     let variables = policy.version_value() == Some("2012-10-17");
     let mut cx = Ctx {
         text,
@@ -134,23 +154,22 @@ pub fn run(
     };
     grammar::check_policy(&mut cx, policy);
     grammar::check_characters(&mut cx);
-    let mut lines = LineStarts::default();
     let mut summaries = Vec::with_capacity(policy.statements.len());
-    for statement in &policy.statements {
+    for (&at, &(ref indent, same_text)) in policy.statements.iter().zip(&reusable) {
         // A statement's findings depend on its own text, the indentation of its first line
         // (which fixes copy), its place, the kind and the version.
-        let span = statement.object.range;
-        let line = &text[lines.before(text, span.start)..span.start];
-        let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
-        let key = StatementKey { index: statement.index, kind, variables };
-        if let Some(cache) = cache.as_deref_mut() {
-            if let Some((found, summary)) = cache.take(&text[span.start..span.end], key, indent, span.start) {
+        let span = at.object.range;
+        let indent = &text[indent.clone()];
+        let key = StatementKey { index: at.index, kind, variables };
+        if let (Some(cache), true) = (cache.as_deref_mut(), same_text) {
+            if let Some((found, summary)) = cache.take(key, span.start) {
                 cx.out.extend(found);
                 summaries.push(summary);
                 continue;
             }
         }
         let before = cx.out.len();
+        let statement = &at.model();
         grammar::check_statement(&mut cx, statement);
         principals::check(&mut cx, statement);
         actions::check(&mut cx, statement);
@@ -164,7 +183,8 @@ pub fn run(
         let summary = Summary::of(cx.catalog, statement, risk, dependents);
         summaries.push(summary);
         if let Some(cache) = cache.as_deref_mut() {
-            cache.keep(&text[span.start..span.end], key, indent, span.start, &cx.out[before..], summary);
+            let found = &cx.out[before..];
+            cache.keep(&text[span.start..span.end], key, indent, span.start, found, summary);
         }
     }
     grammar::check_sids(&mut cx, policy, &summaries);
@@ -172,7 +192,16 @@ pub fn run(
     risk::check_policy(&mut cx, policy, &summaries);
     dependent_actions::check_policy(&mut cx, policy, &summaries);
     security::check_size(&mut cx, policy);
-    redundancy::check(&mut cx, policy, &summaries);
+    let same_text: Vec<bool> = reusable.iter().map(|(_, same)| *same).collect();
+    let mut pairs = redundancy::SamePairs::default();
+    let pairs = cache.map_or(&mut pairs, |cache| &mut cache.same_pairs);
+    redundancy::check(&mut cx, policy, &summaries, &same_text, pairs);
+    choice
+}
+
+/// What [`Statement::principal`] or [`Statement::not_principal`] would hold.
+fn has_principal(at: &crate::model::StatementAt) -> bool {
+    at.object.get("Principal").is_some() || at.object.get("NotPrincipal").is_some()
 }
 
 /// What the checks across statements need of each statement, worked out with its findings
@@ -188,6 +217,11 @@ pub struct Summary {
     scope: u64,
     /// Whether it allows `bedrock:InvokeModel`.
     invokes_models: bool,
+    /// Whether it has an `Action` ([`Statement::action`]).
+    has_action: bool,
+    /// Whether it has a `Principal` or `NotPrincipal`, whatever the kind (which is inferred
+    /// from them).
+    principal: bool,
     /// The actions of `risk`'s combinations it grants, one bit each.
     risk: u64,
     /// The actions of `dependent_actions` its actions need, and those it grants, one bit each.
@@ -205,7 +239,9 @@ impl Summary {
         let (content, scope) = redundancy::hashes(statement);
         let invokes_models = bedrock::invokes_models(statement);
         let access_level = redundancy::access_level(catalog, statement);
-        Summary { sid, content, scope, invokes_models, risk, needs, grants_needed, access_level }
+        let has_action = statement.action.is_some();
+        let principal = statement.principal.is_some() || statement.not_principal.is_some();
+        Summary { sid, content, scope, invokes_models, has_action, principal, risk, needs, grants_needed, access_level }
     }
 }
 
@@ -247,6 +283,7 @@ pub struct Findings {
     /// its text, where the text started and what was found there.
     previous: Vec<Option<CachedStatement>>,
     current: Vec<Option<CachedStatement>>,
+    same_pairs: redundancy::SamePairs,
 }
 
 struct CachedStatement {
@@ -264,19 +301,19 @@ impl Findings {
     pub(crate) fn begin(&mut self) {
         self.previous = std::mem::take(&mut self.current);
         self.current.reserve(self.previous.len());
+        self.same_pairs.begin();
     }
 
-    /// The findings for a statement with this text and key, moved to where the text now
-    /// starts.
-    fn take(
-        &mut self,
-        text: &str,
-        key: StatementKey,
-        indent: &str,
-        start: usize,
-    ) -> Option<(Vec<Diagnostic>, Summary)> {
+    /// The last check's statement at `index`, if it had this text and indentation.
+    fn same_text(&self, index: usize, text: &str, indent: &str) -> Option<&CachedStatement> {
+        self.previous.get(index)?.as_ref().filter(|c| c.text == text && c.indent == indent)
+    }
+
+    /// The findings of the statement at `key.index` (whose text [`Findings::same_text`]
+    /// found unchanged), if checked with this key, moved to where the text now starts.
+    fn take(&mut self, key: StatementKey, start: usize) -> Option<(Vec<Diagnostic>, Summary)> {
         let slot = self.previous.get_mut(key.index)?;
-        let cached = slot.take_if(|c| c.key == key && c.text == text && c.indent == indent)?;
+        let cached = slot.take_if(|c| c.key == key)?;
         let delta = start as isize - cached.start as isize;
         let moved = cached.found.iter().map(|d| shift(d, delta)).collect();
         let summary = cached.summary;

@@ -2,13 +2,13 @@
 
 use std::hash::{Hash, Hasher};
 
-use rustc_hash::{FxHashMap as HashMap, FxHasher};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet, FxHasher};
 
 use super::{array_of, remove_item, Ctx, Summary};
 use crate::catalog::{AccessLevel, Catalog};
 use crate::diagnostics::{Code, Diagnostic, Fix};
-use crate::model::{Policy, Statement};
-use crate::syntax::{Array, Member, Value};
+use crate::model::{Outline, Statement};
+use crate::syntax::{Array, Member, Object, Value};
 use crate::text::TextRange;
 
 /// Resources listed twice in one statement.
@@ -23,7 +23,26 @@ pub fn hashes(statement: &Statement) -> (u64, u64) {
     (hash_except(&members, &["Sid"]), hash_except(&members, &["Sid", "Action"]))
 }
 
-pub fn check(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
+/// Statements found the same, by their indices (and whether compared without `Action`):
+/// the last check's pairs, still the same while both statements' texts are, and this
+/// check's. A large document repeats statements, and comparing each copy again on every
+/// keystroke read most of the document.
+#[derive(Default)]
+pub struct SamePairs {
+    previous: FxHashSet<(usize, usize, bool)>,
+    current: FxHashSet<(usize, usize, bool)>,
+}
+
+impl SamePairs {
+    /// Starts a check: this one's pairs become the last one's.
+    pub fn begin(&mut self) {
+        self.previous = std::mem::take(&mut self.current);
+    }
+}
+
+/// Duplicate and overlapping statements. `same_text[p]`: whether the statement at position
+/// `p` has the text it had at its index in the last check whose pairs `pairs` holds.
+pub fn check(cx: &mut Ctx, policy: &Outline, summaries: &[Summary], same_text: &[bool], pairs: &mut SamePairs) {
     if policy.statements.len() < 2 {
         return;
     }
@@ -33,7 +52,15 @@ pub fn check(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
     let statements = &policy.statements;
     let mut by_content: HashMap<u64, Vec<usize>> = HashMap::default();
     let mut by_scope: HashMap<u64, Vec<usize>> = HashMap::default();
-    let equal_except = |a: usize, b: usize, skip: &[&str]| same_members(&statements[a], &statements[b], skip);
+    let mut equal_except = |a: usize, b: usize, skip: &[&str]| {
+        let pair = (statements[a].index, statements[b].index, skip.len() > 1);
+        let known = same_text[a] && same_text[b] && pairs.previous.contains(&pair);
+        let same = known || same_members(statements[a].object, statements[b].object, skip);
+        if same {
+            pairs.current.insert(pair);
+        }
+        same
+    };
     for (position, (statement, summary)) in statements.iter().zip(summaries).enumerate() {
         let brace = || TextRange::new(statement.object.range.start, statement.object.range.start + 1);
         let same = |other: &&usize| equal_except(position, **other, &["Sid"]);
@@ -55,7 +82,7 @@ pub fn check(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
             continue;
         }
         by_content.entry(summary.content).or_default().push(position);
-        if statement.action.is_none() {
+        if !summary.has_action {
             continue;
         }
         // Statements of one access level each, a different one, are a policy split by access
@@ -174,15 +201,15 @@ fn duplicate_resources(cx: &mut Ctx, statement: &Statement) {
 /// Whether two statements have the same members but `skip`, as IAM reads them: members and
 /// list entries in any order, an entry listed twice the same as once, a lone string the
 /// same as a one-entry list.
-fn same_members(a: &Statement, b: &Statement, skip: &[&str]) -> bool {
+fn same_members(a: &Object, b: &Object, skip: &[&str]) -> bool {
     let kept = |m: &&Member| !skip.contains(&m.key.value.as_str());
     // Copies, the usual duplicates, have their members and entries in the same order.
-    if in_same_order(a.object.members.iter().filter(kept), b.object.members.iter().filter(kept)) {
+    if in_same_order(a.members.iter().filter(kept), b.members.iter().filter(kept)) {
         return true;
     }
     same_member_lists(
-        &by_hash(a.object.members.iter().filter(kept), member_hash),
-        &by_hash(b.object.members.iter().filter(kept), member_hash),
+        &by_hash(a.members.iter().filter(kept), member_hash),
+        &by_hash(b.members.iter().filter(kept), member_hash),
     )
 }
 

@@ -17,7 +17,7 @@ use crate::catalog::{AccessLevel, Action, Service};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::kind::PolicyKind;
 use crate::knowledge::{Escalation, RiskActions};
-use crate::model::{Effect, Policy, Statement};
+use crate::model::{Effect, Outline, Statement};
 use crate::pattern;
 use crate::syntax::Value;
 
@@ -250,7 +250,7 @@ fn passed_to_service(statement: &Statement) -> Option<Vec<String>> {
 
 /// Combinations granted across the policy's statements, each reported once, on the
 /// `Action` of the statement that grants the set's first action.
-pub fn check_policy(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
+pub fn check_policy(cx: &mut Ctx, policy: &Outline, summaries: &[Summary]) {
     if cx.kind != PolicyKind::Identity || summaries.iter().all(|s| s.risk == 0) {
         return;
     }
@@ -267,8 +267,7 @@ pub fn check_policy(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
                 involved.push(index);
             }
         }
-        let Some(range) =
-            policy.statements.get(involved[0]).and_then(|s| s.action.as_ref()).map(|a| a.member.key.range)
+        let Some(range) = policy.statements.get(involved[0]).and_then(|s| s.model().action.map(|a| a.member.key.range))
         else {
             continue;
         };
@@ -288,7 +287,7 @@ pub fn check_policy(cx: &mut Ctx, policy: &Policy, summaries: &[Summary]) {
                     let statement = policy
                         .statements
                         .get(index)
-                        .map_or_else(|| format!("statement {}", index + 1), Statement::name);
+                        .map_or_else(|| format!("statement {}", index + 1), |s| s.model().name());
                     format!("{statement} ({})", names.join(", "))
                 })
                 .collect();

@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::arn;
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::kind::PolicyKind;
-use crate::model::{Effect, Policy, Statement};
+use crate::model::{Effect, Outline, Statement};
 use crate::pattern;
 use crate::syntax::{StringLit, Value};
 use crate::text::TextRange;
@@ -172,7 +172,7 @@ fn whole_account(cx: &mut Ctx, statement: &Statement, keys: &[String]) {
     }
 }
 
-pub fn check_size(cx: &mut Ctx, policy: &Policy) {
+pub fn check_size(cx: &mut Ctx, policy: &Outline) {
     let Some(quota) = cx.kind.size_quota() else { return };
     if cx.text.len() <= quota {
         return; // no more characters than bytes

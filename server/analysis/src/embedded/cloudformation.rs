@@ -86,6 +86,12 @@ pub(crate) fn drop_broken(extraction: &mut Extraction, errors: Vec<super::HostEr
 /// The policies of a JSON template, from its parsed tree (whose syntax errors the document
 /// reports as JSON errors).
 pub fn extract_json(text: &str, root: &crate::syntax::Value) -> Option<Extraction> {
+    // The keys `is_template` reads, before a search of the whole text (a large policy is
+    // searched on each keystroke otherwise).
+    let crate::syntax::Value::Object(object) = root else { return None };
+    if ["AWSTemplateFormatVersion", "Transform", "Resources"].iter().all(|key| object.get(key).is_none()) {
+        return None;
+    }
     if !may_be_template(text) {
         return None;
     }

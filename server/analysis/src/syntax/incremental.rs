@@ -10,7 +10,7 @@
 use super::parser::{drop_cascades, parse_object_at, parse_uncascaded};
 use super::{Member, Value};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::text::{common_prefix, common_suffix, TextRange};
+use crate::text::{TextChange, TextRange};
 
 /// Where the items of an array at the top of a policy (`Statement`'s) are parsed.
 const ITEM_DEPTH: usize = 2;
@@ -54,15 +54,14 @@ impl Tree {
 
     /// Brings the tree made for `old` up to `text`, the document's next version.
     pub fn update(&mut self, old: &str, text: &str) -> Reparse {
-        let (old_text, new) = (old, text.as_bytes());
-        let old = old_text.as_bytes();
-        let prefix = common_prefix(old, new);
-        if prefix == old.len() && prefix == new.len() {
-            return Reparse::Unchanged;
-        }
-        let suffix = common_suffix(old, new, old.len().min(new.len()) - prefix);
-        let change = Change { start: prefix, old_end: old.len() - suffix, new_end: new.len() - suffix };
-        if self.splice(old_text, text, change).is_some() {
+        self.update_by(old, text, TextChange::between(old, text))
+    }
+
+    /// [`Tree::update`] where the caller knows how the texts differ (`None`: they do not).
+    pub fn update_by(&mut self, old: &str, text: &str, change: Option<TextChange>) -> Reparse {
+        let Some(TextChange { start, old_end, new_end }) = change else { return Reparse::Unchanged };
+        let change = Change { start, old_end, new_end };
+        if self.splice(old, text, change).is_some() {
             return Reparse::Item;
         }
         *self = Tree::new(text);
