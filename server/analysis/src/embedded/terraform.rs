@@ -207,16 +207,21 @@ struct Boundary {
     written: String,
 }
 
+/// The expression itself, or the one interpolation a string is made of (`"${x.y}"`: `x.y`);
+/// `None` for a string with text around or between interpolations.
+fn interpolated(expr: &Expression) -> Option<&Expression> {
+    match expr {
+        Expression::StringTemplate(template) => match template.iter().collect::<Vec<_>>().as_slice() {
+            [hcl_edit::template::Element::Interpolation(interpolation)] => Some(&interpolation.expr),
+            _ => None,
+        },
+        other => Some(other),
+    }
+}
+
 /// `aws_iam_policy.x.arn` (or `"${aws_iam_policy.x.arn}"`): `x`.
 fn policy_arn_of(expr: &Expression) -> Option<&str> {
-    let expr = match expr {
-        Expression::StringTemplate(template) => match template.iter().collect::<Vec<_>>().as_slice() {
-            [hcl_edit::template::Element::Interpolation(interpolation)] => &interpolation.expr,
-            _ => return None,
-        },
-        other => other,
-    };
-    let Expression::Traversal(t) = expr else { return None };
+    let Expression::Traversal(t) = interpolated(expr)? else { return None };
     match Module::path(t)?.as_slice() {
         [Step::Name("aws_iam_policy"), Step::Name(name), Step::Name("arn")] => Some(name),
         _ => None,
@@ -510,14 +515,7 @@ pub fn attachments(text: &str) -> Vec<(String, String)> {
     let Some(body) = parse(text).0 else { return Vec::new() };
     // `aws_iam_role.x.name` (or `.id`, `.arn`), bare or in `"${...}"`: `aws_iam_role.x`.
     fn address(expr: &Expression, kinds: &[&str]) -> Option<String> {
-        let expr = match expr {
-            Expression::StringTemplate(template) => match template.iter().collect::<Vec<_>>().as_slice() {
-                [hcl_edit::template::Element::Interpolation(interpolation)] => &interpolation.expr,
-                _ => return None,
-            },
-            other => other,
-        };
-        let Expression::Traversal(t) = expr else { return None };
+        let Expression::Traversal(t) = interpolated(expr)? else { return None };
         match Module::path(t)?.as_slice() {
             [Step::Name(kind), Step::Name(name), Step::Name(_)] if kinds.contains(kind) => {
                 Some(format!("{kind}.{name}"))
