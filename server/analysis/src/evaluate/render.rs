@@ -98,11 +98,19 @@ pub fn one_change(request: &Request, e: &Evaluation) -> Option<String> {
                 ));
             }
             let kind = *e.blocked_by.first()?;
+            // SCP and RCP levels that allow it already need no change: only the others.
+            let allowed_levels: Vec<Option<usize>> = e
+                .statements
+                .iter()
+                .filter(|s| s.policy_type == kind && s.effect == Some("Allow") && s.applies)
+                .map(|s| s.level)
+                .collect();
             // The closest Allow: one element from applying, those naming the action first.
             let mut close: Vec<&StatementReport> = e
                 .statements
                 .iter()
                 .filter(|s| s.policy_type == kind && s.effect == Some("Allow") && !s.applies)
+                .filter(|s| s.level.is_none() || !allowed_levels.contains(&s.level))
                 .filter(|s| s.parts().filter(|(_, c)| !c.matched).count() == 1)
                 .collect();
             close.sort_by_key(|s| !s.action.matched);

@@ -820,3 +820,20 @@ fn the_one_change_of_an_explicit_deny_is_in_the_deny_and_several_blocking_types_
     let answer = change(&r, &set).unwrap();
     assert!(answer.starts_with("no one change: "), "{answer}");
 }
+
+#[test]
+fn the_one_change_for_an_scp_is_at_the_level_that_allows_nothing() {
+    let r = request(CALLER, "s3:GetObject", OBJECT);
+    // The root allows everything (and has an S3 statement one element away); the OU's
+    // Allows lack the action: the change is at the OU, not in the root's statement.
+    let root = p(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Sid":"Other","Effect":"Allow","Action":"s3:PutObject","Resource":"*"}]}"#,
+    );
+    let ou = p(
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"Ec2Only","Effect":"Allow","Action":"ec2:*","Resource":"*"},{"Sid":"S3Write","Effect":"Allow","Action":"s3:PutObject","Resource":"*"}]}"#,
+    );
+    let set = PolicySet { identity: vec![allow("s3:*", "*")], scp: vec![vec![root], vec![ou]], ..Default::default() };
+    let answer = change(&r, &set).unwrap();
+    assert!(answer.starts_with("add `s3:GetObject` to the Action of statement `"), "{answer}");
+    assert!(answer.ends_with("of the service control policy `p.json` at OU 1"), "{answer}");
+}
