@@ -53,18 +53,7 @@ pub(super) fn sarif(findings: &[Finding], help_uri: Option<&str>, out: &mut impl
                 "ruleIndex": index,
                 "level": level(f.severity),
                 "message": {"text": f.message},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": uri(&f.path)},
-                        // SARIF counts lines and columns from 1; columns in UTF-16 units by default
-                        "region": {
-                            "startLine": f.start.0 + 1,
-                            "startColumn": f.start.1 + 1,
-                            "endLine": f.end.0 + 1,
-                            "endColumn": f.end.1 + 1,
-                        },
-                    },
-                }],
+                "locations": [{ "physicalLocation": physical_location(&f.path, f.start, f.end) }],
             });
             if !f.related.is_empty() {
                 result["relatedLocations"] = f
@@ -74,15 +63,7 @@ pub(super) fn sarif(findings: &[Finding], help_uri: Option<&str>, out: &mut impl
                     .map(|(id, r)| {
                         serde_json::json!({
                             "id": id,
-                            "physicalLocation": {
-                                "artifactLocation": {"uri": uri(&r.path)},
-                                "region": {
-                                    "startLine": r.start.0 + 1,
-                                    "startColumn": r.start.1 + 1,
-                                    "endLine": r.end.0 + 1,
-                                    "endColumn": r.end.1 + 1,
-                                },
-                            },
+                            "physicalLocation": physical_location(&r.path, r.start, r.end),
                             "message": {"text": r.message},
                         })
                     })
@@ -119,6 +100,20 @@ pub(super) fn is_absolute_uri(uri: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         && !rest.is_empty()
         && !uri.contains(char::is_whitespace)
+}
+
+/// A file and a range of it; SARIF counts lines and columns from 1, columns in UTF-16 units
+/// by default (zero-based, UTF-16 here).
+fn physical_location(path: &str, start: (u32, u32), end: (u32, u32)) -> serde_json::Value {
+    serde_json::json!({
+        "artifactLocation": {"uri": uri(path)},
+        "region": {
+            "startLine": start.0 + 1,
+            "startColumn": start.1 + 1,
+            "endLine": end.0 + 1,
+            "endColumn": end.1 + 1,
+        },
+    })
 }
 
 /// A path as a relative URI reference: `/` separators, reserved characters escaped.
