@@ -28,7 +28,7 @@ const cdp = await page.context().newCDPSession(page);
 const events = [];
 cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
 const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
-await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink,v8.execute', transferMode: 'ReportEvents' });
+await cdp.send('Tracing.start', { categories: 'disabled-by-default-devtools.timeline.stack,devtools.timeline,disabled-by-default-devtools.timeline,blink,v8.execute', transferMode: 'ReportEvents' });
 for (let k = 0; k < keys; k++) {
   const seq = await page.evaluate(() => window.playground.seq);
   await page.keyboard.press(k % 2 ? 'Backspace' : 'x');
@@ -69,3 +69,15 @@ for (const e of on) if (e.name === 'FunctionCall' || e.name === 'TimerFire' || e
 }
 console.log('\n| task | ms/key |\n|---|---|');
 for (const [n, v] of Object.entries(fn).sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`| ${n} | ${(v / 1000 / keys).toFixed(2)} |`);
+// Layouts that JavaScript forced (they carry the stack that asked for them), by the code asking.
+const forced = {};
+for (const e of on) {
+  const st = (e.name === 'Layout' || e.name === 'UpdateLayoutTree') && (e.args?.beginData?.stackTrace ?? e.args?.data?.stackTrace);
+  if (!st?.length) continue;
+  const key = `${e.name} <- ${st.slice(0, 3).map((f) => `${f.functionName || '?'}`).join(' < ')}`;
+  forced[key] ??= { count: 0, dur: 0 };
+  forced[key].count += 1;
+  forced[key].dur += e.dur;
+}
+console.log('\n| forced by JavaScript | ms/key | count/key |\n|---|---|---|');
+for (const [n, v] of Object.entries(forced).sort((a, b) => b[1].dur - a[1].dur).slice(0, 10)) console.log(`| ${n} | ${(v.dur / 1000 / keys).toFixed(2)} | ${(v.count / keys).toFixed(1)} |`);
