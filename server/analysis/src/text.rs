@@ -328,6 +328,38 @@ impl TextChange {
         let suffix = common_suffix(old, new, old.len().min(new.len()) - prefix);
         Some(TextChange { start: prefix, old_end: old.len() - suffix, new_end: new.len() - suffix })
     }
+
+    /// Where an offset of the old text at or after the change is in the new text.
+    pub fn moved(&self, offset: usize) -> usize {
+        if offset >= self.old_end {
+            offset - self.old_end + self.new_end
+        } else {
+            offset
+        }
+    }
+
+    /// A range of the old text in the new one: moved when after the change, kept when before
+    /// it, `None` when it holds or overlaps the change (what it stands for may have changed).
+    pub fn range(&self, r: &std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
+        if r.start >= self.old_end {
+            Some(self.moved(r.start)..self.moved(r.end))
+        } else if r.end <= self.start {
+            Some(r.clone())
+        } else {
+            None
+        }
+    }
+
+    /// Moves a range in place ([`TextChange::range`]); `false`, with it unchanged, if it cannot.
+    pub fn shift(&self, r: &mut std::ops::Range<usize>) -> bool {
+        match self.range(r) {
+            Some(moved) => {
+                *r = moved;
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// Compared a block at a time: the blocks are compared by `memcmp`, many bytes per step.

@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::cloudformation::incremental::Replaced;
+use super::cloudformation::incremental::{shift_written, Replaced};
 use super::cloudformation::Skeleton;
 use super::{EmbeddedPolicy, Extraction, HostError, HostFormat, HostWriter};
 use crate::completion::CompletionItem;
@@ -135,7 +135,7 @@ impl Host {
             .iter_mut()
             .all(|p| change.shift(&mut p.policy.host) && p.policy.json.shift_host(|r| change.shift(r)))
             && host.generated.iter_mut().all(|r| change.shift(r))
-            && host.suppressions.iter_mut().enumerate().all(|(i, w)| change.shift_written(w, whole(i)));
+            && host.suppressions.iter_mut().enumerate().all(|(i, w)| shift_written(&change, w, whole(i)));
         if !moved {
             host.policies.splice(policies.start..policies.start, previous);
             return Err(Arc::new(host));

@@ -18,7 +18,24 @@ use std::collections::HashSet;
 
 use super::*;
 use crate::suppress::Written;
-use crate::text::{common_prefix, common_suffix};
+use crate::text::TextChange;
+
+/// Moves a suppression's ranges; `whole`: its scope is the whole text, of this length now.
+pub(crate) fn shift_written(change: &TextChange, w: &mut Written, whole: Option<usize>) -> bool {
+    if let Some(len) = whole {
+        w.scope = 0..len;
+    } else if !change.shift(&mut w.scope) {
+        return false;
+    }
+    let removal = match &mut w.removal {
+        None => true,
+        Some(crate::suppress::Removal::Text(r)) => change.shift(r),
+        Some(crate::suppress::Removal::Item { list, items, .. }) => {
+            change.shift(list) && items.iter_mut().all(|r| change.shift(r))
+        }
+    };
+    removal && change.shift(&mut w.at)
+}
 
 /// What a YAML template's extraction keeps for re-extracting the next version by resource.
 #[derive(Clone, Debug)]
@@ -66,76 +83,6 @@ fn interface(text: &str, key: &Node, node: &Node) -> Interface {
     Interface { key, resource_type, name, boundary }
 }
 
-/// One edit, as the old and new texts differ: `start..old_end` became `start..new_end`.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Change {
-    pub start: usize,
-    pub old_end: usize,
-    pub new_end: usize,
-}
-
-impl Change {
-    /// The edit that makes `text` of `old`; `None` when they are the same.
-    pub fn between(old: &str, text: &str) -> Option<Change> {
-        let (o, n) = (old.as_bytes(), text.as_bytes());
-        let prefix = common_prefix(o, n);
-        if prefix == o.len() && prefix == n.len() {
-            return None;
-        }
-        let suffix = common_suffix(o, n, o.len().min(n.len()) - prefix);
-        Some(Change { start: prefix, old_end: o.len() - suffix, new_end: n.len() - suffix })
-    }
-
-    /// Where an offset of the old text at or after the change is in the new text.
-    fn moved(&self, offset: usize) -> usize {
-        if offset >= self.old_end {
-            offset - self.old_end + self.new_end
-        } else {
-            offset
-        }
-    }
-
-    /// A range of the old text in the new one: moved when after the change, kept when before
-    /// it, `None` when it holds or overlaps the change (what it stands for may have changed).
-    pub fn range(&self, r: &Range<usize>) -> Option<Range<usize>> {
-        if r.start >= self.old_end {
-            Some(self.moved(r.start)..self.moved(r.end))
-        } else if r.end <= self.start {
-            Some(r.clone())
-        } else {
-            None
-        }
-    }
-
-    /// Moves a range in place ([`Change::range`]); `false`, with it unchanged, if it cannot.
-    pub fn shift(&self, r: &mut Range<usize>) -> bool {
-        match self.range(r) {
-            Some(moved) => {
-                *r = moved;
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Moves a suppression's ranges; `whole`: its scope is the whole text, of this length now.
-    pub fn shift_written(&self, w: &mut Written, whole: Option<usize>) -> bool {
-        if let Some(len) = whole {
-            w.scope = 0..len;
-        } else if !self.shift(&mut w.scope) {
-            return false;
-        }
-        let removal = match &mut w.removal {
-            None => true,
-            Some(crate::suppress::Removal::Text(r)) => self.shift(r),
-            Some(crate::suppress::Removal::Item { list, items, .. }) => {
-                self.shift(list) && items.iter_mut().all(|r| self.shift(r))
-            }
-        };
-        removal && self.shift(&mut w.at)
-    }
-}
-
 /// The column of the key at `at` when only spaces are before it on its line.
 fn column_of(text: &str, at: usize) -> Option<usize> {
     let line = text.get(..at)?;
@@ -158,7 +105,7 @@ fn lines_inside(fragment: &str, column: usize) -> bool {
 /// What [`Skeleton::plan`] found: the edited entry, parsed alone.
 pub(crate) struct Plan {
     index: usize,
-    pub change: Change,
+    pub change: TextChange,
     /// A mapping of one entry: the resource's key and node, at the new text's offsets.
     fragment: Node,
 }
@@ -229,7 +176,7 @@ impl Skeleton {
     /// gives what a full parse would and leaves what the rest of the template reads of it
     /// as it was; `None` otherwise (and when nothing changed).
     pub(crate) fn plan(&self, old: &str, text: &str) -> Option<Plan> {
-        let change = Change::between(old, text)?;
+        let change = TextChange::between(old, text)?;
         let index = self.entries.partition_point(|e| e.span.end <= change.start);
         let entry = self.entries.get(index)?;
         // Strictly inside: the key's first byte and the line break that ends the entry kept.
