@@ -79,6 +79,23 @@ impl From<&str> for Document {
     }
 }
 
+/// Whether `old` and `new` differ only inside `change` (a caller's claim, checked in debug
+/// builds: the tests and the fuzzers).
+fn differ_only_in(old: &str, new: &str, change: Option<TextChange>) -> bool {
+    match change {
+        None => old == new,
+        Some(TextChange { start, old_end, new_end }) => {
+            start <= old_end
+                && start <= new_end
+                && old_end <= old.len()
+                && new_end <= new.len()
+                && old.len() - old_end == new.len() - new_end
+                && old.as_bytes()[..start] == new.as_bytes()[..start]
+                && old.as_bytes()[old_end..] == new.as_bytes()[new_end..]
+        }
+    }
+}
+
 impl Document {
     pub fn new(text: String, options: Options) -> Document {
         Document::in_language(text, options, Language::Json)
@@ -170,8 +187,16 @@ impl Document {
     /// large document's take a while to free, which a caller that must answer quickly (the
     /// server's message thread) leaves to another thread.
     pub fn edit_keeping(self, text: String) -> (Document, Option<Analysis>) {
+        let change = TextChange::between(&self.text, &text);
+        self.edit_at(text, change)
+    }
+
+    /// [`Document::edit_keeping`] where the caller knows where the texts differ (the server
+    /// does, from the client's ranges): a large document's two versions are not compared
+    /// again. `change` covers every byte that differs (`None`: none does).
+    pub fn edit_at(self, text: String, change: Option<TextChange>) -> (Document, Option<Analysis>) {
+        debug_assert!(differ_only_in(&self.text, &text, change), "{change:?} misses a difference");
         let Document { text: old, mut tree, line_index, options, findings, language, host, analysis } = self;
-        let change = TextChange::between(&old, &text);
         if language.is_json() {
             tree.update_by(&old, &text, change);
         }
@@ -185,8 +210,15 @@ impl Document {
 
     /// [`Document::edit`] for a version still in use elsewhere (its tree is copied).
     pub fn edited(&self, text: String) -> Document {
-        let mut tree = self.tree.clone();
         let change = TextChange::between(&self.text, &text);
+        self.edited_at(text, change)
+    }
+
+    /// [`Document::edited`] where the caller knows where the texts differ (see
+    /// [`Document::edit_at`]).
+    pub fn edited_at(&self, text: String, change: Option<TextChange>) -> Document {
+        debug_assert!(differ_only_in(&self.text, &text, change), "{change:?} misses a difference");
+        let mut tree = self.tree.clone();
         if self.language.is_json() {
             tree.update_by(&self.text, &text, change);
         }

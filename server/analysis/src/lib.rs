@@ -175,9 +175,10 @@ pub(crate) mod properties {
         prop::collection::vec(pieces, 0..count).prop_map(|v| v.concat())
     }
 
-    /// Replaces `delete` bytes at `at` (both moved out to character boundaries) with `insert`.
-    pub(crate) fn edit(text: &mut String, at: prop::sample::Index, delete: usize, insert: &str) {
-        edit_at(text, Offset::Index(at), delete, insert);
+    /// Replaces `delete` bytes at `at` (both moved out to character boundaries) with `insert`;
+    /// the bytes replaced, as an editor reports them (the replaced text may equal `insert`).
+    pub(crate) fn edit(text: &mut String, at: prop::sample::Index, delete: usize, insert: &str) -> text::TextChange {
+        edit_at(text, Offset::Index(at), delete, insert)
     }
 
     /// Where [`edit_at`] edits: anywhere in the text, or at (about) an offset.
@@ -187,7 +188,7 @@ pub(crate) mod properties {
     }
 
     /// [`edit`] at an offset chosen by the caller.
-    pub(crate) fn edit_at(text: &mut String, at: Offset, delete: usize, insert: &str) {
+    pub(crate) fn edit_at(text: &mut String, at: Offset, delete: usize, insert: &str) -> text::TextChange {
         let mut start = match at {
             Offset::Index(at) => at.index(text.len() + 1),
             Offset::At(offset) => offset.min(text.len()),
@@ -200,6 +201,7 @@ pub(crate) mod properties {
             end += 1;
         }
         text.replace_range(start..end, insert);
+        text::TextChange { start, old_end: end, new_end: start + insert.len() }
     }
 
     /// Policies with many statements of every family, to edit at random.
@@ -231,19 +233,20 @@ pub(crate) mod properties {
 
         /// Every feature answered from a document kept across edits (its tree re-parsed by
         /// parts, its findings reused) is what the same feature says of the final text
-        /// parsed afresh.
+        /// parsed afresh. Each edit's change is found by comparing the texts or, as the
+        /// server does, taken from the edit itself (a range that may hold unchanged bytes).
         #[test]
         fn every_feature_of_an_edited_document_equals_a_fresh_one(
             which in 0..EDITED.len(),
-            edits in prop::collection::vec((any::<prop::sample::Index>(), 0usize..4, policy_like()), 1..5),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), 0usize..4, policy_like(), any::<bool>()), 1..5),
             cursor in any::<prop::sample::Index>(),
         ) {
             let mut text = EDITED[which].to_string();
             let mut kept = Document::from(text.as_str());
             kept.analysis();
-            for (at, delete, insert) in edits {
-                edit(&mut text, at, delete, &insert);
-                kept = kept.edit(text.clone());
+            for (at, delete, insert, known) in edits {
+                let change = edit(&mut text, at, delete, &insert);
+                kept = if known { kept.edit_at(text.clone(), Some(change)).0 } else { kept.edit(text.clone()) };
             }
             let fresh = Document::from(text.as_str());
             let mut offset = cursor.index(text.len() + 1);

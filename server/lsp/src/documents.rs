@@ -3,9 +3,10 @@
 //! request reads.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use dashmap::DashMap;
+use iam_analysis::text::TextChange;
 use iam_analysis::{Document, Encoding, Language, Options};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range, Uri};
@@ -24,12 +25,20 @@ pub struct Snapshot {
     pub id: u64,
     pub version: i32,
     pub document: Document,
+    /// The diagnostics of a pulled report, serialized (a JSON array), made once: by the
+    /// background check for a pull client, so that the pull that follows only frames them.
+    pub pulled_items: OnceLock<Vec<u8>>,
 }
 
 impl Snapshot {
     fn new(version: i32, document: Document) -> Arc<Snapshot> {
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-        Arc::new(Snapshot { id: NEXT_ID.fetch_add(1, Ordering::Relaxed), version, document })
+        Arc::new(Snapshot {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            version,
+            document,
+            pulled_items: OnceLock::new(),
+        })
     }
 }
 
@@ -80,35 +89,73 @@ impl Documents {
     ) -> Option<Arc<Snapshot>> {
         let mut entry = self.map.get_mut(uri)?;
         let entry = &mut *entry;
+        let previous = entry.snapshot.take();
+        // Each change is positioned in the text the ones before it left (the rope's). Where
+        // they fall together is kept in bytes: the new version re-reads only there, without
+        // comparing a large document's two texts.
+        let old_len = entry.rope.len_bytes();
+        let mut span: Option<(usize, usize)> = None; // (bytes kept at the start, at the end)
+        let mut replaced = false;
+        let mut single = None;
+        let count = changes.len();
         for change in changes {
             match change.range {
                 Some(range) => {
                     let start = char_index(&entry.rope, range.start, encoding);
                     let end = char_index(&entry.rope, range.end, encoding).max(start);
+                    let (start_byte, end_byte) = (entry.rope.char_to_byte(start), entry.rope.char_to_byte(end));
+                    let kept_at_end = entry.rope.len_bytes() - end_byte;
+                    span =
+                        Some(span.map_or((start_byte, kept_at_end), |(a, b)| (a.min(start_byte), b.min(kept_at_end))));
                     entry.rope.remove(start..end);
                     entry.rope.insert(start, &change.text);
+                    if count == 1 {
+                        single = Some((start_byte, end_byte, change.text));
+                    }
                 }
-                None => entry.rope = Rope::from_str(&change.text),
+                None => {
+                    entry.rope = Rope::from_str(&change.text);
+                    replaced = true;
+                }
             }
         }
-        let text = text_of(&entry.rope);
-        let document = match entry.snapshot.take() {
-            // The last holder (no request or check is reading it): its tree is taken over,
-            // and its findings freed off the message thread (a large document's take
-            // hundreds of microseconds, which a request behind this change would wait).
-            Some(previous) => match Arc::try_unwrap(previous) {
-                Ok(previous) => {
-                    let (document, findings) = previous.document.edit_keeping(text);
-                    if let (Some(findings), Ok(runtime)) = (findings, tokio::runtime::Handle::try_current()) {
-                        if findings.diagnostics.len() > FREED_ELSEWHERE {
-                            runtime.spawn_blocking(move || drop(findings));
-                        }
+        let Some(previous) = previous else {
+            let text = text_of(&entry.rope);
+            let document = Document::in_language(text, options.clone(), Language::of_path(uri.as_str()));
+            let snapshot = Snapshot::new(version, document);
+            entry.snapshot = Some(snapshot.clone());
+            return Some(snapshot);
+        };
+        let old = previous.document.text();
+        // A keystroke's one change is spliced into the previous text (one copy); several are
+        // read back from the rope.
+        let text = match single {
+            Some((start, end, inserted)) => [&old[..start], inserted.as_str(), &old[end..]].concat(),
+            None => text_of(&entry.rope),
+        };
+        let change = match span {
+            // A whole text sent again (clients without incremental sync) is compared.
+            _ if replaced => TextChange::between(old, &text),
+            Some((start, kept_at_end)) => {
+                let change = TextChange { start, old_end: old_len - kept_at_end, new_end: text.len() - kept_at_end };
+                (change.old_end > start || change.new_end > start).then_some(change)
+            }
+            None => None,
+        };
+        // The last holder (no request or check is reading it): its tree is taken over, and its
+        // findings freed off the message thread (a large document's take hundreds of
+        // microseconds, which a request behind this change would wait).
+        let document = match Arc::try_unwrap(previous) {
+            Ok(previous) => {
+                let (document, findings) = previous.document.edit_at(text, change);
+                if let (Some(findings), Ok(runtime)) = (findings, tokio::runtime::Handle::try_current()) {
+                    if findings.diagnostics.len() > FREED_ELSEWHERE {
+                        runtime.spawn_blocking(move || drop(findings));
                     }
-                    document
                 }
-                Err(shared) => shared.document.edited(text),
-            },
-            None => Document::in_language(text, options.clone(), Language::of_path(uri.as_str())),
+                document
+            }
+            Err(shared) => shared.document.edited_at(text, change),
         };
         let document = if document.options() == options { document } else { document.with_options(options.clone()) };
         let snapshot = Snapshot::new(version, document);

@@ -57,6 +57,30 @@ pub fn response<R: Serialize>(id: &tower_lsp_server::jsonrpc::Id, result: &R) ->
     Some(frame(&body))
 }
 
+/// The response to a `textDocument/diagnostic` request `id`: a full report `result_id`
+/// whose `items` are already serialized (a JSON array, see
+/// [`crate::documents::Snapshot::pulled_items`]), framed with one copy of them.
+pub fn full_report(id: &tower_lsp_server::jsonrpc::Id, result_id: &str, items: &[u8]) -> Option<Vec<u8>> {
+    let (id, result_id) = (serde_json::to_vec(id).ok()?, serde_json::to_vec(result_id).ok()?);
+    let parts: [&[u8]; 7] = [
+        b"{\"jsonrpc\":\"2.0\",\"id\":",
+        &id,
+        b",\"result\":{\"kind\":\"full\",\"resultId\":",
+        &result_id,
+        b",\"items\":",
+        items,
+        b"}}",
+    ];
+    let length: usize = parts.iter().map(|part| part.len()).sum();
+    let header = format!("Content-Length: {length}\r\n\r\n");
+    let mut framed = Vec::with_capacity(header.len() + length);
+    framed.extend_from_slice(header.as_bytes());
+    for part in parts {
+        framed.extend_from_slice(part);
+    }
+    Some(framed)
+}
+
 /// A JSON-RPC error response, framed.
 pub fn error_response(id: &tower_lsp_server::jsonrpc::Id, error: &tower_lsp_server::jsonrpc::Error) -> Vec<u8> {
     #[derive(Serialize)]
@@ -156,6 +180,36 @@ mod tests {
             bytes = &rest.as_bytes()[length..];
         }
         out
+    }
+
+    #[test]
+    fn a_full_report_framed_from_serialized_items_is_the_report_serialized_whole() {
+        use tower_lsp_server::jsonrpc::Id;
+        use tower_lsp_server::ls_types::*;
+        let items = vec![Diagnostic {
+            range: Range::new(Position::new(1, 2), Position::new(1, 9)),
+            severity: Some(DiagnosticSeverity::WARNING),
+            code: Some(NumberOrString::String("resource-star".into())),
+            message: "é \"quoted\"".into(),
+            ..Diagnostic::default()
+        }];
+        for id in [Id::Number(7), Id::String("a\"b".into())] {
+            let whole = DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
+                RelatedFullDocumentDiagnosticReport {
+                    related_documents: None,
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id: Some("42".into()),
+                        items: items.clone(),
+                    },
+                },
+            ));
+            let expected = messages(&response(&id, &whole).expect("serializable"));
+            let framed = full_report(&id, "42", &serde_json::to_vec(&items).expect("serializable")).expect("framed");
+            let got = messages(&framed);
+            let value = |m: &str| serde_json::from_str::<serde_json::Value>(m).expect("JSON");
+            assert_eq!(got.len(), 1);
+            assert_eq!(value(&got[0]), value(&expected[0]));
+        }
     }
 
     /// What the client would read.

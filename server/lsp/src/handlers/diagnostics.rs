@@ -77,15 +77,22 @@ pub(crate) fn check_in_background(backend: &Backend, uri: Uri) {
                 let doc = &snapshot.document;
                 let analysis = doc.analysis();
                 let failed = analysis.is_none();
-                let message = push.then(|| {
-                    let mut diagnostics = convert::diagnostics(doc, analysis, encoding);
-                    if let Some(workspace) = &workspace {
-                        diagnostics.extend(workspace.diagnostics(&uri, doc, encoding));
+                // A pull client's report is made here too, so that its pull only frames it.
+                let message = match push {
+                    true => {
+                        let mut diagnostics = convert::diagnostics(doc, analysis, encoding);
+                        if let Some(workspace) = &workspace {
+                            diagnostics.extend(workspace.diagnostics(&uri, doc, encoding));
+                        }
+                        let params = PublishDiagnosticsParams { uri, diagnostics, version: Some(snapshot.version) };
+                        output::notification(PUBLISH_DIAGNOSTICS, &params)
                     }
-                    let params = PublishDiagnosticsParams { uri, diagnostics, version: Some(snapshot.version) };
-                    output::notification(PUBLISH_DIAGNOSTICS, &params)
-                });
-                (message.flatten(), failed)
+                    false => {
+                        pulled_items(&snapshot, &uri, encoding, workspace.as_ref());
+                        None
+                    }
+                };
+                (message, failed)
             }
         };
         let Some((message, failed)) = sized(snapshot, job).await else { return };
@@ -119,6 +126,7 @@ pub(crate) fn pull(backend: &Backend, id: Id, params: DocumentDiagnosticParams) 
             return;
         };
         let result_id = snapshot.id.to_string();
+        let id_for_error = id.clone();
         if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
             let report = DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Unchanged(
                 RelatedUnchangedDocumentDiagnosticReport {
@@ -137,33 +145,42 @@ pub(crate) fn pull(backend: &Backend, id: Id, params: DocumentDiagnosticParams) 
             outbox.send(output::error_response(&id, &server_cancelled()));
             return;
         }
-        let job = {
-            let id = id.clone();
-            move |snapshot: Arc<Snapshot>| {
-                guard("diagnostics", || {
-                    let doc = &snapshot.document;
-                    let mut items = convert::diagnostics(doc, doc.analysis(), encoding);
-                    if let Some(workspace) = &workspace {
-                        items.extend(workspace.diagnostics(&uri, doc, encoding));
-                    }
-                    let report = DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
-                        RelatedFullDocumentDiagnosticReport {
-                            related_documents: None,
-                            full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                                result_id: Some(result_id),
-                                items,
-                            },
-                        },
-                    ));
-                    framed_or_error(&id, output::response(&id, &report))
-                })
-                .unwrap_or_else(|error| output::error_response(&id, &error))
-            }
+        let report = move |snapshot: &Snapshot| {
+            guard("diagnostics", || {
+                let items = pulled_items(snapshot, &uri, encoding, workspace.as_ref());
+                framed_or_error(&id, output::full_report(&id, &result_id, items))
+            })
+            .unwrap_or_else(|error| output::error_response(&id, &error))
         };
+        // Made by the background check already (the usual case): framed here, a copy.
+        if snapshot.pulled_items.get().is_some() {
+            outbox.send(report(&snapshot));
+            return;
+        }
+        let fallback = output::error_response(&id_for_error, &Error::internal_error());
         // Every request gets an answer: an error if the job died on its blocking thread.
-        let message = sized(snapshot, job).await;
-        outbox.send(message.unwrap_or_else(|| output::error_response(&id, &Error::internal_error())));
+        let message = sized(snapshot, move |snapshot| report(&snapshot)).await;
+        outbox.send(message.unwrap_or(fallback));
     }
+}
+
+/// The JSON array of the snapshot's diagnostics and the workspace's about it, for a pulled
+/// report: made once per snapshot (the result id names it).
+fn pulled_items<'a>(
+    snapshot: &'a Snapshot,
+    uri: &Uri,
+    encoding: iam_analysis::Encoding,
+    workspace: Option<&crate::cross_file::Workspace>,
+) -> &'a [u8] {
+    snapshot.pulled_items.get_or_init(|| {
+        let doc = &snapshot.document;
+        let mut items = convert::diagnostics(doc, doc.analysis(), encoding);
+        if let Some(workspace) = workspace {
+            items.extend(workspace.diagnostics(uri, doc, encoding));
+        }
+        // LSP's diagnostics always serialize.
+        serde_json::to_vec(&items).unwrap_or_else(|_| b"[]".to_vec())
+    })
 }
 
 /// The framed response, or an internal error for `id` when it could not be serialized (an
