@@ -112,6 +112,11 @@ try {
   const fix = await page.waitForSelector('#actions button:has-text("Remove `bedrock:Converse`")');
   const titles = await page.$$eval('#actions button', (els) => els.map((e) => e.textContent));
   check(titles.some((t) => t.includes('Remove `bedrock:Converse` (`bedrock:InvokeModel` is already listed)')), `the fix is offered (${titles.join(' | ')})`);
+  // The rows and outline entries the fix leaves as they were stay the same elements.
+  await page.evaluate(() => {
+    document.querySelector('.problem[data-code="api-name-as-prefix"]').kept = true;
+    document.querySelector('.outline .symbol.object').kept = true;
+  });
   await fix.click();
   await settled();
   const fixed = await page.evaluate(() => window.playground.view.state.doc.toString());
@@ -119,6 +124,8 @@ try {
   check(JSON.stringify(await problems('unknown-action')) === '["14:27"]', `the diagnostic on Converse is gone (unknown-action at ${await problems('unknown-action')})`);
   const messages = await page.$$eval('.problem .message', (els) => els.map((e) => e.textContent));
   check(!messages.some((m) => m.includes('bedrock:Converse')), 'no diagnostic names bedrock:Converse');
+  const kept = await page.evaluate(() => [document.querySelector('.problem[data-code="api-name-as-prefix"]').kept, document.querySelector('.outline .symbol.object').kept]);
+  check(kept[0] === true && kept[1] === true, `the problems list and the outline keep the elements of what did not change, not rebuilt (${kept})`);
 
   // A policy this small is analysed in the page itself once the worker has answered it well
   // inside a frame (analysis.js): a change's report is then there before the next frame.
