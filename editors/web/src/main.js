@@ -7,7 +7,7 @@ import { defaultKeymap, history as undoHistory, historyKeymap, indentWithTab } f
 import { json } from '@codemirror/lang-json';
 import { yaml } from '@codemirror/lang-yaml';
 import { bracketMatching, defaultHighlightStyle, foldGutter, syntaxHighlighting } from '@codemirror/language';
-import { lintGutter, lintKeymap, setDiagnostics } from '@codemirror/lint';
+import { lintKeymap, setDiagnostics } from '@codemirror/lint';
 import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
 import { Compartment, EditorState, RangeSetBuilder, StateEffect } from '@codemirror/state';
 import {
@@ -23,6 +23,7 @@ import {
 } from '@codemirror/view';
 
 import { Analysis } from './analysis.js';
+import { diagnosticGutter } from './gutter.js';
 import { inline, markdownToHtml } from './markdown.js';
 import { panels } from './panels.js';
 
@@ -382,7 +383,7 @@ const view = new EditorView({
       lineNumbers(),
       highlightActiveLineGutter(),
       foldGutter(),
-      lintGutter(),
+      diagnosticGutter(),
       undoHistory(),
       drawSelection(),
       highlightActiveLine(),
