@@ -1,5 +1,8 @@
 // Where a keystroke's frame goes on the 10 KB policy: a Chromium trace (CDP Tracing,
-// devtools.timeline) over N typed/deleted letters, summed per key by top-level task type.
+// devtools.timeline) over N typed/deleted letters, summed per key by top-level task type; then
+// what the layouts did a key (objects laid out, text runs shaped), in the key's own frame (the
+// keydown's task to the end of the first frame painted after it) and in all, and that frame's
+// length and main-thread CPU time (the trace's thread time: less sensitive to a busy machine).
 //   node trace.mjs [--site DIR] [--keys N]
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -81,3 +84,45 @@ for (const e of on) {
 }
 console.log('\n| forced by JavaScript | ms/key | count/key |\n|---|---|---|');
 for (const [n, v] of Object.entries(forced).sort((a, b) => b[1].dur - a[1].dur).slice(0, 10)) console.log(`| ${n} | ${(v.dur / 1000 / keys).toFixed(2)} | ${(v.count / keys).toFixed(1)} |`);
+
+// The key's own frame: from the task that dispatched the keydown to the end of the first task
+// after it that painted and committed a frame.
+const tasks = on.filter((e) => e.name === 'RunTask');
+const within = new Map(tasks.map((t) => [t, []]));
+{
+  let t = 0;
+  for (const e of on) {
+    if (e.name === 'RunTask') continue;
+    while (t < tasks.length && tasks[t].ts + tasks[t].dur < e.ts) t++;
+    if (t < tasks.length && e.ts >= tasks[t].ts) within.get(tasks[t]).push(e);
+  }
+}
+const has = (task, name, type) => within.get(task).some((e) => e.name === name && (!type || e.args?.data?.type === type));
+const layoutWork = (list) => {
+  const layouts = list.filter((e) => e.name === 'Layout');
+  return {
+    objects: layouts.reduce((n, e) => n + (e.args?.beginData?.dirtyObjects ?? 0), 0),
+    shaped: list.filter((e) => e.name === 'InlineNode::ShapeTextIncludingFirstLine').length,
+    layoutMs: layouts.reduce((n, e) => n + e.dur, 0) / 1000,
+  };
+};
+const frames = [];
+for (let i = 0; i < tasks.length; i++) {
+  if (!has(tasks[i], 'EventDispatch', 'keydown')) continue;
+  let j = i;
+  while (j < tasks.length && !(has(tasks[j], 'WebFrameWidgetImpl::UpdateLifecycle') && has(tasks[j], 'Commit'))) j++;
+  if (j === tasks.length) break;
+  const span = tasks.slice(i, j + 1);
+  frames.push({
+    ms: (tasks[j].ts + tasks[j].dur - tasks[i].ts) / 1000,
+    cpuMs: span.reduce((n, t) => n + (t.tdur ?? t.dur), 0) / 1000,
+    ...layoutWork(span.flatMap((t) => within.get(t))),
+  });
+}
+const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const all = layoutWork(on);
+console.log('\n| layout work a key | in the key\'s own frame (median) | in all tasks (mean) |\n|---|---|---|');
+console.log(`| layout objects laid out | ${med(frames.map((f) => f.objects))} | ${(all.objects / keys).toFixed(0)} |`);
+console.log(`| text runs shaped | ${med(frames.map((f) => f.shaped))} | ${(all.shaped / keys).toFixed(0)} |`);
+console.log(`| layout ms | ${med(frames.map((f) => f.layoutMs)).toFixed(2)} | ${(all.layoutMs / keys).toFixed(2)} |`);
+console.log(`\nThe key's own frame (keydown to its frame committed), median of ${frames.length} keys: ${med(frames.map((f) => f.ms)).toFixed(1)} ms long, ${med(frames.map((f) => f.cpuMs)).toFixed(1)} ms of main-thread CPU (under tracing).`);

@@ -37,7 +37,15 @@ export class Analysis {
       const call = await instantiate(module);
       await new Promise((resolve) => requestIdleCallback(resolve, { timeout: 2000 }));
       call('warm');
-      this.local = session(call, (params) => queueMicrotask(() => this.localReport(params)));
+      // A report is delivered after the current task, unless updateNow takes it first.
+      this.local = session(call, (params) => {
+        this.posted = params;
+        queueMicrotask(() => {
+          if (this.posted !== params) return;
+          this.posted = null;
+          this.localReport(params);
+        });
+      });
       this.local.initialize({ encoding: 'utf-16' });
     } catch {
       this.local = null; // the worker does it all
@@ -47,8 +55,12 @@ export class Analysis {
   // A report made in the page: delivered after the current task (an editor update may not
   // dispatch another), which is still before the frame is drawn.
   localReport(params) {
+    this.onReport(this.fromPage(params));
+  }
+
+  fromPage(params) {
     if (params.elapsed > LEAVE_BUDGET_MS && this.localActive) this.toWorker();
-    this.onReport({ ...params, where: 'page' });
+    return { ...params, where: 'page' };
   }
 
   toLocal() {
@@ -140,6 +152,18 @@ export class Analysis {
   update(seq, text) {
     this.last = { ...this.last, seq, text };
     return this.request(METHODS.update, { seq, text });
+  }
+
+  /**
+   * `update`, and its report at once when the page analyses the document itself (the caller
+   * draws it with the change itself); null when the report is to come through `onReport`.
+   */
+  updateNow(seq, text) {
+    this.update(seq, text).catch(() => {}); // a failure is said through onStatus
+    const params = this.posted;
+    if (params?.seq !== seq) return null;
+    this.posted = null;
+    return this.fromPage(params);
   }
 
   setHost(seq, host) {

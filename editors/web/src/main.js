@@ -7,7 +7,7 @@ import { defaultKeymap, history as undoHistory, historyKeymap, indentWithTab } f
 import { json } from '@codemirror/lang-json';
 import { yaml } from '@codemirror/lang-yaml';
 import { bracketMatching, defaultHighlightStyle, foldGutter, syntaxHighlighting } from '@codemirror/language';
-import { lintGutter, lintKeymap, setDiagnostics } from '@codemirror/lint';
+import { lintKeymap, setDiagnostics } from '@codemirror/lint';
 import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
 import { Compartment, EditorState, RangeSetBuilder, StateEffect } from '@codemirror/state';
 import {
@@ -23,6 +23,7 @@ import {
 } from '@codemirror/view';
 
 import { Analysis } from './analysis.js';
+import { diagnosticGutter } from './gutter.js';
 import { inline, markdownToHtml } from './markdown.js';
 import { panels } from './panels.js';
 
@@ -169,11 +170,10 @@ function applyEdits(view, at, edits) {
 
 let kindLineShown = null;
 const severities = { error: 'error', warning: 'warning', info: 'info', hint: 'hint' };
-function showReport(view, params) {
-  if (params.seq !== seq) return; // a newer version is on its way
-  if (firstReport === null) [firstReport, firstReportWorker] = [performance.now(), params.elapsed];
-  report = params;
-  const doc = view.state.doc;
+// A report as a transaction's effects on `state` (the state of the report's version): its
+// diagnostics (with their fixes) and its semantic tokens.
+function reportSpec(state, params) {
+  const doc = state.doc;
   const diagnostics = params.report.diagnostics.map((d) => ({
     from: toPos(doc, d.range.start),
     to: toPos(doc, d.range.end),
@@ -182,7 +182,20 @@ function showReport(view, params) {
     message: d.message,
     actions: d.fixes.map((fix) => ({ name: fix.title, apply: (v) => applyEdits(v, params.seq, fix.edits) })),
   }));
-  view.dispatch(setDiagnostics(view.state, diagnostics), { effects: setTokens.of(params.tokens) });
+  return { effects: [...setDiagnostics(state, diagnostics).effects, setTokens.of(params.tokens)] };
+}
+
+// A report that came after its version was drawn (from the worker, or for a change of kind).
+function showReport(view, params) {
+  if (params.seq !== seq) return; // a newer version is on its way
+  view.dispatch(reportSpec(view.state, params));
+  reported(view, params);
+}
+
+// What follows a report once the editor shows it: the page around the editor, the panels.
+function reported(view, params) {
+  if (firstReport === null) [firstReport, firstReportWorker] = [performance.now(), params.elapsed];
+  report = params;
   followLanguage(view, params.report.host);
   // Written only when changed: a keystroke's frame should not lay out the toolbar again.
   const line = inline(kindLine(params.report));
@@ -308,13 +321,19 @@ const closeActions = () => ($('actions').hidden = true);
 document.addEventListener('keydown', (e) => e.key === 'Escape' && closeActions());
 document.addEventListener('mousedown', (e) => !$('actions').contains(e.target) && closeActions());
 
-// Every change: a new version to the worker.
-const sync = EditorView.updateListener.of((update) => {
-  if (!update.docChanged) return;
+// Every change: a new version to the analysis. When the page analyses the document itself
+// (analysis.js), the report is there at once and goes into the same view update as the change:
+// one update (one redraw of the edited line, one sync of the DOM selection, one measure) for the
+// keystroke and its squiggles, instead of a second update for the report right after it.
+function dispatchTransactions(transactions, view) {
+  if (!transactions.some((tr) => tr.docChanged)) return view.update(transactions);
+  const state = transactions.at(-1).state;
   seq += 1;
-  analysis.update(seq, update.state.doc.toString());
+  const now = analysis.updateNow(seq, state.doc.toString());
+  view.update(now ? [...transactions, state.update(reportSpec(state, now))] : transactions);
   emit('change', seq);
-});
+  if (now) reported(view, now);
+}
 
 const tokenTheme = EditorView.baseTheme({
   '.cm-iam-namespace': { color: '#0b6e99' },
@@ -364,7 +383,7 @@ const view = new EditorView({
       lineNumbers(),
       highlightActiveLineGutter(),
       foldGutter(),
-      lintGutter(),
+      diagnosticGutter(),
       undoHistory(),
       drawSelection(),
       highlightActiveLine(),
@@ -385,9 +404,9 @@ const view = new EditorView({
         ...defaultKeymap,
         indentWithTab,
       ]),
-      sync,
     ],
   }),
+  dispatchTransactions,
 });
 editorMade = performance.now();
 window.playground.view = view;

@@ -15,6 +15,41 @@ function reveal(context, range) {
   view.focus();
 }
 
+// What each list element shows now (its item, for its click), and the key it was made for.
+const shown = new WeakMap();
+const keyOf = new WeakMap();
+
+// Makes `parent`'s children show `items`, keeping the element of an item that was shown before
+// with the same key (the same text: what it displays) where it is, and making elements only for
+// new keys. A keystroke changes a row or two of a list; a list rewritten whole would be laid out
+// again whole (the trace showed ~720 text runs shaped a key, in the frame after the panels').
+// `update(element, item)` runs for each (for nested lists); `shown` keeps each one's item.
+function patchChildren(parent, items, { key, create, update }) {
+  const old = new Map(); // key → elements with it, in order
+  for (const child of parent.children) {
+    const k = keyOf.get(child);
+    if (!old.has(k)) old.set(k, []);
+    old.get(k).push(child);
+  }
+  const wanted = items.map((item) => {
+    const k = key(item);
+    let element = old.get(k)?.shift();
+    if (!element) {
+      element = create(item);
+      keyOf.set(element, k);
+    }
+    shown.set(element, item);
+    update?.(element, item);
+    return element;
+  });
+  for (const rest of old.values()) for (const element of rest) element.remove();
+  // In order, moving (re-inserting) only what is out of place: a row added or removed leaves
+  // the others where they are.
+  wanted.forEach((element, i) => {
+    if (parent.children[i] !== element) parent.insertBefore(element, parent.children[i] ?? null);
+  });
+}
+
 const problems = {
   id: 'problems',
   title: 'Problems',
@@ -33,15 +68,17 @@ const problems = {
     const counts = {};
     for (const d of report.diagnostics) counts[d.severity] = (counts[d.severity] ?? 0) + 1;
     const parts = Object.entries(counts).map(([severity, n]) => `${n} ${severity}${n > 1 ? 's' : ''}`);
-    this.summary.textContent = report.failed
+    const summary = report.failed
       ? 'The checks failed on this text (a bug in iam-lsp).'
       : !report.is_policy
         ? report.host === 'iam-json'
           ? 'Not an IAM policy (no `Statement`, no policy `Version`).'
           : 'No IAM policy found (not a template or module with policies in it).'
         : parts.length ? parts.join(', ') : 'No problems found.';
-    this.list.replaceChildren(
-      ...report.diagnostics.map((d) => {
+    if (this.summary.textContent !== summary) this.summary.textContent = summary;
+    patchChildren(this.list, report.diagnostics, {
+      key: (d) => `${d.severity}\u0000${d.range.start.line}:${d.range.start.col}\u0000${d.code}\u0000${d.message}`,
+      create: (d) => {
         const row = document.createElement('li');
         row.className = `problem ${d.severity}`;
         row.dataset.code = d.code;
@@ -49,7 +86,7 @@ const problems = {
         where.className = 'where';
         where.textContent = `${d.range.start.line + 1}:${d.range.start.col + 1}`;
         where.title = 'Show in the editor';
-        where.onclick = () => reveal(context, d.range);
+        where.onclick = () => reveal(context, shown.get(row).range);
         const code = document.createElement('a');
         code.className = 'code';
         code.href = `rules.html#${d.code}`;
@@ -64,8 +101,8 @@ const problems = {
         severity.textContent = d.severity;
         row.append(severity, where, code, message);
         return row;
-      }),
-    );
+      },
+    });
   },
 };
 
@@ -84,21 +121,26 @@ const outline = {
     const key = JSON.stringify(items);
     if (key === this.shown) return; // most keystrokes leave the outline as it was
     this.shown = key;
-    const render = (item) => {
-      const li = document.createElement('li');
-      const button = document.createElement('button');
-      button.className = `symbol ${item.kind}`;
-      button.textContent = item.detail ? `${item.name} — ${item.detail}` : item.name;
-      button.onclick = () => reveal(context, item.selection);
-      li.append(button);
-      if (item.children.length) {
-        const ul = document.createElement('ul');
-        ul.append(...item.children.map(render));
-        li.append(ul);
-      }
-      return li;
-    };
-    this.tree.replaceChildren(...items.map(render));
+    const tree = (ul, items) =>
+      patchChildren(ul, items, {
+        key: (item) => `${item.kind}\u0000${item.name}\u0000${item.detail ?? ''}`,
+        create: (item) => {
+          const li = document.createElement('li');
+          const button = document.createElement('button');
+          button.className = `symbol ${item.kind}`;
+          button.textContent = item.detail ? `${item.name} — ${item.detail}` : item.name;
+          button.onclick = () => reveal(context, shown.get(li).selection);
+          li.append(button);
+          return li;
+        },
+        update: (li, item) => {
+          let children = li.querySelector(':scope > ul');
+          if (item.children.length && !children) li.append((children = document.createElement('ul')));
+          if (children && !item.children.length) children.remove();
+          else if (children) tree(children, item.children);
+        },
+      });
+    tree(this.tree, items);
   },
 };
 

@@ -93,6 +93,23 @@ try {
   const outline = await page.$$eval('.outline .symbol.object', (els) => els.map((e) => e.textContent));
   check(outline.some((t) => t.startsWith('ChatWithClaude')), `the outline lists the statements (${outline.join(', ')})`);
 
+  // The gutter marker of the line of bedrock:Converse: its diagnostics, with their fixes, on hover.
+  const converseLine = await coordsOf('bedrock:Converse', 11);
+  const marker = await page.evaluateHandle((y) => [...document.querySelectorAll('.cm-gutter-lint .cm-lint-marker')].find((m) => {
+    const r = m.getBoundingClientRect();
+    return r.top <= y && y <= r.bottom;
+  }), converseLine.y);
+  const markerBox = await marker.asElement()?.boundingBox();
+  check(Boolean(markerBox), 'a gutter marker on the line of bedrock:Converse');
+  if (markerBox) {
+    await page.mouse.move(markerBox.x + markerBox.width / 2, markerBox.y + markerBox.height / 2);
+    const gutterTip = await page.waitForSelector('.cm-tooltip-lint');
+    const gutterText = await gutterTip.textContent();
+    check(gutterText.includes('bedrock:Converse') && gutterText.includes('unknown-action') && (await gutterTip.$('.cm-diagnosticAction')) !== null, `its tooltip lists the line's diagnostics and fixes (${gutterText.slice(0, 80)}…)`);
+    await page.mouse.move(5, 5);
+    await page.waitForSelector('.cm-tooltip-lint', { state: 'detached' });
+  }
+
   // Hover bedrock:InvokeModel with the mouse.
   const invoke = await coordsOf('bedrock:InvokeModel', 10);
   await page.mouse.move(invoke.x, invoke.y);
@@ -112,6 +129,12 @@ try {
   const fix = await page.waitForSelector('#actions button:has-text("Remove `bedrock:Converse`")');
   const titles = await page.$$eval('#actions button', (els) => els.map((e) => e.textContent));
   check(titles.some((t) => t.includes('Remove `bedrock:Converse` (`bedrock:InvokeModel` is already listed)')), `the fix is offered (${titles.join(' | ')})`);
+  // The rows and outline entries the fix leaves as they were stay the same elements.
+  await page.evaluate(() => {
+    document.querySelector('.problem[data-code="api-name-as-prefix"]').kept = true;
+    document.querySelector('.outline .symbol.object').kept = true;
+    document.querySelector('.cm-gutter-lint .cm-lint-marker').kept = true;
+  });
   await fix.click();
   await settled();
   const fixed = await page.evaluate(() => window.playground.view.state.doc.toString());
@@ -119,6 +142,8 @@ try {
   check(JSON.stringify(await problems('unknown-action')) === '["14:27"]', `the diagnostic on Converse is gone (unknown-action at ${await problems('unknown-action')})`);
   const messages = await page.$$eval('.problem .message', (els) => els.map((e) => e.textContent));
   check(!messages.some((m) => m.includes('bedrock:Converse')), 'no diagnostic names bedrock:Converse');
+  const kept = await page.evaluate(() => ['.problem[data-code="api-name-as-prefix"]', '.outline .symbol.object', '.cm-gutter-lint .cm-lint-marker'].map((s) => document.querySelector(s).kept));
+  check(kept.every((k) => k === true), `the problems list, the outline and the gutter keep the elements of what did not change, not rebuilt (${kept})`);
 
   // A policy this small is analysed in the page itself once the worker has answered it well
   // inside a frame (analysis.js): a change's report is then there before the next frame.
