@@ -161,12 +161,15 @@ impl AlwaysSentKeys {
         })
     }
 
-    /// Whether every request of the action (by name, any service) carries the key.
-    pub fn sent(&self, key: &str, action: &str) -> bool {
-        self.keys
-            .iter()
-            .filter(|k| k.key.eq_ignore_ascii_case(key))
-            .any(|k| k.actions.iter().any(|a| a.eq_ignore_ascii_case(action)))
+    /// Whether every request of the action carries the key: an entry `Action` is the action
+    /// of that name in any service, `service:Action` only that service's.
+    pub fn sent(&self, key: &str, service: &str, action: &str) -> bool {
+        self.keys.iter().filter(|k| k.key.eq_ignore_ascii_case(key)).any(|k| {
+            k.actions.iter().any(|a| match a.split_once(':') {
+                Some((s, name)) => s.eq_ignore_ascii_case(service) && name.eq_ignore_ascii_case(action),
+                None => a.eq_ignore_ascii_case(action),
+            })
+        })
     }
 }
 
@@ -298,9 +301,10 @@ mod tests {
     #[test]
     fn always_sent_keys_load_with_sources() {
         let keys = AlwaysSentKeys::get();
-        assert!(keys.sent("aws:tagkeys", "TagResource"));
-        assert!(!keys.sent("aws:TagKeys", "DeleteTags"));
-        assert!(keys.sent("kms:GrantOperations", "CreateGrant"));
+        assert!(keys.sent("aws:tagkeys", "ec2", "TagResource"));
+        assert!(!keys.sent("aws:TagKeys", "ec2", "DeleteTags"));
+        assert!(keys.sent("aws:TagKeys", "sagemaker", "DeleteTags"));
+        assert!(keys.sent("kms:GrantOperations", "kms", "CreateGrant"));
         assert!(keys.keys.iter().all(|k| k.source.starts_with("https://")));
     }
 

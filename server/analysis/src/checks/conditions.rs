@@ -447,7 +447,8 @@ fn set_operator(
         Some(SetOperator::ForAllValues)
             if statement.effect == Some(Effect::Allow)
                 && !has_null_check(statement, &entry.key.value)
-                && !always_sent(cx, statement, &entry.key.value) =>
+                && !always_sent(cx, statement, &entry.key.value)
+                && !presence_implied(statement, &entry.key.value) =>
         {
             cx.push(Diagnostic::new(
                 Code::ConditionSetOperator,
@@ -510,7 +511,45 @@ fn always_sent(cx: &Ctx, statement: &Statement, key: &str) -> bool {
     let Some(matched) = cx.matched(statement) else { return false };
     let actions = matched.all();
     let known = crate::knowledge::AlwaysSentKeys::get();
-    !actions.is_empty() && actions.iter().all(|(_, action)| known.sent(key, action.name))
+    !actions.is_empty() && actions.iter().all(|(service, action)| known.sent(key, service.prefix, action.name))
+}
+
+/// Whether another condition of the statement holds only when the request carries `key`:
+/// a condition on one of the tags whose keys it lists (`aws:RequestTag/K` for `aws:TagKeys`)
+/// that fails when that tag is absent (a positive operator without `IfExists`, or
+/// `"Null": "false"`), or a `ForAnyValue` positive operator on `key` itself, which does not
+/// match an absent key. "If the key that you specify in a policy condition is not present in
+/// the request context, the values do not match and the condition is false":
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+fn presence_implied(statement: &Statement, key: &str) -> bool {
+    const TAGS_OF: [(&str, &str); 2] =
+        [("aws:TagKeys", "aws:RequestTag/"), ("s3:RequestObjectTagKeys", "s3:RequestObjectTag/")];
+    let tag_prefix = TAGS_OF.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, p)| *p);
+    let Some(Value::Object(condition)) = statement.condition.and_then(|m| m.value.as_ref()) else { return false };
+    condition.members.iter().any(|block| {
+        let Ok(operator) = parse_operator(&block.key.value) else { return false };
+        let negated = operator.base.contains("Not");
+        block_entries(block).iter().any(|e| {
+            let name = e.key.value.as_str();
+            let is_tag = tag_prefix.is_some_and(|p| name.len() > p.len() && name[..p.len()].eq_ignore_ascii_case(p));
+            if operator.base == "Null" {
+                return is_tag
+                    && match &e.value {
+                        Some(Value::String(s)) => s.value == "false",
+                        Some(Value::Bool(b, _)) => !*b,
+                        _ => false,
+                    };
+            }
+            if operator.if_exists || negated {
+                return false;
+            }
+            match operator.set {
+                None => is_tag,
+                Some(SetOperator::ForAnyValue) => is_tag || name.eq_ignore_ascii_case(key),
+                Some(SetOperator::ForAllValues) => false,
+            }
+        })
+    })
 }
 
 fn has_null_check(statement: &Statement, key: &str) -> bool {
