@@ -75,22 +75,15 @@ pub(crate) fn check_in_background(backend: &Backend, uri: Uri) {
             let uri = uri.clone();
             move |snapshot: Arc<Snapshot>| {
                 let doc = &snapshot.document;
-                let analysis = doc.analysis();
-                let failed = analysis.is_none();
+                let failed = doc.analysis().is_none();
                 // A pull client's report is made here too, so that its pull only frames it.
-                let message = match push {
-                    true => {
-                        let mut diagnostics = convert::diagnostics(doc, analysis, encoding);
-                        if let Some(workspace) = &workspace {
-                            diagnostics.extend(workspace.diagnostics(&uri, doc, encoding));
-                        }
-                        let params = PublishDiagnosticsParams { uri, diagnostics, version: Some(snapshot.version) };
-                        output::notification(PUBLISH_DIAGNOSTICS, &params)
-                    }
-                    false => {
-                        pulled_items(&snapshot, &uri, encoding, workspace.as_ref());
-                        None
-                    }
+                let message = if push {
+                    let diagnostics = items(doc, &uri, encoding, workspace.as_ref());
+                    let params = PublishDiagnosticsParams { uri, diagnostics, version: Some(snapshot.version) };
+                    output::notification(PUBLISH_DIAGNOSTICS, &params)
+                } else {
+                    pulled_items(&snapshot, &uri, encoding, workspace.as_ref());
+                    None
                 };
                 (message, failed)
             }
@@ -126,7 +119,6 @@ pub(crate) fn pull(backend: &Backend, id: Id, params: DocumentDiagnosticParams) 
             return;
         };
         let result_id = snapshot.id.to_string();
-        let id_for_error = id.clone();
         if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
             let report = DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Unchanged(
                 RelatedUnchangedDocumentDiagnosticReport {
@@ -145,6 +137,7 @@ pub(crate) fn pull(backend: &Backend, id: Id, params: DocumentDiagnosticParams) 
             outbox.send(output::error_response(&id, &server_cancelled()));
             return;
         }
+        let id_for_error = id.clone();
         let report = move |snapshot: &Snapshot| {
             guard("diagnostics", || {
                 let items = pulled_items(snapshot, &uri, encoding, workspace.as_ref());
@@ -157,10 +150,9 @@ pub(crate) fn pull(backend: &Backend, id: Id, params: DocumentDiagnosticParams) 
             outbox.send(report(&snapshot));
             return;
         }
-        let fallback = output::error_response(&id_for_error, &Error::internal_error());
         // Every request gets an answer: an error if the job died on its blocking thread.
         let message = sized(snapshot, move |snapshot| report(&snapshot)).await;
-        outbox.send(message.unwrap_or(fallback));
+        outbox.send(message.unwrap_or_else(|| output::error_response(&id_for_error, &Error::internal_error())));
     }
 }
 
@@ -173,14 +165,24 @@ fn pulled_items<'a>(
     workspace: Option<&crate::cross_file::Workspace>,
 ) -> &'a [u8] {
     snapshot.pulled_items.get_or_init(|| {
-        let doc = &snapshot.document;
-        let mut items = convert::diagnostics(doc, doc.analysis(), encoding);
-        if let Some(workspace) = workspace {
-            items.extend(workspace.diagnostics(uri, doc, encoding));
-        }
+        let items = items(&snapshot.document, uri, encoding, workspace);
         // LSP's diagnostics always serialize.
         serde_json::to_vec(&items).unwrap_or_else(|_| b"[]".to_vec())
     })
+}
+
+/// The document's diagnostics in LSP's terms, with the workspace's about it (pushed or pulled).
+fn items(
+    doc: &iam_analysis::Document,
+    uri: &Uri,
+    encoding: iam_analysis::Encoding,
+    workspace: Option<&crate::cross_file::Workspace>,
+) -> Vec<Diagnostic> {
+    let mut items = convert::diagnostics(doc, doc.analysis(), encoding);
+    if let Some(workspace) = workspace {
+        items.extend(workspace.diagnostics(uri, doc, encoding));
+    }
+    items
 }
 
 /// The framed response, or an internal error for `id` when it could not be serialized (an
