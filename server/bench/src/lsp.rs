@@ -224,6 +224,26 @@ fn spread_row(what: String, samples: &mut [Duration], target: Duration) -> Row {
     Row::new(what, measured, format!("p99 < {}", fmt_ms(target)), Some(p99 < target))
 }
 
+/// The rows of hover and completion sent right after keystrokes into `big` (the 1 MB
+/// document): `--only requests` runs these alone.
+pub fn request_rows(server: &Path, big: &str) -> Vec<Row> {
+    eprintln!("bench: hover and completion after keystrokes into the 1 MB document...");
+    let (mut hovers, mut completions) = requests_after_keystrokes(server, big);
+    let target = Duration::from_millis(2);
+    vec![
+        spread_row(
+            "Hover sent right after a keystroke, 1 MB document, pull client: median / p99 / max".into(),
+            &mut hovers,
+            target,
+        ),
+        spread_row(
+            "Completion sent right after a keystroke, 1 MB document, pull client: median / p99 / max".into(),
+            &mut completions,
+            target,
+        ),
+    ]
+}
+
 pub fn rows(server: &Path, quick: bool) -> Vec<Row> {
     let mut rows = Vec::new();
     let big = big_document();
@@ -255,19 +275,7 @@ pub fn rows(server: &Path, quick: bool) -> Vec<Row> {
             ));
         }
     }
-    eprintln!("bench: hover and completion after keystrokes into the 1 MB document...");
-    let (mut hovers, mut completions) = requests_after_keystrokes(server, &big);
-    let target = Duration::from_millis(2);
-    rows.push(spread_row(
-        "Hover sent right after a keystroke, 1 MB document, pull client: median / p99 / max".into(),
-        &mut hovers,
-        target,
-    ));
-    rows.push(spread_row(
-        "Completion sent right after a keystroke, 1 MB document, pull client: median / p99 / max".into(),
-        &mut completions,
-        target,
-    ));
+    rows.extend(request_rows(server, &big));
 
     let runs = if quick { 3 } else { STARTS };
     eprintln!("bench: {runs} start-ups...");

@@ -14,13 +14,13 @@ mod scale;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-const USAGE: &str = "usage: iam-bench [--server PATH] [--corpus DIR] [--python PATH] [--criterion DIR] [--only lsp|batch|micro|scale] [--quick]
+const USAGE: &str = "usage: iam-bench [--server PATH] [--corpus DIR] [--python PATH] [--criterion DIR] [--only lsp|requests|batch|micro|scale] [--quick]
 
   --server PATH     the iam-lsp binary (default: target/release/iam-lsp)
   --corpus DIR      a directory of policies for the batch benchmark (skipped without it)
   --python PATH     a Python with parliament installed (parliament skipped without it)
   --criterion DIR   criterion's output directory (default: target/criterion)
-  --only WHAT       run only one part
+  --only WHAT       run only one part (requests: the hover and completion rows of lsp)
   --quick           fewer repetitions (to try the harness, not to quote)";
 
 /// One line of the results table.
@@ -146,6 +146,9 @@ fn main() {
     let mut rows = Vec::new();
     if wants("lsp") {
         rows.extend(lsp::rows(&server, quick));
+    }
+    if only.as_deref() == Some("requests") {
+        rows.extend(lsp::request_rows(&server, &documents::big_document()));
     }
     if wants("batch") {
         match &corpus {
