@@ -6,12 +6,12 @@ use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::kind::PolicyKind;
 use crate::model::{Effect, Statement};
 use crate::pattern;
-use crate::syntax::{StringLit, Value};
+use crate::syntax::{Member, Object, StringLit, Value};
 
 const PRINCIPAL_KEYS: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
 
 /// Identity providers that `Federated` names by host rather than by ARN.
-const BUILT_IN_PROVIDERS: [&str; 4] =
+pub(super) const BUILT_IN_PROVIDERS: [&str; 4] =
     ["cognito-identity.amazonaws.com", "accounts.google.com", "graph.facebook.com", "www.amazon.com"];
 
 pub fn check(cx: &mut Ctx, statement: &Statement) {
@@ -51,7 +51,11 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
                         _ => Vec::new(),
                     };
                     for value in values {
-                        check_value(cx, key, value);
+                        if key == "Service" && BUILT_IN_PROVIDERS.contains(&value.value.as_str()) {
+                            provider_as_service(cx, statement, object, entry, value);
+                        } else {
+                            check_value(cx, key, value);
+                        }
                     }
                 }
             }
@@ -166,6 +170,38 @@ fn principal_action_mismatch(cx: &mut Ctx, statement: &Statement) {
             .with_fix(Fix::replace(format!("Change to `{right}`"), lit.range, format!("\"{right}\"")).preferred(true)),
         );
     }
+}
+
+/// `{"Service": "cognito-identity.amazonaws.com"}`: Cognito identity pools assume roles as
+/// the `Federated` identity provider with `sts:AssumeRoleWithWebIdentity`
+/// (https://docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html,
+/// read 2026-12-03); no service signs requests under that name, so the role is never assumed.
+/// Fixed by renaming the key where that alone makes a working trust statement.
+fn provider_as_service(cx: &mut Ctx, statement: &Statement, object: &Object, entry: &Member, lit: &StringLit) {
+    let value = &lit.value;
+    let mut d = Diagnostic::new(
+        Code::PrincipalServiceUnknown,
+        lit.content_range(),
+        format!("`{value}` is an identity provider, not a service principal: Cognito identity pools assume roles as {{\"Federated\": \"{value}\"}} with `sts:AssumeRoleWithWebIdentity`"),
+    );
+    let single = matches!(entry.value, Some(Value::String(_))) && object.members.len() == 1;
+    let web_identity_only = statement.action.as_ref().is_some_and(|actions| {
+        let assume: Vec<&str> = actions
+            .items
+            .iter()
+            .map(|a| a.value.as_str())
+            .filter(|a| {
+                a.len() > 4
+                    && a[..4].eq_ignore_ascii_case("sts:")
+                    && a[4..].to_ascii_lowercase().starts_with("assumerole")
+            })
+            .collect();
+        !assume.is_empty() && assume.iter().all(|a| a.eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity"))
+    });
+    if cx.kind == PolicyKind::Trust && single && web_identity_only {
+        d = d.with_fix(Fix::replace("Change to \"Federated\"", entry.key.range, "\"Federated\"").preferred(true));
+    }
+    cx.push(d);
 }
 
 fn check_value(cx: &mut Ctx, key: &str, lit: &StringLit) {

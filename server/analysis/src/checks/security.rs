@@ -124,7 +124,13 @@ fn confused_deputy(cx: &mut Ctx, statement: &Statement, keys: &[String]) {
         return;
     }
     let services = service_principals(statement);
-    let Some(first) = services.iter().find(|s| !NO_SOURCE_CONTEXT.contains(&s.value.as_str())) else { return };
+    // An identity provider written as a service principal is `principal-service-unknown`'s.
+    let Some(first) = services.iter().find(|s| {
+        !NO_SOURCE_CONTEXT.contains(&s.value.as_str())
+            && !super::principals::BUILT_IN_PROVIDERS.contains(&s.value.as_str())
+    }) else {
+        return;
+    };
     let mut d = Diagnostic::new(
         Code::ConfusedDeputy,
         first.range,
