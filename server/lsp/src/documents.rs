@@ -3,11 +3,11 @@
 //! request reads.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use dashmap::DashMap;
 use iam_analysis::text::TextChange;
-use iam_analysis::{Document, Encoding, Language, Options};
+use iam_analysis::{Analysis, Document, Encoding, Language, Options};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range, Uri};
 
@@ -28,6 +28,11 @@ pub struct Snapshot {
     /// The diagnostics of a pulled report, serialized (a JSON array), made once: by the
     /// background check for a pull client, so that the pull that follows only frames them.
     pub pulled_items: OnceLock<Vec<u8>>,
+    /// The findings of the versions before this one, to be freed by this version's check
+    /// once its diagnostics are out (see [`Snapshot::free_retired`]): a large document's
+    /// take hundreds of microseconds to free, which neither a request on the message thread
+    /// nor another thread woken for it should spend while the user types.
+    retired: Mutex<Vec<Analysis>>,
 }
 
 impl Snapshot {
@@ -38,12 +43,25 @@ impl Snapshot {
             version,
             document,
             pulled_items: OnceLock::new(),
+            retired: Mutex::new(Vec::new()),
         })
+    }
+
+    fn with_retired(version: i32, document: Document, retired: Vec<Analysis>) -> Arc<Snapshot> {
+        let snapshot = Snapshot::new(version, document);
+        *snapshot.retired.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = retired;
+        snapshot
+    }
+
+    /// Frees the findings of earlier versions, on the calling thread (the check's).
+    pub fn free_retired(&self) {
+        let retired = std::mem::take(&mut *self.retired.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        drop(retired);
     }
 }
 
-/// How many findings a previous version may have before they are freed on another thread
-/// (fewer are freed faster than the hand-off takes).
+/// How many findings a previous version may have before they are left to the next check
+/// to free (fewer are freed at once, faster than keeping them).
 const FREED_ELSEWHERE: usize = 200;
 
 /// The rope's text in one string, sized up front (`to_string` grows it a chunk at a time).
@@ -143,22 +161,19 @@ impl Documents {
             None => None,
         };
         // The last holder (no request or check is reading it): its tree is taken over, and its
-        // findings freed off the message thread (a large document's take hundreds of
-        // microseconds, which a request behind this change would wait).
-        let document = match Arc::try_unwrap(previous) {
+        // findings left to the next check to free (see [`Snapshot::retired`]), with any it
+        // had not freed itself (no check ran for it).
+        let (document, retired) = match Arc::try_unwrap(previous) {
             Ok(previous) => {
+                let mut retired = previous.retired.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
                 let (document, findings) = previous.document.edit_at(text, change);
-                if let (Some(findings), Ok(runtime)) = (findings, tokio::runtime::Handle::try_current()) {
-                    if findings.diagnostics.len() > FREED_ELSEWHERE {
-                        runtime.spawn_blocking(move || drop(findings));
-                    }
-                }
-                document
+                retired.extend(findings.filter(|findings| findings.diagnostics.len() > FREED_ELSEWHERE));
+                (document, retired)
             }
-            Err(shared) => shared.document.edited_at(text, change),
+            Err(shared) => (shared.document.edited_at(text, change), Vec::new()),
         };
         let document = if document.options() == options { document } else { document.with_options(options.clone()) };
-        let snapshot = Snapshot::new(version, document);
+        let snapshot = Snapshot::with_retired(version, document, retired);
         entry.snapshot = Some(snapshot.clone());
         Some(snapshot)
     }
@@ -246,6 +261,40 @@ mod tests {
         docs.open(uri.clone(), text, 1, &Options::default());
         let change = Change { range: Some(Range { start: range.0, end: range.1 }), text: new_text.to_string() };
         docs.change(&uri, 2, vec![change], encoding, &Options::default()).unwrap().document.text().to_string()
+    }
+
+    fn retired(snapshot: &Snapshot) -> usize {
+        snapshot.retired.lock().unwrap().len()
+    }
+
+    /// A large document's findings are freed by the next check, not by the change that made
+    /// them stale (on the message thread), and not lost when no check ran in between.
+    #[test]
+    fn stale_findings_wait_for_the_next_check_to_free_them() {
+        let statement = r#"{"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}"#;
+        let text = format!(r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#, vec![statement; 400].join(", "));
+        let docs = Documents::default();
+        let uri: Uri = "file:///p.json".parse().unwrap();
+        let options = Options::default();
+        let first = docs.open(uri.clone(), &text, 1, &options);
+        assert!(first.document.analysis().is_some_and(|a| a.diagnostics.len() > FREED_ELSEWHERE));
+        drop(first);
+        let typed = |version: i32| {
+            let at = pos(0, 1);
+            let change = Change { range: Some(Range { start: at, end: at }), text: " ".into() };
+            docs.change(&uri, version, vec![change], Encoding::Utf16, &options).unwrap()
+        };
+        let second = typed(2);
+        assert_eq!(retired(&second), 1, "the first version's findings");
+        drop(second);
+        // Not checked: what it held moves on with its own findings (none made).
+        let third = typed(3);
+        assert_eq!(retired(&third), 1);
+        assert!(third.document.analysis().is_some());
+        third.free_retired();
+        assert_eq!(retired(&third), 0);
+        drop(third);
+        assert_eq!(retired(&typed(4)), 1, "the third version's findings");
     }
 
     #[test]

@@ -49,7 +49,8 @@ pub struct Backend {
 const CONCURRENCY: usize = 4;
 
 pub fn run() {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_io().build() {
+    // The blocking pool's threads (large documents' checks) by name, for `top` and `perf`.
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_io().thread_name("iam-lsp-check").build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("iam-lsp: cannot start the async runtime: {error}");

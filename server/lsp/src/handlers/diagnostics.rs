@@ -69,33 +69,35 @@ pub(crate) fn check_in_background(backend: &Backend, uri: Uri) {
     tokio::spawn(async move {
         let turn = CHECKING.acquire().await;
         queued.remove(&uri);
-        let (Ok(_turn), Some(snapshot)) = (turn, documents.snapshot(&uri)) else { return };
-        let id = snapshot.id;
+        let (Ok(turn), Some(snapshot)) = (turn, documents.snapshot(&uri)) else { return };
         let job = {
             let uri = uri.clone();
             move |snapshot: Arc<Snapshot>| {
                 let doc = &snapshot.document;
                 let failed = doc.analysis().is_none();
                 // A pull client's report is made here too, so that its pull only frames it.
-                let message = if push {
+                if push {
                     let diagnostics = items(doc, &uri, encoding, workspace.as_ref());
-                    let params = PublishDiagnosticsParams { uri, diagnostics, version: Some(snapshot.version) };
-                    output::notification(PUBLISH_DIAGNOSTICS, &params)
+                    let params =
+                        PublishDiagnosticsParams { uri: uri.clone(), diagnostics, version: Some(snapshot.version) };
+                    // Only if no newer version or `didClose` came while this checked: those
+                    // publish their own.
+                    if let Some(message) = output::notification(PUBLISH_DIAGNOSTICS, &params) {
+                        if documents.is_current(&uri, snapshot.id) {
+                            outbox.send(message);
+                        }
+                    }
                 } else {
                     pulled_items(&snapshot, &uri, encoding, workspace.as_ref());
-                    None
-                };
-                (message, failed)
+                }
+                // The diagnostics are out and a waiting pull may go on; then what earlier
+                // versions left is freed, here, off the message thread.
+                drop(turn);
+                snapshot.free_retired();
+                failed
             }
         };
-        let Some((message, failed)) = sized(snapshot, job).await else { return };
-        // Sent before anything is awaited, and only if no newer version or `didClose` came
-        // while this checked: those publish their own.
-        if let Some(message) = message {
-            if documents.is_current(&uri, id) {
-                outbox.send(message);
-            }
-        }
+        let Some(failed) = sized(snapshot, job).await else { return };
         if failed {
             let message = format!("iam-lsp: analysis of {} failed (a bug); edit the document to retry", uri.as_str());
             client.log_message(MessageType::ERROR, message).await;
