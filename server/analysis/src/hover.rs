@@ -241,7 +241,7 @@ fn top_level_markdown(policy: &Policy, options: &Options, element: Option<&str>)
 /// An ARN: its resource type, its parts, and which of the statement's actions it serves.
 fn arn_hover(lit: &StringLit, statement: &Statement, catalog: &Catalog) -> Option<Hover> {
     let parsed = crate::arn::parse(&lit.value).ok()?;
-    let resource_pattern = pattern::policy_pattern(parsed.resource.text);
+    let resource_pattern = pattern::ArnResource::new(parsed.account.text, parsed.resource.text);
     let types: Vec<(&Service, &ResourceType)> =
         catalog.resource_types_matching(parsed.service.text, &resource_pattern).map(|(s, r, _)| (s, r)).collect();
     let mut md = String::new();

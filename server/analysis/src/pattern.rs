@@ -20,6 +20,11 @@ pub enum Tok {
     NoSlashStar,
     /// One character that is not a `/` (what `NoSlashStar` consumes in the product search).
     NotSlash,
+    /// A policy ARN's `*` that is not the last character of its `:`-separated segment: any
+    /// run of characters without a `:` (see [`arn_pattern`]).
+    SegmentStar,
+    /// One character that is not a `:`: a policy ARN's `?`, and what `SegmentStar` consumes.
+    NotColon,
 }
 
 /// A pattern as IAM reads it in a policy. Policy variables (`${aws:username}`) can be any
@@ -48,6 +53,87 @@ pub fn policy_pattern(s: &str) -> Vec<Tok> {
         rest = &rest[ch.len_utf8()..];
     }
     out
+}
+
+/// A policy's ARN (or the text of some of its parts) as IAM matches it against ARNs: "If
+/// the * wildcard is the last character of a resource ARN segment, it can expand to match
+/// beyond the colon boundaries" (IAM User Guide,
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html>,
+/// read 2026-12-03). So a `*` followed by `:` or ending the text is [`Tok::Star`]; any other
+/// `*` stays within its segment ([`Tok::SegmentStar`]), and so does `?` ([`Tok::NotColon`]).
+/// Policy variables can be any text, as in [`policy_pattern`].
+pub fn arn_pattern(s: &str) -> Vec<Tok> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(ch) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("${") {
+            if let Some(close) = after.find('}') {
+                match &after[..close] {
+                    "*" => out.push(Tok::Lit('*')),
+                    "?" => out.push(Tok::Lit('?')),
+                    "$" => out.push(Tok::Lit('$')),
+                    _ => out.push(Tok::Star),
+                }
+                rest = &after[close + 1..];
+                continue;
+            }
+        }
+        rest = &rest[ch.len_utf8()..];
+        out.push(match ch {
+            '*' if rest.is_empty() || rest.starts_with(':') => Tok::Star,
+            '*' => Tok::SegmentStar,
+            '?' => Tok::NotColon,
+            c => Tok::Lit(c),
+        });
+    }
+    out
+}
+
+/// What a policy's ARN says of the resource, to compare with catalog ARN formats: its
+/// resource part, matched against a format's resource part, and, when a `*` ends the
+/// account and so can reach across colons ([`arn_pattern`]), matched also against what
+/// follows a `:` in a format's leading literal text ([`lead_suffixes`]): in
+/// `arn:aws:secretsmanager:*:*:sqlworkbench!*` the account's `*` takes `ACCOUNT:secret`,
+/// and `sqlworkbench!*` is matched with `${SecretId}`. Only a resource part that is one
+/// non-empty segment (no `:` of its own) is read so: one with a `:` would have its segments
+/// stand for the values of the format's later placeholders (`statemachine:*sagemaker*` as
+/// the executions of a state machine named `statemachine`, `type/resource/X` as a stack
+/// set's generated id), which no policy means. And a Region's `*` followed by a named
+/// account could span too, but only with that account's id inside the resource part.
+#[derive(Clone, Debug)]
+pub struct ArnResource {
+    pub resource: Vec<Tok>,
+    /// Whether the account ends with a `*`.
+    pub spans: bool,
+}
+
+impl ArnResource {
+    pub fn new(account: &str, resource: &str) -> ArnResource {
+        let one_segment = !resource.is_empty() && crate::arn::split_outside_variables(resource, b':', 2).len() == 1;
+        ArnResource { resource: arn_pattern(resource), spans: account.ends_with('*') && one_segment }
+    }
+
+    /// Whether some ARN matches both this and a format, given as its resource pattern and
+    /// its [`lead_suffixes`].
+    pub fn fits(&self, resource: &[Tok], suffixes: &[Vec<Tok>]) -> bool {
+        intersects(&self.resource, resource) || self.fits_after_span(suffixes)
+    }
+
+    /// Whether, read with the account's `*` spanning, this matches a format's suffix.
+    pub fn fits_after_span(&self, suffixes: &[Vec<Tok>]) -> bool {
+        self.spans && suffixes.iter().any(|suffix| intersects(&self.resource, suffix))
+    }
+}
+
+/// What follows each `:` in a format's resource part before its first placeholder
+/// (`secret:${SecretId}` → `${SecretId}`), read by `read` (given the byte offset of the
+/// suffix): where a policy's spanning `*` may end. Only literal text is taken to be
+/// spanned: a spanning `*` that took a placeholder's value too would let the policy's whole
+/// resource part pass for the value of a later one, such as a stack set's generated
+/// `:${Id}` (`stackset/${StackSetName}:${Id}`), which no real ARN has.
+pub fn lead_suffixes(resource: &str, read: impl Fn(usize) -> Vec<Tok>) -> Vec<Vec<Tok>> {
+    let lead = resource.find("${").unwrap_or(resource.len());
+    resource[..lead].match_indices(':').map(|(at, _)| read(at + 1)).collect()
 }
 
 /// A catalog ARN format (or part of one): `${Name}` is a non-empty value, `*` any text.
@@ -89,7 +175,7 @@ pub fn request_pattern(s: &str) -> Vec<Tok> {
 }
 
 fn fixes_length(toks: &[Tok]) -> bool {
-    toks.iter().all(|t| !matches!(t, Tok::NoSlashStar))
+    toks.iter().all(|t| !matches!(t, Tok::NoSlashStar | Tok::SegmentStar))
 }
 
 /// Plain text, every character literal.
@@ -234,10 +320,10 @@ fn product(a: &[Tok], b: &[Tok], seen: &mut Vec<u64>, stack: &mut Vec<(u32, u32)
             return true;
         }
         // A star may match nothing.
-        if i < n && matches!(a[i], Tok::Star | Tok::NoSlashStar) {
+        if i < n && matches!(a[i], Tok::Star | Tok::NoSlashStar | Tok::SegmentStar) {
             visit(i + 1, j, stack);
         }
-        if j < m && matches!(b[j], Tok::Star | Tok::NoSlashStar) {
+        if j < m && matches!(b[j], Tok::Star | Tok::NoSlashStar | Tok::SegmentStar) {
             visit(i, j + 1, stack);
         }
         // Both consume one character; a star consumes it and stays.
@@ -245,6 +331,7 @@ fn product(a: &[Tok], b: &[Tok], seen: &mut Vec<u64>, stack: &mut Vec<(u32, u32)
             match toks.get(k)? {
                 Tok::Star => Some((Tok::Any, k)),
                 Tok::NoSlashStar => Some((Tok::NotSlash, k)),
+                Tok::SegmentStar => Some((Tok::NotColon, k)),
                 &t => Some((t, k + 1)),
             }
         };
@@ -264,6 +351,7 @@ fn compatible(a: Tok, b: Tok) -> bool {
         Tok::SegmentStart => c != ':',
         Tok::SegmentStartNoSlash => c != ':' && c != '/',
         Tok::NotSlash | Tok::NoSlashStar => c != '/',
+        Tok::NotColon | Tok::SegmentStar => c != ':',
         _ => true,
     };
     match (a, b) {
@@ -498,6 +586,77 @@ mod tests {
     }
 
     #[test]
+    fn an_arn_star_spans_colons_only_at_the_end_of_a_segment() {
+        let m = |p: &str, text: &str| intersects(&arn_pattern(p), &literal(text));
+        assert_eq!(
+            arn_pattern("a*:b*c?"),
+            [Tok::Lit('a'), Tok::Star, Tok::Lit(':'), Tok::Lit('b'), Tok::SegmentStar, Tok::Lit('c'), Tok::NotColon]
+        );
+        // Spanning: the account's `*` takes `111122223333:secret`.
+        let secret = "arn:aws:secretsmanager:us-east-1:111122223333:secret:sqlworkbench!abc";
+        assert!(m("arn:aws:secretsmanager:*:*:sqlworkbench!*", secret));
+        assert!(m("arn:aws:logs:*:*:/aws-glue/*", "arn:aws:logs:us-east-1:111122223333:log-group:/aws-glue/jobs:*"));
+        assert!(m("log-group:a*", "log-group:a:b"));
+        // Not spanning: a `*` inside a segment, and `?`.
+        assert!(!m("arn:aws:secretsmanager:us-east-1:1*t:sqlworkbench!*", secret));
+        assert!(m("arn:aws:secretsmanager:us-east-1:1*3:secret:sqlworkbench!*", secret));
+        assert!(!m("log-group:a*b", "log-group:a:b"));
+        assert!(m("log-group:a*b", "log-group:axyb"));
+        assert!(!m("a?b", "a:b"));
+        assert!(m("a?b", "a/b"));
+        // Several stars, mixed.
+        assert!(m("*:*:*", "a:b:c:d"));
+        assert!(!m("x*y*z", "xy:z"));
+        assert!(m("x*y*:z", "xy:q:z"));
+        assert!(!m("*-a*b-*", "x-a:b-y"));
+        // A segment's star with a catalog placeholder (which may hold a `:`).
+        assert!(intersects(
+            &arn_pattern("log-group:*"),
+            &format_pattern("log-group:${Name}:log-stream:${S}", |_| false)
+        ));
+        assert!(!intersects(
+            &arn_pattern("log-group:x*y"),
+            &format_pattern("log-group:${N}:log-stream:${S}", |_| false)
+        ));
+        // Many stars stay cheap (the product search is linear in each pattern's length).
+        let many = "a*".repeat(200) + "b";
+        assert!(!m(&many, &"a".repeat(400)));
+        assert!(!intersects(&arn_pattern(&"a*x".repeat(200)), &arn_pattern(&"a*y".repeat(200))));
+    }
+
+    #[test]
+    fn arn_resources_compare_the_tail_when_region_or_account_ends_with_a_star() {
+        let fits_in = |format: &str, _region: &str, account: &str, resource: &str| {
+            let r = ArnResource::new(account, resource);
+            let suffixes = lead_suffixes(format, |from| format_pattern(&format[from..], |_| false));
+            r.fits(&format_pattern(format, |_| false), &suffixes)
+        };
+        let fits =
+            |region: &str, account: &str, resource: &str| fits_in("secret:${SecretId}", region, account, resource);
+        assert!(fits("*", "*", "sqlworkbench!*"));
+        assert!(fits("us-east-1", "*", "sqlworkbench!*"));
+        // Only the account's `*` is taken to span.
+        assert!(!fits("*", "111122223333", "sqlworkbench!*"));
+        assert!(!fits("us-east-1", "111122223333", "sqlworkbench!*"));
+        assert!(!fits("us-east-1", "1*2", "sqlworkbench!*"));
+        assert!(fits("us-east-1", "111122223333", "secret:sqlworkbench!*"));
+        assert!(!fits("us-east-1", "111122223333", "other:*"));
+        // Only literal text is spanned: the policy's text does not pass for a later id.
+        assert!(!fits_in("knowledge-base/${Id}", "*", "111122223333", "knowledge-base/:id"));
+        assert!(!fits_in("stackset/${StackSetName}:${Id}", "*", "*", "type/resource/AWS-IAM-Role"));
+        assert!(fits_in("log-group:${LogGroupName}:log-stream:${LogStreamName}", "*", "*", "/aws-glue/*"));
+        assert!(fits_in("knowledge-base/${Id}", "*", "111122223333", "knowledge-base/*"));
+        assert!(fits_in("alarm:${AlarmName}", "*", "*", "iotfleethub*"));
+        assert!(fits_in("log-group:${LogGroupName}", "*", "*", "/aws-glue/*"));
+        assert!(fits_in("a:b:${Id}", "us-east-1", "1*", "x"));
+        assert!(!fits_in("a:b:${Id}", "us-east-1", "1*", "b:x"));
+        assert!(!fits_in("execution:${Machine}:${Id}", "*", "*", "statemachine:*sagemaker*"));
+        assert!(!fits_in("a:b:${Id}", "us-east-1", "1*2", "x"));
+        // The aligned reading still lets a placeholder hold a `:`.
+        assert!(fits_in("function:${FunctionName}", "*", "*", "function:my-function:*"));
+    }
+
+    #[test]
     fn escaped_variables_are_literal() {
         assert!(!both("a${*}", "ab"));
         assert!(both("a${*}", "a*"));
@@ -536,7 +695,10 @@ mod tests {
             }
             out
         }
-        let policies = all(&[&[Tok::Lit('a')], &[Tok::Lit(':')], &[Tok::Star], &[Tok::Any]], 4);
+        let policies = all(
+            &[&[Tok::Lit('a')], &[Tok::Lit(':')], &[Tok::Star], &[Tok::Any], &[Tok::SegmentStar], &[Tok::NotColon]],
+            4,
+        );
         let formats = all(&[&[Tok::Lit('a')], &[Tok::Lit(':')], &[Tok::Star], &[Tok::SegmentStart, Tok::Star]], 3);
         let product_search = |a: &[Tok], b: &[Tok]| product(a, b, &mut Vec::new(), &mut Vec::new());
         for p in &policies {

@@ -93,6 +93,10 @@ pub struct ArnFormat {
     pub account: &'static str,
     pub resource: &'static str,
     pub resource_pattern: Vec<Tok>,
+    /// What follows a `:` of the resource part's leading literal text
+    /// ([`pattern::lead_suffixes`]): what a policy ARN whose account ends with `*` is also
+    /// compared with.
+    pub lead_suffixes: Vec<Vec<Tok>>,
 }
 
 #[derive(Debug)]
@@ -402,15 +406,15 @@ impl Catalog {
     }
 
     /// The resource types whose ARN has this service segment and whose resource part can
-    /// match `resource` (a policy pattern), with their formats.
+    /// match `resource` (what a policy's ARN says of it), with their formats.
     pub fn resource_types_matching<'a>(
         &'a self,
         arn_service: &str,
-        resource: &'a [Tok],
+        resource: &'a pattern::ArnResource,
     ) -> impl Iterator<Item = (&'a Service, &'a ResourceType, &'a ArnFormat)> + 'a {
         // Formats mostly start with a literal type name (`knowledge-base/`): compare first
         // characters before matching (a service has dozens of formats).
-        let lead = match resource.first() {
+        let lead = match resource.resource.first() {
             Some(&Tok::Lit(c)) => Some(c),
             _ => None,
         };
@@ -421,7 +425,8 @@ impl Catalog {
                     _ => None,
                 };
                 let possible = lead.is_none() || other.is_none() || lead == other;
-                possible && pattern::intersects(resource, &format.resource_pattern)
+                (possible && pattern::intersects(&resource.resource, &format.resource_pattern))
+                    || resource.fits_after_span(&format.lead_suffixes)
             })?;
             Some((service, r, format))
         })
@@ -589,7 +594,10 @@ fn parse_format(arn: &'static str, delimited: &HashSet<&str>) -> Option<ArnForma
         return None;
     }
     let resource_pattern = pattern::format_pattern(resource, |end| delimited.contains(&resource[..end]));
-    Some(ArnFormat { service, region, account, resource, resource_pattern })
+    let lead_suffixes = pattern::lead_suffixes(resource, |from| {
+        pattern::format_pattern(&resource[from..], |end| delimited.contains(&resource[..from + end]))
+    });
+    Some(ArnFormat { service, region, account, resource, resource_pattern, lead_suffixes })
 }
 
 /// The placeholders that stand for one `/`-separated segment, as resource texts up to their

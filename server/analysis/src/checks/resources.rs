@@ -176,7 +176,7 @@ fn check_resource(cx: &mut Ctx, lit: &StringLit) {
     }
 
     let resource = parsed.resource.text;
-    let resource_pattern = pattern::policy_pattern(resource);
+    let resource_pattern = pattern::ArnResource::new(parsed.account.text, resource);
     let matching: Vec<(&ResourceType, &ArnFormat)> =
         catalog.resource_types_matching(service, &resource_pattern).map(|(_, r, f)| (r, f)).collect();
     if matching.is_empty() {
@@ -364,25 +364,30 @@ fn action_resource_pairing(cx: &mut Ctx, statement: &Statement, resources: &[&St
     let mut parsed = Vec::new();
     for lit in resources {
         let Ok(arn) = arn::parse(&lit.value) else { return };
-        parsed.push((arn.service.text, pattern::policy_pattern(arn.resource.text)));
+        let resource = pattern::ArnResource::new(arn.account.text, arn.resource.text);
+        parsed.push((arn.service.text, resource));
     }
-    let fits_format = |service: &str, resource: &[pattern::Tok]| {
+    // A format's resource pattern, and its lead suffixes (`pattern::lead_suffixes`).
+    let fits_format = |service: &str, resource: &[pattern::Tok], suffixes: &[Vec<pattern::Tok>]| {
         parsed.iter().any(|(arn_service, pattern)| {
             (arn::is_variable(arn_service) || *arn_service == service || pattern::has_variable(service))
-                && pattern::intersects(pattern, resource)
+                && pattern.fits(resource, suffixes)
         })
     };
     let fits = |service: &Service, action: &Action| {
         let on_types = action.resource_types.iter().any(|name| {
             let Some(r) = service.resource_type(name) else { return true };
-            r.arn_format.is_none() || r.formats().any(|format| fits_format(format.service, &format.resource_pattern))
+            r.arn_format.is_none()
+                || r.formats()
+                    .any(|format| fits_format(format.service, &format.resource_pattern, &format.lead_suffixes))
         });
         // The ARN AWS authorizes a `*`-only action against, where a reviewed correction says.
         on_types
             || action.request_arns.iter().any(|arn| {
                 let mut parts = arn.splitn(6, ':');
                 let (Some(arn_service), Some(resource)) = (parts.nth(2), parts.nth(2)) else { return false };
-                fits_format(arn_service, &pattern::request_pattern(resource))
+                let suffixes = pattern::lead_suffixes(resource, |from| pattern::request_pattern(&resource[from..]));
+                fits_format(arn_service, &pattern::request_pattern(resource), &suffixes)
             })
     };
     let Some(all_matched) = cx.matched(statement) else { return };
@@ -417,7 +422,7 @@ fn action_resource_pairing(cx: &mut Ctx, statement: &Statement, resources: &[&St
                 let is = resources.iter().find_map(|r| {
                     let parsed = arn::parse(&r.value).ok()?;
                     let text = parsed.resource.text;
-                    let pattern = pattern::policy_pattern(text);
+                    let pattern = pattern::ArnResource::new(parsed.account.text, text);
                     let (_, kind, _) = cx
                         .catalog
                         .resource_types_matching(parsed.service.text, &pattern)
