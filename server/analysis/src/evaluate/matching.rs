@@ -149,6 +149,18 @@ impl<'r> AskedResource<'r> {
     }
 }
 
+/// Whether an ARN pattern whose Region or account ends with `*` matches `arn` with that `*`
+/// reaching across colons: "If the * wildcard is the last character of a resource ARN
+/// segment, it can expand to match beyond the colon boundaries" (IAM User Guide,
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html>,
+/// read 2026-12-03), so `arn:aws:secretsmanager:*:*:sqlworkbench!*` covers
+/// `...:111122223333:secret:sqlworkbench!x`. A `*` inside a segment, and `?`, stay in it.
+fn spans_colons(pattern: &str, arn: &str) -> bool {
+    let parts = crate::arn::split_outside_variables(pattern, b':', 6);
+    let spanning = parts.len() == 6 && parts[3..5].iter().any(|part| part.text.ends_with('*'));
+    spanning && crate::pattern::intersects(&crate::pattern::arn_pattern(pattern), &crate::pattern::literal(arn))
+}
+
 /// Whether a `Resource` pattern matches the request's resource. ARNs are compared part by
 /// part (a wildcard in the region does not reach into the account), the resource part as
 /// a whole; anything else as one string.
@@ -167,7 +179,10 @@ pub fn resource_matches(
         // compiled matchers on the request's text.
         ResourceForm::Fixed { whole, parts } if !resource.set => Ok(match (&resource.arn, parts) {
             (Some(_), _) if !starts_arn => whole.matches(resource.text),
-            (Some(texts), Some(parts)) => parts.iter().zip(texts).all(|(part, text)| part.matches(text)),
+            (Some(texts), Some(parts)) => {
+                parts.iter().zip(texts).all(|(part, text)| part.matches(text))
+                    || spans_colons(&pattern.text, resource.text)
+            }
             // An ARN pattern with parts missing matches no ARN.
             (Some(_), None) => false,
             (None, _) => whole.matches(resource.text),
