@@ -30,29 +30,11 @@ pub enum Tok {
 /// A pattern as IAM reads it in a policy. Policy variables (`${aws:username}`) can be any
 /// text; `${*}`, `${?}` and `${$}` are the escaped literal characters.
 pub fn policy_pattern(s: &str) -> Vec<Tok> {
-    let mut out = Vec::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(ch) = rest.chars().next() {
-        if let Some(after) = rest.strip_prefix("${") {
-            if let Some(close) = after.find('}') {
-                match &after[..close] {
-                    "*" => out.push(Tok::Lit('*')),
-                    "?" => out.push(Tok::Lit('?')),
-                    "$" => out.push(Tok::Lit('$')),
-                    _ => out.push(Tok::Star),
-                }
-                rest = &after[close + 1..];
-                continue;
-            }
-        }
-        out.push(match ch {
-            '*' => Tok::Star,
-            '?' => Tok::Any,
-            c => Tok::Lit(c),
-        });
-        rest = &rest[ch.len_utf8()..];
-    }
-    out
+    tokens(s, |ch, _| match ch {
+        '*' => Tok::Star,
+        '?' => Tok::Any,
+        c => Tok::Lit(c),
+    })
 }
 
 /// A policy's ARN (or the text of some of its parts) as IAM matches it against ARNs: "If
@@ -63,28 +45,34 @@ pub fn policy_pattern(s: &str) -> Vec<Tok> {
 /// `*` stays within its segment ([`Tok::SegmentStar`]), and so does `?` ([`Tok::NotColon`]).
 /// Policy variables can be any text, as in [`policy_pattern`].
 pub fn arn_pattern(s: &str) -> Vec<Tok> {
+    tokens(s, |ch, rest| match ch {
+        '*' if rest.is_empty() || rest.starts_with(':') => Tok::Star,
+        '*' => Tok::SegmentStar,
+        '?' => Tok::NotColon,
+        c => Tok::Lit(c),
+    })
+}
+
+/// A policy's text as tokens: variables and escapes as [`policy_pattern`] says, every other
+/// character by `token` (given it and the text after it).
+fn tokens(s: &str, token: impl Fn(char, &str) -> Tok) -> Vec<Tok> {
     let mut out = Vec::with_capacity(s.len());
     let mut rest = s;
     while let Some(ch) = rest.chars().next() {
         if let Some(after) = rest.strip_prefix("${") {
             if let Some(close) = after.find('}') {
-                match &after[..close] {
-                    "*" => out.push(Tok::Lit('*')),
-                    "?" => out.push(Tok::Lit('?')),
-                    "$" => out.push(Tok::Lit('$')),
-                    _ => out.push(Tok::Star),
-                }
+                out.push(match &after[..close] {
+                    "*" => Tok::Lit('*'),
+                    "?" => Tok::Lit('?'),
+                    "$" => Tok::Lit('$'),
+                    _ => Tok::Star,
+                });
                 rest = &after[close + 1..];
                 continue;
             }
         }
         rest = &rest[ch.len_utf8()..];
-        out.push(match ch {
-            '*' if rest.is_empty() || rest.starts_with(':') => Tok::Star,
-            '*' => Tok::SegmentStar,
-            '?' => Tok::NotColon,
-            c => Tok::Lit(c),
-        });
+        out.push(token(ch, rest));
     }
     out
 }
