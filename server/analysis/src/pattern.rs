@@ -96,9 +96,13 @@ pub struct ArnResource {
 }
 
 impl ArnResource {
+    /// The resource part itself is read as before, every `*` any text: the page speaks only
+    /// of a `*` that ends a segment, and AWS's own sample templates grant secrets with
+    /// `arn:aws:secretsmanager:REGION:ACCOUNT:*/*`, which a `*` kept inside its segment
+    /// would not match; where it is not known, nothing is reported.
     pub fn new(account: &str, resource: &str) -> ArnResource {
         let one_segment = !resource.is_empty() && crate::arn::split_outside_variables(resource, b':', 2).len() == 1;
-        ArnResource { resource: arn_pattern(resource), spans: account.ends_with('*') && one_segment }
+        ArnResource { resource: policy_pattern(resource), spans: account.ends_with('*') && one_segment }
     }
 
     /// Whether some ARN matches both this and a format, given as its resource pattern and
