@@ -206,6 +206,16 @@ impl Documents {
         self.map.get(uri).and_then(|entry| entry.snapshot.as_ref().map(|s| s.id)) == Some(snapshot_id)
     }
 
+    /// Runs `send` if the snapshot `snapshot_id` is still the document's latest, holding the
+    /// document's entry meanwhile: a `didClose` or `didChange` on another thread waits, so
+    /// whatever it publishes after comes after this (a check publishes from its own thread).
+    pub fn if_current(&self, uri: &Uri, snapshot_id: u64, send: impl FnOnce()) {
+        let entry = self.map.get(uri);
+        if entry.as_ref().and_then(|entry| entry.snapshot.as_ref().map(|s| s.id)) == Some(snapshot_id) {
+            send();
+        }
+    }
+
     #[cfg(test)]
     fn len(&self) -> usize {
         self.map.len()

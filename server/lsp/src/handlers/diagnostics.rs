@@ -81,11 +81,9 @@ pub(crate) fn check_in_background(backend: &Backend, uri: Uri) {
                     let params =
                         PublishDiagnosticsParams { uri: uri.clone(), diagnostics, version: Some(snapshot.version) };
                     // Only if no newer version or `didClose` came while this checked: those
-                    // publish their own.
+                    // publish their own, after this one.
                     if let Some(message) = output::notification(PUBLISH_DIAGNOSTICS, &params) {
-                        if documents.is_current(&uri, snapshot.id) {
-                            outbox.send(message);
-                        }
+                        documents.if_current(&uri, snapshot.id, || outbox.send(message));
                     }
                 } else {
                     pulled_items(&snapshot, &uri, encoding, workspace.as_ref());
