@@ -156,6 +156,11 @@ impl<'r> AskedResource<'r> {
 /// read 2026-12-03), so `arn:aws:secretsmanager:*:*:sqlworkbench!*` covers
 /// `...:111122223333:secret:sqlworkbench!x`. A `*` inside a segment, and `?`, stay in it.
 fn spans_colons(pattern: &str, arn: &str) -> bool {
+    // Most patterns have no `*` before a colon: settled without splitting (this runs for
+    // every resource a pattern's parts did not match).
+    if !pattern.contains("*:") {
+        return false;
+    }
     let parts = crate::arn::split_outside_variables(pattern, b':', 6);
     let spanning = parts.len() == 6 && parts[3..5].iter().any(|part| part.text.ends_with('*'));
     spanning && crate::pattern::intersects(&crate::pattern::arn_pattern(pattern), &crate::pattern::literal(arn))
