@@ -321,6 +321,69 @@ fn stdin_closing_mid_header_ends_the_server_cleanly() {
     session.close_stdin_and_expect_exit_code_0();
 }
 
+/// Where stdin and stdout are pipes of their own, the server reads and writes them on its
+/// runtime's thread (server/lsp/src/stdio.rs); anything else goes through its reading and
+/// writing threads. Neither may be made non-blocking when stdin is a file, or when stdout
+/// shares one pipe with stderr (`2>&1`: a log line would then fail on a full pipe). Here
+/// stderr and stdout are one socket.
+#[cfg(unix)]
+fn spawn_with_shared_output(stdin: std::process::Stdio) -> (Child, BufReader<std::os::unix::net::UnixStream>) {
+    use std::os::fd::OwnedFd;
+    let (output, shared) = std::os::unix::net::UnixStream::pair().expect("a socket pair");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_iam-lsp"))
+        .stdin(stdin)
+        .stdout(OwnedFd::from(shared.try_clone().expect("clone the socket")))
+        .stderr(OwnedFd::from(shared))
+        .spawn()
+        .expect("start iam-lsp");
+    (child, BufReader::new(output))
+}
+
+#[cfg(unix)]
+#[test]
+fn stdin_from_a_file_is_read_by_a_thread_and_answered() {
+    // Broken JSON with an id: the reading thread answers it itself, then the input ends.
+    let input = std::env::temp_dir().join(format!("iam-lsp-protocol-{}.in", std::process::id()));
+    std::fs::write(&input, frame(br#"{"jsonrpc":"2.0","id":7,"method":"#)).expect("write the input");
+    let (mut child, mut output) = spawn_with_shared_output(std::fs::File::open(&input).expect("open the input").into());
+    let answer: Value = serde_json::from_slice(&framing::read_message(&mut output).expect("an answer")).expect("JSON");
+    let status = child.wait().expect("the server ends");
+    let _ = std::fs::remove_file(&input);
+    assert_eq!((answer["id"].clone(), answer["error"]["code"].clone()), (json!(7), json!(PARSE_ERROR)));
+    assert!(status.success(), "the end of the input ends the server cleanly: {status}");
+}
+
+#[cfg(unix)]
+#[test]
+fn stdout_shared_with_stderr_is_written_by_a_thread_and_a_session_is_served() {
+    let (mut child, mut output) = spawn_with_shared_output(std::process::Stdio::piped());
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let mut send = |message: Value| {
+        stdin.write_all(&frame(message.to_string().as_bytes())).expect("write");
+        stdin.flush().expect("flush");
+    };
+    let mut next = |what: &dyn Fn(&Value) -> bool| loop {
+        let received: Value =
+            serde_json::from_slice(&framing::read_message(&mut output).expect("a message")).expect("JSON");
+        if what(&received) {
+            return received;
+        }
+    };
+    send(json!({"jsonrpc": "2.0", "id": 0, "method": "initialize",
+                "params": {"processId": null, "rootUri": null, "capabilities": {}}}));
+    assert!(next(&|m| m["id"] == 0)["result"]["capabilities"].is_object());
+    send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument":
+        {"uri": URI, "languageId": "json", "version": 1, "text": POLICY}}}));
+    let published = next(&|m| m["method"] == "textDocument/publishDiagnostics");
+    assert_eq!(codes(&published["params"]["diagnostics"]), ["unknown-action"]);
+    send(json!({"jsonrpc": "2.0", "id": 1, "method": "shutdown"}));
+    assert!(next(&|m| m["id"] == 1)["result"].is_null());
+    send(json!({"jsonrpc": "2.0", "method": "exit"}));
+    drop(stdin);
+    assert!(child.wait().expect("the server ends").success());
+}
+
 fn alone(name: &str, case: fn() -> Case) {
     let mut session = Session::start();
     session.check(name, &case());

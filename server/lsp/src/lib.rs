@@ -20,6 +20,8 @@ pub mod output;
 pub mod server;
 pub mod simulate;
 pub mod statement_scenario;
+#[cfg(unix)]
+pub mod stdio;
 pub mod transport;
 pub mod unresolved;
 pub mod wire;

@@ -5,17 +5,20 @@
 //! it. For the ~900 diagnostics of a 1 MB document that tree cost ~7 ms on the thread that
 //! reads messages, per keystroke; serializing the diagnostics straight to bytes takes ~1 ms
 //! and is done on the thread that analysed the document. So tower-lsp writes into a pipe,
-//! and one writer interleaves its messages with the publisher's, whole messages at a time.
+//! and one writer interleaves its messages with the publisher's, whole messages at a time
+//! (on the runtime's thread where stdout is a pipe, see [`crate::stdio`]).
 
 use serde::Serialize;
+use std::future::Future;
 use std::io::Write;
-use std::sync::mpsc;
+use std::pin::Pin;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
+use tokio::sync::mpsc;
 
 /// Where complete messages (framed, see [`frame`]) are sent to be written.
 #[derive(Clone)]
-pub struct Outbox(mpsc::Sender<Vec<u8>>);
+pub struct Outbox(mpsc::UnboundedSender<Vec<u8>>);
 
 impl Outbox {
     /// Queues a framed message; after the writer stopped (the client sent `exit`), drops it.
@@ -103,20 +106,53 @@ pub fn frame(body: &[u8]) -> Vec<u8> {
     framed
 }
 
-/// The outbox, and the writer that empties it into `out` together with the messages framed
-/// on `from_lsp` (tower-lsp's side of a pipe). The writer is a thread of its own, blocked on
-/// the outbox between messages: a message is written as soon as it is queued (tokio's stdout
-/// hands each write to its blocking pool, a second thread hand-off per message). The returned
-/// future reads `from_lsp`; it ends when `from_lsp` does, once what was queued before then is
+/// What writes the outbox into the server's output: a future for the runtime.
+pub type Writer = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// The outbox, and the writer that empties it into standard output together with the
+/// messages framed on `from_lsp` (tower-lsp's side of a pipe): on the runtime's own thread
+/// where stdout is a pipe or a socket ([`crate::stdio`]), else on a thread of its own (see
+/// [`writer`]). The writer ends when `from_lsp` does, once what was queued before then is
 /// written. An error only if the thread cannot be started.
+pub fn stdout_writer(from_lsp: impl AsyncRead + Unpin + Send + 'static) -> std::io::Result<(Outbox, Writer)> {
+    #[cfg(unix)]
+    if let Some(out) = crate::stdio::stdout() {
+        let (outbox, mut queued) = outbox();
+        let tx = outbox.0.clone();
+        let write = async move {
+            while let Some(frame) = queued.recv().await {
+                // An empty message marks the end: what the publisher queues later is dropped.
+                if frame.is_empty() || crate::stdio::write_all(&out, &frame).await.is_err() {
+                    break; // the end, or the client is gone
+                }
+            }
+        };
+        return Ok((
+            outbox,
+            Box::pin(async move {
+                tokio::join!(forward(from_lsp, tx), write);
+            }),
+        ));
+    }
+    writer(from_lsp, std::io::stdout())
+}
+
+fn outbox() -> (Outbox, mpsc::UnboundedReceiver<Vec<u8>>) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    (Outbox(tx), rx)
+}
+
+/// [`stdout_writer`] for any output, written by a thread of its own, blocked on the outbox
+/// between messages: a message is written as soon as it is queued (tokio's stdout would hand
+/// each write to its blocking pool, a second thread hand-off per message).
 pub fn writer(
-    from_lsp: impl AsyncRead + Unpin,
+    from_lsp: impl AsyncRead + Unpin + Send + 'static,
     mut out: impl Write + Send + 'static,
-) -> std::io::Result<(Outbox, impl std::future::Future<Output = ()>)> {
-    let (tx, rx) = mpsc::channel::<Vec<u8>>();
+) -> std::io::Result<(Outbox, Writer)> {
+    let (outbox, mut queued) = outbox();
     let (written, all_written) = tokio::sync::oneshot::channel::<()>();
     std::thread::Builder::new().name("iam-lsp-output".into()).spawn(move || {
-        for frame in rx {
+        while let Some(frame) = queued.blocking_recv() {
             // An empty message marks the end: what the publisher queues later is dropped.
             if frame.is_empty() || out.write_all(&frame).and_then(|()| out.flush()).is_err() {
                 break; // the end, or the client is gone
@@ -124,18 +160,23 @@ pub fn writer(
         }
         let _ = written.send(());
     })?;
-    let outbox = Outbox(tx.clone());
-    let read = async move {
-        let mut from_lsp = BufReader::new(from_lsp);
-        while let Some(frame) = read_frame(&mut from_lsp).await {
-            if tx.send(frame).is_err() {
-                return;
-            }
-        }
-        let _ = tx.send(Vec::new());
+    let tx = outbox.0.clone();
+    let write = async move {
+        forward(from_lsp, tx).await;
         let _ = all_written.await;
     };
-    Ok((outbox, read))
+    Ok((outbox, Box::pin(write)))
+}
+
+/// Queues tower-lsp's messages, whole, then the end mark once `from_lsp` ends.
+async fn forward(from_lsp: impl AsyncRead + Unpin, tx: mpsc::UnboundedSender<Vec<u8>>) {
+    let mut from_lsp = BufReader::new(from_lsp);
+    while let Some(frame) = read_frame(&mut from_lsp).await {
+        if tx.send(frame).is_err() {
+            return;
+        }
+    }
+    let _ = tx.send(Vec::new());
 }
 
 /// The next whole message (header and body) from a stream of framed messages; `None` at

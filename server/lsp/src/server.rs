@@ -59,7 +59,7 @@ pub fn run() {
     };
     runtime.block_on(async {
         let (lsp_output, from_lsp) = tokio::io::duplex(1 << 16);
-        let (outbox, writer) = match output::writer(from_lsp, std::io::stdout()) {
+        let (outbox, writer) = match output::stdout_writer(from_lsp) {
             Ok(writer) => writer,
             Err(error) => {
                 eprintln!("iam-lsp: cannot start the output thread: {error}");

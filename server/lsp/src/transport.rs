@@ -2,7 +2,8 @@
 //!
 //! tower-lsp-server answers a message it cannot decode with -32700 and then ends its input
 //! stream (tokio-util's `FramedRead` stops after a decoder error), so one malformed message
-//! ended the server. So a thread of ours reads stdin, cuts it into messages, checks that each
+//! ended the server. So our own reader takes stdin (on the runtime's thread where it is a pipe,
+//! see [`crate::stdio`]; else on a thread of its own), cuts it into messages, checks that each
 //! body decodes as tower-lsp will decode it (`check` uses its own types), and passes on only
 //! those, framed again with a single `Content-Length` header (tower-lsp also fails on a third
 //! header, on `content-length` in lower case and on a `Content-Type` without
@@ -71,19 +72,25 @@ const HEADER: &[u8] = b"Content-Length";
 const PARSE_ERROR: i64 = -32700;
 const INVALID_REQUEST: i64 = -32600;
 
-/// Starts the thread that reads stdin; returns tower-lsp's input, the messages it can read.
-/// An error only if the thread cannot be started.
+/// tower-lsp's input, the messages it can read: read by the runtime's own thread where stdin
+/// is a pipe or a socket ([`crate::stdio`]), else by a thread of its own. Must be called
+/// inside the runtime; an error only if the thread cannot be started.
 pub fn stdin(outbox: Outbox) -> std::io::Result<Input> {
+    #[cfg(unix)]
+    if let Some(fd) = crate::stdio::stdin() {
+        let pipe = Pipe { fd, framer: Framer::new(MAX_BODY), chunk: vec![0; 64 << 10], outbox, ended: false };
+        return Ok(Input { source: Source::Pipe(Box::new(pipe)), current: Vec::new(), at: 0 });
+    }
     reader(std::io::stdin(), outbox)
 }
 
-/// [`stdin`] for any input. A thread of its own, not tokio's stdin: a blocking read still
-/// pending when the server exits would keep the runtime from shutting down.
+/// [`stdin`] read by a thread of its own, for any input. Not tokio's stdin: a blocking read
+/// still pending when the server exits would keep the runtime from shutting down.
 fn reader(input: impl Read + Send + 'static, outbox: Outbox) -> std::io::Result<Input> {
     // A few messages ahead: beyond that, the thread waits and the client's writes with it.
     let (tx, rx) = mpsc::channel(16);
     std::thread::Builder::new().name("iam-lsp-input".into()).spawn(move || read(input, &tx, &outbox))?;
-    Ok(Input { messages: rx, current: Vec::new(), at: 0 })
+    Ok(Input { source: Source::Thread(rx), current: Vec::new(), at: 0 })
 }
 
 fn read(mut input: impl Read, to_lsp: &mpsc::Sender<Vec<u8>>, outbox: &Outbox) {
@@ -91,18 +98,10 @@ fn read(mut input: impl Read, to_lsp: &mpsc::Sender<Vec<u8>>, outbox: &Outbox) {
     let mut chunk = vec![0; 64 << 10];
     loop {
         while let Some(event) = framer.next() {
-            match event {
-                Event::Message(frame) => {
-                    if to_lsp.blocking_send(frame).is_err() {
-                        return; // tower-lsp has stopped reading (`exit`)
-                    }
+            if let Some(frame) = pass_on(event, outbox) {
+                if to_lsp.blocking_send(frame).is_err() {
+                    return; // tower-lsp has stopped reading (`exit`)
                 }
-                Event::Reply(frame) => outbox.send(frame),
-                Event::Notice(message) => {
-                    eprintln!("iam-lsp: {message}");
-                    outbox.notify("window/logMessage", &LogMessageParams { typ: MessageType::ERROR, message });
-                }
-                Event::Log(message) => eprintln!("iam-lsp: {message}"),
             }
         }
         match input.read(&mut chunk) {
@@ -115,23 +114,90 @@ fn read(mut input: impl Read, to_lsp: &mpsc::Sender<Vec<u8>>, outbox: &Outbox) {
             }
         }
     }
+    ended(&framer);
+}
+
+/// A message for tower-lsp; the framer's other events are answered or logged here.
+fn pass_on(event: Event, outbox: &Outbox) -> Option<Vec<u8>> {
+    match event {
+        Event::Message(frame) => return Some(frame),
+        Event::Reply(frame) => outbox.send(frame),
+        Event::Notice(message) => {
+            eprintln!("iam-lsp: {message}");
+            outbox.notify("window/logMessage", &LogMessageParams { typ: MessageType::ERROR, message });
+        }
+        Event::Log(message) => eprintln!("iam-lsp: {message}"),
+    }
+    None
+}
+
+fn ended(framer: &Framer) {
     if framer.inside_message() {
         eprintln!("iam-lsp: stdin ended in the middle of a message; it is dropped");
     }
 }
 
-/// tower-lsp's input: the messages passed on by the reader thread, as a byte stream.
+/// tower-lsp's input: the messages the framer passed on, as a byte stream.
 pub struct Input {
-    messages: mpsc::Receiver<Vec<u8>>,
+    source: Source,
     current: Vec<u8>,
     at: usize,
+}
+
+enum Source {
+    /// Passed on by the reading thread.
+    Thread(mpsc::Receiver<Vec<u8>>),
+    /// Read here, from a non-blocking stdin.
+    #[cfg(unix)]
+    Pipe(Box<Pipe>),
+}
+
+#[cfg(unix)]
+struct Pipe {
+    fd: tokio::io::unix::AsyncFd<crate::stdio::Stdio>,
+    framer: Framer,
+    chunk: Vec<u8>,
+    outbox: Outbox,
+    ended: bool,
+}
+
+impl Source {
+    /// The next message; `None` at the end of the input.
+    fn poll_message(&mut self, cx: &mut Context<'_>) -> Poll<Option<Vec<u8>>> {
+        match self {
+            Source::Thread(messages) => messages.poll_recv(cx),
+            #[cfg(unix)]
+            Source::Pipe(pipe) => loop {
+                while let Some(event) = pipe.framer.next() {
+                    if let Some(frame) = pass_on(event, &pipe.outbox) {
+                        return Poll::Ready(Some(frame));
+                    }
+                }
+                if pipe.ended {
+                    return Poll::Ready(None);
+                }
+                match std::task::ready!(crate::stdio::poll_read(&pipe.fd, cx, &mut pipe.chunk)) {
+                    Ok(0) => {
+                        pipe.ended = true;
+                        ended(&pipe.framer);
+                    }
+                    Ok(n) => pipe.framer.push(&pipe.chunk[..n]),
+                    Err(error) => {
+                        eprintln!("iam-lsp: cannot read stdin: {error}");
+                        pipe.ended = true;
+                        ended(&pipe.framer);
+                    }
+                }
+            },
+        }
+    }
 }
 
 impl AsyncRead for Input {
     fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
         let this = &mut *self;
         while this.at == this.current.len() {
-            match this.messages.poll_recv(cx) {
+            match this.source.poll_message(cx) {
                 Poll::Ready(Some(frame)) => {
                     this.current = frame;
                     this.at = 0;
