@@ -1,12 +1,13 @@
 // The playground's size and speed, measured in this machine's Chromium (the README's
 // "Playground" numbers come from here):
-//   node measure.mjs [--site DIR] [--runs N] [--keys N] [--json]
+//   node measure.mjs [--site DIR] [--runs N] [--keys N] [--gap MS] [--json]
 // - the .wasm, raw and gzipped (level 9), and the whole site gzipped;
 // - page load → first diagnostics on screen (navigation start to the frame after the first
 //   report was drawn), the median of N fresh pages;
 // - a keystroke on server/bench/policies/inline-10k.json → its diagnostics on screen (the key's
 //   event time to the frame after the report for that version), median and worst of N keys,
-//   each typing or deleting one letter of an action name (so the diagnostics change), and
+//   each typing or deleting one letter of an action name (so the diagnostics change), the next
+//   key --gap ms (30) after the last one's frame (100 or more is a fast typist's pace), and
 //   the analysis's own share (text in → report out) and where it ran (the page analyses a
 //   document itself once the worker has answered it in well under a frame: analysis.js).
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -25,6 +26,7 @@ const option = (name, fallback) => {
 };
 const runs = option('--runs', 5);
 const keys = option('--keys', 40);
+const gap = option('--gap', 30); // ms from one key's measurement to the next key
 const policy = await readFile(path.join(repo, 'server/bench/policies/inline-10k.json'), 'utf8');
 
 const median = (xs) => {
@@ -112,7 +114,7 @@ for (let i = 0; i < keys; i++) {
   await page.keyboard.press(i % 2 ? 'Backspace' : 'x');
   // Polled by a timer, not by animation frames (which would keep the page drawing frames).
   await page.waitForFunction((n) => window.keyTimes.length > n, count, { timeout: 10_000, polling: 4 });
-  await page.waitForTimeout(30);
+  await page.waitForTimeout(gap);
 }
 const times = await page.evaluate(() => window.keyTimes);
 const browserVersion = browser.version();
