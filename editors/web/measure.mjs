@@ -1,12 +1,13 @@
 // The playground's size and speed, measured in this machine's Chromium (the README's
 // "Playground" numbers come from here):
-//   node measure.mjs [--site DIR] [--runs N] [--keys N] [--json]
+//   node measure.mjs [--site DIR] [--runs N] [--keys N] [--gap MS] [--json]
 // - the .wasm, raw and gzipped (level 9), and the whole site gzipped;
 // - page load → first diagnostics on screen (navigation start to the frame after the first
 //   report was drawn), the median of N fresh pages;
 // - a keystroke on server/bench/policies/inline-10k.json → its diagnostics on screen (the key's
 //   event time to the frame after the report for that version), median and worst of N keys,
-//   each typing or deleting one letter of an action name (so the diagnostics change), and
+//   each typing or deleting one letter of an action name (so the diagnostics change), the next
+//   key --gap ms (30) after the last one's frame (100 or more is a fast typist's pace), and
 //   the analysis's own share (text in → report out) and where it ran (the page analyses a
 //   document itself once the worker has answered it in well under a frame: analysis.js).
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -25,6 +26,7 @@ const option = (name, fallback) => {
 };
 const runs = option('--runs', 5);
 const keys = option('--keys', 40);
+const gap = option('--gap', 30); // ms from one key's measurement to the next key
 const policy = await readFile(path.join(repo, 'server/bench/policies/inline-10k.json'), 'utf8');
 
 const median = (xs) => {
@@ -78,22 +80,23 @@ await page.evaluate((at) => {
   // key event time → the frame after the report for the version it made; and, for comparison,
   // → the frame after the typed letter itself (what the browser takes with no analysis at all),
   // and whether the report came before that frame began (its squiggles in the letter's frame).
+  // No animation-frame loop to count frames: a page that asks for a frame at every vsync has
+  // its keystrokes' frames wait for the next vsync, which the page alone does not
+  // (docs/performance.md, "the cursor's blink"). The letter's frame sets `framed` instead.
   window.keyTimes = [];
-  let frame = 0;
-  const count = () => {
-    frame += 1;
-    requestAnimationFrame(count);
-  };
-  requestAnimationFrame(count);
   let pending = null;
   view.contentDOM.addEventListener('keydown', (e) => (pending = { key: e.timeStamp }), true);
   window.playground.on((event, detail) => {
-    if (event === 'change' && pending && pending.frame === undefined) {
-      pending.frame = frame;
-      requestAnimationFrame(() => setTimeout(() => (pending.letter = performance.now())));
+    if (event === 'change' && pending && pending.changed === undefined) {
+      const key = pending;
+      key.changed = true;
+      requestAnimationFrame(() => {
+        key.framed = true;
+        setTimeout(() => (key.letter = performance.now()));
+      });
     }
     if (event === 'report' && pending && pending.seq === undefined) {
-      Object.assign(pending, { seq: detail.seq, worker: detail.elapsed, where: detail.where, sameFrame: frame === pending.frame });
+      Object.assign(pending, { seq: detail.seq, worker: detail.elapsed, where: detail.where, sameFrame: !pending.framed });
     }
     if (event === 'shown' && pending?.seq === detail.seq) {
       const done = pending;
@@ -109,8 +112,9 @@ await page.evaluate((at) => {
 for (let i = 0; i < keys; i++) {
   const count = await page.evaluate(() => window.keyTimes.length);
   await page.keyboard.press(i % 2 ? 'Backspace' : 'x');
-  await page.waitForFunction((n) => window.keyTimes.length > n, count, { timeout: 10_000 });
-  await page.waitForTimeout(30);
+  // Polled by a timer, not by animation frames (which would keep the page drawing frames).
+  await page.waitForFunction((n) => window.keyTimes.length > n, count, { timeout: 10_000, polling: 4 });
+  await page.waitForTimeout(gap);
 }
 const times = await page.evaluate(() => window.keyTimes);
 const browserVersion = browser.version();

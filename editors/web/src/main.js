@@ -13,7 +13,6 @@ import { Compartment, EditorState, RangeSetBuilder, StateEffect } from '@codemir
 import {
   Decoration,
   EditorView,
-  drawSelection,
   highlightActiveLine,
   highlightActiveLineGutter,
   hoverTooltip,
@@ -23,6 +22,7 @@ import {
 } from '@codemirror/view';
 
 import { Analysis } from './analysis.js';
+import { drawSelectionBlinking } from './blink.js';
 import { diagnosticGutter } from './gutter.js';
 import { inline, markdownToHtml } from './markdown.js';
 import { panels } from './panels.js';
@@ -385,7 +385,7 @@ const view = new EditorView({
       foldGutter(),
       diagnosticGutter(),
       undoHistory(),
-      drawSelection(),
+      drawSelectionBlinking(), // drawSelection() with a timer's blink: no endless animation (blink.js)
       highlightActiveLine(),
       bracketMatching(),
       highlightSelectionMatches(),

@@ -167,6 +167,26 @@ try {
   check(nudged.where === 'page' && nudged.sameFrame, `a small policy is analysed in the page, its report before the next frame (${JSON.stringify(nudged)})`);
   await settled();
 
+  // The focused editor's cursor blinks (src/blink.js), shown at once after a keystroke, and
+  // nothing on the page animates endlessly: an animation that never ends keeps the browser
+  // drawing at every vsync, and a keystroke's frame then waits for the next one.
+  const blinking = await page.evaluate(() => new Promise((resolve) => {
+    const view = window.playground.view;
+    view.focus();
+    view.dispatch({ selection: { anchor: 1 } });
+    const layer = view.scrollDOM.querySelector('.cm-cursorLayer');
+    const cursor = layer.querySelector('.cm-cursor');
+    const seen = [];
+    const timer = setInterval(() => seen.push(getComputedStyle(layer).opacity), 100);
+    setTimeout(() => {
+      clearInterval(timer);
+      const endless = document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getComputedTiming().endTime === Infinity);
+      resolve({ first: seen[0], hidden: seen.includes('0'), shown: seen.filter((o) => o === '1').length, cursor: Boolean(cursor), endless: endless.map((a) => a.animationName ?? a.id) });
+    }, 1500);
+  }));
+  check(blinking.cursor && blinking.first === '1' && blinking.hidden && blinking.shown > 5, `the focused cursor is shown after a selection change and then blinks (${JSON.stringify(blinking)})`);
+  check(blinking.endless.length === 0, `no endless animation on the page (${blinking.endless.join(', ')})`);
+
   // Completion: type the start of an action, ask, accept.
   const retrieve = await coordsOf('"bedrock:Retrieve"', 1);
   await page.evaluate((at) => {
