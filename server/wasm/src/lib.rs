@@ -6,7 +6,7 @@
 //!
 //! The page's Web Worker reaches it through [`abi`]: a handful of plain `extern "C"` exports and
 //! one dispatching call, JSON in and JSON out (and, for semantic tokens, a flat array of `u32`),
-//! read by a 60-line loader (editors/web/src/wasm.js). No wasm-bindgen: its CLI must be built at
+//! read by a 45-line loader (editors/web/src/wasm.js). No wasm-bindgen: its CLI must be built at
 //! the crate's exact version, which costs CI minutes and gigabytes for what these few exports
 //! do. The same methods are plain Rust functions on a native target, which is how tests/api.rs
 //! tests them, and [`abi::Session::call`] is the dispatch the exports run, tested the same way.

@@ -432,3 +432,79 @@ fn the_dispatch_opens_a_host_and_simulates() {
     assert!(session.call("simulate", r#"{"principal": "x", "action": "s3:GetObject", "policy": 99}"#).is_err());
     assert!(session.call("open", r#"{"encoding": "utf-16", "host": "pulumi"}"#).is_err());
 }
+
+/// The zero-based line and UTF-16 column of `needle` in `text`, plus `into` characters.
+fn utf16_at(text: &str, needle: &str, into: usize) -> (u32, u32) {
+    let at = text.find(needle).expect("the needle is in the text");
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[..at].matches('\n').count() as u32;
+    let col = text[line_start..at].encode_utf16().count() + needle[..into].encode_utf16().count();
+    (line, col as u32)
+}
+
+#[test]
+fn hover_explains_wildcards_arns_condition_keys_operators_and_the_kind_after_non_ascii_text() {
+    // One line, after an `Id` with `é` (2 bytes, 1 UTF-16 unit) and `🫣` (4 bytes, 2 units): every
+    // hover is asked and answered in UTF-16 columns.
+    let text = r#"{"Id": "accès 🫣", "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::reports/*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "audit"}}}]}"#;
+    let playground = playground(text);
+    let hover = |needle: &str, into: usize| {
+        let (line, col) = utf16_at(text, needle, into);
+        let found = playground.hover_at(line, col).unwrap_or_else(|| panic!("a hover on {needle}"));
+        // The hovered range is the needle's own, in UTF-16 columns.
+        let (_, start) = utf16_at(text, needle, 0);
+        (found.range.start.col, found.markdown, start)
+    };
+    let (at, wildcard, start) = hover("\"s3:Get*\"", 5);
+    assert_eq!(at, start, "{wildcard}");
+    assert!(
+        wildcard.starts_with("**s3:Get*** matches ") && wildcard.contains("`s3:GetBucketPolicy`"),
+        "the actions the wildcard matches: {wildcard}"
+    );
+    let (at, arn, start) = hover("arn:aws:s3:::reports/*", 10);
+    assert_eq!(at, start - 1, "the string, quotes included: {arn}");
+    assert!(
+        arn.contains("`object`") && arn.contains("resource `reports/*`"),
+        "the ARN's resource type and parts: {arn}"
+    );
+    let (at, key, start) = hover("\"aws:PrincipalTag/team\"", 5);
+    assert_eq!(at, start, "{key}");
+    assert!(key.contains("aws:PrincipalTag") && key.contains("global condition key"), "{key}");
+    let (at, operator, start) = hover("\"StringEquals\"", 3);
+    assert_eq!(at, start, "{operator}");
+    assert!(operator.starts_with("**StringEquals**: exact, case-sensitive"), "{operator}");
+    let (_, kind, _) = hover("\"Version\"", 2);
+    assert!(kind.contains("Checked as a **") && kind.contains("(`identity`)"), "the policy's kind: {kind}");
+}
+
+#[test]
+fn completion_offers_elements_arn_templates_operators_and_condition_keys() {
+    // Each empty string below is where a user asks, after non-ASCII text on the line.
+    let text = "{\"Id\": \"accès 🫣\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"\", \"Condition\": {\"\": {}, \"StringEquals\": {\"\": \"x\"}}, \"\": 1}]}";
+    let playground = playground(text);
+    // Asked inside the last `""` of `needle`; the answers replace from there.
+    let at = |needle: &str| {
+        let into = needle.rfind("\"\"").expect("an empty string") + 1;
+        let (line, col) = utf16_at(text, needle, into);
+        let items = playground.completions_at(line, col);
+        assert!(!items.is_empty(), "completions in {needle}");
+        assert!(items.iter().all(|i| i.range.start == Position { line, col }), "{needle}: {items:?}");
+        items
+    };
+    let all = |items: &[iam_wasm::Completion], kind: &str| items.iter().all(|i| i.kind == kind);
+    let elements = at("\"\": 1");
+    assert!(elements.iter().any(|i| i.label == "Principal") && all(&elements, "property"), "{elements:?}");
+    // The ARN formats of the statement's action, as snippets with tab stops.
+    let arns = at("\"Resource\": \"\"");
+    let object = arns.iter().find(|i| i.label == "s3 object").expect("the ARN template of an S3 object");
+    assert_eq!(object.kind, "snippet");
+    assert_eq!(object.snippet.as_deref(), Some("arn:aws:s3:::${1:BucketName}/${2:ObjectName}"));
+    let operators = at("{\"\": {}");
+    assert!(operators.iter().any(|i| i.label == "StringEquals") && all(&operators, "operator"), "{operators:?}");
+    // The keys of the statement's action first, then the global ones.
+    let keys = at("\"StringEquals\": {\"\"");
+    assert!(all(&keys, "variable"), "{keys:?}");
+    let s3 = keys.iter().position(|i| i.label == "s3:ExistingObjectTag/<key>").expect("an S3 key of s3:GetObject");
+    let global = keys.iter().position(|i| i.label == "aws:SourceIp").expect("a global key");
+    assert!(s3 < global, "{keys:?}");
+}
