@@ -7,7 +7,7 @@
 #     universal one without a server;
 #   - the crates.io packages of iam-analysis and iam-lsp (`cargo package`, verified by building
 #     them), and `cargo install` of the packaged iam-lsp into a temporary root;
-#   - the web playground, when editors/web/build.sh exists.
+#   - the web playground (editors/web/build.sh), checked by its browser test when Chromium is here.
 # Every binary this machine can run is run on the README's sample and must print the README's
 # demo. Installs what it lacks (rustup targets, Debian's cross linker, qemu). Needs a committed
 # tree: the packages are made from what git has.
@@ -180,6 +180,12 @@ if [ -f editors/web/build.sh ]; then
   bash editors/web/build.sh
   if [ -d editors/web/dist ]; then
     cp -r editors/web/dist "$dist/playground"
+    # The shipped copy, in a browser: the end-to-end test editors/ci.sh runs, on this folder.
+    if [ -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+      timeout 300 node editors/web/test/e2e.mjs --site "$dist/playground" --out "$repo/target/release-playground-e2e"
+    else
+      skipped+=("the playground's browser test: no Chromium (editors/ci.sh installs Debian's)")
+    fi
   else
     skipped+=("copying the playground: editors/web/build.sh wrote no editors/web/dist/")
   fi
