@@ -5,9 +5,10 @@
 // - page load → first diagnostics on screen (navigation start to the frame after the first
 //   report was drawn), the median of N fresh pages;
 // - a keystroke on server/bench/policies/inline-10k.json → its diagnostics on screen (the key's
-//   event time to the frame after the report for that version), median and worst of N keys,
-//   each typing or deleting one letter of an action name (so the diagnostics change), the next
-//   key --gap ms (30) after the last one's frame (100 or more is a fast typist's pace), and
+//   event time to the frame after the report for that version): median, 90th percentile, worst
+//   and how many under a frame (16 ms) of N keys, each typing or deleting one letter of an
+//   action name (so the diagnostics change), the next key --gap ms (30) after the last one's
+//   frame (100 or more is a fast typist's pace), and
 //   the analysis's own share (text in → report out) and where it ran (the page analyses a
 //   document itself once the worker has answered it in well under a frame: analysis.js).
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -33,6 +34,10 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+// The smallest value at least `q` of them are at or under (nearest rank: 0.9 of 40 keys is the 36th).
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil(q * xs.length) - 1)];
+// A frame at 60 Hz: the issue's keystroke target.
+const FRAME_MS = 16;
 const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 
@@ -139,7 +144,9 @@ const result = {
     policyBytes: setup.length,
     diagnostics: diagnosticsIn10k,
     medianMs: median(total),
+    p90Ms: quantile(total, 0.9),
     worstMs: Math.max(...total),
+    keysUnderAFrame: total.filter((ms) => ms < FRAME_MS).length,
     letterMedianMs: median(times.map((t) => t.letter)),
     keysInLettersFrame: times.filter((t) => t.sameFrame).length,
     analysisMedianMs: median(worker),
@@ -157,7 +164,7 @@ if (process.argv.includes('--json')) {
   console.log(`| whole site (page, worker, .wasm, code table) | ${mb(siteGzip)} gzipped | |`);
   console.log(`| page load → first diagnostics on screen | ${f(median(loads))} (median of ${runs}) | < 1 s |`);
   console.log(
-    `| keystroke → diagnostics on screen, ${kb(setup.length)} policy (${diagnosticsIn10k} diagnostics) | ${f(median(total))} median, ${f(Math.max(...total))} worst of ${total.length} keys; analysis ${f(median(worker))}, in the page for ${result.keystroke10k.keysAnalysedInPage} of them | < 16 ms |`,
+    `| keystroke → diagnostics on screen, ${kb(setup.length)} policy (${diagnosticsIn10k} diagnostics) | ${f(median(total))} median, ${f(result.keystroke10k.p90Ms)} 90th percentile, ${f(Math.max(...total))} worst of ${total.length} keys (${result.keystroke10k.keysUnderAFrame} under ${FRAME_MS} ms); analysis ${f(median(worker))}, in the page for ${result.keystroke10k.keysAnalysedInPage} of them | < 16 ms |`,
   );
   console.log(
     `| the typed letter alone → on screen (no analysis: the browser's own frame) | ${f(result.keystroke10k.letterMedianMs)} median; the squiggles drawn in the letter's own frame for ${result.keystroke10k.keysInLettersFrame} of ${total.length} keys | |`,
