@@ -180,8 +180,9 @@ fn literal_wildcard(cx: &mut Ctx, statement: &Statement, block: &Member, operato
             operator.base
         ),
         None => format!(
-            "`{}` compares `{wildcard}` as a plain character, so this matches only values with a literal `{wildcard}`: wildcards need `StringLike`, which is case-sensitive",
-            operator.base
+            "`{}` compares `{wildcard}` as a plain character, so this matches only values with a literal `{wildcard}`: wildcards need `{}`, which is case-sensitive",
+            operator.base,
+            if operator.base.starts_with("StringNot") { "StringNotLike" } else { "StringLike" }
         ),
     };
     let fix = fixed.and_then(|fixed| rename_block(statement, block, &fixed));
