@@ -80,6 +80,20 @@ fn if_exists_security(
     }
     let name = block.key.value.as_str();
     let fixed = name.strip_suffix("IfExists").unwrap_or(name);
+    // A negated operator without a set operator (`StringNotEquals`, `NotIpAddress`) holds
+    // where the key is absent with or without `IfExists`: dropping it changes nothing, a
+    // `Null` check is what requires the key.
+    if operator.set.is_none() && operator.base.contains("Not") {
+        cx.push(Diagnostic::new(
+            Code::ConditionIfExistsSecurity,
+            entry.key.range,
+            format!(
+                "`{name}` matches when the request has no `{key}` (so would `{fixed}`: a negated operator holds where the key is absent), so this Allow also grants every request without it (`{key}` is absent, for example, {}): require the key with `\"Null\": {{\"{key}\": \"false\"}}`",
+                absent_when(key)
+            ),
+        ));
+        return;
+    }
     // Dropping `IfExists` changes every key of the block: only where all are security keys.
     let all_security = super::conditions::block_entries(block).iter().all(|e| is_security_key(&e.key.value));
     cx.push(
