@@ -100,8 +100,8 @@ fn wildcard_principal(value: &Value) -> Option<&StringLit> {
 }
 
 /// OIDC providers whose tokens every customer of the service can get, each with who that
-/// is, the fixed start of its `sub` claim and an example `sub`: without a `sub` condition
-/// naming the customer's own, any of them can assume the role.
+/// is, the claim that names the customer's own, its fixed start and an example: without a
+/// condition on that claim, any of them can assume the role.
 /// - GitHub Actions: any repository's workflow
 ///   (https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services).
 /// - GitLab.com: any project's pipeline; "configure a web identity role with conditions for
@@ -111,31 +111,62 @@ fn wildcard_principal(value: &Value) -> Option<&StringLit> {
 ///   `organization:ORG:project:PROJECT:workspace:WORKSPACE:run_phase:PHASE`
 ///   (https://support.hashicorp.com/hc/en-us/articles/13138701895699-Updating-Workload-Identity-for-Projects,
 ///   read 2026-12-04).
-const SHARED_OIDC_PROVIDERS: [(&str, &str, &str, &str); 3] = [
-    (
-        "token.actions.githubusercontent.com",
-        "any GitHub repository's workflow",
-        "repo:",
-        "repo:OWNER/REPO:ref:refs/heads/main",
-    ),
-    (
-        "gitlab.com",
-        "any GitLab.com project's pipeline",
-        "project_path:",
-        "project_path:GROUP/PROJECT:ref_type:branch:ref:main",
-    ),
-    (
-        "app.terraform.io",
-        "any HCP Terraform organization's run",
-        "organization:",
-        "organization:ORG:project:PROJECT:workspace:WORKSPACE:run_phase:*",
-    ),
+/// - Cognito identity pools (a built-in provider, named by host): any identity pool's users;
+///   trust policies "must contain the cognito-identity.amazonaws.com:aud condition key to
+///   restrict role assumption to users from your intended identity pools" (STS
+///   AssumeRoleWithWebIdentity `RoleArn`,
+///   https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/sts/aws.sdk.kotlin.services.sts.model/-assume-role-with-web-identity-request/role-arn.html,
+///   read 2026-12-04).
+struct SharedProvider {
+    host: &'static str,
+    /// Named by host (`"Federated": "cognito-identity.amazonaws.com"`), not by an
+    /// `oidc-provider/` ARN.
+    built_in: bool,
+    anyone: &'static str,
+    claim: &'static str,
+    lead: &'static str,
+    example: &'static str,
+}
+
+const SHARED_OIDC_PROVIDERS: [SharedProvider; 4] = [
+    SharedProvider {
+        host: "token.actions.githubusercontent.com",
+        built_in: false,
+        anyone: "any GitHub repository's workflow",
+        claim: "sub",
+        lead: "repo:",
+        example: "repo:OWNER/REPO:ref:refs/heads/main",
+    },
+    SharedProvider {
+        host: "gitlab.com",
+        built_in: false,
+        anyone: "any GitLab.com project's pipeline",
+        claim: "sub",
+        lead: "project_path:",
+        example: "project_path:GROUP/PROJECT:ref_type:branch:ref:main",
+    },
+    SharedProvider {
+        host: "app.terraform.io",
+        built_in: false,
+        anyone: "any HCP Terraform organization's run",
+        claim: "sub",
+        lead: "organization:",
+        example: "organization:ORG:project:PROJECT:workspace:WORKSPACE:run_phase:*",
+    },
+    SharedProvider {
+        host: "cognito-identity.amazonaws.com",
+        built_in: true,
+        anyone: "the users of any account's Cognito identity pool",
+        claim: "aud",
+        lead: "",
+        example: "us-east-1:IDENTITY-POOL-ID",
+    },
 ];
 
 /// A trust policy's `Allow` of a shared OIDC provider ([`SHARED_OIDC_PROVIDERS`]) needs a
-/// condition on its `sub` that names the customer's own: a non-negated `String` operator
-/// with a value that is more than a wildcard after the claim's fixed start (`repo:*`
-/// matches every repository).
+/// condition on the claim naming the customer's own (`sub`; `aud` for Cognito): a
+/// non-negated `String` operator with a value that is more than a wildcard after the
+/// claim's fixed start (`repo:*` matches every repository).
 fn oidc_subject(cx: &mut Ctx, statement: &Statement) {
     if statement.effect != Some(Effect::Allow) {
         return;
@@ -148,12 +179,16 @@ fn oidc_subject(cx: &mut Ctx, statement: &Statement) {
         _ => return,
     };
     for provider in values {
-        let Some(&(host, anyone, lead, example)) =
-            SHARED_OIDC_PROVIDERS.iter().find(|(host, ..)| provider.value.ends_with(&format!(":oidc-provider/{host}")))
-        else {
+        let Some(&SharedProvider { host, anyone, claim, lead, example, .. }) = SHARED_OIDC_PROVIDERS.iter().find(|p| {
+            if p.built_in {
+                provider.value == p.host
+            } else {
+                provider.value.ends_with(&format!(":oidc-provider/{}", p.host))
+            }
+        }) else {
             continue;
         };
-        let subject = format!("{host}:sub");
+        let subject = format!("{host}:{claim}");
         let names_one = |v: &str| {
             let rest = v.strip_prefix(lead).unwrap_or(v);
             rest.bytes().any(|b| b != b'*' && b != b'?')
@@ -184,14 +219,14 @@ fn oidc_subject(cx: &mut Ctx, statement: &Statement) {
         };
         if !has_subject {
             let what = if wildcard_only {
-                format!("its `{subject}` condition matches every `sub`")
+                format!("its `{subject}` condition matches every `{claim}`")
             } else {
                 format!("it has no condition on `{subject}`")
             };
             cx.push(Diagnostic::new(
                 Code::OidcSubjectMissing,
                 provider.content_range(),
-                format!("{anyone} can assume this role ({what}): restrict `{subject}` to your own, such as `\"StringLike\": {{\"{subject}\": \"{example}\"}}`"),
+                format!("{anyone} can assume this role ({what}): restrict `{subject}` to your own, such as `\"{}\": {{\"{subject}\": \"{example}\"}}`", if example.contains('*') { "StringLike" } else { "StringEquals" }),
             ));
         }
     }
