@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 
-use super::conditions::{rename_block, Family, Operator};
+use super::conditions::{rename_block, Family, Operator, SetOperator};
 use super::Ctx;
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::model::{Effect, Statement};
@@ -80,15 +80,20 @@ fn if_exists_security(
     }
     let name = block.key.value.as_str();
     let fixed = name.strip_suffix("IfExists").unwrap_or(name);
-    // A negated operator without a set operator (`StringNotEquals`, `NotIpAddress`) holds
-    // where the key is absent with or without `IfExists`: dropping it changes nothing, a
-    // `Null` check is what requires the key.
+    // `ForAllValues` holds where the key is absent with or without `IfExists`: dropping it
+    // changes nothing, and `condition-set-operator` already asks for the `Null` check.
+    if operator.set == Some(SetOperator::ForAllValues) {
+        return;
+    }
+    // So does a negated operator without a set operator (`StringNotEquals`, `NotIpAddress`):
+    // a `Null` check is what requires the key.
     if operator.set.is_none() && operator.base.contains("Not") {
+        let why = "a negated operator holds where the key is absent";
         cx.push(Diagnostic::new(
             Code::ConditionIfExistsSecurity,
             entry.key.range,
             format!(
-                "`{name}` matches when the request has no `{key}` (so would `{fixed}`: a negated operator holds where the key is absent), so this Allow also grants every request without it (`{key}` is absent, for example, {}): require the key with `\"Null\": {{\"{key}\": \"false\"}}`",
+                "`{name}` matches when the request has no `{key}` (so would `{fixed}`: {why}), so this Allow also grants every request without it (`{key}` is absent, for example, {}): require the key with `\"Null\": {{\"{key}\": \"false\"}}`",
                 absent_when(key)
             ),
         ));
