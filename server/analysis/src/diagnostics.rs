@@ -123,7 +123,7 @@ codes! {
     ConditionMfaCheck = "condition-mfa-check", Warning, "An MFA check that does not require MFA: `Bool` `false` in a Deny (long-term keys carry no MFA key), `false` in an Allow, `Null` `false` in an Allow.";
     ConditionWildcardLiteral = "condition-wildcard-literal", Warning, "`*` or `?` in a `StringEquals`/`StringNotEquals` value: compared as a plain character, not a wildcard.";
     SourceIpPrivate = "source-ip-private", Warning, "A private IP range in `aws:SourceIp`: no request carries one; VPC addresses are `aws:VpcSourceIp`.";
-    OidcSubjectMissing = "oidc-subject-missing", Warning, "A trust policy that lets GitHub Actions' OIDC provider assume the role without a `token.actions.githubusercontent.com:sub` condition.";
+    OidcSubjectMissing = "oidc-subject-missing", Warning, "A trust policy that lets a shared OIDC provider (GitHub Actions, GitLab.com, HCP Terraform, Cognito identity pools) assume the role without a `sub` (Cognito: `aud`) condition naming the customer's own.";
     PolicyCharacter = "policy-character", Error, "A character IAM rejects in an identity, trust or boundary policy: only tab, line feed, carriage return and U+0020 to U+00FF.";
     ScpDeniesAllow = "scp-denies-allow", Warning, "An `Allow` in an identity policy that an SCP of the workspace's organization denies for every request it matches.";
     ScpDeniesInferenceRegion = "scp-denies-inference-region", Warning, "A cross-Region inference profile allowed in an identity policy whose destination Regions an SCP of the workspace denies.";

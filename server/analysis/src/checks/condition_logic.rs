@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 
-use super::conditions::{rename_block, Family, Operator};
+use super::conditions::{rename_block, Family, Operator, SetOperator};
 use super::Ctx;
 use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::model::{Effect, Statement};
@@ -80,6 +80,25 @@ fn if_exists_security(
     }
     let name = block.key.value.as_str();
     let fixed = name.strip_suffix("IfExists").unwrap_or(name);
+    // `ForAllValues` holds where the key is absent with or without `IfExists`: dropping it
+    // changes nothing, and `condition-set-operator` already asks for the `Null` check.
+    if operator.set == Some(SetOperator::ForAllValues) {
+        return;
+    }
+    // So does a negated operator without a set operator (`StringNotEquals`, `NotIpAddress`):
+    // a `Null` check is what requires the key.
+    if operator.set.is_none() && operator.base.contains("Not") {
+        let why = "a negated operator holds where the key is absent";
+        cx.push(Diagnostic::new(
+            Code::ConditionIfExistsSecurity,
+            entry.key.range,
+            format!(
+                "`{name}` matches when the request has no `{key}` (so would `{fixed}`: {why}), so this Allow also grants every request without it (`{key}` is absent, for example, {}): require the key with `\"Null\": {{\"{key}\": \"false\"}}`",
+                absent_when(key)
+            ),
+        ));
+        return;
+    }
     // Dropping `IfExists` changes every key of the block: only where all are security keys.
     let all_security = super::conditions::block_entries(block).iter().all(|e| is_security_key(&e.key.value));
     cx.push(
@@ -180,8 +199,9 @@ fn literal_wildcard(cx: &mut Ctx, statement: &Statement, block: &Member, operato
             operator.base
         ),
         None => format!(
-            "`{}` compares `{wildcard}` as a plain character, so this matches only values with a literal `{wildcard}`: wildcards need `StringLike`, which is case-sensitive",
-            operator.base
+            "`{}` compares `{wildcard}` as a plain character, so this matches only values with a literal `{wildcard}`: wildcards need `{}`, which is case-sensitive",
+            operator.base,
+            if operator.base.starts_with("StringNot") { "StringNotLike" } else { "StringLike" }
         ),
     };
     let fix = fixed.and_then(|fixed| rename_block(statement, block, &fixed));

@@ -682,6 +682,19 @@ fn impossible_date(text: &str) -> Option<String> {
                 return Some(format!("there is no second {second}: seconds run from 00 to 59"));
             }
         }
+        // The offset from UTC (`+05:30`, `-0800`), hours and minutes as in a time of day.
+        if let Some(sign) = text[16..].find(['+', '-']).map(|at| at + 16) {
+            let offset = &text[sign + 1..];
+            let (hours, minutes) = offset.split_once(':').unwrap_or((offset.get(..2)?, offset.get(2..)?));
+            let (hours, minutes) =
+                (hours.parse::<u32>().ok()?, if minutes.is_empty() { 0 } else { minutes.parse::<u32>().ok()? });
+            if hours > 23 || minutes > 59 {
+                return Some(format!(
+                    "there is no offset from UTC of {}{offset}: its hours run from 00 to 23, its minutes from 00 to 59",
+                    &text[sign..=sign]
+                ));
+            }
+        }
     }
     None
 }

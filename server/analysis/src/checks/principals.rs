@@ -65,7 +65,7 @@ pub fn check(cx: &mut Ctx, statement: &Statement) {
 
     if cx.kind == PolicyKind::Trust {
         principal_action_mismatch(cx, statement);
-        github_subject(cx, statement);
+        oidc_subject(cx, statement);
     }
 
     // Anyone, with no condition, in an Allow of a resource or trust policy.
@@ -99,11 +99,75 @@ fn wildcard_principal(value: &Value) -> Option<&StringLit> {
     }
 }
 
-/// GitHub Actions' OIDC provider issues tokens to every repository's workflows: without a
-/// `sub` condition, any of them can assume the role
-/// (https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services).
-fn github_subject(cx: &mut Ctx, statement: &Statement) {
-    const HOST: &str = "token.actions.githubusercontent.com";
+/// OIDC providers whose tokens every customer of the service can get, each with who that
+/// is, the claim that names the customer's own, its fixed start and an example: without a
+/// condition on that claim, any of them can assume the role.
+/// - GitHub Actions: any repository's workflow
+///   (https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services).
+/// - GitLab.com: any project's pipeline; "configure a web identity role with conditions for
+///   limiting access to GitLab resources" on `gitlab.com:sub`
+///   (https://archives.docs.gitlab.com/16.7/ee/ci/cloud_services/aws/index.html, read 2026-12-04).
+/// - HCP Terraform: any organization's run; `app.terraform.io:sub` is
+///   `organization:ORG:project:PROJECT:workspace:WORKSPACE:run_phase:PHASE`
+///   (https://support.hashicorp.com/hc/en-us/articles/13138701895699-Updating-Workload-Identity-for-Projects,
+///   read 2026-12-04).
+/// - Cognito identity pools (a built-in provider, named by host): any identity pool's users;
+///   trust policies "must contain the cognito-identity.amazonaws.com:aud condition key to
+///   restrict role assumption to users from your intended identity pools" (STS
+///   AssumeRoleWithWebIdentity `RoleArn`,
+///   https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/sts/aws.sdk.kotlin.services.sts.model/-assume-role-with-web-identity-request/role-arn.html,
+///   read 2026-12-04).
+struct SharedProvider {
+    host: &'static str,
+    /// Named by host (`"Federated": "cognito-identity.amazonaws.com"`), not by an
+    /// `oidc-provider/` ARN.
+    built_in: bool,
+    anyone: &'static str,
+    claim: &'static str,
+    lead: &'static str,
+    example: &'static str,
+}
+
+const SHARED_OIDC_PROVIDERS: [SharedProvider; 4] = [
+    SharedProvider {
+        host: "token.actions.githubusercontent.com",
+        built_in: false,
+        anyone: "any GitHub repository's workflow",
+        claim: "sub",
+        lead: "repo:",
+        example: "repo:OWNER/REPO:ref:refs/heads/main",
+    },
+    SharedProvider {
+        host: "gitlab.com",
+        built_in: false,
+        anyone: "any GitLab.com project's pipeline",
+        claim: "sub",
+        lead: "project_path:",
+        example: "project_path:GROUP/PROJECT:ref_type:branch:ref:main",
+    },
+    SharedProvider {
+        host: "app.terraform.io",
+        built_in: false,
+        anyone: "any HCP Terraform organization's run",
+        claim: "sub",
+        lead: "organization:",
+        example: "organization:ORG:project:PROJECT:workspace:WORKSPACE:run_phase:*",
+    },
+    SharedProvider {
+        host: "cognito-identity.amazonaws.com",
+        built_in: true,
+        anyone: "the users of any account's Cognito identity pool",
+        claim: "aud",
+        lead: "",
+        example: "us-east-1:IDENTITY-POOL-ID",
+    },
+];
+
+/// A trust policy's `Allow` of a shared OIDC provider ([`SHARED_OIDC_PROVIDERS`]) needs a
+/// condition on the claim naming the customer's own (`sub`; `aud` for Cognito): a
+/// non-negated `String` operator with a value that is more than a wildcard after the
+/// claim's fixed start (`repo:*` matches every repository).
+fn oidc_subject(cx: &mut Ctx, statement: &Statement) {
     if statement.effect != Some(Effect::Allow) {
         return;
     }
@@ -114,22 +178,57 @@ fn github_subject(cx: &mut Ctx, statement: &Statement) {
         Value::Array(a) => a.items.iter().filter_map(Value::as_str).collect(),
         _ => return,
     };
-    let Some(github) = values.into_iter().find(|v| v.value.ends_with(&format!(":oidc-provider/{HOST}"))) else {
-        return;
-    };
-    let subject = format!("{HOST}:sub");
-    let has_subject = match statement.condition.and_then(|m| m.value.as_ref()) {
-        Some(Value::Object(condition)) => condition.members.iter().any(|block| {
-            matches!(&block.value, Some(Value::Object(keys)) if keys.members.iter().any(|k| k.key.value.eq_ignore_ascii_case(&subject)))
-        }),
-        _ => false,
-    };
-    if !has_subject {
-        cx.push(Diagnostic::new(
-            Code::OidcSubjectMissing,
-            github.content_range(),
-            format!("any GitHub repository's workflow can assume this role: add a condition on `{subject}` naming your repository, such as `\"StringLike\": {{\"{subject}\": \"repo:OWNER/REPO:ref:refs/heads/main\"}}`"),
-        ));
+    for provider in values {
+        let Some(&SharedProvider { host, anyone, claim, lead, example, .. }) = SHARED_OIDC_PROVIDERS.iter().find(|p| {
+            if p.built_in {
+                provider.value == p.host
+            } else {
+                provider.value.ends_with(&format!(":oidc-provider/{}", p.host))
+            }
+        }) else {
+            continue;
+        };
+        let subject = format!("{host}:{claim}");
+        let names_one = |v: &str| {
+            let rest = v.strip_prefix(lead).unwrap_or(v);
+            rest.bytes().any(|b| b != b'*' && b != b'?')
+        };
+        let mut wildcard_only = false;
+        let has_subject = match statement.condition.and_then(|m| m.value.as_ref()) {
+            Some(Value::Object(condition)) => condition.members.iter().any(|block| {
+                let operator = block.key.value.as_str();
+                let base = operator.rsplit(':').next().unwrap_or(operator);
+                if !base.starts_with("String") || base.starts_with("StringNot") {
+                    return false;
+                }
+                let Some(Value::Object(keys)) = &block.value else { return false };
+                keys.members.iter().filter(|k| k.key.value.eq_ignore_ascii_case(&subject)).any(|k| {
+                    let values: Vec<&str> = match &k.value {
+                        Some(Value::String(s)) => vec![s.value.as_str()],
+                        Some(Value::Array(a)) => {
+                            a.items.iter().filter_map(Value::as_str).map(|s| s.value.as_str()).collect()
+                        }
+                        _ => vec![],
+                    };
+                    let restricts = !values.is_empty() && values.iter().all(|v| names_one(v));
+                    wildcard_only |= !restricts;
+                    restricts
+                })
+            }),
+            _ => false,
+        };
+        if !has_subject {
+            let what = if wildcard_only {
+                format!("its `{subject}` condition matches every `{claim}`")
+            } else {
+                format!("it has no condition on `{subject}`")
+            };
+            cx.push(Diagnostic::new(
+                Code::OidcSubjectMissing,
+                provider.content_range(),
+                format!("{anyone} can assume this role ({what}): restrict `{subject}` to your own, such as `\"{}\": {{\"{subject}\": \"{example}\"}}`", if example.contains('*') { "StringLike" } else { "StringEquals" }),
+            ));
+        }
     }
 }
 

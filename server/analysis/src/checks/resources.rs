@@ -422,6 +422,10 @@ fn action_resource_pairing(cx: &mut Ctx, statement: &Statement, resources: &[&St
                 let is = resources.iter().find_map(|r| {
                     let parsed = arn::parse(&r.value).ok()?;
                     let text = parsed.resource.text;
+                    // All wildcards (`arn:aws:s3:::*`): any of the service's types, not one of them.
+                    if text.bytes().all(|b| b == b'*' || b == b'?') {
+                        return Some(format!("`{}` is any `{}` resource, and ", r.value, parsed.service.text));
+                    }
                     let pattern = pattern::ArnResource::new(parsed.account.text, text);
                     let (_, kind, _) = cx
                         .catalog

@@ -154,7 +154,9 @@ impl<'r> AskedResource<'r> {
 /// segment, it can expand to match beyond the colon boundaries" (IAM User Guide,
 /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html>,
 /// read 2026-12-03), so `arn:aws:secretsmanager:*:*:sqlworkbench!*` covers
-/// `...:111122223333:secret:sqlworkbench!x`. A `*` inside a segment, and `?`, stay in it.
+/// `...:111122223333:secret:sqlworkbench!x`. A `*` inside the Region or account, and `?`,
+/// stay in it. The resource part is read as [`resource_matches`] reads it without spanning,
+/// and as the checks read it ([`crate::pattern::ArnResource`]): every `*` in it is any text.
 fn spans_colons(pattern: &str, arn: &str) -> bool {
     // Most patterns have no `*` before a colon: settled without splitting (this runs for
     // every resource a pattern's parts did not match).
@@ -162,8 +164,12 @@ fn spans_colons(pattern: &str, arn: &str) -> bool {
         return false;
     }
     let parts = crate::arn::split_outside_variables(pattern, b':', 6);
-    let spanning = parts.len() == 6 && parts[3..5].iter().any(|part| part.text.ends_with('*'));
-    spanning && crate::pattern::intersects(&crate::pattern::arn_pattern(pattern), &crate::pattern::literal(arn))
+    if parts.len() != 6 || !parts[3..5].iter().any(|part| part.text.ends_with('*')) {
+        return false;
+    }
+    let mut tokens = crate::pattern::arn_pattern(&pattern[..parts[5].start]);
+    tokens.extend(crate::pattern::policy_pattern(parts[5].text));
+    crate::pattern::intersects(&tokens, &crate::pattern::literal(arn))
 }
 
 /// Whether a `Resource` pattern matches the request's resource. ARNs are compared part by

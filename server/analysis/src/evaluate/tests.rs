@@ -292,6 +292,23 @@ fn resources_match_arn_part_by_part() {
     assert_eq!(decide(&ask, &set("arn:aws:sns:*:444455556666:*")).0, Decision::ImplicitlyDenied);
 }
 
+/// A `*` ending the account may reach across colons; the resource part is read the same
+/// with or without it (every `*` in it any text), as the checks read it
+/// (`pattern::ArnResource`): the two agree on which statements can grant a log stream.
+#[test]
+fn the_resource_part_reads_alike_whether_or_not_the_account_star_spans() {
+    let set = |r: &str| PolicySet { identity: vec![allow("logs:GetLogEvents", r)], ..PolicySet::default() };
+    let stream = "arn:aws:logs:us-east-1:111122223333:log-group:/aws-glue/jobs:log-stream:run-1";
+    let ask = request(USER, "logs:GetLogEvents", stream);
+    // Not spanning: the resource part's middle `*` takes `jobs:log-stream:run`.
+    assert_eq!(decide(&ask, &set("arn:aws:logs:*:111122223333:log-group:/aws-glue/*-1")).0, Decision::Allowed);
+    // Spanning (the account's `*` takes `111122223333:log-group`): the same reading.
+    assert_eq!(decide(&ask, &set("arn:aws:logs:*:*:/aws-glue/*-1")).0, Decision::Allowed);
+    assert_eq!(decide(&ask, &set("arn:aws:logs:*:*:/aws-glue/*-2")).0, Decision::ImplicitlyDenied);
+    // A `*` inside the account still stays in it.
+    assert_eq!(decide(&ask, &set("arn:aws:logs:*:1111*3333:/aws-glue/*")).0, Decision::ImplicitlyDenied);
+}
+
 #[test]
 fn a_resource_pattern_in_the_request_is_allowed_on_overlap_and_denied_on_cover() {
     let any = request(USER, "s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/*");
