@@ -230,7 +230,7 @@ fn top_level_markdown(policy: &Policy, options: &Options, element: Option<&str>)
     }
     let _ = write!(
         md,
-        "Checked as a **{}** (`{}`): {}.\n\nSet the kind with `.iam-lsp.toml` (`[kinds]`), the editor setting `iamLsp.kinds`, or `iam-lsp check --kind`.",
+        "Checked as a **{}** (`{}`): {}.\n\nSet the kind with `.iam-lsp.toml` (`[kinds]`), the editor setting `iamLsp.kinds`, `iam-lsp check --kind`, or the playground's kind selector.",
         choice.kind.description(),
         choice.kind.as_str(),
         choice.reason

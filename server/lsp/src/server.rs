@@ -84,12 +84,13 @@ pub fn run() {
 }
 
 /// Asks the kernel for short time slices for this thread, the one that reads messages and
-/// answers hovers and completions. Linux's scheduler (EEVDF, 6.6 and later) gives a task that
-/// asks for a shorter slice an earlier deadline, so when a message wakes this thread it
+/// answers hovers and completions. Linux's scheduler (EEVDF; the request since 6.12) gives a
+/// task that asks for a shorter slice an earlier deadline, so when a message wakes this thread it
 /// preempts a running check (of a large document, on the blocking pool) at once instead of
 /// waiting for the check's slice to end; with the editor busy too, two cores are often both
 /// taken. Measured on the 1 MB document: a hover sent with a keystroke waited 2-4 ms for about
-/// one keystroke in four, and waits for none (docs/performance.md, "a hover waits for a slice").
+/// one keystroke in four, and waits for none (docs/performance.md, "two thread wake-ups and a
+/// short slice").
 /// Older kernels ignore the request; it needs no privilege, and failing changes nothing else.
 fn short_slices() {
     #[cfg(target_os = "linux")]
