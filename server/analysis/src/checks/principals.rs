@@ -275,7 +275,8 @@ fn principal_action_mismatch(cx: &mut Ctx, statement: &Statement) {
 /// the `Federated` identity provider with `sts:AssumeRoleWithWebIdentity`
 /// (https://docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html,
 /// read 2026-12-03); no service signs requests under that name, so the role is never assumed.
-/// Fixed by renaming the key where that alone makes a working trust statement.
+/// Fixed by renaming the key where that alone makes a working trust statement (one that
+/// names its identity pool in an `aud` condition).
 fn provider_as_service(cx: &mut Ctx, statement: &Statement, object: &Object, entry: &Member, lit: &StringLit) {
     let value = &lit.value;
     let mut d = Diagnostic::new(
@@ -297,7 +298,16 @@ fn provider_as_service(cx: &mut Ctx, statement: &Statement, object: &Object, ent
             .collect();
         !assume.is_empty() && assume.iter().all(|a| a.eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity"))
     });
-    if cx.kind == PolicyKind::Trust && single && web_identity_only {
+    // Without an `aud` condition the `Federated` statement is refused too (STS: a Cognito
+    // trust policy must contain it, see [`SHARED_OIDC_PROVIDERS`]), and the rename would only
+    // trade this finding for `oidc-subject-missing`.
+    let names_pool = statement.condition.and_then(|m| m.value.as_ref()).is_some_and(|condition| {
+        matches!(condition, Value::Object(blocks) if blocks.members.iter().any(|block| {
+            matches!(&block.value, Some(Value::Object(keys))
+                if keys.members.iter().any(|k| k.key.value.eq_ignore_ascii_case("cognito-identity.amazonaws.com:aud")))
+        }))
+    });
+    if cx.kind == PolicyKind::Trust && single && web_identity_only && names_pool {
         d = d.with_fix(Fix::replace("Change to \"Federated\"", entry.key.range, "\"Federated\"").preferred(true));
     }
     cx.push(d);
